@@ -1,0 +1,26 @@
+import type express from 'express';
+import type { Platform } from '../chat/interaction';
+import type { Sender } from '../chat/ports';
+import type { Router } from '../chat/router';
+import type { Config } from '../config';
+import type { Db } from '../db/connect';
+import type { Logger } from '../logger';
+
+export interface PlatformDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+}
+
+/** One chat platform: sends for jobs on every role; receives interactions on the web role. */
+export interface PlatformAdapter {
+  platform: Platform;
+  sender: Sender;
+  /** Paths it serves on the shared HTTP app (for metrics labels). */
+  routes: string[];
+  /** Adds its routes to the HTTP app (or connects Socket Mode) and hands interactions to the router. */
+  attach(http: express.Express, router: Router): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type PlatformStatus = { platform: Platform; on: true; mode: string } | { platform: Platform; on: false; why: string };

@@ -1,0 +1,14 @@
+import type { Form, Message } from './ui';
+
+/**
+ * What a handler asks the adapter to do in answer to the person who interacted. Anything sent to
+ * other people or conversations goes through the outbox instead (src/notify), so it survives crashes.
+ */
+export type Effect =
+  /** Only the actor sees it: Slack ephemeral, Teams reply in a 1:1 chat with the bot. */
+  | { type: 'reply'; message: Message }
+  | { type: 'open_form'; form: Form }
+  /** Keep the form open and show these messages at their fields. */
+  | { type: 'form_errors'; errors: Record<string, string> }
+  /** Close the form (if any) and show this confirmation privately. */
+  | { type: 'done'; message: Message };

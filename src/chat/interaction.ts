@@ -1,0 +1,41 @@
+import type { FormValues } from './ui';
+
+export type Platform = 'slack' | 'teams';
+
+/** A person as the platform knows them: a Slack user id or a Teams user id. */
+export interface UserRef {
+  platform: Platform;
+  id: string;
+}
+
+/** Where the interaction happened. Features store it opaquely to post back there later. */
+export interface Origin {
+  platform: Platform;
+  /** Slack enterprise or team id, or Microsoft tenant id: selects the org and the credentials. */
+  workspaceId: string;
+  /** Slack channel id or Teams conversation id. */
+  conversationId: string;
+  /** A one-to-one conversation between the user and someone (the bot or another person). */
+  isDirect: boolean;
+}
+
+interface Base {
+  origin: Origin;
+  actor: UserRef;
+  /** Stable across retries of the same delivery: Slack trigger/view id, Teams activity id. */
+  idempotencyKey: string;
+}
+
+export type Interaction =
+  /** A slash command, or a message to the bot starting with the command word. */
+  | (Base & {
+      kind: 'command';
+      name: string;
+      text: string;
+      /** Teams only: the `<at>…</at>` tags in `text` with the user each stands for, in order. */
+      mentions?: Array<{ text: string; userId: string }>;
+    })
+  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string> })
+  | (Base & { kind: 'action'; actionId: string; value?: string });
+
+export type InteractionKind = Interaction['kind'];

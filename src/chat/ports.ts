@@ -1,0 +1,35 @@
+import type { Platform } from './interaction';
+import type { Message } from './ui';
+
+/** A person as a platform's directory describes them (Slack users.info, Teams member info). */
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  email?: string;
+  /** IANA name, e.g. Europe/Lisbon. */
+  timezone?: string;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+/** Looks people up on the platform an interaction came from. */
+export interface Directory {
+  lookup(userId: string): Promise<DirectoryUser | undefined>;
+}
+
+/** Where a notification goes: a conversation an interaction came from, or a person's direct messages. */
+export type NotificationTarget =
+  | { kind: 'conversation'; workspaceId: string; conversationId: string }
+  | { kind: 'person'; workspaceId: string; personId: string };
+
+/** Sends on one platform; used by the notification job. */
+export interface Sender {
+  platform: Platform;
+  send(orgId: string, target: NotificationTarget, message: Message): Promise<{ messageId?: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,109 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, Org, Person, Platform } from '../../db/database';
+
+type Db = Kysely<Database>;
+
+export interface NewPerson {
+  displayName: string;
+  email?: string;
+  timezone?: string;
+  isBot: boolean;
+  active: boolean;
+}
+
+/** Serialises concurrent first contacts that would create the same row. */
+const lock = (trx: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+
+export function peopleQueries(db: Db) {
+  return {
+    async orgForWorkspace(platform: Platform, externalId: string): Promise<Org | undefined> {
+      return db
+        .selectFrom('org_workspaces')
+        .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
+        .selectAll('orgs')
+        .where('org_workspaces.platform', '=', platform)
+        .where('org_workspaces.external_id', '=', externalId)
+        .executeTakeFirst();
+    },
+
+    /** Links a workspace to an org: the only org when `shareOneOrg`, else a new one. */
+    async linkWorkspace(platform: Platform, externalId: string, shareOneOrg: boolean): Promise<Org> {
+      return db.transaction().execute(async (trx) => {
+        await lock(trx, shareOneOrg ? 'org:single' : `org:${platform}:${externalId}`);
+        const linked = await trx
+          .selectFrom('org_workspaces')
+          .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
+          .selectAll('orgs')
+          .where('platform', '=', platform)
+          .where('external_id', '=', externalId)
+          .executeTakeFirst();
+        if (linked) return linked;
+        const existing = shareOneOrg
+          ? await trx.selectFrom('orgs').selectAll().orderBy('created_at').limit(1).executeTakeFirst()
+          : undefined;
+        const org =
+          existing ??
+          (await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow());
+        await trx.insertInto('org_workspaces').values({ platform, external_id: externalId, org_id: org.id }).execute();
+        return org;
+      });
+    },
+
+    async personByIdentity(orgId: string, platform: Platform, platformUserId: string): Promise<Person | undefined> {
+      return db
+        .selectFrom('identities')
+        .innerJoin('people', 'people.id', 'identities.person_id')
+        .selectAll('people')
+        .where('identities.org_id', '=', orgId)
+        .where('identities.platform', '=', platform)
+        .where('identities.platform_user_id', '=', platformUserId)
+        .executeTakeFirst();
+    },
+
+    /** Creates the person, or links this identity to the person with the same email. */
+    async addIdentity(orgId: string, platform: Platform, platformUserId: string, person: NewPerson): Promise<Person> {
+      const email = person.email?.trim().toLowerCase() || undefined;
+      return db.transaction().execute(async (trx) => {
+        await lock(trx, email ? `email:${orgId}:${email}` : `identity:${orgId}:${platform}:${platformUserId}`);
+        const known = await trx
+          .selectFrom('identities')
+          .innerJoin('people', 'people.id', 'identities.person_id')
+          .selectAll('people')
+          .where('identities.org_id', '=', orgId)
+          .where('identities.platform', '=', platform)
+          .where('identities.platform_user_id', '=', platformUserId)
+          .executeTakeFirst();
+        if (known) return known;
+        const sameEmail = email
+          ? await trx
+              .selectFrom('people')
+              .selectAll()
+              .where('org_id', '=', orgId)
+              .where(sql<string>`lower(email)`, '=', email)
+              .executeTakeFirst()
+          : undefined;
+        const saved =
+          sameEmail ??
+          (await trx
+            .insertInto('people')
+            .values({
+              org_id: orgId,
+              display_name: person.displayName,
+              email: email ?? null,
+              timezone: person.timezone ?? 'UTC',
+              is_bot: person.isBot,
+              active: person.active,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow());
+        await trx
+          .insertInto('identities')
+          .values({ org_id: orgId, platform, platform_user_id: platformUserId, person_id: saved.id })
+          .execute();
+        return saved;
+      });
+    },
+  };
+}
+
+export type PeopleQueries = ReturnType<typeof peopleQueries>;

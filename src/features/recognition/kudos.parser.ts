@@ -1,0 +1,114 @@
+/**
+ * Reads `/kudos` text: `@ana @ben 20 #teamwork thanks for carrying the launch demo`.
+ * The header (mentions, a number of points, hashtags, in any order) comes first; the rest is the
+ * message. Mentions anywhere are recipients; `+N` in the message counts as points when the header has none.
+ * Mentions come as Slack escapes (`<@U123>`, `<@U123|ana>`) or Teams tags (`<at>Ana</at>`, whose user
+ * ids come from the activity's mention entities, in order of appearance).
+ */
+
+export interface MentionEntity {
+  /** The tag as it appears in the text, e.g. `<at>Ana Lopez</at>`. */
+  text: string;
+  userId: string;
+}
+
+export type MessagePart = string | { mention: string; name?: string };
+
+export interface ParsedKudos {
+  /** Platform user ids, first mention first, each once. */
+  recipients: string[];
+  /** Every number of points given; more than one is a mistake the handler reports. */
+  points: number[];
+  /** Hashtags before the message: meant as the company value. Lower case, without #. */
+  headerTags: string[];
+  /** Hashtags inside the message: count as the value only when they name one. */
+  bodyTags: string[];
+  message: MessagePart[];
+}
+
+const TOKEN = /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>|<at>([\s\S]*?)<\/at>|\S+/g;
+const POINTS = /^\+?(\d{1,9})$/;
+const BODY_POINTS = /^\+(\d{1,9})[.,!?;:]*$/;
+const HASHTAG = /^#([\p{L}\p{N}_-]+)[.,!?;:]*$/u;
+const SEPARATOR = /^(,|&|and)$/i;
+
+interface Mention {
+  userId?: string;
+  name?: string;
+}
+
+function mentionOf(match: RegExpMatchArray, teamsMentions: Map<string, string[]>): Mention | undefined {
+  if (match[1]) return { userId: match[1], name: match[2] || undefined };
+  if (match[3] !== undefined) {
+    const queue = teamsMentions.get(match[0]);
+    return { userId: queue?.shift(), name: match[3].trim() };
+  }
+  return undefined;
+}
+
+export function parseKudosText(text: string, mentions: MentionEntity[] = []): ParsedKudos {
+  const teamsMentions = new Map<string, string[]>();
+  for (const m of mentions) teamsMentions.set(m.text, [...(teamsMentions.get(m.text) ?? []), m.userId]);
+
+  const result: ParsedKudos = { recipients: [], points: [], headerTags: [], bodyTags: [], message: [] };
+  const addRecipient = (id: string | undefined) => {
+    if (id && !result.recipients.includes(id)) result.recipients.push(id);
+  };
+
+  const bodyPoints: number[] = [];
+  let inHeader = true;
+  let cursor = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    const token = match[0];
+    const index = match.index!;
+    const mention = mentionOf(match, teamsMentions);
+    if (inHeader) {
+      if (mention) {
+        addRecipient(mention.userId);
+      } else if (POINTS.test(token)) {
+        result.points.push(Number(POINTS.exec(token)![1]));
+      } else if (HASHTAG.test(token)) {
+        result.headerTags.push(HASHTAG.exec(token)![1]!.toLowerCase());
+      } else if (!SEPARATOR.test(token)) {
+        inHeader = false;
+        cursor = index;
+      }
+      if (inHeader) continue;
+    }
+    const before = text.slice(cursor, index);
+    if (mention) {
+      addRecipient(mention.userId);
+      appendText(result.message, before);
+      result.message.push({ mention: mention.userId ?? '', name: mention.name });
+      cursor = index + token.length;
+      continue;
+    }
+    if (BODY_POINTS.test(token)) bodyPoints.push(Number(BODY_POINTS.exec(token)![1]));
+    if (HASHTAG.test(token)) result.bodyTags.push(HASHTAG.exec(token)![1]!.toLowerCase());
+  }
+  if (result.points.length === 0) result.points = bodyPoints;
+  if (!inHeader) appendText(result.message, text.slice(cursor));
+  trimMessage(result.message);
+  return result;
+}
+
+function appendText(parts: MessagePart[], text: string): void {
+  if (text === '') return;
+  const last = parts[parts.length - 1];
+  if (typeof last === 'string') parts[parts.length - 1] = last + text;
+  else parts.push(text);
+}
+
+function trimMessage(parts: MessagePart[]): void {
+  if (typeof parts[0] === 'string') parts[0] = parts[0].trimStart();
+  const lastIndex = parts.length - 1;
+  if (typeof parts[lastIndex] === 'string') parts[lastIndex] = (parts[lastIndex] as string).trimEnd();
+  for (let i = parts.length - 1; i >= 0; i--) if (parts[i] === '') parts.splice(i, 1);
+}
+
+/** The message as text, with each mention written as @name. */
+export function messageText(parts: MessagePart[], nameOf: (userId: string) => string | undefined): string {
+  return parts
+    .map((p) => (typeof p === 'string' ? p : `@${nameOf(p.mention) ?? p.name ?? 'someone'}`))
+    .join('');
+}

@@ -1,0 +1,62 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import { Invalid } from '../../chat/errors';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** The allowance month, `YYYY-MM`, as the giver's own calendar shows it: it resets on the 1st, local time. */
+export function allowancePeriod(now: Date, timeZone: string): string {
+  try {
+    return dayjs(now).tz(timeZone).format('YYYY-MM');
+  } catch {
+    return dayjs(now).utc().format('YYYY-MM');
+  }
+}
+
+/** Picks the company value: a hashtag before the message must be one; inside the message, only one that is counts. */
+export function chooseValue(headerTags: string[], bodyTags: string[], companyValues: string[]): string | undefined {
+  const known = (tag: string) => companyValues.includes(tag);
+  const list = companyValues.map((v) => `#${v}`).join(', ');
+  if (headerTags.length > 1) {
+    throw new Invalid(`Pick one company value, not ${headerTags.length}. Your values: ${list}.`, 'value');
+  }
+  const [tag] = headerTags;
+  if (tag !== undefined) {
+    if (!known(tag)) throw new Invalid(`#${tag} isn't one of your company values. Use one of ${list}.`, 'value');
+    return tag;
+  }
+  return bodyTags.find(known);
+}
+
+/** Points each recipient gets. Points are optional; given, they must fit in what is left this month. */
+export function checkPoints(points: number[], recipients: number, left: number, allowance: number): number {
+  if (points.length > 1) throw new Invalid('Give one number of points, like `20`.', 'points');
+  const [each] = points;
+  if (each === undefined) return 0;
+  if (each < 1) throw new Invalid('Points start at 1. Leave the number out to send kudos without points.', 'points');
+  if (each * recipients > left) throw overAllowance(each, recipients, left, allowance);
+  return each;
+}
+
+export function overAllowance(each: number, recipients: number, left: number, allowance: number): Invalid {
+  const forWhom = recipients > 1 ? ` (${each} each for ${recipients} people makes ${each * recipients})` : '';
+  return new Invalid(
+    left === 0
+      ? `You've used all ${allowance} of this month's points. You can still send kudos without points, and your points come back on the 1st.`
+      : `You have ${left} of ${allowance} points left this month${forWhom}. Try a smaller number.`,
+    'points',
+  );
+}
+
+export function checkMessage(message: string): string {
+  const text = message.trim();
+  if (text === '') throw new Invalid('Add a few words about what they did, so they know why they are recognised.', 'message');
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    throw new Invalid(`Please keep the message under ${MAX_MESSAGE_LENGTH} characters (it has ${text.length}).`, 'message');
+  }
+  return text;
+}

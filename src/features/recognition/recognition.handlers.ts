@@ -1,0 +1,174 @@
+import type { Effect } from '../../chat/effects';
+import { Invalid } from '../../chat/errors';
+import type { Interaction, UserRef } from '../../chat/interaction';
+import type { Clock, NotificationTarget } from '../../chat/ports';
+import type { Feature, HandlerContext } from '../../chat/router';
+import type { Person } from '../../db/database';
+import type { Enqueue } from '../../jobs/registry';
+import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import type { OutgoingNotification } from '../../notify/notify.queries';
+import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
+import { allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
+import type { RecognitionQueries } from './recognition.queries';
+import {
+  type KudosView,
+  KUDOS_FORM,
+  OPEN_KUDOS_FORM,
+  confirmationMessage,
+  kudosForm,
+  recipientMessage,
+  recognitionMessage,
+} from './recognition.views';
+
+export interface RecognitionDeps {
+  queries: RecognitionQueries;
+  enqueue: Enqueue;
+  clock: Clock;
+}
+
+interface KudosInput {
+  recipients: UserRef[];
+  points: number[];
+  headerTags: string[];
+  bodyTags: string[];
+  message: MessagePart[];
+}
+
+const EXAMPLE = '`/kudos @ana 20 #teamwork thanks for carrying the launch demo`';
+
+function checkRecipients(actor: Person, people: Person[]): void {
+  if (people.some((p) => p.id === actor.id)) {
+    throw new Invalid(
+      people.length > 1
+        ? "You can't give kudos to yourself. Leave yourself out and send it to the others."
+        : "You can't give kudos to yourself, but thanks for all you do! Recognise a teammate instead.",
+      'recipients',
+    );
+  }
+  const bot = people.find((p) => p.is_bot);
+  if (bot) throw new Invalid(`${bot.display_name} is a bot. Kudos are for people.`, 'recipients');
+  const gone = people.find((p) => !p.active);
+  if (gone) throw new Invalid(`${gone.display_name} is no longer active in this workspace.`, 'recipients');
+}
+
+export function recognitionFeature(deps: RecognitionDeps): Feature {
+  const { queries, enqueue, clock } = deps;
+
+  async function pointsLeft(ctx: HandlerContext): Promise<{ period: string; left: number }> {
+    const period = allowancePeriod(clock.now(), ctx.actor.timezone);
+    const spent = await queries.pointsSpent(ctx.org.id, ctx.actor.id, period);
+    return { period, left: Math.max(ctx.org.kudos_monthly_allowance - spent, 0) };
+  }
+
+  async function openForm(ctx: HandlerContext): Promise<Effect[]> {
+    const { left } = await pointsLeft(ctx);
+    return [{ type: 'open_form', form: kudosForm(ctx.org.company_values, left, ctx.org.kudos_monthly_allowance) }];
+  }
+
+  /** Where everyone sees it: the conversation it was given in, or the org's channel when that was a DM. */
+  function publicTarget(interaction: Interaction, ctx: HandlerContext): NotificationTarget | undefined {
+    const { origin } = interaction;
+    if (!origin.isDirect) {
+      return { kind: 'conversation', workspaceId: origin.workspaceId, conversationId: origin.conversationId };
+    }
+    const channel = origin.platform === 'slack' ? ctx.org.slack_recognition_channel : null;
+    return channel ? { kind: 'conversation', workspaceId: origin.workspaceId, conversationId: channel } : undefined;
+  }
+
+  async function give(interaction: Interaction, ctx: HandlerContext, input: KudosInput): Promise<Effect[]> {
+    if (input.recipients.length === 0) {
+      throw new Invalid(`Mention at least one person to recognise, like ${EXAMPLE}.`, 'recipients');
+    }
+    const recipients = await ctx.resolvePeople(input.recipients);
+    checkRecipients(ctx.actor, recipients);
+    const value = chooseValue(input.headerTags, input.bodyTags, ctx.org.company_values);
+    const names = new Map(input.recipients.map((ref, i) => [ref.id, recipients[i]!.display_name]));
+    const message = checkMessage(messageText(input.message, (id) => names.get(id)));
+    const allowance = ctx.org.kudos_monthly_allowance;
+    const { period, left } = await pointsLeft(ctx);
+    const pointsEach = checkPoints(input.points, recipients.length, left, allowance);
+
+    const view: KudosView = {
+      giverName: ctx.actor.display_name,
+      recipientNames: recipients.map((p) => p.display_name),
+      pointsEach,
+      value,
+      message,
+    };
+    const { origin } = interaction;
+    const target = publicTarget(interaction, ctx);
+    const notificationsFor = (kudosId: string): OutgoingNotification[] => [
+      ...(target
+        ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }]
+        : []),
+      ...recipients.map((person) => ({
+        dedupeKey: `kudos:${kudosId}:dm:${person.id}`,
+        platform: origin.platform,
+        target: { kind: 'person' as const, workspaceId: origin.workspaceId, personId: person.id },
+        message: recipientMessage(view),
+      })),
+    ];
+
+    const result = await queries.record(
+      {
+        orgId: ctx.org.id,
+        giverId: ctx.actor.id,
+        recipientIds: recipients.map((p) => p.id),
+        pointsEach,
+        companyValue: value,
+        message,
+        platform: origin.platform,
+        period,
+        allowance,
+        idempotencyKey: `kudos:${origin.platform}:${interaction.idempotencyKey}`,
+      },
+      notificationsFor,
+    );
+    if (result.status === 'over_allowance') {
+      // Another kudos from the same giver spent the points since the check above.
+      throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
+    }
+    await enqueueDeliveries(enqueue, result.notificationIds);
+
+    const balance = { left: result.pointsLeft, allowance };
+    if (!target) return [{ type: 'done', message: recognitionMessage(view, balance) }];
+    const where = origin.isDirect ? 'I posted it in the recognition channel.' : 'I posted it here for everyone to see.';
+    return [{ type: 'done', message: confirmationMessage(view, balance, where) }];
+  }
+
+  return {
+    name: 'recognition',
+    help: [`${EXAMPLE} recognise teammates (or just \`/kudos\` for a form)`],
+    commands: {
+      async kudos(interaction, ctx) {
+        if (interaction.text.trim() === '') return openForm(ctx);
+        const parsed = parseKudosText(interaction.text, interaction.mentions);
+        return give(interaction, ctx, {
+          ...parsed,
+          recipients: parsed.recipients.map((id) => ({ platform: interaction.origin.platform, id })),
+        });
+      },
+    },
+    forms: {
+      async [KUDOS_FORM](interaction, ctx) {
+        const { values } = interaction;
+        const ids = Array.isArray(values.recipients) ? values.recipients : values.recipients ? [values.recipients] : [];
+        const rawPoints = typeof values.points === 'string' ? values.points.trim() : '';
+        if (rawPoints !== '' && !/^\d+$/.test(rawPoints)) {
+          throw new Invalid('Points must be a whole number, like 20.', 'points');
+        }
+        const value = typeof values.value === 'string' && values.value !== '' ? values.value : undefined;
+        return give(interaction, ctx, {
+          recipients: ids.map((id) => ({ platform: interaction.origin.platform, id })),
+          points: rawPoints === '' ? [] : [Number(rawPoints)],
+          headerTags: value ? [value] : [],
+          bodyTags: [],
+          message: [typeof values.message === 'string' ? values.message : ''],
+        });
+      },
+    },
+    actions: {
+      [OPEN_KUDOS_FORM]: (_interaction, ctx) => openForm(ctx),
+    },
+  };
+}

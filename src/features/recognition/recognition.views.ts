@@ -1,0 +1,104 @@
+import type { Form, Message } from '../../chat/ui';
+
+export const KUDOS_FORM = 'kudos';
+export const OPEN_KUDOS_FORM = 'kudos.open_form';
+
+export interface KudosView {
+  giverName: string;
+  recipientNames: string[];
+  pointsEach: number;
+  value: string | undefined;
+  message: string;
+}
+
+const listOf = (names: string[]) =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+const bold = (names: string[]) => listOf(names.map((n) => `**${n}**`));
+
+const pointsLine = (points: number, each: boolean) =>
+  points > 0 ? ` +${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}` : '';
+
+const giveKudosButton = { actionId: OPEN_KUDOS_FORM, label: 'Give kudos', opensForm: true } as const;
+
+export interface Balance {
+  left: number;
+  allowance: number;
+}
+
+const balanceLine = (b: Balance) => ({ type: 'context' as const, text: `${b.left} of ${b.allowance} points left this month.` });
+
+/**
+ * The recognition as everyone sees it in the channel; given a balance, it is the giver's own copy
+ * (used where there is no channel to post in).
+ */
+export function recognitionMessage(k: KudosView, balance?: Balance): Message {
+  const value = k.value ? ` for #${k.value}` : '';
+  const headline = `${bold([k.giverName])} recognised ${bold(k.recipientNames)}${value}`;
+  return {
+    summary: `${k.giverName} recognised ${listOf(k.recipientNames)}${value}`,
+    blocks: [
+      { type: 'section', text: `🎉 ${headline}` },
+      { type: 'section', text: `“${k.message}”` },
+      ...(k.pointsEach > 0 || k.value
+        ? [{ type: 'context' as const, text: [pointsLine(k.pointsEach, k.recipientNames.length > 1).trim(), k.value ? `#${k.value}` : ''].filter(Boolean).join(' · ') }]
+        : []),
+      balance ? balanceLine(balance) : { type: 'actions', buttons: [giveKudosButton] },
+    ],
+  };
+}
+
+/** The private note each recipient gets. */
+export function recipientMessage(k: KudosView): Message {
+  const value = k.value ? ` for #${k.value}` : '';
+  return {
+    summary: `${k.giverName} recognised you${value}`,
+    blocks: [
+      { type: 'section', text: `🎉 ${bold([k.giverName])} recognised you${value}${pointsLine(k.pointsEach, false)}` },
+      { type: 'section', text: `“${k.message}”` },
+    ],
+  };
+}
+
+export function confirmationMessage(k: KudosView, balance: Balance, where: string): Message {
+  const sent = `You recognised ${bold(k.recipientNames)}${pointsLine(k.pointsEach, k.recipientNames.length > 1)}. ${where}`;
+  return {
+    summary: `You recognised ${listOf(k.recipientNames)}`,
+    blocks: [{ type: 'section', text: `✅ ${sent}` }, balanceLine(balance)],
+  };
+}
+
+export function kudosForm(values: string[], pointsLeft: number, allowance: number): Form {
+  return {
+    formId: KUDOS_FORM,
+    title: 'Give kudos',
+    submitLabel: 'Send kudos',
+    intro: `You have ${pointsLeft} of ${allowance} points left this month.`,
+    fields: [
+      { id: 'recipients', kind: 'users', multiple: true, label: 'Who do you want to recognise?', required: true },
+      {
+        id: 'points',
+        kind: 'number',
+        label: 'Points for each person',
+        min: 1,
+        max: Math.max(pointsLeft, 1),
+        hint: 'Optional. Comes from your monthly allowance.',
+      },
+      {
+        id: 'value',
+        kind: 'choice',
+        label: 'Company value',
+        options: values.map((v) => ({ value: v, label: `#${v}` })),
+        hint: 'Optional',
+      },
+      {
+        id: 'message',
+        kind: 'multiline',
+        label: 'What did they do?',
+        required: true,
+        maxLength: 1000,
+        placeholder: 'Thanks for carrying the launch demo…',
+      },
+    ],
+  };
+}

@@ -1,0 +1,101 @@
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import type { Logger } from '../logger';
+import type { EnqueueOptions, JobOutcome, JobRegistry, JobRunner } from './registry';
+
+export interface BullMQOptions {
+  redisUrl: string;
+  /** Key prefix in Redis; tests use a fresh one each. */
+  prefix?: string;
+  concurrency?: number;
+}
+
+const QUEUE = 'hepo';
+
+/** Queue mode: jobs live in Redis and any number of worker processes take them. */
+export class BullMQRunner implements JobRunner {
+  readonly kind = 'bullmq';
+  private readonly producerConnection: IORedis;
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private workerConnection?: IORedis;
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly logger: Logger,
+    private readonly options: BullMQOptions,
+    private readonly onJobDone: (name: string, outcome: JobOutcome) => void = () => {},
+  ) {
+    // Producers fail fast: an interaction must not hang on a Redis outage (the outbox keeps the work).
+    this.producerConnection = new IORedis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.producerConnection.on('error', (err) => logger.warn({ err }, 'redis (producer) error'));
+    this.queue = new Queue(QUEUE, { connection: this.producerConnection, prefix: options.prefix });
+    this.queue.on('error', (err) => logger.warn({ err }, 'queue error'));
+  }
+
+  /** Connects the producer before the first enqueue, since it is set to fail fast rather than buffer. */
+  static async connect(...args: ConstructorParameters<typeof BullMQRunner>): Promise<BullMQRunner> {
+    const runner = new BullMQRunner(...args);
+    await runner.queue.waitUntilReady();
+    return runner;
+  }
+
+  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+    const def = this.registry.get(name);
+    await this.queue.add(name, payload, {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: def.attempts,
+      backoff: { type: 'exponential', delay: def.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: false,
+    });
+  }
+
+  async startWorking(): Promise<void> {
+    // Recurring jobs are derived from the registry on every start, so a wiped Redis loses nothing.
+    for (const def of this.registry.definitions) {
+      if (!def.everyMs) continue;
+      await this.queue.upsertJobScheduler(
+        def.name,
+        { every: def.everyMs },
+        { name: def.name, data: {}, opts: { attempts: def.attempts, removeOnComplete: true, removeOnFail: 100 } },
+      );
+    }
+    this.workerConnection = new IORedis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection.on('error', (err) => this.logger.warn({ err }, 'redis (worker) error'));
+    this.worker = new Worker(
+      QUEUE,
+      async (job) => {
+        const attempts = job.opts.attempts ?? 1;
+        const attempt = job.attemptsMade + 1;
+        await this.registry.run(job.name, job.data, { attempt, final: attempt >= attempts });
+      },
+      { connection: this.workerConnection, prefix: this.options.prefix, concurrency: this.options.concurrency ?? 20 },
+    );
+    this.worker.on('completed', (job) => this.onJobDone(job.name, 'completed'));
+    this.worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.warn({ err, job: job.name, attempt: job.attemptsMade }, 'job failed');
+      this.onJobDone(job.name, final ? 'failed' : 'retried');
+    });
+    this.worker.on('error', (err) => this.logger.warn({ err }, 'worker error'));
+    await this.worker.waitUntilReady();
+  }
+
+  async isReady(): Promise<boolean> {
+    try {
+      return (await this.producerConnection.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.workerConnection?.disconnect();
+    this.producerConnection.disconnect();
+  }
+}

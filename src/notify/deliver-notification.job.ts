@@ -1,0 +1,38 @@
+import type { Platform } from '../chat/interaction';
+import type { Sender } from '../chat/ports';
+import type { Enqueue, JobDefinition } from '../jobs/registry';
+import type { NotifyQueries } from './notify.queries';
+
+export type Senders = Partial<Record<Platform, Sender>>;
+
+/**
+ * Sends one recorded notification. The claim in Postgres makes a retried or duplicated job send once;
+ * only a crash after the platform accepted the message and before `markSent` can repeat it.
+ */
+export function deliverNotificationJob(queries: NotifyQueries, senders: Senders): JobDefinition<'deliver_notification'> {
+  return {
+    name: 'deliver_notification',
+    attempts: 6,
+    backoffMs: 2_000,
+    async handle({ notificationId }, { final }) {
+      const notification = await queries.claim(notificationId);
+      if (!notification) return;
+      try {
+        const sender = senders[notification.platform];
+        if (!sender) throw new Error(`${notification.platform} is not configured`);
+        const { messageId } = await sender.send(notification.org_id, notification.target, notification.message);
+        await queries.markSent(notification.id, messageId);
+      } catch (error) {
+        await queries.release(notification.id, error instanceof Error ? error.message : String(error), final);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Hands recorded notifications to the job runner; call after the transaction that recorded them commits. */
+export async function enqueueDeliveries(enqueue: Enqueue, notificationIds: string[]): Promise<void> {
+  for (const id of notificationIds) {
+    await enqueue('deliver_notification', { notificationId: id }, { jobId: `notification:${id}` });
+  }
+}

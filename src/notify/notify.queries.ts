@@ -1,0 +1,90 @@
+import { type Kysely, sql } from 'kysely';
+import type { Platform } from '../chat/interaction';
+import type { NotificationTarget } from '../chat/ports';
+import type { Message } from '../chat/ui';
+import type { Database } from '../db/database';
+
+export interface OutgoingNotification {
+  dedupeKey: string;
+  platform: Platform;
+  target: NotificationTarget;
+  message: Message;
+}
+
+/** How long a worker owns a notification it is sending before another may try again. */
+const CLAIM_SECONDS = 30;
+
+/** Records notifications in the caller's transaction; returns the ids of new ones (repeats are skipped). */
+export async function recordNotifications(
+  trx: Kysely<Database>,
+  orgId: string,
+  notifications: OutgoingNotification[],
+): Promise<string[]> {
+  if (notifications.length === 0) return [];
+  const rows = await trx
+    .insertInto('notifications')
+    .values(
+      notifications.map((n) => ({
+        org_id: orgId,
+        dedupe_key: n.dedupeKey,
+        platform: n.platform,
+        target: JSON.stringify(n.target),
+        message: JSON.stringify(n.message),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['org_id', 'dedupe_key']).doNothing())
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export function notifyQueries(db: Kysely<Database>) {
+  return {
+    /** Takes a pending notification for sending, unless it was sent or another worker holds it. */
+    async claim(id: string) {
+      return db
+        .updateTable('notifications')
+        .set({
+          claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`,
+          attempts: sql<number>`attempts + 1`,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+        .returning(['id', 'org_id', 'platform', 'target', 'message'])
+        .executeTakeFirst();
+    },
+
+    async markSent(id: string, platformMessageId: string | undefined) {
+      await db
+        .updateTable('notifications')
+        .set({ status: 'sent', sent_at: sql<Date>`now()`, platform_message_id: platformMessageId ?? null, last_error: null })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async release(id: string, error: string, final: boolean) {
+      await db
+        .updateTable('notifications')
+        .set({ claimed_until: null, last_error: error.slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Pending notifications nobody is sending, older than `olderThanSeconds` (fresh ones are on their way). */
+    async stranded(olderThanSeconds: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('notifications')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+        .orderBy('created_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}
+
+export type NotifyQueries = ReturnType<typeof notifyQueries>;
