@@ -40,7 +40,16 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const db = connectDatabase(config.database);
+  const db = connectDatabase(config.database, (err) => logger.warn({ err }, 'idle database connection lost'));
+  try {
+    return await start(config, db, logger, clock, options);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
   await migrateToLatest(db);
   const metrics = createMetrics();
 

@@ -9,9 +9,11 @@ import type { Database } from './database';
 
 export type Db = Kysely<Database>;
 
-export function connectDatabase(database: Config['database']): Db {
+export function connectDatabase(database: Config['database'], onIdleError: (error: Error) => void): Db {
   if (database.kind === 'postgres') {
     const pool = new Pool({ connectionString: database.url, max: 10 });
+    // An idle connection dropped by the server must not take the process down; the pool reconnects.
+    pool.on('error', onIdleError);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(database.dataDir, { recursive: true });
@@ -19,7 +21,7 @@ export function connectDatabase(database: Config['database']): Db {
 }
 
 /** Brings the schema up to date; on Postgres, Kysely serialises concurrent migrators with an advisory lock. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

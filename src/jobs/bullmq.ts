@@ -42,14 +42,19 @@ export class BullMQRunner implements JobRunner {
 
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
     const def = this.registry.get(name);
-    await this.queue.add(name, payload, {
-      jobId: options.jobId,
-      delay: options.delayMs,
-      attempts: def.attempts,
-      backoff: { type: 'exponential', delay: def.backoffMs },
-      removeOnComplete: true,
-      removeOnFail: false,
-    });
+    await this.queue
+      .add(name, payload, {
+        jobId: options.jobId,
+        delay: options.delayMs,
+        attempts: def.attempts,
+        backoff: { type: 'exponential', delay: def.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: false,
+      })
+      .catch((err: unknown) => {
+        this.logger.error({ err, job: name }, 'could not enqueue job');
+        throw err;
+      });
   }
 
   async startWorking(): Promise<void> {

@@ -31,7 +31,7 @@ export class InProcessRunner implements JobRunner {
   async startWorking(): Promise<void> {
     for (const def of this.registry.definitions) {
       if (!def.everyMs) continue;
-      const timer = setInterval(() => void this.enqueue(def.name, {}, { jobId: `every:${def.name}` }), def.everyMs);
+      const timer = setInterval(() => void this.enqueue(def.name, {}, { jobId: `every-${def.name}` }), def.everyMs);
       timer.unref();
       this.timers.add(timer);
     }

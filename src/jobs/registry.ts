@@ -18,7 +18,7 @@ export interface JobDefinition<N extends JobName = JobName> {
 }
 
 export interface EnqueueOptions {
-  /** A job with a natural identity: a second enqueue while the first is waiting is dropped. */
+  /** A job with a natural identity: a second enqueue while the first is waiting is dropped. No `:` (BullMQ refuses it). */
   jobId?: string;
   delayMs?: number;
 }

@@ -30,9 +30,17 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
   };
 }
 
-/** Hands recorded notifications to the job runner; call after the transaction that recorded them commits. */
+/**
+ * Hands recorded notifications to the job runner; call after the transaction that recorded them commits.
+ * If the queue is unreachable the notifications stay pending and the outbox sweep sends them later,
+ * so the person who acted is not told that something failed.
+ */
 export async function enqueueDeliveries(enqueue: Enqueue, notificationIds: string[]): Promise<void> {
-  for (const id of notificationIds) {
-    await enqueue('deliver_notification', { notificationId: id }, { jobId: `notification:${id}` });
+  try {
+    for (const id of notificationIds) {
+      await enqueue('deliver_notification', { notificationId: id }, { jobId: `notification-${id}` });
+    }
+  } catch {
+    // Logged by the runner; the sweep retries from Postgres.
   }
 }

@@ -1,0 +1,81 @@
+import type { RespondFn, ViewResponseAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Effect } from '../../chat/effects';
+import type { Origin } from '../../chat/interaction';
+import type { Message } from '../../chat/ui';
+import { modalMetadata } from './interactions';
+import { renderMessage, renderModal } from './render';
+
+export interface Answerer {
+  client: WebClient;
+  userId: string;
+  origin: Origin;
+  triggerId?: string;
+  /** Bolt's response_url sender, when the payload has one (commands, message buttons). */
+  respond?: RespondFn;
+}
+
+const textOf = (errors: Record<string, string>) => ({
+  summary: Object.values(errors).join(' '),
+  blocks: Object.values(errors).map((text) => ({ type: 'section' as const, text })),
+});
+
+/** Shows a message to this one person only: ephemeral where possible, else a DM from the bot. */
+async function replyPrivately(to: Answerer, message: Message): Promise<void> {
+  const rendered = renderMessage(message);
+  if (to.respond) {
+    await to.respond({ response_type: 'ephemeral', replace_original: false, ...rendered });
+    return;
+  }
+  try {
+    await to.client.chat.postEphemeral({ channel: to.origin.conversationId, user: to.userId, ...rendered });
+  } catch {
+    // Not a channel the bot is in (e.g. a DM between two people): the bot's own DM always works.
+    await to.client.chat.postMessage({ channel: to.userId, ...rendered });
+  }
+}
+
+/** Carries out effects after the interaction was acknowledged (commands and button clicks). */
+export async function applyEffects(effects: Effect[], to: Answerer): Promise<void> {
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'reply':
+      case 'done':
+        await replyPrivately(to, effect.message);
+        break;
+      case 'form_errors':
+        await replyPrivately(to, textOf(effect.errors));
+        break;
+      case 'open_form':
+        if (!to.triggerId) throw new Error('a form can only open in answer to a click or a command');
+        await to.client.views.open({
+          trigger_id: to.triggerId,
+          view: renderModal(effect.form, modalMetadata(effect.form.state, to.origin)),
+        });
+        break;
+    }
+  }
+}
+
+/**
+ * A view submission's answer goes in its acknowledgement: errors keep the modal open at the fields,
+ * anything else closes it (and confirmations follow as private messages).
+ */
+export function viewAcknowledgement(
+  effects: Effect[],
+  firstInputBlockId: string | undefined,
+  origin: Origin,
+): { ack: ViewResponseAction | undefined; after: Effect[] } {
+  const errors: Record<string, string> = {};
+  const after: Effect[] = [];
+  let update: ViewResponseAction | undefined;
+  for (const effect of effects) {
+    if (effect.type === 'form_errors') Object.assign(errors, effect.errors);
+    else if (effect.type === 'reply' && firstInputBlockId) errors[firstInputBlockId] = effect.message.summary;
+    else if (effect.type === 'open_form') {
+      update = { response_action: 'update', view: renderModal(effect.form, modalMetadata(effect.form.state, origin)) };
+    } else after.push(effect);
+  }
+  if (Object.keys(errors).length > 0) return { ack: { response_action: 'errors', errors }, after: [] };
+  return { ack: update, after };
+}

@@ -1,0 +1,21 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Router } from '../../../../chat/router';
+import { slackDirectory } from '../../directory';
+import { applyEffects } from '../../effects';
+import { blockActionInteraction } from '../../interactions';
+
+export function buttonClick(router: Router) {
+  return async ({ body, ack, respond, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const interaction = blockActionInteraction(body);
+    if (!interaction) return;
+    const effects = await router.dispatch(interaction, slackDirectory(client));
+    await applyEffects(effects, {
+      client,
+      userId: body.user.id,
+      origin: interaction.origin,
+      triggerId: body.trigger_id,
+      respond: body.response_url ? respond : undefined,
+    });
+  };
+}

@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { Router } from '../../../../chat/router';
+import { viewSubmission } from './view-submission';
+
+export function register(app: App, router: Router): void {
+  app.view({ type: 'view_submission', callback_id: /.*/ }, viewSubmission(router));
+}

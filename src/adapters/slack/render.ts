@@ -1,0 +1,112 @@
+import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
+import type { Block, Button, Form, FormField, Message } from '../../chat/ui';
+
+/** Slack escapes only these three; anything else in neutral text is shown as typed. */
+const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** Neutral markdown (`**bold**`, `_italic_`) to Slack mrkdwn (`*bold*`, `_italic_`). */
+export function mrkdwn(text: string): string {
+  return escape(text).replace(/\*\*(.+?)\*\*/gs, '*$1*');
+}
+
+const plain = (text: string, max = 150) => ({ type: 'plain_text' as const, text: text.slice(0, max), emoji: true });
+
+function button(b: Button) {
+  return {
+    type: 'button' as const,
+    action_id: b.actionId,
+    text: plain(b.label, 75),
+    ...(b.value !== undefined ? { value: b.value } : {}),
+    ...(b.style ? { style: b.style } : {}),
+  };
+}
+
+function block(b: Block): KnownBlock {
+  switch (b.type) {
+    case 'header':
+      return { type: 'header', text: plain(b.text) };
+    case 'section':
+      return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(b.text).slice(0, 3000) } };
+    case 'fields':
+      return {
+        type: 'section',
+        fields: b.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${escape(f.label)}*\n${mrkdwn(f.value)}` })),
+      };
+    case 'context':
+      return { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(b.text) }] };
+    case 'actions':
+      return { type: 'actions', elements: b.buttons.map(button) };
+  }
+}
+
+export function renderMessage(message: Message): { text: string; blocks: SlackBlock[] } {
+  return { text: message.summary, blocks: message.blocks.map(block) };
+}
+
+const option = (value: string, label: string) => ({ text: plain(label, 75), value });
+
+function element(field: FormField) {
+  const action_id = field.id;
+  switch (field.kind) {
+    case 'text':
+    case 'multiline':
+      return {
+        type: 'plain_text_input' as const,
+        action_id,
+        multiline: field.kind === 'multiline',
+        ...(field.maxLength ? { max_length: field.maxLength } : {}),
+        ...(field.placeholder ? { placeholder: plain(field.placeholder) } : {}),
+        ...(field.initial ? { initial_value: field.initial } : {}),
+      };
+    case 'number':
+      return {
+        type: 'number_input' as const,
+        action_id,
+        is_decimal_allowed: false,
+        ...(field.min !== undefined ? { min_value: String(field.min) } : {}),
+        ...(field.max !== undefined ? { max_value: String(field.max) } : {}),
+        ...(field.initial !== undefined ? { initial_value: String(field.initial) } : {}),
+      };
+    case 'date':
+      return { type: 'datepicker' as const, action_id, ...(field.initial ? { initial_date: field.initial } : {}) };
+    case 'users':
+      return field.multiple
+        ? { type: 'multi_users_select' as const, action_id, ...(field.initial ? { initial_users: field.initial } : {}) }
+        : { type: 'users_select' as const, action_id, ...(field.initial?.[0] ? { initial_user: field.initial[0] } : {}) };
+    case 'choice': {
+      const options = field.options.map((o) => option(o.value, o.label));
+      const initial = options.find((o) => o.value === field.initial);
+      return { type: 'static_select' as const, action_id, options, ...(initial ? { initial_option: initial } : {}) };
+    }
+    case 'rating': {
+      const options = Array.from({ length: field.max - field.min + 1 }, (_, i) => String(field.min + i)).map((v) => option(v, v));
+      const initial = options.find((o) => o.value === String(field.initial));
+      return { type: 'radio_buttons' as const, action_id, options, ...(initial ? { initial_option: initial } : {}) };
+    }
+  }
+}
+
+/** A neutral form as a modal; `privateMetadata` carries the form state and where it was opened. */
+export function renderModal(form: Form, privateMetadata: string): View {
+  return {
+    type: 'modal',
+    callback_id: form.formId,
+    title: plain(form.title, 24),
+    submit: plain(form.submitLabel, 24),
+    close: plain('Cancel', 24),
+    private_metadata: privateMetadata,
+    blocks: [
+      ...(form.intro ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: mrkdwn(form.intro) }] }] : []),
+      ...form.fields.map(
+        (field): KnownBlock => ({
+          type: 'input',
+          block_id: field.id,
+          optional: !field.required,
+          label: plain(field.label, 2000),
+          ...(field.hint ? { hint: plain(field.hint, 2000) } : {}),
+          element: element(field),
+        }),
+      ),
+    ],
+  };
+}

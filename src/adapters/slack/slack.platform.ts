@@ -1,0 +1,87 @@
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from '../../logger';
+import type { PlatformAdapter, PlatformDeps } from '../platform';
+import * as actions from './listeners/actions';
+import * as commands from './listeners/commands';
+import * as views from './listeners/views';
+import { postgresInstallationStore } from './installation-store';
+import { slackSender, webClientOptions } from './sender';
+
+/** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email'];
+
+function boltLogger(logger: Logger): BoltLogger {
+  const log = logger.child({ component: 'slack' });
+  return {
+    debug: (...msg) => log.debug(msg.map(String).join(' ')),
+    info: (...msg) => log.info(msg.map(String).join(' ')),
+    warn: (...msg) => log.warn(msg.map(String).join(' ')),
+    error: (...msg) => log.error(msg.map(String).join(' ')),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+/** Slack over HTTP (POST /slack/events) or Socket Mode, with one bot token or OAuth installs. */
+export function createSlackPlatform({ config, db, logger }: PlatformDeps): PlatformAdapter | { why: string } {
+  const slack = config.slack;
+  if (slack.mode === 'off') return { why: slack.why };
+  const clientOptions = webClientOptions(slack.apiUrl);
+  const installations = postgresInstallationStore(db);
+  const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
+
+  const sender = slackSender(db, async (workspaceId) => {
+    if (tokenClient) return tokenClient;
+    const token = await installations.botTokenFor(workspaceId);
+    if (!token) throw new Error(`Slack workspace ${workspaceId} has no installation`);
+    return new WebClient(token, clientOptions);
+  });
+
+  const oauth =
+    slack.mode === 'oauth'
+      ? {
+          clientId: slack.clientId,
+          clientSecret: slack.clientSecret,
+          stateSecret: slack.stateSecret,
+          scopes: SLACK_BOT_SCOPES,
+          installationStore: installations,
+          installerOptions: { directInstall: true, clientOptions },
+        }
+      : {};
+  let app: App | undefined;
+
+  return {
+    platform: 'slack',
+    sender,
+    routes: ['/slack/events', '/slack/install', '/slack/oauth_redirect'],
+    async attach(http, router) {
+      const common = { logger: boltLogger(logger), clientOptions, ...(slack.mode === 'token' ? { token: slack.botToken } : {}) };
+      if (slack.appToken) {
+        app = new App({ ...common, ...oauth, socketMode: true, appToken: slack.appToken });
+        logger.info('Slack: Socket Mode');
+      } else {
+        const receiver = new ExpressReceiver({
+          signingSecret: slack.signingSecret,
+          endpoints: '/slack/events',
+          app: http,
+          logger: common.logger,
+          ...oauth,
+        });
+        app = new App({ ...common, receiver });
+        logger.info(`Slack: HTTP on /slack/events, ${slack.mode === 'oauth' ? 'OAuth install at /slack/install' : 'one workspace'}`);
+      }
+      commands.register(app, router);
+      views.register(app, router);
+      actions.register(app, router);
+      app.error(async (error) => {
+        logger.error({ err: error }, 'slack listener failed');
+      });
+      if (slack.appToken) await app.start();
+    },
+    async close() {
+      if (slack.appToken) await app?.stop();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { ConversationReference } from 'botbuilder';
+import { sql } from 'kysely';
+import type { Db } from '../../db/connect';
+
+/**
+ * Conversation references in Postgres (table teams_conversations): what lets the bot write into a
+ * conversation, or a person's 1:1 chat with it, after the turn that told it about them is over.
+ */
+
+export type Reference = Partial<ConversationReference> & Pick<ConversationReference, 'conversation' | 'serviceUrl'>;
+
+function parse(row: { reference: unknown } | undefined): Reference | undefined {
+  if (!row) return undefined;
+  const ref = (typeof row.reference === 'string' ? JSON.parse(row.reference) : row.reference) as Reference;
+  return ref?.conversation?.id && ref.serviceUrl ? ref : undefined;
+}
+
+export function conversationStore(db: Db) {
+  return {
+    /**
+     * Upserts a reference. `personalUserId` marks a 1:1 chat with that user; a later sighting of the
+     * same conversation without one keeps it.
+     */
+    async save(reference: Reference, tenantId: string, personalUserId: string | undefined): Promise<void> {
+      // Without the activity id: later messages start new posts instead of answering an old one.
+      const { activityId: _dropped, ...stored } = reference;
+      await db
+        .insertInto('teams_conversations')
+        .values({
+          conversation_id: reference.conversation.id,
+          tenant_id: tenantId,
+          personal_user_id: personalUserId ?? null,
+          reference: JSON.stringify(stored),
+        })
+        .onConflict((oc) =>
+          oc.column('conversation_id').doUpdateSet((eb) => ({
+            tenant_id: eb.ref('excluded.tenant_id'),
+            personal_user_id: sql<string | null>`coalesce(excluded.personal_user_id, teams_conversations.personal_user_id)`,
+            reference: eb.ref('excluded.reference'),
+            updated_at: sql<Date>`now()`,
+          })),
+        )
+        .execute();
+    },
+
+    async load(conversationId: string): Promise<Reference | undefined> {
+      return parse(
+        await db
+          .selectFrom('teams_conversations')
+          .select('reference')
+          .where('conversation_id', '=', conversationId)
+          .executeTakeFirst(),
+      );
+    },
+
+    /** The user's 1:1 chat with the bot, if the bot has seen it. */
+    async personalChat(tenantId: string, userId: string): Promise<Reference | undefined> {
+      return parse(
+        await db
+          .selectFrom('teams_conversations')
+          .select('reference')
+          .where('tenant_id', '=', tenantId)
+          .where('personal_user_id', '=', userId)
+          .orderBy('updated_at', 'desc')
+          .limit(1)
+          .executeTakeFirst(),
+      );
+    },
+
+    /** Any conversation in the tenant: it knows the service URL and the bot's id there, to start a new chat. */
+    async anyInTenant(tenantId: string): Promise<Reference | undefined> {
+      return parse(
+        await db
+          .selectFrom('teams_conversations')
+          .select('reference')
+          .where('tenant_id', '=', tenantId)
+          .orderBy('updated_at', 'desc')
+          .limit(1)
+          .executeTakeFirst(),
+      );
+    },
+
+    /** The person's Teams user id in this org (a 29: id is preferred over an AAD object id). */
+    async teamsUserOf(orgId: string, personId: string): Promise<string | undefined> {
+      const rows = await db
+        .selectFrom('identities')
+        .select('platform_user_id')
+        .where('org_id', '=', orgId)
+        .where('platform', '=', 'teams')
+        .where('person_id', '=', personId)
+        .orderBy('created_at')
+        .execute();
+      const ids = rows.map((r) => r.platform_user_id);
+      return ids.find((id) => id.startsWith('29:')) ?? ids[0];
+    },
+  };
+}
+
+export type ConversationStore = ReturnType<typeof conversationStore>;

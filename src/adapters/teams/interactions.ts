@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, Mention } from 'botbuilder';
+import type { Interaction, Origin, UserRef } from '../../chat/interaction';
+import type { CardData } from './card-data';
+
+/** Bot Framework activities as neutral interactions. Pure. */
+
+type Incoming = Partial<Activity>;
+
+/** Teams always sends the tenant; the Agents Playground and bare test activities may not. */
+export function tenantOf(activity: Incoming): string {
+  const channelData = activity.channelData as { tenant?: { id?: string } } | undefined;
+  return activity.conversation?.tenantId ?? channelData?.tenant?.id ?? 'local';
+}
+
+/** A 1:1 chat between the user and the bot. */
+export function isPersonal(activity: Incoming): boolean {
+  return activity.conversation?.conversationType === 'personal';
+}
+
+export function originOf(activity: Incoming): Origin {
+  return {
+    platform: 'teams',
+    workspaceId: tenantOf(activity),
+    conversationId: activity.conversation?.id ?? '',
+    isDirect: isPersonal(activity),
+  };
+}
+
+export function actorOf(activity: Incoming): UserRef {
+  return { platform: 'teams', id: activity.from?.id ?? '' };
+}
+
+function mentionEntities(activity: Incoming): Mention[] {
+  return (activity.entities ?? []).filter(
+    (e): e is Mention & { type: string } =>
+      e.type === 'mention' && typeof (e as Partial<Mention>).text === 'string' && Boolean((e as Partial<Mention>).mentioned?.id),
+  ) as Mention[];
+}
+
+/** The message text without the bot's own @mention (Teams includes it in channels and group chats). */
+export function textWithoutBot(activity: Incoming): string {
+  let text = activity.text ?? '';
+  for (const m of mentionEntities(activity)) {
+    if (m.mentioned.id === activity.recipient?.id) text = text.split(m.text).join(' ');
+  }
+  return text.replace(/&nbsp;/g, ' ').trim();
+}
+
+/** Everyone @mentioned except the bot, in order. */
+export function mentionsOf(activity: Incoming): Array<{ text: string; userId: string }> {
+  return mentionEntities(activity)
+    .filter((m) => m.mentioned.id !== activity.recipient?.id)
+    .map((m) => ({ text: m.text, userId: m.mentioned.id }));
+}
+
+/** `kudos <at>Ana</at> 20 thanks` → the `kudos` command; undefined when the first word is no known command. */
+export function commandOf(activity: Incoming, commandNames: string[]): Extract<Interaction, { kind: 'command' }> | undefined {
+  const match = /^\/?(\S+)\s*([\s\S]*)$/.exec(textWithoutBot(activity));
+  const name = match?.[1]?.toLowerCase();
+  if (!name || !commandNames.includes(name)) return undefined;
+  const mentions = mentionsOf(activity);
+  return {
+    kind: 'command',
+    name,
+    text: (match?.[2] ?? '').trim(),
+    ...(mentions.length > 0 ? { mentions } : {}),
+    origin: originOf(activity),
+    actor: actorOf(activity),
+    idempotencyKey: activity.id ?? randomUUID(),
+  };
+}
+
+/** A card's action as an interaction; `idempotencyKey` is chosen by the caller (it depends on how the card was submitted). */
+export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
+  const base = { origin: originOf(activity), actor: actorOf(activity), idempotencyKey };
+  if (data.kind === 'form') {
+    return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...base };
+  }
+  return { kind: 'action', actionId: data.actionId, ...(data.value !== undefined ? { value: data.value } : {}), ...base };
+}
+
+/**
+ * Action.Execute: one person submitting one card is one submission, however often they click
+ * (the card's message id is the reply-to id). Dialog submits and message submits use the activity id.
+ */
+export function cardActionKey(activity: Incoming): string {
+  return activity.replyToId ? `card:${activity.replyToId}:${activity.from?.id ?? ''}` : (activity.id ?? randomUUID());
+}

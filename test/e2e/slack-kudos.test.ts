@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { freshPostgres } from '../support/databases';
+import { REDIS_URL } from '../support/services';
+import { postSigned, SIGNING_SECRET, slashCommand, viewSubmission, interactionPayload } from '../support/slack-requests';
+import { type SlackStub, startSlackStub } from '../support/slack-stub';
+
+const users = [
+  { id: 'UGIVER', name: 'Gia Giver', email: 'gia@acme.test', tz: 'America/New_York' },
+  { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
+  { id: 'UBEN', name: 'Ben Okafor', email: 'ben@acme.test' },
+  { id: 'UBOT', name: 'Deploy Bot', is_bot: true },
+  { id: 'UGONE', name: 'Gone Person', deleted: true },
+];
+
+const runners = [
+  { runner: 'in-process jobs', env: {} },
+  { runner: 'BullMQ jobs on Redis', env: { REDIS_URL } },
+];
+
+describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
+  let stub: SlackStub;
+  let app: RunningApp;
+  let database: Awaited<ReturnType<typeof freshPostgres>>;
+
+  beforeAll(async () => {
+    stub = await startSlackStub({ users, ephemeralFailsIn: ['DOTHER'] });
+    database = await freshPostgres();
+    app = await startTestApp({
+      ...env,
+      DATABASE_URL: database.url,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: stub.apiUrl,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await stub?.close();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    await app.db.deleteFrom('notifications').execute();
+    await app.db.deleteFrom('kudos_recipients').execute();
+    await app.db.deleteFrom('kudos').execute();
+    await app.db.deleteFrom('point_allowances').execute();
+    stub.reset();
+  });
+
+  const kudosRows = () => app.db.selectFrom('kudos').selectAll().execute();
+  const notificationRows = () => app.db.selectFrom('notifications').selectAll().execute();
+  const postsTo = (channel: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
+  const command = (text: string, extra: Partial<Parameters<typeof slashCommand>[0]> = {}) =>
+    slashCommand({ text, responseUrl: stub.responseUrl('r1'), ...extra });
+  const ephemeralText = () => stub.callsTo('response_url').map((c) => JSON.stringify(c.body)).join('\n');
+
+  it('records kudos from a slash command, posts it in the channel and DMs each recipient', async () => {
+    const res = await postSigned(app.url, command('<@UANA> <@UBEN|ben> 20 #teamwork thanks for carrying the launch demo'));
+    expect(res.status).toBe(200);
+
+    await stub.waitFor(() => postsTo('C1').length === 1 && postsTo('UANA').length === 1 && postsTo('UBEN').length === 1);
+    await stub.waitFor(() => stub.callsTo('response_url').length === 1);
+
+    const post = postsTo('C1')[0]!;
+    expect(post.token).toBe('xoxb-test-token');
+    expect(JSON.stringify(post.body.blocks)).toContain('*Gia Giver* recognised *Ana Lopez* and *Ben Okafor* for #teamwork');
+    expect(JSON.stringify(post.body.blocks)).toContain('thanks for carrying the launch demo');
+    expect(JSON.stringify(postsTo('UANA')[0]!.body.blocks)).toContain('*Gia Giver* recognised you for #teamwork +20 points');
+    expect(stub.callsTo('response_url')[0]!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(ephemeralText()).toContain('60 of 100 points left this month');
+
+    const [kudos] = await kudosRows();
+    expect(kudos).toMatchObject({ points_each: 20, company_value: 'teamwork', message: 'thanks for carrying the launch demo' });
+    const recipients = await app.db.selectFrom('kudos_recipients').select('points').execute();
+    expect(recipients.map((r) => r.points)).toEqual([20, 20]);
+    expect((await notificationRows()).every((n) => n.status === 'sent')).toBe(true);
+    // People were created from users.info on first contact and are reused afterwards.
+    const people = await app.db.selectFrom('people').select(['display_name', 'email', 'timezone']).orderBy('display_name').execute();
+    expect(people).toEqual(
+      expect.arrayContaining([{ display_name: 'Gia Giver', email: 'gia@acme.test', timezone: 'America/New_York' }]),
+    );
+  });
+
+  it('records one kudos, posts once and DMs once when Slack delivers the same command twice', async () => {
+    const form = command('<@UANA> 5 #growth great mentoring', { triggerId: 'trigger-repeat-1' });
+    const [first, second] = await Promise.all([postSigned(app.url, form), postSigned(app.url, form)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await postSigned(app.url, form);
+
+    await stub.waitFor(() => stub.callsTo('response_url').length === 3);
+    await stub.waitFor(() => postsTo('C1').length >= 1 && postsTo('UANA').length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await kudosRows()).toHaveLength(1);
+    expect(postsTo('C1')).toHaveLength(1);
+    expect(postsTo('UANA')).toHaveLength(1);
+    const spent = await app.db.selectFrom('point_allowances').select('spent').executeTakeFirstOrThrow();
+    expect(spent.spent).toBe(5);
+  });
+
+  it.each([
+    ['yourself', '<@UGIVER> 5 thanks me', "can't give kudos to yourself"],
+    ['a bot', '<@UBOT> 5 thanks bot', 'Deploy Bot is a bot'],
+    ['a deactivated person', '<@UGONE> 5 thanks', 'no longer active'],
+    ['nobody', '10 #teamwork thanks all', 'Mention at least one person'],
+    ['no message', '<@UANA> 10 #teamwork', 'Add a few words'],
+    ['an unknown value', '<@UANA> 10 #launch great work', "#launch isn't one of your company values"],
+    ['two values', '<@UANA> #growth #respect great work', 'Pick one company value'],
+    ['more points than the allowance', '<@UANA> <@UBEN> 60 great work', 'You have 100 of 100 points left this month (60 each for 2 people makes 120)'],
+    ['zero points', '<@UANA> 0 great work', 'Points start at 1'],
+    ['someone Slack does not know', '<@UNOBODY> 5 great work', "couldn't find that person"],
+  ])('refuses kudos to %s kindly, privately, and stores nothing', async (_case, text, reply) => {
+    const res = await postSigned(app.url, command(text));
+    expect(res.status).toBe(200);
+    await stub.waitFor(() => stub.callsTo('response_url').length === 1);
+    expect(stub.callsTo('response_url')[0]!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(ephemeralText()).toContain(reply);
+    expect(await kudosRows()).toHaveLength(0);
+    expect(await notificationRows()).toHaveLength(0);
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('in a DM with no recognition channel, shows the recognition to the giver only and still DMs the recipient', async () => {
+    await postSigned(app.url, command('<@UANA> 10 #respect thanks for the review', { channelId: 'DOTHER', channelName: 'directmessage' }));
+    await stub.waitFor(() => postsTo('UANA').length === 1 && stub.callsTo('response_url').length === 1);
+    expect(postsTo('DOTHER')).toHaveLength(0);
+    expect(ephemeralText()).toContain('recognised *Ana Lopez* for #respect');
+  });
+
+  it('posts to the org recognition channel when kudos are given in a DM and one is set', async () => {
+    await app.db.updateTable('orgs').set({ slack_recognition_channel: 'CKUDOS' }).execute();
+    try {
+      await postSigned(app.url, command('<@UANA> 10 thanks!', { channelId: 'DOTHER', channelName: 'directmessage' }));
+      await stub.waitFor(() => postsTo('CKUDOS').length === 1 && postsTo('UANA').length === 1);
+      expect(ephemeralText()).toContain('I posted it in the recognition channel');
+    } finally {
+      await app.db.updateTable('orgs').set({ slack_recognition_channel: null }).execute();
+    }
+  });
+
+  describe('the kudos modal', () => {
+    async function openModal() {
+      await postSigned(app.url, command(''));
+      await stub.waitFor(() => stub.callsTo('views.open').length === 1);
+      return stub.callsTo('views.open')[0]!.body.view as {
+        callback_id: string;
+        private_metadata: string;
+        blocks: Array<{ type: string; block_id?: string; element?: { type: string } }>;
+      };
+    }
+
+    const values = (v: { recipients: string[]; points?: string; value?: string; message: string }) => ({
+      recipients: { recipients: { type: 'multi_users_select', selected_users: v.recipients } },
+      points: { points: { type: 'number_input', value: v.points ?? null } },
+      value: { value: { type: 'static_select', selected_option: v.value ? { value: v.value } : null } },
+      message: { message: { type: 'plain_text_input', value: v.message } },
+    });
+
+    it('opens from /kudos with no text, with the pickers the form needs', async () => {
+      const view = await openModal();
+      expect(view.callback_id).toBe('kudos');
+      expect(view.blocks.filter((b) => b.type === 'input').map((b) => [b.block_id, b.element?.type])).toEqual([
+        ['recipients', 'multi_users_select'],
+        ['points', 'number_input'],
+        ['value', 'static_select'],
+        ['message', 'plain_text_input'],
+      ]);
+      expect(JSON.stringify(view)).toContain('You have 100 of 100 points left this month');
+    });
+
+    it('records kudos on submit, closes the modal and confirms privately in the channel', async () => {
+      const view = await openModal();
+      const res = await postSigned(
+        app.url,
+        viewSubmission({ view, values: values({ recipients: ['UANA'], points: '15', value: 'excellence', message: 'Superb docs' }) }),
+      );
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('');
+      await stub.waitFor(() => postsTo('C1').length === 1 && postsTo('UANA').length === 1);
+      await stub.waitFor(() => stub.callsTo('chat.postEphemeral').length === 1);
+      expect(stub.callsTo('chat.postEphemeral')[0]!.body).toMatchObject({ channel: 'C1', user: 'UGIVER' });
+      const [kudos] = await kudosRows();
+      expect(kudos).toMatchObject({ points_each: 15, company_value: 'excellence', message: 'Superb docs' });
+    });
+
+    it('keeps the modal open with the problem at its field, and stores nothing', async () => {
+      const view = await openModal();
+      const res = await postSigned(app.url, viewSubmission({ view, values: values({ recipients: ['UGIVER'], message: 'me!' }) }));
+      expect(await res.json()).toEqual({
+        response_action: 'errors',
+        errors: { recipients: "You can't give kudos to yourself, but thanks for all you do! Recognise a teammate instead." },
+      });
+      const noMessage = await postSigned(app.url, viewSubmission({ view, values: values({ recipients: ['UANA'], message: '  ' }) }));
+      expect(await noMessage.json()).toMatchObject({ response_action: 'errors', errors: { message: expect.stringContaining('Add a few words') } });
+      expect(await kudosRows()).toHaveLength(0);
+      expect(await notificationRows()).toHaveLength(0);
+    });
+
+    it('records one kudos when the submit button is double-clicked', async () => {
+      const view = { ...(await openModal()), id: 'VDOUBLE' };
+      const form = viewSubmission({ view, values: values({ recipients: ['UBEN'], points: '3', message: 'Thanks!' }) });
+      const responses = await Promise.all([postSigned(app.url, form), postSigned(app.url, form)]);
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+      await stub.waitFor(() => postsTo('UBEN').length === 1 && postsTo('C1').length === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await kudosRows()).toHaveLength(1);
+      expect(postsTo('UBEN')).toHaveLength(1);
+      expect(postsTo('C1')).toHaveLength(1);
+    });
+  });
+
+  it('opens the modal from the "Give kudos" button on a recognition post', async () => {
+    const res = await postSigned(
+      app.url,
+      interactionPayload({
+        type: 'block_actions',
+        team: { id: 'T1' },
+        user: { id: 'UBEN' },
+        channel: { id: 'C1', name: 'general' },
+        trigger_id: 'trigger-button-1',
+        response_url: stub.responseUrl('button'),
+        actions: [{ type: 'button', action_id: 'kudos.open_form', block_id: 'b1', action_ts: '1' }],
+        is_enterprise_install: false,
+      }),
+    );
+    expect(res.status).toBe(200);
+    await stub.waitFor(() => stub.callsTo('views.open').length === 1);
+    expect(stub.callsTo('views.open')[0]!.body).toMatchObject({ trigger_id: 'trigger-button-1', view: { callback_id: 'kudos' } });
+  });
+
+  it.each([
+    ['a forged signature', { secret: 'not-the-secret' }],
+    ['an expired timestamp', { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 }],
+  ])('answers 401 to %s and stores nothing', async (_case, signing) => {
+    const res = await postSigned(app.url, command('<@UANA> 5 thanks'), signing);
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await kudosRows()).toHaveLength(0);
+    expect(stub.calls).toHaveLength(0);
+  });
+});

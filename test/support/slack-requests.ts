@@ -1,0 +1,85 @@
+import { createHmac, randomUUID } from 'node:crypto';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** POSTs a form-encoded body to /slack/events signed as Slack signs it. */
+export async function postSigned(
+  baseUrl: string,
+  form: Record<string, string>,
+  { secret = SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) } = {},
+): Promise<Response> {
+  const body = new URLSearchParams(form).toString();
+  return fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(secret, timestamp, body),
+    },
+    body,
+  });
+}
+
+export interface CommandOptions {
+  text: string;
+  userId?: string;
+  channelId?: string;
+  channelName?: string;
+  teamId?: string;
+  triggerId?: string;
+  responseUrl: string;
+}
+
+export function slashCommand(o: CommandOptions): Record<string, string> {
+  return {
+    token: 'legacy',
+    team_id: o.teamId ?? 'T1',
+    team_domain: 'acme',
+    channel_id: o.channelId ?? 'C1',
+    channel_name: o.channelName ?? 'general',
+    user_id: o.userId ?? 'UGIVER',
+    user_name: 'giver',
+    command: '/kudos',
+    text: o.text,
+    api_app_id: 'A1',
+    is_enterprise_install: 'false',
+    response_url: o.responseUrl,
+    trigger_id: o.triggerId ?? `trigger-${randomUUID()}`,
+  };
+}
+
+export function interactionPayload(payload: Record<string, unknown>): Record<string, string> {
+  return { payload: JSON.stringify(payload) };
+}
+
+/** A view_submission as Slack sends it for a modal we rendered. */
+export function viewSubmission(o: {
+  view: { callback_id: string; private_metadata: string; blocks: unknown[]; id?: string };
+  values: Record<string, Record<string, unknown>>;
+  userId?: string;
+  teamId?: string;
+}): Record<string, string> {
+  return interactionPayload({
+    type: 'view_submission',
+    team: { id: o.teamId ?? 'T1', domain: 'acme' },
+    user: { id: o.userId ?? 'UGIVER', team_id: o.teamId ?? 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: `trigger-${randomUUID()}`,
+    is_enterprise_install: false,
+    view: {
+      id: o.view.id ?? `V${randomUUID().slice(0, 8)}`,
+      team_id: o.teamId ?? 'T1',
+      type: 'modal',
+      callback_id: o.view.callback_id,
+      private_metadata: o.view.private_metadata,
+      blocks: o.view.blocks,
+      state: { values: o.values },
+      hash: 'h',
+    },
+  });
+}

@@ -1,0 +1,125 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  email?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+
+export interface SlackCall {
+  /** Web API method (`chat.postMessage`), or `response_url` for posts to a command's response URL. */
+  method: string;
+  token?: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface SlackStubOptions {
+  users?: SlackUser[];
+  /** Channels where chat.postEphemeral fails as it does where the bot is not a member. */
+  ephemeralFailsIn?: string[];
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    body[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return body;
+}
+
+/** A loopback Slack Web API that records every call and answers like Slack would. */
+export async function startSlackStub(options: SlackStubOptions = {}) {
+  const calls: SlackCall[] = [];
+  const users = new Map((options.users ?? []).map((u) => [u.id, u]));
+  let ts = 1_700_000_000;
+  const listeners = new Set<() => void>();
+
+  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UHEPOBOT', bot_id: 'BHEPOBOT', team_id: 'T1', user: 'hepo' };
+      case 'users.info': {
+        const user = users.get(String(body.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            name: user.name.toLowerCase(),
+            real_name: user.name,
+            tz: user.tz ?? 'Europe/Lisbon',
+            is_bot: user.is_bot ?? false,
+            deleted: user.deleted ?? false,
+            profile: { real_name: user.name, display_name: user.name, email: user.email },
+          },
+        };
+      }
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: `${ts++}.000100` };
+      case 'chat.postEphemeral':
+        if (options.ephemeralFailsIn?.includes(String(body.channel))) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, message_ts: `${ts++}.000200` };
+      case 'views.open':
+        return { ok: true, view: { id: `V${ts++}` } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(body.users)}` } };
+      default:
+        return { ok: true };
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
+      const path = req.url ?? '';
+      const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
+      const token = req.headers.authorization?.replace(/^Bearer /, '');
+      calls.push({ method, token, body, at: Date.now() });
+      for (const listener of listeners) listener();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(method === 'response_url' ? { ok: true } : answer(method, body)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${url}/api/`,
+    responseUrl: (id: string) => `${url}/response/${id}`,
+    calls,
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
+    reset: () => calls.splice(0, calls.length),
+    /** Resolves when `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
+    waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 5_000): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(calls)) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`Slack stub: condition not met in ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ')}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type SlackStub = Awaited<ReturnType<typeof startSlackStub>>;
