@@ -27,6 +27,11 @@ export function originOf(activity: Incoming): Origin {
   };
 }
 
+/** Teams keeps an activity's id when it delivers it again. */
+export function activityKey(activity: Incoming): string {
+  return activity.id ?? randomUUID();
+}
+
 export function actorOf(activity: Incoming): UserRef {
   return { platform: 'teams', id: activity.from?.id ?? '' };
 }
@@ -67,7 +72,7 @@ export function commandOf(activity: Incoming, commandNames: string[]): Extract<I
     ...(mentions.length > 0 ? { mentions } : {}),
     origin: originOf(activity),
     actor: actorOf(activity),
-    idempotencyKey: activity.id ?? randomUUID(),
+    idempotencyKey: activityKey(activity),
   };
 }
 
@@ -85,5 +90,5 @@ export function cardInteraction(activity: Incoming, data: CardData, idempotencyK
  * (the card's message id is the reply-to id). Dialog submits and message submits use the activity id.
  */
 export function cardActionKey(activity: Incoming): string {
-  return activity.replyToId ? `card:${activity.replyToId}:${activity.from?.id ?? ''}` : (activity.id ?? randomUUID());
+  return activity.replyToId ? `card:${activity.replyToId}:${activity.from?.id ?? ''}` : activityKey(activity);
 }

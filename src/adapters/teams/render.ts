@@ -78,6 +78,8 @@ export interface FormRenderOptions {
   values?: FormValues;
   /** Messages shown under their fields. */
   errors?: Record<string, string>;
+  /** A message about the whole form, shown at the top (e.g. a refusal that names no field). */
+  notice?: string;
 }
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(',') : v);
@@ -156,8 +158,9 @@ export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard
   const body: CardElement[] = [];
   if (options.mode === 'inline') body.push(text(form.title, { size: 'Large', weight: 'Bolder' }));
   // An error for a field the form doesn't show still reaches the person, at the top.
-  for (const [id, message] of Object.entries(options.errors ?? {})) {
-    if (!form.fields.some((f) => f.id === id)) body.push(text(message, { color: 'Attention' }));
+  const stray = Object.entries(options.errors ?? {}).filter(([id]) => !form.fields.some((f) => f.id === id));
+  for (const message of [options.notice, ...stray.map(([, m]) => m)]) {
+    if (message) body.push(text(message, { color: 'Attention' }));
   }
   if (form.intro) body.push(text(form.intro));
   const entered = options.values;

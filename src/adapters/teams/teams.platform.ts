@@ -1,12 +1,81 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import express from 'express';
+import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
+import { TeamsBot } from './bot';
+import { conversationStore } from './conversations';
+import { turnDirectory } from './directory';
+import { register as registerInvokes } from './listeners/invokes';
+import { register as registerMessages } from './listeners/messages';
+import { loopbackOnly } from './local-only';
+import { createMessenger } from './messenger';
+import { turnReplies } from './replies';
+import { teamsSender } from './sender';
 
-/** Microsoft Teams through botbuilder's CloudAdapter on POST /api/messages. (Placeholder until the adapter lands.) */
-export function createTeamsPlatform(_deps: PlatformDeps): PlatformAdapter {
+const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+
+/** Logs a failed turn with its context and tells the person, briefly; never a stack trace. */
+function onTurnError(logger: Logger) {
+  return async (context: TurnContext, error: Error): Promise<void> => {
+    const { activity } = context;
+    logger.error(
+      { err: error, activityType: activity.type, name: activity.name, activityId: activity.id, conversationId: activity.conversation?.id },
+      'Teams turn failed',
+    );
+    try {
+      if (activity.type === 'invoke') {
+        const body = activity.name?.startsWith('task/')
+          ? { task: { type: 'message', value: APOLOGY } }
+          : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: APOLOGY };
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+      } else if (activity.type === 'message') {
+        await context.sendActivity(APOLOGY);
+      }
+    } catch (sendError) {
+      logger.warn({ err: sendError }, 'Teams: could not send the apology');
+    }
+  };
+}
+
+/** Microsoft Teams through botbuilder's CloudAdapter on POST /api/messages. */
+export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
+  const { teams } = deps.config;
+  const logger = deps.logger.child({ platform: 'teams' });
+  if (teams.local) {
+    logger.info('Teams: local mode (no MICROSOFT_APP_ID): activities are not authenticated; only loopback callers are accepted');
+  }
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: teams.appId,
+      MicrosoftAppPassword: teams.appPassword,
+      MicrosoftAppType: teams.appType,
+      MicrosoftAppTenantId: teams.appTenantId,
+    }),
+  );
+  adapter.onTurnError = onTurnError(logger);
+  const store = conversationStore(deps.db);
+  const messenger = createMessenger(adapter, store, teams.appId);
+
   return {
     platform: 'teams',
-    routes: [],
-    sender: { platform: 'teams', send: async () => { throw new Error('Teams adapter not written yet'); } },
-    attach: async () => {},
-    close: async () => {},
+    sender: teamsSender(messenger, store),
+    routes: ['/api/messages'],
+    async attach(http, router) {
+      const bot = new TeamsBot(store);
+      registerMessages(bot);
+      registerInvokes(bot);
+      const guard = teams.local ? [loopbackOnly] : [];
+      http.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
+        await adapter.process(req, res, (context) =>
+          bot.run(context, {
+            router,
+            directory: turnDirectory(context, logger),
+            replies: turnReplies(context, messenger, logger),
+            logger,
+          }),
+        );
+      });
+    },
+    async close() {},
   };
 }

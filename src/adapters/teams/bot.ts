@@ -1,0 +1,59 @@
+import { type Activity, type InvokeResponse, TurnContext } from 'botbuilder';
+import type { Directory } from '../../chat/ports';
+import type { Router } from '../../chat/router';
+import type { Logger } from '../../logger';
+import type { ConversationStore, Reference } from './conversations';
+import { isPersonal, tenantOf } from './interactions';
+import type { TurnReplies } from './replies';
+
+/** What a listener gets besides the turn: the router and the turn's own directory and replies. */
+export interface TurnKit {
+  router: Router;
+  directory: Directory;
+  replies: TurnReplies;
+  logger: Logger;
+}
+
+export interface MessageListener {
+  matches(activity: Activity): boolean;
+  handle(context: TurnContext, kit: TurnKit): Promise<void>;
+}
+
+/** Answers an invoke; the result is the HTTP response to the Teams client. */
+export type InvokeListener = (context: TurnContext, kit: TurnKit) => Promise<InvokeResponse>;
+
+/** Routes each activity to the listener registered for its kind; remembers every conversation it sees. */
+export class TeamsBot {
+  private readonly messages: MessageListener[] = [];
+  private readonly invokes = new Map<string, InvokeListener>();
+
+  constructor(private readonly store: ConversationStore) {}
+
+  /** Listeners are tried in registration order; the first that matches handles the message. */
+  onMessage(listener: MessageListener): void {
+    this.messages.push(listener);
+  }
+
+  onInvoke(name: string, listener: InvokeListener): void {
+    if (this.invokes.has(name)) throw new Error(`invoke ${name} has two listeners`);
+    this.invokes.set(name, listener);
+  }
+
+  async run(context: TurnContext, kit: TurnKit): Promise<void> {
+    const { activity } = context;
+    await this.remember(activity);
+    if (activity.type === 'message') {
+      await this.messages.find((l) => l.matches(activity))?.handle(context, kit);
+    } else if (activity.type === 'invoke') {
+      const listener = this.invokes.get(activity.name ?? '');
+      const response: InvokeResponse = listener ? await listener(context, kit) : { status: 501 };
+      await context.sendActivity({ type: 'invokeResponse', value: response });
+    }
+  }
+
+  private async remember(activity: Activity): Promise<void> {
+    if (!activity.conversation?.id || !activity.serviceUrl) return;
+    const reference = TurnContext.getConversationReference(activity) as Reference;
+    await this.store.save(reference, tenantOf(activity), isPersonal(activity) ? activity.from?.id : undefined);
+  }
+}

@@ -1,0 +1,21 @@
+import type { InvokeListener } from '../../bot';
+import { readCardData } from '../../card-data';
+import { cardSubmission } from '../../card-submission';
+import { activityKey, cardActionKey, isPersonal } from '../../interactions';
+import { answerCardAction } from '../../outcomes';
+
+interface ExecuteValue {
+  action?: { type?: string; verb?: string; data?: unknown };
+}
+
+/** Action.Execute (Universal Actions): a form's submit (verb `submit:<formId>`) or a button (verb = action id). */
+export const cardAction: InvokeListener = async (context, kit) => {
+  const { activity } = context;
+  const action = (activity.value as ExecuteValue | undefined)?.action;
+  const data = readCardData(action?.data ?? {}, action?.verb);
+  const personal = isPersonal(activity);
+  if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help() }], kit, personal);
+  const key = data.kind === 'form' ? cardActionKey(activity) : activityKey(activity);
+  const { interaction, submitted } = await cardSubmission(context, data, key);
+  return answerCardAction(await kit.router.dispatch(interaction, kit.directory), kit, personal, submitted);
+};

@@ -1,0 +1,10 @@
+import type { TeamsBot } from '../../bot';
+import { cardAction } from './card-action';
+import { taskFetch } from './task-fetch';
+import { taskSubmit } from './task-submit';
+
+export function register(bot: TeamsBot): void {
+  bot.onInvoke('task/fetch', taskFetch);
+  bot.onInvoke('task/submit', taskSubmit);
+  bot.onInvoke('adaptiveCard/action', cardAction);
+}

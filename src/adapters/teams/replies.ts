@@ -1,0 +1,42 @@
+import { type Activity, TurnContext } from 'botbuilder';
+import type { Form, Message } from '../../chat/ui';
+import type { Logger } from '../../logger';
+import { actorOf, isPersonal, tenantOf } from './interactions';
+import type { Reference } from './conversations';
+import type { Messenger } from './messenger';
+import { attachment, type FormRenderOptions, renderForm, renderMessage } from './render';
+
+export function messageActivity(message: Message): Partial<Activity> {
+  return { type: 'message', summary: message.summary, attachments: [attachment(renderMessage(message))] };
+}
+
+/** A form as a card in the conversation, submitted with Action.Execute. */
+export function formActivity(form: Form, options: Omit<FormRenderOptions, 'mode'> = {}): Partial<Activity> {
+  return { type: 'message', summary: form.title, attachments: [attachment(renderForm(form, { ...options, mode: 'inline' }))] };
+}
+
+export interface TurnReplies {
+  /** Into the conversation the turn came from, for everyone in it. */
+  here(activity: Partial<Activity>): Promise<void>;
+  /** For the actor's eyes: here in their 1:1 chat with the bot; from a channel or group chat, into that 1:1. */
+  privately(activity: Partial<Activity>): Promise<void>;
+}
+
+export function turnReplies(context: TurnContext, messenger: Messenger, logger: Logger): TurnReplies {
+  const here = async (activity: Partial<Activity>) => {
+    await context.sendActivity(activity);
+  };
+  return {
+    here,
+    async privately(activity) {
+      if (isPersonal(context.activity)) return here(activity);
+      const via = TurnContext.getConversationReference(context.activity) as Reference;
+      try {
+        await messenger.toUser(tenantOf(context.activity), actorOf(context.activity).id, activity, via);
+      } catch (error) {
+        // Falling back to the channel would show everyone what was meant for one person.
+        logger.warn({ err: error, userId: context.activity.from?.id }, 'Teams: could not reach the user privately');
+      }
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { NotificationTarget, Sender } from '../../src/chat/ports';
+import type { Message } from '../../src/chat/ui';
+import { connectDatabase, type Db } from '../../src/db/connect';
+import { BullMQRunner } from '../../src/jobs/bullmq';
+import { InProcessRunner } from '../../src/jobs/in-process';
+import { type Enqueue, JobRegistry, type JobRunner } from '../../src/jobs/registry';
+import { createLogger } from '../../src/logger';
+import { deliverNotificationJob, enqueueDeliveries } from '../../src/notify/deliver-notification.job';
+import { notifyQueries, recordNotifications } from '../../src/notify/notify.queries';
+import { sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
+import { freshPostgres } from '../support/databases';
+import { REDIS_URL } from '../support/services';
+
+const logger = createLogger('silent');
+const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: 'hello' }] };
+
+/** A platform that records what it was asked to send and can be told to fail the next N sends. */
+function recordingSender() {
+  const sent: Array<{ target: NotificationTarget; message: Message }> = [];
+  let failures = 0;
+  const sender: Sender = {
+    platform: 'slack',
+    async send(_orgId, target, msg) {
+      if (failures > 0) {
+        failures--;
+        throw new Error('platform said 503');
+      }
+      sent.push({ target, message: msg });
+      return { messageId: `m${sent.length}` };
+    },
+  };
+  return { sender, sent, failNext: (n: number) => (failures = n) };
+}
+
+const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 8_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const runners = [
+  { name: 'in-process', make: (registry: JobRegistry) => Promise.resolve(new InProcessRunner(registry, logger)) },
+  {
+    name: 'BullMQ',
+    make: (registry: JobRegistry) =>
+      BullMQRunner.connect(registry, logger, { redisUrl: REDIS_URL, prefix: `hepo-test-${randomUUID()}` }),
+  },
+];
+
+describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) => {
+  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let db: Db;
+  let orgId: string;
+  let runner: JobRunner;
+  let platform: ReturnType<typeof recordingSender>;
+
+  beforeAll(async () => {
+    database = await freshPostgres();
+    db = connectDatabase({ kind: 'postgres', url: database.url }, () => {});
+    ({ id: orgId } = await db.insertInto('orgs').values({ name: 'Acme' }).returning('id').executeTakeFirstOrThrow());
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  beforeEach(async () => {
+    platform = recordingSender();
+    const queries = notifyQueries(db);
+    const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
+    const registry = new JobRegistry([
+      { ...deliverNotificationJob(queries, { slack: platform.sender }), backoffMs: 20, attempts: 3 },
+      sweepOutboxJob(queries, enqueue),
+    ]);
+    runner = await make(registry);
+    await runner.startWorking();
+  });
+  afterEach(async () => {
+    await runner.close();
+    await db.deleteFrom('notifications').execute();
+  });
+
+  const record = (key: string) =>
+    db.transaction().execute((trx) =>
+      recordNotifications(trx, orgId, [
+        { dedupeKey: key, platform: 'slack', target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'C1' }, message },
+      ]),
+    );
+  const row = async (id: string) => db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('records a notification once per dedupe key', async () => {
+    expect(await record('k:once')).toHaveLength(1);
+    expect(await record('k:once')).toEqual([]);
+  });
+
+  it('sends once however many times the delivery is enqueued', async () => {
+    const ids = await record('k:many');
+    await Promise.all([1, 2, 3].map(() => enqueueDeliveries(runner.enqueue.bind(runner), ids)));
+    await until(async () => (await row(ids[0]!)).status === 'sent');
+    await runner.enqueue('deliver_notification', { notificationId: ids[0]! });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(platform.sent).toHaveLength(1);
+    expect((await row(ids[0]!)).platform_message_id).toBe('m1');
+  });
+
+  it('retries a failed send with backoff and records each attempt', async () => {
+    platform.failNext(2);
+    const ids = await record('k:retry');
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(async () => (await row(ids[0]!)).status === 'sent');
+    expect(platform.sent).toHaveLength(1);
+    expect((await row(ids[0]!)).attempts).toBe(3);
+  });
+
+  it('marks a notification failed, with the reason, when the last attempt fails', async () => {
+    platform.failNext(10);
+    const ids = await record('k:fail');
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(async () => (await row(ids[0]!)).status === 'failed');
+    expect((await row(ids[0]!)).last_error).toBe('platform said 503');
+    expect(platform.sent).toHaveLength(0);
+  });
+
+  it('sends what a crashed process left behind when the outbox sweep runs', async () => {
+    const [never, claimed] = [await record('k:never-enqueued'), await record('k:claimed-then-crashed')];
+    // A worker claimed this one and died before sending; its claim has run out.
+    await notifyQueries(db).claim(claimed[0]!);
+    await db
+      .updateTable('notifications')
+      .set({ claimed_until: sql<Date>`now() - interval '1 second'`, created_at: sql<Date>`now() - interval '1 minute'` })
+      .execute();
+    await runner.enqueue('sweep_outbox', {});
+    await until(async () => (await row(never[0]!)).status === 'sent' && (await row(claimed[0]!)).status === 'sent');
+    expect(platform.sent).toHaveLength(2);
+  });
+
+  if (name === 'BullMQ') {
+    it('derives the recurring outbox sweep as a BullMQ job scheduler', async () => {
+      const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
+      const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
+      const schedulers = await queue.getJobSchedulers();
+      await queue.close();
+      expect(schedulers.map((s) => [s.key, s.every])).toEqual([['sweep_outbox', 30_000]]);
+    });
+  }
+});
+
+describe('job registry', () => {
+  const def = { name: 'sweep_outbox' as const, attempts: 1, backoffMs: 0, handle: async () => {} };
+
+  it('refuses a payload that does not match its job before the handler runs', async () => {
+    let handled = 0;
+    const registry = new JobRegistry([def, { ...def, name: 'deliver_notification', handle: async () => void handled++ }]);
+    await expect(registry.run('deliver_notification', { notificationId: 'not-a-uuid' }, { attempt: 1, final: true })).rejects.toThrow(
+      /notificationId/,
+    );
+    await expect(registry.run('no_such_job', {}, { attempt: 1, final: true })).rejects.toThrow('unknown job no_such_job');
+    expect(handled).toBe(0);
+  });
+
+  it('refuses to start when a job name has no definition or two', () => {
+    expect(() => new JobRegistry([def])).toThrowError('jobs without a definition: deliver_notification');
+    expect(() => new JobRegistry([def, def])).toThrowError('job sweep_outbox has two definitions');
+  });
+});

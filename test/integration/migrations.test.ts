@@ -1,0 +1,67 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool } from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectDatabase, migrateToLatest } from '../../src/db/connect';
+import { freshPgliteDir } from '../support/databases';
+import { databaseUrl, POSTGRES_URL } from '../support/services';
+
+const TABLES = [
+  'identities',
+  'kudos',
+  'kudos_recipients',
+  'notifications',
+  'org_workspaces',
+  'orgs',
+  'people',
+  'point_allowances',
+  'slack_installations',
+  'teams_conversations',
+];
+
+async function tablesOf(db: Kysely<unknown>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+describe('migrations', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('build the schema on an empty PostgreSQL database, and a second run changes nothing', async () => {
+    const name = `hepo_mig_${Date.now()}`;
+    const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
+    await admin.query(`create database ${name}`);
+    cleanups.push(async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    });
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl(name) }) }) });
+    cleanups.push(() => db.destroy());
+    // Two migrators at once, as two replicas starting together would: the advisory lock serialises them.
+    await Promise.all([migrateToLatest(db), migrateToLatest(db)]);
+    expect(await tablesOf(db)).toEqual(TABLES);
+    await migrateToLatest(db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('build the same schema on embedded PGlite, kept on disk across restarts', async () => {
+    const { dir, remove } = freshPgliteDir();
+    cleanups.push(remove);
+    const first = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    await migrateToLatest(first);
+    await first.insertInto('orgs').values({ name: 'Kept' }).execute();
+    expect(await tablesOf(first as Kysely<unknown>)).toEqual(TABLES);
+    await first.destroy();
+
+    const second = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    await migrateToLatest(second);
+    const orgs = await second.selectFrom('orgs').select('name').execute();
+    expect(orgs).toEqual([{ name: 'Kept' }]);
+    await second.destroy();
+  });
+});

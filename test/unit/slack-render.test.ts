@@ -1,0 +1,92 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { mrkdwn, renderMessage, renderModal } from '../../src/adapters/slack/render';
+import { neutralText } from '../../src/adapters/slack/interactions';
+import type { Form, Message } from '../../src/chat/ui';
+
+const message: Message = {
+  summary: 'Gia recognised Ana',
+  blocks: [
+    { type: 'header', text: 'Kudos' },
+    { type: 'section', text: '🎉 **Gia** recognised **Ana** for _teamwork_ <script>&' },
+    { type: 'fields', fields: [{ label: 'Points', value: '20' }] },
+    { type: 'context', text: '60 of 100 points left' },
+    { type: 'actions', buttons: [{ actionId: 'kudos.open_form', label: 'Give kudos', opensForm: true, style: 'primary', value: 'x' }] },
+  ],
+};
+
+const form: Form = {
+  formId: 'kudos',
+  title: 'A title much longer than Slack allows for modals',
+  submitLabel: 'Send',
+  intro: 'You have **40** points left',
+  state: { cycle: 'c1' },
+  fields: [
+    { id: 'who', kind: 'users', multiple: true, label: 'Who', required: true, initial: ['U1'] },
+    { id: 'one', kind: 'users', multiple: false, label: 'One person' },
+    { id: 'points', kind: 'number', label: 'Points', min: 1, max: 40, initial: 5 },
+    { id: 'value', kind: 'choice', label: 'Value', options: [{ value: 'growth', label: '#growth' }], initial: 'growth' },
+    { id: 'mood', kind: 'rating', label: 'Mood', min: 1, max: 5 },
+    { id: 'due', kind: 'date', label: 'Due', initial: '2026-12-01' },
+    { id: 'title', kind: 'text', label: 'Title', placeholder: 'Short', maxLength: 80 },
+    { id: 'msg', kind: 'multiline', label: 'Message', required: true, hint: 'Be specific' },
+  ],
+};
+
+describe('Slack renderer', () => {
+  it('turns neutral markdown into mrkdwn and escapes the three characters Slack reserves', () => {
+    expect(mrkdwn('**bold** and _it_ <b> & co')).toBe('*bold* and _it_ &lt;b&gt; &amp; co');
+  });
+
+  it('renders every neutral block as a Block Kit block', () => {
+    const { text, blocks } = renderMessage(message);
+    const typed: KnownBlock[] = blocks as KnownBlock[];
+    expect(text).toBe('Gia recognised Ana');
+    expect(typed.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions']);
+    expect(typed[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '🎉 *Gia* recognised *Ana* for _teamwork_ &lt;script&gt;&amp;' },
+    });
+    expect(typed[2]).toMatchObject({ fields: [{ type: 'mrkdwn', text: '*Points*\n20' }] });
+    expect(typed[4]).toEqual({
+      type: 'actions',
+      elements: [
+        { type: 'button', action_id: 'kudos.open_form', text: { type: 'plain_text', text: 'Give kudos', emoji: true }, value: 'x', style: 'primary' },
+      ],
+    });
+  });
+
+  it('renders a form as a modal with one input block per field, ids kept for the submission', () => {
+    const view = renderModal(form, '{"state":{}}') as ModalView;
+    expect(view.type).toBe('modal');
+    expect(view.callback_id).toBe('kudos');
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(view.private_metadata).toBe('{"state":{}}');
+    const inputs = view.blocks.filter((b) => b.type === 'input');
+    expect(inputs.map((b) => [b.block_id, (b as { element: { type: string } }).element.type])).toEqual([
+      ['who', 'multi_users_select'],
+      ['one', 'users_select'],
+      ['points', 'number_input'],
+      ['value', 'static_select'],
+      ['mood', 'radio_buttons'],
+      ['due', 'datepicker'],
+      ['title', 'plain_text_input'],
+      ['msg', 'plain_text_input'],
+    ]);
+    expect(inputs.map((b) => (b as { optional: boolean }).optional)).toEqual([false, true, true, true, true, true, true, false]);
+    expect(JSON.stringify(inputs[0])).toContain('"initial_users":["U1"]');
+    expect(inputs[2]).toMatchObject({ element: { min_value: '1', max_value: '40', initial_value: '5', is_decimal_allowed: false } });
+    expect(inputs[3]).toMatchObject({ element: { initial_option: { value: 'growth' } } });
+    expect((inputs[4] as { element: { options: unknown[] } }).element.options).toHaveLength(5);
+    expect(inputs[7]).toMatchObject({ element: { multiline: true }, hint: { text: 'Be specific' } });
+    expect(view.blocks[0]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'You have *40* points left' }] });
+  });
+});
+
+describe('Slack text from commands', () => {
+  it('keeps user mentions for the parser and disarms channel-wide pings', () => {
+    expect(neutralText('<@U1> thanks <!here> and <!channel> &amp; <#C1|launch> see <https://x.test|the doc> &lt;3')).toBe(
+      '<@U1> thanks @here and @channel & #launch see the doc (https://x.test) <3',
+    );
+  });
+});
