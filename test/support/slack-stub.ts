@@ -22,6 +22,8 @@ export interface SlackStubOptions {
   users?: SlackUser[];
   /** Channels where chat.postEphemeral fails as it does where the bot is not a member. */
   ephemeralFailsIn?: string[];
+  /** What oauth.v2.access answers for an install (keyed by the code in the request). */
+  oauthAccess?: Record<string, Record<string, unknown>>;
 }
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
@@ -61,6 +63,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
           },
         };
       }
+      case 'oauth.v2.access':
+        return options.oauthAccess?.[String(body.code)] ?? { ok: false, error: 'invalid_code' };
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${ts++}.000100` };
       case 'chat.postEphemeral':
