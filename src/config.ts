@@ -82,7 +82,8 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     return { mode: 'off', why: 'set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth install)' };
   }
   const missing = (name: string) => problems.push(`${name}: required when Slack is configured`);
-  if (!env.SLACK_SIGNING_SECRET) missing('SLACK_SIGNING_SECRET');
+  // Socket Mode has no HTTP requests to verify.
+  if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) missing('SLACK_SIGNING_SECRET');
   if (oauth) {
     if (!env.SLACK_CLIENT_ID) missing('SLACK_CLIENT_ID');
     if (!env.SLACK_CLIENT_SECRET) missing('SLACK_CLIENT_SECRET');

@@ -22,6 +22,8 @@ export interface SlackStubOptions {
   users?: SlackUser[];
   /** Channels where chat.postEphemeral fails as it does where the bot is not a member. */
   ephemeralFailsIn?: string[];
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
+  socketModeUrl?: string;
   /** What oauth.v2.access answers for an install (keyed by the code in the request). */
   oauthAccess?: Record<string, Record<string, unknown>>;
 }
@@ -63,6 +65,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
           },
         };
       }
+      case 'apps.connections.open':
+        return options.socketModeUrl ? { ok: true, url: options.socketModeUrl } : { ok: false, error: 'not_allowed' };
       case 'oauth.v2.access':
         return options.oauthAccess?.[String(body.code)] ?? { ok: false, error: 'invalid_code' };
       case 'chat.postMessage':
