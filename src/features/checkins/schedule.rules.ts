@@ -1,0 +1,90 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** How a team's check-ins recur: a weekday and a local time, every week or every other week. */
+export interface Cadence {
+  every: 'week' | 'two_weeks';
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  /** `HH:mm`, in each member's own timezone. */
+  localTime: string;
+  /** A date of the cadence's weekday that starts the two-week rhythm. */
+  anchorDate: string;
+}
+
+export const WORKDAY_START = 9;
+export const WORKDAY_END = 18;
+
+const DAY_MS = 86_400_000;
+
+function safeZone(timeZone: string): string {
+  try {
+    dayjs().tz(timeZone);
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** The instant `date` at `time` happens in `timeZone` (DST-aware). */
+export function localInstant(date: string, time: string, timeZone: string): Date {
+  return dayjs.tz(`${date} ${time}`, 'YYYY-MM-DD HH:mm', safeZone(timeZone)).toDate();
+}
+
+export function localDate(instant: Date, timeZone: string): string {
+  return dayjs(instant).tz(safeZone(timeZone)).format('YYYY-MM-DD');
+}
+
+/**
+ * The period dates (the cadence weekday, as a calendar date) that can be open at `now`: the latest one
+ * that has begun somewhere on Earth, and the one before it. Every member's prompt for a period is due
+ * on that date at the cadence time in their own timezone.
+ */
+export function openPeriods(cadence: Cadence, now: Date): string[] {
+  const step = cadence.every === 'week' ? 7 : 14;
+  // UTC+14 is the earliest timezone: a date can have begun there while it is still yesterday in UTC.
+  let day = dayjs.utc(now.getTime() + 14 * 3_600_000).startOf('day');
+  while (day.day() !== cadence.weekday) day = day.subtract(1, 'day');
+  if (step === 14) {
+    const weeks = Math.round((day.valueOf() - dayjs.utc(cadence.anchorDate).valueOf()) / (7 * DAY_MS));
+    if (Math.abs(weeks) % 2 === 1) day = day.subtract(7, 'day');
+  }
+  return [day.format('YYYY-MM-DD'), day.subtract(step, 'day').format('YYYY-MM-DD')];
+}
+
+/**
+ * When to remind: `afterHours` after the prompt, moved into the person's working hours (09:00–18:00,
+ * Monday to Friday, their time) so nobody is nudged at night or on their weekend.
+ */
+export function reminderTime(dueAt: Date, afterHours: number, timeZone: string): Date {
+  const zone = safeZone(timeZone);
+  const opening = `${String(WORKDAY_START).padStart(2, '0')}:00`;
+  let at = new Date(dueAt.getTime() + afterHours * 3_600_000);
+  // Move by calendar dates and rebuild the instant each time, so DST changes can't shift the hour.
+  for (let guard = 0; guard < 8; guard++) {
+    const local = dayjs(at).tz(zone);
+    const date = local.format('YYYY-MM-DD');
+    if (local.day() === 0 || local.day() === 6 || local.hour() >= WORKDAY_END) {
+      at = localInstant(dayjs.utc(date).add(1, 'day').format('YYYY-MM-DD'), opening, zone);
+    } else if (local.hour() < WORKDAY_START) {
+      at = localInstant(date, opening, zone);
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+/** Consecutive answered periods, most recent first, counting back from the latest one. */
+export function streak(statuses: Array<'answered' | 'skipped' | 'sent'>): number {
+  let count = 0;
+  for (const status of statuses) {
+    if (status !== 'answered') break;
+    count++;
+  }
+  return count;
+}
