@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation';
+import * as checkins from './0002_checkins';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_checkins': checkins,
 };

@@ -8,6 +8,9 @@ import { type Clock, systemClock } from './chat/ports';
 import { Router } from './chat/router';
 import type { Config } from './config';
 import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from './db/connect';
+import { checkinsFeature } from './features/checkins/checkins.handlers';
+import { checkinDigestJob, checkinTickJob } from './features/checkins/checkins.jobs';
+import { checkinsQueries } from './features/checkins/checkins.queries';
 import { peopleQueries } from './features/people/people.queries';
 import { peopleResolver } from './features/people/people.resolve';
 import { recognitionFeature } from './features/recognition/recognition.handlers';
@@ -63,22 +66,29 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   let jobs: JobRunner | undefined;
   const enqueue: Enqueue = (name, payload, opts) => jobs!.enqueue(name, payload, opts);
   const notify = notifyQueries(db);
-  const registry = new JobRegistry([deliverNotificationJob(notify, senders), sweepOutboxJob(notify, enqueue)]);
+  const checkins = { queries: checkinsQueries(db), enqueue, clock };
+  const registry = new JobRegistry([
+    deliverNotificationJob(notify, senders),
+    sweepOutboxJob(notify, enqueue),
+    checkinTickJob(checkins),
+    checkinDigestJob(checkins),
+  ]);
   jobs = config.redisUrl
     ? await BullMQRunner.connect(registry, logger, { redisUrl: config.redisUrl, prefix: options.queuePrefix }, metrics.onJobDone)
     : new InProcessRunner(registry, logger, metrics.onJobDone);
   const runner = jobs;
   if (config.role !== 'web') {
     await runner.startWorking();
-    // Reconcile: anything recorded but not sent before the last stop goes out now.
+    // Reconcile at start: send what was recorded but not sent, and catch up on due check-ins.
     await enqueue('sweep_outbox', {});
+    await enqueue('checkin_tick', {});
   }
 
   const { contextFor } = peopleResolver(peopleQueries(db), {
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
   });
   const router = new Router({
-    features: [recognitionFeature({ queries: recognitionQueries(db), enqueue, clock })],
+    features: [recognitionFeature({ queries: recognitionQueries(db), enqueue, clock }), checkinsFeature(checkins)],
     contextFor,
     onOutcome: metrics.onInteraction,
     onError: (err, interaction) =>

@@ -11,4 +11,9 @@ export type Effect =
   /** Keep the form open and show these messages at their fields. */
   | { type: 'form_errors'; errors: Record<string, string> }
   /** Close the form (if any) and show this confirmation privately. */
-  | { type: 'done'; message: Message };
+  | { type: 'done'; message: Message }
+  /**
+   * Replace the message the interaction started from (a button's message, or the message whose
+   * button opened the form being submitted), e.g. a prompt that becomes "Submitted ✓".
+   */
+  | { type: 'update_source'; message: Message };

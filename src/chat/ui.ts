@@ -18,7 +18,12 @@ export type Block =
   | { type: 'section'; text: string }
   | { type: 'fields'; fields: Array<{ label: string; value: string }> }
   | { type: 'context'; text: string }
-  | { type: 'actions'; buttons: Button[] };
+  | { type: 'actions'; buttons: Button[] }
+  /**
+   * A form to fill in from this message. Where the platform can show inputs in a message (Teams)
+   * they are shown inline; elsewhere (Slack) it is a button that opens the form.
+   */
+  | { type: 'form_entry'; form: Form; open: Button };
 
 export interface Message {
   /** Plain-text summary, used for notifications and as a fallback. */

@@ -29,6 +29,10 @@ export interface PeopleTable {
   timezone: Generated<string>;
   is_bot: Generated<boolean>;
   active: Generated<boolean>;
+  manager_id: string | null;
+  is_hr_admin: Generated<boolean>;
+  /** `YYYY-MM-DD`, the last day away, in their timezone. */
+  away_until: ColumnType<string | null, string | null, string | null>;
   created_at: CreatedAt;
 }
 
@@ -102,6 +106,109 @@ export interface NotificationsTable {
   created_at: CreatedAt;
 }
 
+export interface CheckinTeamsTable {
+  id: Generated<string>;
+  org_id: string;
+  manager_id: string;
+  every: 'week' | 'two_weeks';
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  local_time: string;
+  anchor_date: ColumnType<string, string, string>;
+  reminder_hours: Generated<number>;
+  deadline_hours: Generated<number>;
+  /** Where prompts and digests go. */
+  platform: Platform;
+  workspace_id: string;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface CheckinMembersTable {
+  team_id: string;
+  org_id: string;
+  person_id: string;
+  added_at: CreatedAt;
+}
+
+export type QuestionKind = 'rating' | 'text' | 'choice';
+
+export interface CheckinQuestionsTable {
+  id: Generated<string>;
+  team_id: string;
+  org_id: string;
+  position: number;
+  kind: QuestionKind;
+  prompt: string;
+  options: string[] | null;
+  role: 'mood' | 'blockers' | null;
+  archived: Generated<boolean>;
+}
+
+export type PromptStatus = 'sent' | 'answered' | 'skipped';
+
+export interface CheckinPromptsTable {
+  id: Generated<string>;
+  org_id: string;
+  team_id: string;
+  person_id: string;
+  period: ColumnType<string, string, string>;
+  due_at: Date;
+  status: Generated<PromptStatus>;
+  skip_reason: string | null;
+  snoozed_until: Date | null;
+  snoozes: Generated<number>;
+  reminded: Generated<boolean>;
+  answered_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface CheckinAnswersTable {
+  prompt_id: string;
+  question_id: string;
+  org_id: string;
+  value: string;
+}
+
+export interface CheckinDigestsTable {
+  team_id: string;
+  period: ColumnType<string, string, string>;
+  org_id: string;
+  sent_at: Generated<Date>;
+}
+
+export interface CheckinRepliesTable {
+  id: Generated<string>;
+  org_id: string;
+  prompt_id: string;
+  author_id: string;
+  text: string;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface FeedbackTable {
+  id: Generated<string>;
+  org_id: string;
+  giver_id: string;
+  recipient_id: string;
+  kind: 'praise' | 'suggestion';
+  text: string;
+  request_id: string | null;
+  thanked_at: Date | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface FeedbackRequestsTable {
+  id: Generated<string>;
+  org_id: string;
+  requester_id: string;
+  topic: string;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -113,6 +220,15 @@ export interface Database {
   kudos_recipients: KudosRecipientsTable;
   point_allowances: PointAllowancesTable;
   notifications: NotificationsTable;
+  checkin_teams: CheckinTeamsTable;
+  checkin_members: CheckinMembersTable;
+  checkin_questions: CheckinQuestionsTable;
+  checkin_prompts: CheckinPromptsTable;
+  checkin_answers: CheckinAnswersTable;
+  checkin_digests: CheckinDigestsTable;
+  checkin_replies: CheckinRepliesTable;
+  feedback: FeedbackTable;
+  feedback_requests: FeedbackRequestsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const jobPayloads = {
   deliver_notification: z.object({ notificationId: z.uuid() }),
   sweep_outbox: z.object({}),
+  checkin_tick: z.object({}),
+  checkin_digest: z.object({ teamId: z.uuid(), period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
 };
 
 export type JobName = keyof typeof jobPayloads;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { freshPgliteDir } from '../support/databases';
-import { postSigned, SIGNING_SECRET, slashCommand } from '../support/slack-requests';
+import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from '../support/slack-requests';
 import { type SlackStub, startSlackStub } from '../support/slack-stub';
 
 describe('embedded mode: PGlite and in-process jobs', () => {
@@ -21,7 +21,7 @@ describe('embedded mode: PGlite and in-process jobs', () => {
     data = freshPgliteDir();
     app = await startTestApp({
       DATA_DIR: data.dir,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SIGNING_SECRET,
       SLACK_BOT_TOKEN: 'xoxb-embedded',
       SLACK_API_URL: stub.apiUrl,
     });

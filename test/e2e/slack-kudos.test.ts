@@ -3,7 +3,7 @@ import type { RunningApp } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
-import { postSigned, SIGNING_SECRET, slashCommand, viewSubmission, interactionPayload } from '../support/slack-requests';
+import { buttonClick, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, startSlackStub } from '../support/slack-stub';
 
 const users = [
@@ -30,7 +30,7 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     app = await startTestApp({
       ...env,
       DATABASE_URL: database.url,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SIGNING_SECRET,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_API_URL: stub.apiUrl,
     });
@@ -212,22 +212,11 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
   });
 
   it('opens the modal from the "Give kudos" button on a recognition post', async () => {
-    const res = await postSigned(
-      app.url,
-      interactionPayload({
-        type: 'block_actions',
-        team: { id: 'T1' },
-        user: { id: 'UBEN' },
-        channel: { id: 'C1', name: 'general' },
-        trigger_id: 'trigger-button-1',
-        response_url: stub.responseUrl('button'),
-        actions: [{ type: 'button', action_id: 'kudos.open_form', block_id: 'b1', action_ts: '1' }],
-        is_enterprise_install: false,
-      }),
-    );
+    const click = buttonClick({ actionId: 'kudos.open_form', userId: 'UBEN', channelId: 'C1', responseUrl: stub.responseUrl('button') });
+    const res = await postSigned(app.url, click);
     expect(res.status).toBe(200);
     await stub.waitFor(() => stub.callsTo('views.open').length === 1);
-    expect(stub.callsTo('views.open')[0]!.body).toMatchObject({ trigger_id: 'trigger-button-1', view: { callback_id: 'kudos' } });
+    expect(stub.callsTo('views.open')[0]!.body).toMatchObject({ view: { callback_id: 'kudos' } });
   });
 
   it.each([

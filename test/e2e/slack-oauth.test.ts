@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
-import { postSigned, SIGNING_SECRET, slashCommand } from '../support/slack-requests';
+import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from '../support/slack-requests';
 import { type SlackStub, startSlackStub } from '../support/slack-stub';
 
 const teamInstall = {
@@ -41,7 +41,7 @@ describe('Slack multi-workspace OAuth install', () => {
     database = await freshPostgres();
     app = await startTestApp({
       DATABASE_URL: database.url,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_SIGNING_SECRET,
       SLACK_CLIENT_ID: 'client-id',
       SLACK_CLIENT_SECRET: 'client-secret',
       SLACK_STATE_SECRET: 'state-secret',

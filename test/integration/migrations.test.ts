@@ -6,6 +6,15 @@ import { freshPgliteDir } from '../support/databases';
 import { databaseUrl, POSTGRES_URL } from '../support/services';
 
 const TABLES = [
+  'checkin_answers',
+  'checkin_digests',
+  'checkin_members',
+  'checkin_prompts',
+  'checkin_questions',
+  'checkin_replies',
+  'checkin_teams',
+  'feedback',
+  'feedback_requests',
   'identities',
   'kudos',
   'kudos_recipients',
@@ -46,7 +55,7 @@ describe('migrations', () => {
     expect(await tablesOf(db)).toEqual(TABLES);
     await migrateToLatest(db);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0]!.n).toBe(2);
   });
 
   it('build the same schema on embedded PGlite, kept on disk across restarts', async () => {

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
-export const SIGNING_SECRET = 'test-signing-secret';
+export const SLACK_SIGNING_SECRET = 'test-signing-secret';
 
 export function slackSignature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
@@ -10,7 +10,7 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 export async function postSigned(
   baseUrl: string,
   form: Record<string, string>,
-  { secret = SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) } = {},
+  { secret = SLACK_SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) } = {},
 ): Promise<Response> {
   const body = new URLSearchParams(form).toString();
   return fetch(`${baseUrl}/slack/events`, {
@@ -25,6 +25,7 @@ export async function postSigned(
 }
 
 export interface CommandOptions {
+  command?: string;
   text: string;
   userId?: string;
   channelId?: string;
@@ -43,7 +44,7 @@ export function slashCommand(o: CommandOptions): Record<string, string> {
     channel_name: o.channelName ?? 'general',
     user_id: o.userId ?? 'UGIVER',
     user_name: 'giver',
-    command: '/kudos',
+    command: o.command ?? '/kudos',
     text: o.text,
     api_app_id: 'A1',
     is_enterprise_install: 'false',
@@ -54,6 +55,29 @@ export function slashCommand(o: CommandOptions): Record<string, string> {
 
 export function interactionPayload(payload: Record<string, unknown>): Record<string, string> {
   return { payload: JSON.stringify(payload) };
+}
+
+/** A button click on a message (block_actions), as Slack sends it. */
+export function buttonClick(o: {
+  actionId: string;
+  value?: string;
+  userId: string;
+  channelId: string;
+  messageTs?: string;
+  responseUrl: string;
+  teamId?: string;
+}): Record<string, string> {
+  return interactionPayload({
+    type: 'block_actions',
+    team: { id: o.teamId ?? 'T1' },
+    user: { id: o.userId },
+    channel: { id: o.channelId, name: o.channelId.startsWith('D') ? 'directmessage' : 'general' },
+    container: { type: 'message', channel_id: o.channelId, message_ts: o.messageTs ?? '1.0', is_ephemeral: false },
+    trigger_id: `trigger-${randomUUID()}`,
+    response_url: o.responseUrl,
+    actions: [{ type: 'button', action_id: o.actionId, block_id: 'b', action_ts: '1', ...(o.value ? { value: o.value } : {}) }],
+    is_enterprise_install: false,
+  });
 }
 
 /** A view_submission as Slack sends it for a modal we rendered. */

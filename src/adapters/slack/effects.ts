@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Effect } from '../../chat/effects';
 import type { Origin } from '../../chat/interaction';
 import type { Message } from '../../chat/ui';
-import { modalMetadata } from './interactions';
+import { modalMetadata, type SourceMessage } from './interactions';
 import { renderMessage, renderModal } from './render';
 
 export interface Answerer {
@@ -13,6 +13,8 @@ export interface Answerer {
   triggerId?: string;
   /** Bolt's response_url sender, when the payload has one (commands, message buttons). */
   respond?: RespondFn;
+  /** The bot's message the interaction started from. */
+  source?: SourceMessage;
 }
 
 const textOf = (errors: Record<string, string>) => ({
@@ -50,8 +52,11 @@ export async function applyEffects(effects: Effect[], to: Answerer): Promise<voi
         if (!to.triggerId) throw new Error('a form can only open in answer to a click or a command');
         await to.client.views.open({
           trigger_id: to.triggerId,
-          view: renderModal(effect.form, modalMetadata(effect.form.state, to.origin)),
+          view: renderModal(effect.form, modalMetadata(effect.form.state, to.origin, to.source)),
         });
+        break;
+      case 'update_source':
+        if (to.source) await to.client.chat.update({ channel: to.source.channel, ts: to.source.ts, ...renderMessage(effect.message) });
         break;
     }
   }

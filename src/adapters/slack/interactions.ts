@@ -54,16 +54,34 @@ export function commandInteraction(command: SlashCommand): Interaction {
   };
 }
 
-/** What a modal carries through Slack: the form's own state and where it was opened. */
+/** A message of the bot's that an interaction started from (so it can be updated in place). */
+export interface SourceMessage {
+  channel: string;
+  ts: string;
+}
+
+/** What a modal carries through Slack: the form's own state, where it was opened, and from which message. */
 interface ModalMetadata {
   state: Record<string, string>;
   conversationId: string;
   isDirect: boolean;
+  source?: SourceMessage;
 }
 
-export function modalMetadata(state: Record<string, string> | undefined, origin: Origin): string {
-  const metadata: ModalMetadata = { state: state ?? {}, conversationId: origin.conversationId, isDirect: origin.isDirect };
+export function modalMetadata(state: Record<string, string> | undefined, origin: Origin, source?: SourceMessage): string {
+  const metadata: ModalMetadata = { state: state ?? {}, conversationId: origin.conversationId, isDirect: origin.isDirect, source };
   return JSON.stringify(metadata);
+}
+
+export function modalSource(view: ViewSubmitAction['view']): SourceMessage | undefined {
+  return (JSON.parse(view.private_metadata || '{}') as Partial<ModalMetadata>).source;
+}
+
+export function buttonSource(body: BlockAction): SourceMessage | undefined {
+  const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
+  return container?.type === 'message' && container.channel_id && container.message_ts
+    ? { channel: container.channel_id, ts: container.message_ts }
+    : undefined;
 }
 
 type StateValue = ViewSubmitAction['view']['state']['values'][string][string];

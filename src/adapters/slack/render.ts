@@ -36,6 +36,9 @@ function block(b: Block): KnownBlock {
       return { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(b.text) }] };
     case 'actions':
       return { type: 'actions', elements: b.buttons.map(button) };
+    case 'form_entry':
+      // Slack messages can't hold a submittable form: the button opens it as a modal.
+      return { type: 'actions', elements: [button(b.open)] };
   }
 }
 

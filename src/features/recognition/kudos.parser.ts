@@ -1,3 +1,5 @@
+import { SLACK_MENTION, TEAMS_MENTION } from '../../chat/mentions';
+
 /**
  * Reads `/kudos` text: `@ana @ben 20 #teamwork thanks for carrying the launch demo`.
  * The header (mentions, a number of points, hashtags, in any order) comes first; the rest is the
@@ -26,7 +28,7 @@ export interface ParsedKudos {
   message: MessagePart[];
 }
 
-const TOKEN = /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>|<at>([\s\S]*?)<\/at>|\S+/g;
+const TOKEN = new RegExp(`${SLACK_MENTION.source}|${TEAMS_MENTION.source}|\\S+`, 'g');
 const POINTS = /^\+?(\d{1,9})$/;
 const BODY_POINTS = /^\+(\d{1,9})[.,!?;:]*$/;
 const HASHTAG = /^#([\p{L}\p{N}_-]+)[.,!?;:]*$/u;

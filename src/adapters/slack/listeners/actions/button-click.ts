@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { Router } from '../../../../chat/router';
 import { slackDirectory } from '../../directory';
 import { applyEffects } from '../../effects';
-import { blockActionInteraction } from '../../interactions';
+import { blockActionInteraction, buttonSource } from '../../interactions';
 
 export function buttonClick(router: Router) {
   return async ({ body, ack, respond, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
@@ -16,6 +16,7 @@ export function buttonClick(router: Router) {
       origin: interaction.origin,
       triggerId: body.trigger_id,
       respond: body.response_url ? respond : undefined,
+      source: buttonSource(body),
     });
   };
 }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { Router } from '../../../../chat/router';
 import { slackDirectory } from '../../directory';
 import { applyEffects, viewAcknowledgement } from '../../effects';
-import { viewSubmissionInteraction } from '../../interactions';
+import { modalSource, viewSubmissionInteraction } from '../../interactions';
 
 /** Form submissions are decided before the ack, because errors must go back in the ack itself. */
 export function viewSubmission(router: Router) {
@@ -12,6 +12,6 @@ export function viewSubmission(router: Router) {
     const firstInput = body.view.blocks.find((b) => b.type === 'input')?.block_id;
     const { ack: answer, after } = viewAcknowledgement(effects, firstInput, interaction.origin);
     await ack(answer);
-    await applyEffects(after, { client, userId: body.user.id, origin: interaction.origin });
+    await applyEffects(after, { client, userId: body.user.id, origin: interaction.origin, source: modalSource(body.view) });
   };
 }

@@ -1,0 +1,163 @@
+import type { Clock } from '../../chat/ports';
+import type { Enqueue, JobDefinition } from '../../jobs/registry';
+import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import type { CheckinsQueries } from './checkins.queries';
+import { type DigestRow, answerForm, digestMessage, promptMessage } from './checkins.views';
+import { type Cadence, localDate, localInstant, openPeriods, reminderTime } from './schedule.rules';
+
+export interface CheckinJobDeps {
+  queries: CheckinsQueries;
+  enqueue: Enqueue;
+  clock: Clock;
+}
+
+type Schedule = Awaited<ReturnType<CheckinsQueries['schedule']>>;
+type Team = Schedule['teams'][number];
+type Member = Schedule['members'][number];
+
+const HOUR = 3_600_000;
+const cadenceOf = (team: Team): Cadence => ({ every: team.every, weekday: team.weekday, localTime: team.local_time, anchorDate: team.anchor_date });
+const isAway = (member: Member, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
+const dueAtFor = (team: Team, member: Member, period: string) => localInstant(period, team.local_time, member.timezone);
+/** The digest goes once every member's answer window has closed (or earlier, when all have answered). */
+const digestDeadline = (team: Team, members: Member[], period: string) =>
+  Math.max(...members.map((m) => dueAtFor(team, m, period).getTime())) + team.deadline_hours * HOUR;
+
+/**
+ * Sends the manager's digest for a period when everyone who isn't away has answered or skipped, or
+ * once the deadline has passed. Recorded once per team and period.
+ */
+async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member[], period: string): Promise<void> {
+  const { queries, clock } = deps;
+  if (await queries.digestSent(team.id, period)) return;
+  const prompts = await queries.promptsFor([team.id], [period]);
+  if (prompts.length === 0) return;
+  const now = clock.now().getTime();
+  const rows: DigestRow[] = members
+    .filter((m) => m.active && !m.is_bot)
+    .map((m) => {
+      const prompt = prompts.find((p) => p.person_id === m.id);
+      const away = !prompt && isAway(m, dueAtFor(team, m, period));
+      return {
+        promptId: prompt?.id,
+        name: m.display_name,
+        state: away ? 'away' : prompt?.status === 'answered' ? 'answered' : prompt?.status === 'skipped' ? 'skipped' : 'missing',
+      };
+    });
+  const allIn = rows.every((r) => r.state !== 'missing');
+  if (!allIn && now < digestDeadline(team, members, period)) return;
+
+  const answers = await queries.answers(prompts.map((p) => p.id));
+  for (const row of rows) {
+    const mine = answers.filter((a) => a.prompt_id === row.promptId);
+    const mood = mine.find((a) => a.role === 'mood');
+    if (mood) row.mood = { value: Number(mood.value), max: Number(mood.options?.[0] ?? 5) };
+    row.blockers = mine.find((a) => a.role === 'blockers')?.value;
+    if (row.state === 'skipped') row.skipReason = (await queries.prompt(team.org_id, row.promptId!))?.skip_reason;
+  }
+  const trend = await moodTrend(queries, team.id);
+  const ids = await queries.recordDigest(team.org_id, team.id, period, {
+    dedupeKey: `checkin-digest:${team.id}:${period}`,
+    platform: team.platform,
+    target: { kind: 'person', workspaceId: team.workspace_id, personId: team.manager_id },
+    message: digestMessage({ period, rows, trend }),
+  });
+  await enqueueDeliveries(deps.enqueue, ids);
+}
+
+/** Average mood of the team's latest periods, newest first. */
+async function moodTrend(queries: CheckinsQueries, teamId: string): Promise<number[]> {
+  const prompts = await queries.teamPrompts(teamId, 4);
+  const answers = await queries.answers(prompts.map((p) => p.id));
+  const periods = [...new Set(prompts.map((p) => p.period))];
+  return periods.flatMap((period) => {
+    const moods = answers
+      .filter((a) => a.role === 'mood' && prompts.some((p) => p.id === a.prompt_id && p.period === period))
+      .map((a) => Number(a.value));
+    return moods.length > 0 ? [moods.reduce((x, y) => x + y, 0) / moods.length] : [];
+  });
+}
+
+/**
+ * The scheduler. Every minute it works out, from Postgres alone, which prompts, reminders, snoozes
+ * and digests are due in each person's own timezone, and records them with their dedupe keys. Redis
+ * only carries the tick, so wiping it loses nothing: the next tick finds the same work.
+ */
+export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tick'> {
+  const { queries, clock, enqueue } = deps;
+  return {
+    name: 'checkin_tick',
+    attempts: 1,
+    backoffMs: 0,
+    everyMs: 60_000,
+    async handle() {
+      const now = clock.now();
+      const { teams, members } = await queries.schedule();
+      const periodsByTeam = new Map(teams.map((t) => [t.id, openPeriods(cadenceOf(t), now)]));
+      const existing = await queries.promptsFor(teams.map((t) => t.id), [...new Set([...periodsByTeam.values()].flat())]);
+      const byKey = new Map(existing.map((p) => [`${p.team_id}/${p.person_id}/${p.period}`, p]));
+      const promptOf = (teamId: string, personId: string, period: string) => byKey.get(`${teamId}/${personId}/${period}`);
+
+      for (const team of teams) {
+        if (!team.manager_active) continue;
+        const teamMembers = members.filter((m) => m.team_id === team.id);
+        const questions = await queries.questionsOf(team.id);
+        for (const period of periodsByTeam.get(team.id)!) {
+          for (const member of teamMembers) {
+            if (!member.active || member.is_bot) continue;
+            const dueAt = dueAtFor(team, member, period);
+            const deadline = dueAt.getTime() + team.deadline_hours * HOUR;
+            if (dueAt < team.created_at || now < dueAt || now.getTime() >= deadline) continue;
+            const prompt = promptOf(team.id, member.id, period);
+            const target = { kind: 'person' as const, workspaceId: team.workspace_id, personId: member.id };
+            const message = (promptId: string, reminder: boolean) =>
+              promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
+
+            if (!prompt) {
+              if (isAway(member, dueAt)) continue;
+              const ids = await queries.createPrompt(
+                { orgId: team.org_id, teamId: team.id, personId: member.id, period, dueAt },
+                (promptId) => ({ dedupeKey: `checkin:${member.id}:${team.id}:${period}`, platform: team.platform, target, message: message(promptId, false) }),
+              );
+              await enqueueDeliveries(enqueue, ids);
+              continue;
+            }
+            if (prompt.status !== 'sent' || isAway(member, now)) continue;
+            if (prompt.snoozed_until && prompt.snoozed_until <= now) {
+              const ids = await queries.nudge(prompt.id, team.org_id, 'snooze_over', {
+                dedupeKey: `checkin-snooze:${prompt.id}:${prompt.snoozes}`,
+                platform: team.platform,
+                target,
+                message: message(prompt.id, true),
+              });
+              await enqueueDeliveries(enqueue, ids);
+            } else if (!prompt.reminded && !prompt.snoozed_until && now >= reminderTime(dueAt, team.reminder_hours, member.timezone)) {
+              const ids = await queries.nudge(prompt.id, team.org_id, 'reminder', {
+                dedupeKey: `checkin-reminder:${prompt.id}`,
+                platform: team.platform,
+                target,
+                message: message(prompt.id, true),
+              });
+              await enqueueDeliveries(enqueue, ids);
+            }
+          }
+          if (teamMembers.length > 0) await sendDigestIfDue(deps, team, teamMembers, period);
+        }
+      }
+    },
+  };
+}
+
+/** Runs right after an answer, so the digest goes as soon as the last person answers. */
+export function checkinDigestJob(deps: CheckinJobDeps): JobDefinition<'checkin_digest'> {
+  return {
+    name: 'checkin_digest',
+    attempts: 3,
+    backoffMs: 5_000,
+    async handle({ teamId, period }) {
+      const { teams, members } = await deps.queries.schedule();
+      const team = teams.find((t) => t.id === teamId);
+      if (team) await sendDigestIfDue(deps, team, members.filter((m) => m.team_id === teamId), period);
+    },
+  };
+}

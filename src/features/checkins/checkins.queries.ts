@@ -1,0 +1,297 @@
+import { type Kysely, sql } from 'kysely';
+import type { Platform } from '../../chat/interaction';
+import type { Database, Person, PromptStatus } from '../../db/database';
+import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
+import type { QuestionSpec } from './questions.rules';
+
+type Db = Kysely<Database>;
+
+export interface TeamSettings {
+  orgId: string;
+  managerId: string;
+  every: 'week' | 'two_weeks';
+  weekday: number;
+  localTime: string;
+  anchorDate: string;
+  reminderHours: number;
+  platform: Platform;
+  workspaceId: string;
+  memberIds: string[];
+  questions: QuestionSpec[];
+}
+
+export function checkinsQueries(db: Db) {
+  const activeQuestions = (teamId: string) =>
+    db.selectFrom('checkin_questions').selectAll().where('team_id', '=', teamId).where('archived', '=', false).orderBy('position').execute();
+
+  return {
+    async person(orgId: string, personId: string): Promise<Person | undefined> {
+      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('id', '=', personId).executeTakeFirst();
+    },
+
+    /** Platform user ids of these people, for pre-filling people pickers. */
+    async platformIds(orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
+      if (personIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('identities')
+        .select('platform_user_id')
+        .where('org_id', '=', orgId)
+        .where('platform', '=', platform)
+        .where('person_id', 'in', personIds)
+        .execute();
+      return rows.map((r) => r.platform_user_id);
+    },
+
+    async directReports(orgId: string, managerId: string): Promise<Person[]> {
+      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
+    },
+
+    async teamOf(orgId: string, managerId: string) {
+      const team = await db.selectFrom('checkin_teams').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).executeTakeFirst();
+      if (!team) return undefined;
+      const members = await db
+        .selectFrom('checkin_members')
+        .innerJoin('people', 'people.id', 'checkin_members.person_id')
+        .selectAll('people')
+        .where('checkin_members.team_id', '=', team.id)
+        .orderBy('people.display_name')
+        .execute();
+      return { ...team, members, questions: await activeQuestions(team.id) };
+    },
+
+    /**
+     * Saves a team's settings, members and questions; members now report to its manager. Each new
+     * member is told, through a notification recorded in the same transaction.
+     */
+    async saveTeam(s: TeamSettings, welcome: (personId: string) => OutgoingNotification): Promise<string[]> {
+      return db.transaction().execute(async (trx) => {
+        const values = {
+          org_id: s.orgId,
+          manager_id: s.managerId,
+          every: s.every,
+          weekday: s.weekday,
+          local_time: s.localTime,
+          anchor_date: s.anchorDate,
+          reminder_hours: s.reminderHours,
+          platform: s.platform,
+          workspace_id: s.workspaceId,
+        };
+        const { id: teamId } = await trx
+          .insertInto('checkin_teams')
+          .values(values)
+          .onConflict((oc) => oc.columns(['org_id', 'manager_id']).doUpdateSet({ ...values, updated_at: sql<Date>`now()` }))
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const before = await trx.selectFrom('checkin_members').select('person_id').where('team_id', '=', teamId).execute();
+        const added = s.memberIds.filter((id) => !before.some((b) => b.person_id === id));
+        await trx.deleteFrom('checkin_members').where('team_id', '=', teamId).execute();
+        if (s.memberIds.length > 0) {
+          await trx
+            .insertInto('checkin_members')
+            .values(s.memberIds.map((person_id) => ({ team_id: teamId, org_id: s.orgId, person_id })))
+            .execute();
+          await trx.updateTable('people').set({ manager_id: s.managerId }).where('org_id', '=', s.orgId).where('id', 'in', s.memberIds).execute();
+        }
+        // Old questions stay (answers point at them) but leave the form.
+        await trx.updateTable('checkin_questions').set({ archived: true }).where('team_id', '=', teamId).execute();
+        await trx
+          .insertInto('checkin_questions')
+          .values(s.questions.map((q, position) => ({ team_id: teamId, org_id: s.orgId, position, kind: q.kind, prompt: q.prompt, options: q.options, role: q.role })))
+          .execute();
+        return recordNotifications(trx, s.orgId, added.map(welcome));
+      });
+    },
+
+    async setAway(orgId: string, personId: string, until: string | null): Promise<void> {
+      await db.updateTable('people').set({ away_until: until }).where('org_id', '=', orgId).where('id', '=', personId).execute();
+    },
+
+    /** Everything the scheduler needs, for every team of every org. */
+    async schedule() {
+      const teams = await db
+        .selectFrom('checkin_teams')
+        .innerJoin('people as manager', 'manager.id', 'checkin_teams.manager_id')
+        .selectAll('checkin_teams')
+        .select(['manager.timezone as manager_timezone', 'manager.active as manager_active'])
+        .execute();
+      const members = await db
+        .selectFrom('checkin_members')
+        .innerJoin('people', 'people.id', 'checkin_members.person_id')
+        .select(['checkin_members.team_id', 'people.id', 'people.timezone', 'people.active', 'people.is_bot', 'people.away_until', 'people.display_name'])
+        .execute();
+      return { teams, members };
+    },
+
+    async promptsFor(teamIds: string[], periods: string[]) {
+      if (teamIds.length === 0 || periods.length === 0) return [];
+      return db
+        .selectFrom('checkin_prompts')
+        .select(['id', 'team_id', 'person_id', 'period', 'status', 'snoozed_until', 'snoozes', 'reminded', 'due_at'])
+        .where('team_id', 'in', teamIds)
+        .where('period', 'in', periods)
+        .execute();
+    },
+
+    /** Creates the prompt and its notification together; nothing when this period's prompt exists. */
+    async createPrompt(
+      p: { orgId: string; teamId: string; personId: string; period: string; dueAt: Date },
+      notificationFor: (promptId: string) => OutgoingNotification,
+    ): Promise<string[]> {
+      return db.transaction().execute(async (trx) => {
+        const created = await trx
+          .insertInto('checkin_prompts')
+          .values({ org_id: p.orgId, team_id: p.teamId, person_id: p.personId, period: p.period, due_at: p.dueAt })
+          .onConflict((oc) => oc.columns(['team_id', 'person_id', 'period']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        return created ? recordNotifications(trx, p.orgId, [notificationFor(created.id)]) : [];
+      });
+    },
+
+    /** Marks the reminder (or the end of a snooze) as handled and records its notification, once. */
+    async nudge(promptId: string, orgId: string, kind: 'reminder' | 'snooze_over', notification: OutgoingNotification): Promise<string[]> {
+      return db.transaction().execute(async (trx) => {
+        const open = trx.updateTable('checkin_prompts').where('id', '=', promptId).where('status', '=', 'sent');
+        const claimed = await (kind === 'reminder'
+          ? open.set({ reminded: true }).where('reminded', '=', false)
+          : open.set({ snoozed_until: null }).where('snoozed_until', 'is not', null)
+        )
+          .returning('id')
+          .executeTakeFirst();
+        return claimed ? recordNotifications(trx, orgId, [notification]) : [];
+      });
+    },
+
+    async prompt(orgId: string, promptId: string) {
+      return db
+        .selectFrom('checkin_prompts')
+        .innerJoin('checkin_teams', 'checkin_teams.id', 'checkin_prompts.team_id')
+        .selectAll('checkin_prompts')
+        .select(['checkin_teams.manager_id', 'checkin_teams.platform', 'checkin_teams.workspace_id'])
+        .where('checkin_prompts.org_id', '=', orgId)
+        .where('checkin_prompts.id', '=', promptId)
+        .executeTakeFirst();
+    },
+
+    questionsOf: activeQuestions,
+
+    async answers(promptIds: string[]) {
+      if (promptIds.length === 0) return [];
+      return db
+        .selectFrom('checkin_answers')
+        .innerJoin('checkin_questions', 'checkin_questions.id', 'checkin_answers.question_id')
+        .select(['checkin_answers.prompt_id', 'checkin_answers.value', 'checkin_questions.prompt', 'checkin_questions.kind', 'checkin_questions.role', 'checkin_questions.options'])
+        .where('checkin_answers.prompt_id', 'in', promptIds)
+        .orderBy('checkin_questions.position')
+        .execute();
+    },
+
+    /** Saves answers and closes the prompt, unless it was already answered or skipped. */
+    async answer(orgId: string, promptId: string, answers: Array<{ questionId: string; value: string }>): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const closed = await trx
+          .updateTable('checkin_prompts')
+          .set({ status: 'answered', answered_at: sql<Date>`now()`, snoozed_until: null })
+          .where('id', '=', promptId)
+          .where('org_id', '=', orgId)
+          .where('status', '=', 'sent')
+          .returning('id')
+          .executeTakeFirst();
+        if (!closed) return false;
+        if (answers.length > 0) {
+          await trx.insertInto('checkin_answers').values(answers.map((a) => ({ prompt_id: promptId, question_id: a.questionId, org_id: orgId, value: a.value }))).execute();
+        }
+        return true;
+      });
+    },
+
+    async skip(orgId: string, promptId: string, reason: string): Promise<boolean> {
+      const skipped = await db
+        .updateTable('checkin_prompts')
+        .set({ status: 'skipped', skip_reason: reason, snoozed_until: null })
+        .where('id', '=', promptId)
+        .where('org_id', '=', orgId)
+        .where('status', '=', 'sent')
+        .returning('id')
+        .executeTakeFirst();
+      return Boolean(skipped);
+    },
+
+    async snooze(orgId: string, promptId: string, until: Date): Promise<boolean> {
+      const snoozed = await db
+        .updateTable('checkin_prompts')
+        .set({ snoozed_until: until, snoozes: sql<number>`snoozes + 1` })
+        .where('id', '=', promptId)
+        .where('org_id', '=', orgId)
+        .where('status', '=', 'sent')
+        .returning('id')
+        .executeTakeFirst();
+      return Boolean(snoozed);
+    },
+
+    async history(orgId: string, personId: string, limit: number) {
+      return db
+        .selectFrom('checkin_prompts')
+        .select(['id', 'period', 'status', 'skip_reason'])
+        .where('org_id', '=', orgId)
+        .where('person_id', '=', personId)
+        .orderBy('period', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** A team's prompts over its latest periods, newest first, with who they are for. */
+    async teamPrompts(teamId: string, periods: number) {
+      const recent = await db.selectFrom('checkin_prompts').select('period').distinct().where('team_id', '=', teamId).orderBy('period', 'desc').limit(periods).execute();
+      if (recent.length === 0) return [];
+      return db
+        .selectFrom('checkin_prompts')
+        .innerJoin('people', 'people.id', 'checkin_prompts.person_id')
+        .select(['checkin_prompts.id', 'checkin_prompts.period', 'checkin_prompts.status', 'checkin_prompts.skip_reason', 'checkin_prompts.person_id', 'people.display_name'])
+        .where('checkin_prompts.team_id', '=', teamId)
+        .where('checkin_prompts.period', 'in', recent.map((r) => r.period))
+        .orderBy('checkin_prompts.period', 'desc')
+        .orderBy('people.display_name')
+        .execute();
+    },
+
+    /** Records that the digest of this period goes out, with its notification; false if it already did. */
+    async recordDigest(orgId: string, teamId: string, period: string, notification: OutgoingNotification): Promise<string[]> {
+      return db.transaction().execute(async (trx) => {
+        const first = await trx
+          .insertInto('checkin_digests')
+          .values({ team_id: teamId, period, org_id: orgId })
+          .onConflict((oc) => oc.doNothing())
+          .returning('team_id')
+          .executeTakeFirst();
+        return first ? recordNotifications(trx, orgId, [notification]) : [];
+      });
+    },
+
+    async digestSent(teamId: string, period: string): Promise<boolean> {
+      const row = await db.selectFrom('checkin_digests').select('team_id').where('team_id', '=', teamId).where('period', '=', period).executeTakeFirst();
+      return Boolean(row);
+    },
+
+    async addReply(
+      r: { orgId: string; promptId: string; authorId: string; text: string; idempotencyKey: string },
+      notificationFor: (replyId: string) => OutgoingNotification,
+    ): Promise<string[]> {
+      return db.transaction().execute(async (trx) => {
+        const reply = await trx
+          .insertInto('checkin_replies')
+          .values({ org_id: r.orgId, prompt_id: r.promptId, author_id: r.authorId, text: r.text, idempotency_key: r.idempotencyKey })
+          .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        return reply ? recordNotifications(trx, r.orgId, [notificationFor(reply.id)]) : [];
+      });
+    },
+
+    async statusOf(promptId: string): Promise<PromptStatus | undefined> {
+      return (await db.selectFrom('checkin_prompts').select('status').where('id', '=', promptId).executeTakeFirst())?.status;
+    },
+  };
+}
+
+export type CheckinsQueries = ReturnType<typeof checkinsQueries>;

@@ -1,0 +1,215 @@
+import dayjs from 'dayjs';
+import type { Form, FormField, Message } from '../../chat/ui';
+import type { QuestionKind } from '../../db/database';
+
+export const ANSWER_FORM = 'checkin.answer';
+export const SKIP_FORM = 'checkin.skip';
+export const REPLY_FORM = 'checkin.reply';
+export const SETUP_FORM = 'checkin.setup';
+export const START = 'checkin.start';
+export const SKIP = 'checkin.skip';
+export const SNOOZE = 'checkin.snooze';
+export const REPLY = 'checkin.reply';
+export const SETUP = 'checkin.setup';
+
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') =>
+  `${every === 'week' ? 'week' : 'fortnight'} of ${dayjs(period).format('ddd, MMM D')}`;
+
+export interface QuestionView {
+  id: string;
+  kind: QuestionKind;
+  prompt: string;
+  options: string[] | null;
+}
+
+function questionField(q: QuestionView): FormField {
+  if (q.kind === 'rating') return { id: q.id, kind: 'rating', label: q.prompt, min: 1, max: Number(q.options?.[0] ?? 5), required: true };
+  if (q.kind === 'choice') {
+    return { id: q.id, kind: 'choice', label: q.prompt, options: (q.options ?? []).map((o) => ({ value: o, label: o })) };
+  }
+  return { id: q.id, kind: 'multiline', label: q.prompt, maxLength: 2000 };
+}
+
+export function answerForm(promptId: string, period: string, questions: QuestionView[]): Form {
+  return {
+    formId: ANSWER_FORM,
+    title: 'Check-in',
+    submitLabel: 'Submit',
+    intro: `Your check-in for the ${periodLabel(period)}. Only you and your manager see your answers.`,
+    fields: questions.map(questionField),
+    state: { promptId },
+  };
+}
+
+export function skipForm(promptId: string): Form {
+  return {
+    formId: SKIP_FORM,
+    title: 'Skip this check-in',
+    submitLabel: 'Skip',
+    fields: [{ id: 'reason', kind: 'text', label: 'Why are you skipping? (your manager sees this)', required: true, maxLength: 300, placeholder: 'On holiday, sick, nothing new…' }],
+    state: { promptId },
+  };
+}
+
+export function promptMessage(o: { name: string; period: string; form: Form; promptId: string; reminder: boolean }): Message {
+  const opening = o.reminder
+    ? `A gentle reminder, ${o.name}: your check-in for the ${periodLabel(o.period)} is still open.`
+    : `👋 Hi ${o.name}, time for your check-in for the ${periodLabel(o.period)}. It takes two minutes.`;
+  return {
+    summary: o.reminder ? 'Reminder: your check-in is open' : 'Time for your check-in',
+    blocks: [
+      { type: 'section', text: opening },
+      { type: 'form_entry', form: o.form, open: { actionId: START, label: 'Start check-in', value: o.promptId, style: 'primary', opensForm: true } },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: SKIP, label: 'Skip this time', value: o.promptId, opensForm: true },
+          { actionId: SNOOZE, label: 'Snooze 2 hours', value: o.promptId },
+        ],
+      },
+    ],
+  };
+}
+
+export const closedPromptMessage = (period: string, what: string): Message => ({
+  summary: what,
+  blocks: [{ type: 'section', text: `${what} (${periodLabel(period)})` }],
+});
+
+export const streakLine = (count: number) => (count >= 2 ? ` 🔥 ${count} in a row.` : '');
+
+export interface DigestRow {
+  promptId: string | undefined;
+  name: string;
+  state: 'answered' | 'skipped' | 'missing' | 'away';
+  mood?: { value: number; max: number };
+  blockers?: string;
+  skipReason?: string | null;
+}
+
+export function digestMessage(o: { period: string; rows: DigestRow[]; trend: number[] }): Message {
+  const answered = o.rows.filter((r) => r.state === 'answered').length;
+  const away = o.rows.filter((r) => r.state === 'away').length;
+  const [current, ...before] = o.trend;
+  const trend =
+    current === undefined
+      ? 'No mood answers yet.'
+      : `Team mood ${current.toFixed(1)}${before.length > 0 ? ` (before: ${before.map((m) => m.toFixed(1)).join(', ')})` : ''}`;
+  const line = (r: DigestRow) => {
+    if (r.state === 'away') return `**${r.name}**: away`;
+    if (r.state === 'missing') return `**${r.name}**: no check-in`;
+    if (r.state === 'skipped') return `**${r.name}**: skipped (${r.skipReason ?? 'no reason'})`;
+    return `**${r.name}**: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
+  };
+  return {
+    summary: `Check-ins for the ${periodLabel(o.period)}: ${answered} of ${o.rows.length - away} answered`,
+    blocks: [
+      { type: 'header', text: `Team check-ins, ${periodLabel(o.period)}` },
+      { type: 'context', text: `${answered} of ${o.rows.length - away} answered${away ? ` · ${away} away` : ''} · ${trend}` },
+      ...o.rows.flatMap((r) => [
+        { type: 'section' as const, text: line(r) },
+        ...(r.promptId && (r.state === 'answered' || r.state === 'skipped')
+          ? [{ type: 'actions' as const, buttons: [{ actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true }] }]
+          : []),
+      ]),
+    ],
+  };
+}
+
+export function replyForm(promptId: string, toName: string): Form {
+  return {
+    formId: REPLY_FORM,
+    title: 'Reply privately',
+    submitLabel: 'Send',
+    intro: `Only ${toName} will see this.`,
+    fields: [{ id: 'text', kind: 'multiline', label: 'Your reply', required: true, maxLength: 2000 }],
+    state: { promptId },
+  };
+}
+
+export function replyMessage(o: { from: string; period: string; text: string; promptId: string }): Message {
+  return {
+    summary: `${o.from} replied to your check-in`,
+    blocks: [
+      { type: 'section', text: `💬 **${o.from}** replied about your check-in for the ${periodLabel(o.period)}:` },
+      { type: 'section', text: o.text },
+      { type: 'actions', buttons: [{ actionId: REPLY, label: 'Reply', value: o.promptId, opensForm: true }] },
+    ],
+  };
+}
+
+export function answersMessage(o: { period: string; name: string; answers: Array<{ prompt: string; value: string }> }): Message {
+  return {
+    summary: `${o.name}'s check-in`,
+    blocks: [
+      { type: 'header', text: `${o.name}, ${periodLabel(o.period)}` },
+      { type: 'fields', fields: o.answers.map((a) => ({ label: a.prompt, value: a.value || '—' })) },
+    ],
+  };
+}
+
+export function historyMessage(o: {
+  rows: Array<{ period: string; status: string }>;
+  streak: number;
+  team?: { answered: number; expected: number; period: string };
+  canSetUp: boolean;
+}): Message {
+  const mark = (status: string) => (status === 'answered' ? '✅ answered' : status === 'skipped' ? '⏭️ skipped' : '⏳ open');
+  return {
+    summary: 'Your check-ins',
+    blocks: [
+      { type: 'section', text: o.rows.length === 0 ? 'You have no check-ins yet.' : `Your check-ins:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}` },
+      ...(o.streak > 0 ? [{ type: 'context' as const, text: `Streak: ${o.streak} in a row.` }] : []),
+      ...(o.team ? [{ type: 'section' as const, text: `Your team, ${periodLabel(o.team.period)}: ${o.team.answered} of ${o.team.expected} answered.` }] : []),
+      ...(o.canSetUp ? [{ type: 'actions' as const, buttons: [{ actionId: SETUP, label: 'Set up check-ins', opensForm: true }] }] : []),
+    ],
+  };
+}
+
+const TIMES = Array.from({ length: 27 }, (_, i) => `${String(7 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
+
+export function setupForm(o: {
+  managerId: string;
+  memberIds: string[];
+  every: 'week' | 'two_weeks';
+  weekday: number;
+  localTime: string;
+  questions: string;
+}): Form {
+  return {
+    formId: SETUP_FORM,
+    title: 'Set up check-ins',
+    submitLabel: 'Save',
+    intro: 'Everyone gets the check-in at the chosen time in their own timezone. Only you (and HR admins) read the answers.',
+    fields: [
+      { id: 'members', kind: 'users', multiple: true, label: 'Who is in the team?', required: true, initial: o.memberIds },
+      { id: 'every', kind: 'choice', label: 'How often?', required: true, initial: o.every, options: [{ value: 'week', label: 'Every week' }, { value: 'two_weeks', label: 'Every two weeks' }] },
+      { id: 'weekday', kind: 'choice', label: 'On', required: true, initial: String(o.weekday), options: WEEKDAYS.map((d, i) => ({ value: String(i), label: d })) },
+      { id: 'time', kind: 'choice', label: 'At (each person’s local time)', required: true, initial: o.localTime, options: TIMES.map((t) => ({ value: t, label: t })) },
+      {
+        id: 'questions',
+        kind: 'multiline',
+        label: 'Questions, one per line',
+        required: true,
+        initial: o.questions,
+        hint: 'End a line with (rating 1-5), (choice: a, b, c) or (blockers); other lines are free text. Reorder or remove lines to change them.',
+        maxLength: 3000,
+      },
+    ],
+    state: { managerId: o.managerId },
+  };
+}
+
+export function addedToTeamMessage(o: { manager: string; weekday: number; localTime: string }): Message {
+  return {
+    summary: `${o.manager} added you to their check-ins`,
+    blocks: [
+      {
+        type: 'section',
+        text: `${o.manager} added you to their team check-ins as your manager. You'll get a short check-in every ${WEEKDAYS[o.weekday]} at ${o.localTime}, your time. Only you and ${o.manager} see your answers. If ${o.manager} isn't your manager, tell HR.`,
+      },
+    ],
+  };
+}

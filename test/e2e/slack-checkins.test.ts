@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { freshPostgres } from '../support/databases';
+import { fakeClock } from '../support/fake-clock';
+import { buttonClick, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
+import { type SlackCall, type SlackStub, startSlackStub } from '../support/slack-stub';
+
+const users = [
+  { id: 'UMGR', name: 'Maya Manager', email: 'maya@acme.test', tz: 'Europe/Lisbon' },
+  { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test', tz: 'Asia/Tokyo' },
+  { id: 'UBEN', name: 'Ben Okafor', email: 'ben@acme.test', tz: 'America/New_York' },
+  { id: 'UOTHER', name: 'Olga Other', email: 'olga@acme.test', tz: 'Europe/Lisbon' },
+];
+
+type View = { callback_id: string; private_metadata: string; blocks: Array<{ type: string; block_id?: string; element?: { type: string } }> };
+
+describe('check-ins in Slack, driven by a fake clock', () => {
+  let stub: SlackStub;
+  let app: RunningApp;
+  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  const time = fakeClock('2026-11-25T10:00:00Z'); // a Wednesday
+
+  beforeAll(async () => {
+    stub = await startSlackStub({ users });
+    database = await freshPostgres();
+    app = await startTestApp(
+      { DATABASE_URL: database.url, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-checkins', SLACK_API_URL: stub.apiUrl },
+      { clock: time.clock },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stub?.close();
+    await database?.drop();
+  });
+
+  const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
+  const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
+  const command = (userId: string, commandText: string) =>
+    postSigned(app.url, slashCommand({ command: '/checkin', text: commandText, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
+  const lastReplyTo = (userId: string) => text(stub.calls.filter((c) => c.method === 'response_url').filter((c) => c.body && stub.responseUrl(userId)).at(-1));
+  const tick = async () => {
+    await app.jobs.enqueue('checkin_tick', {});
+    await new Promise((r) => setTimeout(r, 400));
+  };
+  async function click(userId: string, actionId: string, value: string, messageTs = '100.1') {
+    const before = stub.callsTo('views.open').length;
+    await postSigned(app.url, buttonClick({ actionId, value, userId, channelId: `D${userId}`, messageTs, responseUrl: stub.responseUrl(userId) }));
+    return before;
+  }
+  async function openedView(before: number): Promise<View> {
+    await stub.waitFor(() => stub.callsTo('views.open').length > before);
+    return stub.callsTo('views.open').at(-1)!.body.view as View;
+  }
+  const promptIdIn = (call: SlackCall) => /"action_id":"checkin.start","text":\{[^}]*\},"value":"([0-9a-f-]{36})"/.exec(text(call))![1]!;
+
+  it('lets a manager set up the team with the default questions, and tells each new member', async () => {
+    await command('UMGR', 'setup');
+    const view = await openedView(0);
+    expect(view.callback_id).toBe('checkin.setup');
+    expect(JSON.stringify(view)).toContain('How are you feeling this week? (rating 1-5)');
+    const res = await postSigned(
+      app.url,
+      viewSubmission({
+        userId: 'UMGR',
+        view,
+        values: {
+          members: { members: { type: 'multi_users_select', selected_users: ['UANA', 'UBEN'] } },
+          every: { every: { type: 'static_select', selected_option: { value: 'week' } } },
+          weekday: { weekday: { type: 'static_select', selected_option: { value: '5' } } },
+          time: { time: { type: 'static_select', selected_option: { value: '15:00' } } },
+          questions: { questions: { type: 'plain_text_input', value: 'How are you feeling this week? (rating 1-5)\nWhat went well?\nWhat got in the way? (blockers)' } },
+        },
+      }),
+    );
+    expect(await res.text()).toBe('');
+    await stub.waitFor(() => dmsTo('UANA').length === 1 && dmsTo('UBEN').length === 1);
+    expect(text(dmsTo('UANA')[0])).toContain('Maya Manager added you to their team check-ins');
+    const reports = await app.db.selectFrom('people').select('display_name').where('manager_id', 'is not', null).orderBy('display_name').execute();
+    expect(reports.map((r) => r.display_name)).toEqual(['Ana Lopez', 'Ben Okafor']);
+  });
+
+  it('refuses to put someone who reports to another manager in a team, and changes nothing', async () => {
+    await command('UOTHER', 'setup');
+    const view = await openedView(1);
+    const res = await postSigned(
+      app.url,
+      viewSubmission({
+        userId: 'UOTHER',
+        view,
+        values: {
+          members: { members: { type: 'multi_users_select', selected_users: ['UANA'] } },
+          every: { every: { type: 'static_select', selected_option: { value: 'week' } } },
+          weekday: { weekday: { type: 'static_select', selected_option: { value: '1' } } },
+          time: { time: { type: 'static_select', selected_option: { value: '09:00' } } },
+          questions: { questions: { type: 'plain_text_input', value: 'Anything?' } },
+        },
+      }),
+    );
+    expect(await res.json()).toEqual({ response_action: 'errors', errors: { members: 'Ana Lopez already reports to someone else. An HR admin can move them.' } });
+    expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
+  });
+
+  it('prompts each member at 15:00 on Friday in their own timezone, once', async () => {
+    time.set('2026-11-27T05:59:00Z');
+    await tick();
+    expect(dmsTo('UANA')).toHaveLength(1);
+    time.set('2026-11-27T06:00:00Z'); // 15:00 in Tokyo
+    await tick();
+    await stub.waitFor(() => dmsTo('UANA').length === 2);
+    await tick();
+    expect(dmsTo('UANA')).toHaveLength(2);
+    expect(dmsTo('UBEN')).toHaveLength(1);
+    expect(text(dmsTo('UANA')[1])).toContain('time for your check-in for the week of Fri, Nov 27');
+    time.set('2026-11-27T20:00:00Z'); // 15:00 in New York
+    await tick();
+    await stub.waitFor(() => dmsTo('UBEN').length === 2);
+  });
+
+  it('opens the answers form from the prompt, saves the answers and marks the prompt "Submitted ✓" in place', async () => {
+    const promptId = promptIdIn(dmsTo('UANA')[1]!);
+    const view = await openedView(await click('UANA', 'checkin.start', promptId, '555.1'));
+    expect(view.callback_id).toBe('checkin.answer');
+    const [mood, well, blockers] = view.blocks.filter((b) => b.type === 'input');
+    expect(mood!.element!.type).toBe('radio_buttons');
+    await postSigned(
+      app.url,
+      viewSubmission({
+        userId: 'UANA',
+        view,
+        values: {
+          [mood!.block_id!]: { [mood!.block_id!]: { type: 'radio_buttons', selected_option: { value: '4' } } },
+          [well!.block_id!]: { [well!.block_id!]: { type: 'plain_text_input', value: 'Shipped the importer' } },
+          [blockers!.block_id!]: { [blockers!.block_id!]: { type: 'plain_text_input', value: 'Waiting on API keys' } },
+        },
+      }),
+    );
+    await stub.waitFor(() => stub.callsTo('chat.update').length === 1);
+    expect(stub.callsTo('chat.update')[0]!.body).toMatchObject({ channel: 'DUANA', ts: '555.1' });
+    expect(text(stub.callsTo('chat.update')[0])).toContain('Submitted');
+    const prompt = await app.db.selectFrom('checkin_prompts').select('status').where('id', '=', promptId).executeTakeFirstOrThrow();
+    expect(prompt.status).toBe('answered');
+
+    // The same form submitted again (double click) changes nothing.
+    await postSigned(app.url, viewSubmission({ userId: 'UANA', view, values: { [mood!.block_id!]: { [mood!.block_id!]: { type: 'radio_buttons', selected_option: { value: '1' } } } } }));
+    const answers = await app.db.selectFrom('checkin_answers').select('value').where('prompt_id', '=', promptId).execute();
+    expect(answers.map((a) => a.value).sort()).toEqual(['4', 'Shipped the importer', 'Waiting on API keys']);
+  });
+
+  it('refuses to let anyone else open or answer a person’s check-in', async () => {
+    const promptId = promptIdIn(dmsTo('UBEN')[1]!);
+    const opened = stub.callsTo('views.open').length;
+    await click('UANA', 'checkin.start', promptId);
+    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('belongs to someone else')));
+    expect(stub.callsTo('views.open')).toHaveLength(opened);
+  });
+
+  it('snoozes for two hours, then brings the prompt back once', async () => {
+    const promptId = promptIdIn(dmsTo('UBEN')[1]!);
+    await click('UBEN', 'checkin.snooze', promptId, '777.1');
+    await stub.waitFor(() => stub.callsTo('chat.update').some((c) => text(c).includes('Snoozed')));
+    expect(text(stub.callsTo('chat.update').at(-1))).toContain("I'll bring it back at 17:00");
+    time.set('2026-11-27T21:59:00Z');
+    await tick();
+    expect(dmsTo('UBEN')).toHaveLength(2);
+    time.set('2026-11-27T22:00:00Z');
+    await tick();
+    await stub.waitFor(() => dmsTo('UBEN').length === 3);
+    await tick();
+    expect(dmsTo('UBEN')).toHaveLength(3);
+    expect(text(dmsTo('UBEN')[2])).toContain('A gentle reminder');
+  });
+
+  it('sends the manager one digest as soon as everyone answered or skipped, with mood and blockers', async () => {
+    const promptId = promptIdIn(dmsTo('UBEN')[1]!);
+    const view = await openedView(await click('UBEN', 'checkin.skip', promptId));
+    expect(view.callback_id).toBe('checkin.skip');
+    await postSigned(app.url, viewSubmission({ userId: 'UBEN', view, values: { reason: { reason: { type: 'plain_text_input', value: 'Out sick' } } } }));
+    await stub.waitFor(() => dmsTo('UMGR').length === 1);
+    const digest = text(dmsTo('UMGR')[0]);
+    expect(digest).toContain('*Ana Lopez*: mood 4/5');
+    expect(digest).toContain('In the way: Waiting on API keys');
+    expect(digest).toContain('*Ben Okafor*: skipped (Out sick)');
+    expect(digest).toContain('1 of 2 answered');
+    await tick();
+    time.set('2026-12-01T12:00:00Z');
+    await tick();
+    expect(dmsTo('UMGR')).toHaveLength(1);
+  });
+
+  it('lets the manager reply privately from the digest, and nobody else', async () => {
+    const anaPrompt = await app.db.selectFrom('checkin_prompts').innerJoin('people', 'people.id', 'checkin_prompts.person_id').select('checkin_prompts.id').where('people.display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+    await click('UBEN', 'checkin.reply', anaPrompt.id);
+    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Only the person and their manager')));
+
+    const view = await openedView(await click('UMGR', 'checkin.reply', anaPrompt.id));
+    expect(view.callback_id).toBe('checkin.reply');
+    const anaDms = dmsTo('UANA').length;
+    await postSigned(app.url, viewSubmission({ userId: 'UMGR', view, values: { text: { text: { type: 'plain_text_input', value: 'I will chase the API keys today.' } } } }));
+    await stub.waitFor(() => dmsTo('UANA').length === anaDms + 1);
+    expect(text(dmsTo('UANA').at(-1))).toContain('Maya Manager* replied about your check-in');
+    expect(text(dmsTo('UANA').at(-1))).toContain('I will chase the API keys today.');
+  });
+
+  it('shows people their history and streak, and managers their team’s participation', async () => {
+    await command('UANA', '');
+    await stub.waitFor(() => lastReplyTo('UANA').includes('Your check-ins'));
+    expect(lastReplyTo('UANA')).toContain('week of Fri, Nov 27: ✅ answered');
+    await command('UMGR', '');
+    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Your team, week of Fri, Nov 27: 1 of 2 answered')));
+  });
+
+  it('pauses prompts for someone away, shows them as away, and reminds the others in working hours', async () => {
+    await command('UBEN', 'away until 2026-12-06');
+    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('No check-ins or reminders until Sun, Dec 6')));
+    const benDms = dmsTo('UBEN').length;
+    const anaDms = dmsTo('UANA').length;
+    time.set('2026-12-04T21:00:00Z'); // after 15:00 Friday everywhere in the team
+    await tick();
+    await stub.waitFor(() => dmsTo('UANA').length === anaDms + 1);
+    expect(dmsTo('UBEN')).toHaveLength(benDms);
+
+    // Ana's Friday 15:00 + 24 h is Saturday: the reminder waits for Monday 09:00 in Tokyo (Monday 00:00 UTC).
+    time.set('2026-12-06T23:59:00Z');
+    await tick();
+    expect(dmsTo('UANA')).toHaveLength(anaDms + 1);
+    time.set('2026-12-07T00:00:00Z');
+    await tick();
+    await stub.waitFor(() => dmsTo('UANA').length === anaDms + 2);
+    expect(text(dmsTo('UANA').at(-1))).toContain('A gentle reminder');
+
+    // After the deadline, the digest goes with what there is.
+    time.set('2026-12-08T21:00:00Z');
+    await tick();
+    await stub.waitFor(() => dmsTo('UMGR').length === 2);
+    const digest = text(dmsTo('UMGR')[1]);
+    expect(digest).toContain('*Ben Okafor*: away');
+    expect(digest).toContain('*Ana Lopez*: no check-in');
+  });
+});
