@@ -11,6 +11,8 @@ import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from '
 import { checkinsFeature } from './features/checkins/checkins.handlers';
 import { checkinDigestJob, checkinTickJob } from './features/checkins/checkins.jobs';
 import { checkinsQueries } from './features/checkins/checkins.queries';
+import { feedbackFeature } from './features/feedback/feedback.handlers';
+import { feedbackQueries } from './features/feedback/feedback.queries';
 import { peopleQueries } from './features/people/people.queries';
 import { peopleResolver } from './features/people/people.resolve';
 import { recognitionFeature } from './features/recognition/recognition.handlers';
@@ -88,7 +90,11 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
   });
   const router = new Router({
-    features: [recognitionFeature({ queries: recognitionQueries(db), enqueue, clock }), checkinsFeature(checkins)],
+    features: [
+      recognitionFeature({ queries: recognitionQueries(db), enqueue, clock }),
+      checkinsFeature(checkins),
+      feedbackFeature({ queries: feedbackQueries(db), enqueue }),
+    ],
     contextFor,
     onOutcome: metrics.onInteraction,
     onError: (err, interaction) =>

@@ -1,0 +1,120 @@
+import type { Effect } from '../../chat/effects';
+import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
+import type { Interaction } from '../../chat/interaction';
+import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import type { Feature, HandlerContext } from '../../chat/router';
+import type { Message } from '../../chat/ui';
+import type { Person } from '../../db/database';
+import type { Enqueue } from '../../jobs/registry';
+import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import type { FeedbackQueries } from './feedback.queries';
+import { GIVE, GIVE_FORM, THANKS, feedbackForm, feedbackMessage, requestMessage, thankedMessage, thanksNotice } from './feedback.views';
+
+export interface FeedbackDeps {
+  queries: FeedbackQueries;
+  enqueue: Enqueue;
+}
+
+const MAX_TEXT = 2000;
+const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
+
+function checkPerson(actor: Person, person: Person, field: string): void {
+  if (person.id === actor.id) throw new Invalid('Feedback is for someone else. For yourself, try a self-reflection in `/checkin`.', field);
+  if (person.is_bot) throw new Invalid(`${person.display_name} is a bot.`, field);
+  if (!person.active) throw new Invalid(`${person.display_name} is no longer active here.`, field);
+}
+
+/** Private, continuous feedback: given any time, asked for any time, never shown in a channel. */
+export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
+  async function requestFeedback(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
+    const refs = mentionedUsers(interaction);
+    if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like `/feedback request @ana @ben about the launch demo`.');
+    const topic = withoutMentions(interaction.text).replace(/^request\s*/i, '').replace(/^about\s+/i, '').trim();
+    if (!topic) throw new Invalid('Say what the feedback is about, like `… about the launch demo`.');
+    if (topic.length > 300) throw new Invalid('Keep the topic under 300 characters.');
+    const people = await ctx.resolvePeople(refs);
+    for (const person of people) checkPerson(ctx.actor, person, 'recipient');
+    const { origin } = interaction;
+    const ids = await queries.request(
+      { orgId: ctx.org.id, requesterId: ctx.actor.id, topic, idempotencyKey: `request:${origin.platform}:${interaction.idempotencyKey}`, platform: origin.platform },
+      (requestId) =>
+        people.map((person) => ({
+          dedupeKey: `feedback-request:${requestId}:${person.id}`,
+          platform: origin.platform,
+          target: { kind: 'person', workspaceId: origin.workspaceId, personId: person.id },
+          message: requestMessage({ from: ctx.actor.display_name, topic, requestId }),
+        })),
+    );
+    await enqueueDeliveries(enqueue, ids);
+    return [{ type: 'reply', message: text(`Asked ${people.map((p) => p.display_name).join(', ')} for feedback about: ${topic}`) }];
+  }
+
+  return {
+    name: 'feedback',
+    help: ['`/feedback @ana` give private feedback · `/feedback request @ana @ben about the launch` ask for it'],
+    commands: {
+      async feedback(interaction, ctx) {
+        if (/^request\b/i.test(interaction.text.trim())) return requestFeedback(interaction, ctx);
+        const [ref] = mentionedUsers(interaction);
+        if (ref) await ctx.resolvePeople([ref]).then(([person]) => checkPerson(ctx.actor, person!, 'recipient'));
+        const rest = withoutMentions(interaction.text);
+        return [{ type: 'open_form', form: feedbackForm({ recipient: ref?.id, text: rest || undefined }) }];
+      },
+    },
+    actions: {
+      async [GIVE](interaction, ctx) {
+        const request = interaction.value ? await queries.requestById(ctx.org.id, interaction.value) : undefined;
+        if (!request) throw new NotFound("I couldn't find that request any more.");
+        const recipient = await queries.platformId(ctx.org.id, interaction.origin.platform, request.requester_id);
+        return [{ type: 'open_form', form: feedbackForm({ recipient, requestId: request.id, topic: request.topic }) }];
+      },
+
+      async [THANKS](interaction, ctx) {
+        const feedback = interaction.value ? await queries.feedback(ctx.org.id, interaction.value) : undefined;
+        if (!feedback) throw new NotFound("I couldn't find that feedback any more.");
+        if (feedback.recipient_id !== ctx.actor.id) throw new NotAllowed('Only the person who received this feedback can thank for it.');
+        const ids = await queries.thank(ctx.org.id, feedback.id, {
+          dedupeKey: `feedback-thanks:${feedback.id}`,
+          platform: interaction.origin.platform,
+          target: { kind: 'person', workspaceId: interaction.origin.workspaceId, personId: feedback.giver_id },
+          message: thanksNotice(ctx.actor.display_name),
+        });
+        await enqueueDeliveries(enqueue, ids);
+        return [{ type: 'update_source', message: thankedMessage(feedback.giver_name) }];
+      },
+    },
+    forms: {
+      async [GIVE_FORM](interaction, ctx) {
+        const recipientId = [interaction.values.recipient ?? []].flat()[0];
+        if (!recipientId) throw new Invalid('Choose who the feedback is for.', 'recipient');
+        const [recipient] = await ctx.resolvePeople([{ platform: interaction.origin.platform, id: recipientId }]);
+        checkPerson(ctx.actor, recipient!, 'recipient');
+        const kind = interaction.values.kind === 'suggestion' ? 'suggestion' : 'praise';
+        const body = String(interaction.values.text ?? '').trim();
+        if (!body) throw new Invalid('Write your feedback first.', 'text');
+        if (body.length > MAX_TEXT) throw new Invalid(`Please keep it under ${MAX_TEXT} characters.`, 'text');
+        const request = interaction.state.requestId ? await queries.requestById(ctx.org.id, interaction.state.requestId) : undefined;
+        const { origin } = interaction;
+        const ids = await queries.give(
+          {
+            orgId: ctx.org.id,
+            giverId: ctx.actor.id,
+            recipientId: recipient!.id,
+            kind,
+            text: body,
+            requestId: request?.id ?? null,
+            idempotencyKey: `feedback:${origin.platform}:${interaction.idempotencyKey}`,
+          },
+          (feedbackId) => ({
+            dedupeKey: `feedback:${feedbackId}`,
+            platform: origin.platform,
+            target: { kind: 'person', workspaceId: origin.workspaceId, personId: recipient!.id },
+            message: feedbackMessage({ from: ctx.actor.display_name, kind, text: body, feedbackId, topic: request?.topic }),
+          }),
+        );
+        await enqueueDeliveries(enqueue, ids);
+        return [{ type: 'done', message: text(`Sent privately to ${recipient!.display_name}. Thank you for taking the time.`) }];
+      },
+    },
+  };
+}

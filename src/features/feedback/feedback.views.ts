@@ -1,0 +1,64 @@
+import type { Form, Message } from '../../chat/ui';
+
+export const GIVE_FORM = 'feedback.give';
+export const GIVE = 'feedback.give';
+export const THANKS = 'feedback.thanks';
+
+const KIND_LABEL = { praise: 'praise', suggestion: 'a suggestion' } as const;
+
+export function feedbackForm(o: { recipient?: string; text?: string; requestId?: string; topic?: string }): Form {
+  return {
+    formId: GIVE_FORM,
+    title: 'Give feedback',
+    submitLabel: 'Send privately',
+    intro: o.topic ? `About: ${o.topic}. Only the person you choose will see it.` : 'Only the person you choose will see it.',
+    fields: [
+      { id: 'recipient', kind: 'users', multiple: false, label: 'For', required: true, initial: o.recipient ? [o.recipient] : undefined },
+      {
+        id: 'kind',
+        kind: 'choice',
+        label: 'Kind',
+        required: true,
+        initial: 'praise',
+        options: [
+          { value: 'praise', label: 'Praise: something to keep doing' },
+          { value: 'suggestion', label: 'Suggestion: something to try' },
+        ],
+      },
+      { id: 'text', kind: 'multiline', label: 'Your feedback', required: true, maxLength: 2000, initial: o.text, placeholder: 'Be specific: what happened, and what it changed.' },
+    ],
+    state: o.requestId ? { requestId: o.requestId } : {},
+  };
+}
+
+export function feedbackMessage(o: { from: string; kind: 'praise' | 'suggestion'; text: string; feedbackId: string; topic?: string }): Message {
+  return {
+    summary: `${o.from} sent you ${KIND_LABEL[o.kind]}`,
+    blocks: [
+      { type: 'section', text: `💬 **${o.from}** sent you ${KIND_LABEL[o.kind]}${o.topic ? ` about ${o.topic}` : ''}:` },
+      { type: 'section', text: o.text },
+      { type: 'context', text: 'Only you can see this.' },
+      { type: 'actions', buttons: [{ actionId: THANKS, label: '🙏 Thanks', value: o.feedbackId }] },
+    ],
+  };
+}
+
+export const thankedMessage = (from: string): Message => ({
+  summary: 'You said thanks',
+  blocks: [{ type: 'section', text: `🙏 You thanked ${from} for their feedback.` }],
+});
+
+export const thanksNotice = (name: string): Message => ({
+  summary: `${name} said thanks`,
+  blocks: [{ type: 'section', text: `🙏 **${name}** said thanks for your feedback.` }],
+});
+
+export function requestMessage(o: { from: string; topic: string; requestId: string }): Message {
+  return {
+    summary: `${o.from} asked for your feedback`,
+    blocks: [
+      { type: 'section', text: `🙋 **${o.from}** asked for your feedback about: ${o.topic}` },
+      { type: 'actions', buttons: [{ actionId: GIVE, label: 'Give feedback', value: o.requestId, style: 'primary', opensForm: true }] },
+    ],
+  };
+}
