@@ -3,8 +3,9 @@ import type { RunningApp } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
-import { buttonClick, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
+import { buttonClick, interactionPayload, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import { until } from '../support/wait';
 
 const users = [
   { id: 'UGIVER', name: 'Gia Giver', email: 'gia@acme.test', tz: 'America/New_York' },
@@ -76,7 +77,7 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     expect(kudos).toMatchObject({ points_each: 20, company_value: 'teamwork', message: 'thanks for carrying the launch demo' });
     const recipients = await app.db.selectFrom('kudos_recipients').select('points').execute();
     expect(recipients.map((r) => r.points)).toEqual([20, 20]);
-    expect((await notificationRows()).every((n) => n.status === 'sent')).toBe(true);
+    await until(async () => (await notificationRows()).every((n) => n.status === 'sent'));
     // People were created from users.info on first contact and are reused afterwards.
     const people = await app.db.selectFrom('people').select(['display_name', 'email', 'timezone']).orderBy('display_name').execute();
     expect(people).toEqual(
@@ -217,6 +218,16 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     expect(res.status).toBe(200);
     await stub.waitFor(() => stub.callsTo('views.open').length === 1);
     expect(stub.callsTo('views.open')[0]!.body).toMatchObject({ view: { callback_id: 'kudos' } });
+  });
+
+  it('opens the modal from the "Give kudos" global shortcut', async () => {
+    const res = await postSigned(
+      app.url,
+      interactionPayload({ type: 'shortcut', callback_id: 'kudos.open_form', trigger_id: 'trigger-shortcut', user: { id: 'UBEN', team_id: 'T1' }, team: { id: 'T1' }, is_enterprise_install: false }),
+    );
+    expect(res.status).toBe(200);
+    await stub.waitFor(() => stub.callsTo('views.open').length === 1);
+    expect(stub.callsTo('views.open')[0]!.body).toMatchObject({ trigger_id: 'trigger-shortcut', view: { callback_id: 'kudos' } });
   });
 
   it.each([

@@ -14,6 +14,7 @@ import { notifyQueries, recordNotifications } from '../../src/notify/notify.quer
 import { sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
+import { until } from '../support/wait';
 
 const logger = createLogger('silent');
 const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: 'hello' }] };
@@ -36,13 +37,6 @@ function recordingSender() {
   return { sender, sent, failNext: (n: number) => (failures = n) };
 }
 
-const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 8_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const runners = [
   { name: 'in-process', make: (registry: JobRegistry) => Promise.resolve(new InProcessRunner(registry, logger)) },

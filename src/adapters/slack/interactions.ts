@@ -1,4 +1,4 @@
-import type { SlashCommand, BlockAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, GlobalShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { Interaction, Origin } from '../../chat/interaction';
 import type { FormValues } from '../../chat/ui';
 
@@ -154,5 +154,25 @@ export function blockActionInteraction(body: BlockAction): Interaction | undefin
     },
     actor: { platform: 'slack', id: body.user.id },
     idempotencyKey: `action:${body.trigger_id}`,
+  };
+}
+
+export function shortcutInteraction(shortcut: GlobalShortcut): Interaction {
+  return {
+    kind: 'action',
+    actionId: shortcut.callback_id,
+    origin: {
+      platform: 'slack',
+      workspaceId: workspaceIdOf({
+        teamId: shortcut.team?.id,
+        enterpriseId: shortcut.enterprise?.id,
+        isEnterpriseInstall: shortcut.is_enterprise_install,
+      }),
+      // Global shortcuts have no channel: answers go to the person's DM with the bot.
+      conversationId: shortcut.user.id,
+      isDirect: true,
+    },
+    actor: { platform: 'slack', id: shortcut.user.id },
+    idempotencyKey: `shortcut:${shortcut.trigger_id}`,
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
+import * as shortcuts from './listeners/shortcuts';
 import * as views from './listeners/views';
 import { postgresInstallationStore } from './installation-store';
 import { slackSender, webClientOptions } from './sender';
@@ -75,6 +76,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
       commands.register(app, router);
       views.register(app, router);
       actions.register(app, router);
+      shortcuts.register(app, router);
       app.error(async (error) => {
         logger.error({ err: error }, 'slack listener failed');
       });
