@@ -17,6 +17,8 @@ import { REDIS_URL } from '../support/services';
 import { until } from '../support/wait';
 
 const logger = createLogger('silent');
+/** The registry insists on every job; these tests exercise only the outbox ones. */
+const idle = (name: 'checkin_tick' | 'checkin_digest') => ({ name, attempts: 1, backoffMs: 0, handle: async () => {} });
 const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: 'hello' }] };
 
 /** A platform that records what it was asked to send and can be told to fail the next N sends. */
@@ -71,6 +73,8 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const registry = new JobRegistry([
       { ...deliverNotificationJob(queries, { slack: platform.sender }), backoffMs: 20, attempts: 3 },
       sweepOutboxJob(queries, enqueue),
+      idle('checkin_tick'),
+      idle('checkin_digest'),
     ]);
     runner = await make(registry);
     await runner.startWorking();
@@ -150,7 +154,12 @@ describe('job registry', () => {
 
   it('refuses a payload that does not match its job before the handler runs', async () => {
     let handled = 0;
-    const registry = new JobRegistry([def, { ...def, name: 'deliver_notification', handle: async () => void handled++ }]);
+    const registry = new JobRegistry([
+      def,
+      { ...def, name: 'deliver_notification', handle: async () => void handled++ },
+      idle('checkin_tick'),
+      idle('checkin_digest'),
+    ]);
     await expect(registry.run('deliver_notification', { notificationId: 'not-a-uuid' }, { attempt: 1, final: true })).rejects.toThrow(
       /notificationId/,
     );
@@ -159,7 +168,7 @@ describe('job registry', () => {
   });
 
   it('refuses to start when a job name has no definition or two', () => {
-    expect(() => new JobRegistry([def])).toThrowError('jobs without a definition: deliver_notification');
+    expect(() => new JobRegistry([def, idle('checkin_tick'), idle('checkin_digest')])).toThrowError('jobs without a definition: deliver_notification');
     expect(() => new JobRegistry([def, def])).toThrowError('job sweep_outbox has two definitions');
   });
 });
