@@ -22,7 +22,20 @@ export type NotificationTarget =
   | { kind: 'conversation'; workspaceId: string; conversationId: string }
   | { kind: 'person'; workspaceId: string; personId: string };
 
-/** Sends on one platform; used by the notification job. */
+/**
+ * A send that can never succeed (the person left, the channel is gone). No retry; when `personGone`
+ * the person is marked inactive so nothing more is scheduled for them.
+ */
+export class Undeliverable extends Error {
+  constructor(
+    readonly reason: string,
+    readonly personGone: boolean,
+  ) {
+    super(reason);
+  }
+}
+
+/** Sends on one platform; used by the notification job. Throws Undeliverable, or anything else to retry. */
 export interface Sender {
   platform: Platform;
   send(orgId: string, target: NotificationTarget, message: Message): Promise<{ messageId?: string }>;

@@ -47,7 +47,7 @@ export class BullMQRunner implements JobRunner {
         jobId: options.jobId,
         delay: options.delayMs,
         attempts: def.attempts,
-        backoff: { type: 'exponential', delay: def.backoffMs },
+        backoff: { type: 'exponential', delay: def.backoffMs, jitter: 0.3 },
         removeOnComplete: true,
         removeOnFail: false,
       })

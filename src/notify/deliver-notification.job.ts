@@ -1,5 +1,5 @@
 import type { Platform } from '../chat/interaction';
-import type { Sender } from '../chat/ports';
+import { type Sender, Undeliverable } from '../chat/ports';
 import type { Enqueue, JobDefinition } from '../jobs/registry';
 import type { NotifyQueries } from './notify.queries';
 
@@ -23,6 +23,13 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
         const { messageId } = await sender.send(notification.org_id, notification.target, notification.message);
         await queries.markSent(notification.id, messageId);
       } catch (error) {
+        if (error instanceof Undeliverable) {
+          await queries.release(notification.id, error.reason, true);
+          if (error.personGone && notification.target.kind === 'person') {
+            await queries.deactivate(notification.org_id, notification.target.personId);
+          }
+          return;
+        }
         await queries.release(notification.id, error instanceof Error ? error.message : String(error), final);
         throw error;
       }

@@ -71,6 +71,11 @@ export function notifyQueries(db: Kysely<Database>) {
         .execute();
     },
 
+    /** The person can no longer be reached on their platform (deactivated, left): stop scheduling for them. */
+    async deactivate(orgId: string, personId: string) {
+      await db.updateTable('people').set({ active: false }).where('org_id', '=', orgId).where('id', '=', personId).execute();
+    },
+
     /** Pending notifications nobody is sending, older than `olderThanSeconds` (fresh ones are on their way). */
     async stranded(olderThanSeconds: number, limit: number): Promise<string[]> {
       const rows = await db

@@ -22,6 +22,10 @@ export interface SlackStubOptions {
   users?: SlackUser[];
   /** Channels where chat.postEphemeral fails as it does where the bot is not a member. */
   ephemeralFailsIn?: string[];
+  /** chat.postMessage to these channels fails with this Slack error code. */
+  postMessageErrors?: Record<string, string>;
+  /** Answer this many chat.postMessage calls with 429 and this Retry-After (seconds) first. */
+  rateLimited?: { times: number; retryAfter: number };
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketModeUrl?: string;
   /** What oauth.v2.access answers for an install (keyed by the code in the request). */
@@ -43,6 +47,7 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
   const calls: SlackCall[] = [];
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
   let ts = 1_700_000_000;
+  let refused = 0;
   const listeners = new Set<() => void>();
 
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -69,8 +74,10 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         return options.socketModeUrl ? { ok: true, url: options.socketModeUrl } : { ok: false, error: 'not_allowed' };
       case 'oauth.v2.access':
         return options.oauthAccess?.[String(body.code)] ?? { ok: false, error: 'invalid_code' };
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts: `${ts++}.000100` };
+      case 'chat.postMessage': {
+        const error = options.postMessageErrors?.[String(body.channel)];
+        return error ? { ok: false, error } : { ok: true, channel: body.channel, ts: `${ts++}.000100` };
+      }
       case 'chat.postEphemeral':
         if (options.ephemeralFailsIn?.includes(String(body.channel))) return { ok: false, error: 'channel_not_found' };
         return { ok: true, message_ts: `${ts++}.000200` };
@@ -91,6 +98,13 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       const path = req.url ?? '';
       const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
       const token = req.headers.authorization?.replace(/^Bearer /, '');
+      if (method === 'chat.postMessage' && options.rateLimited && options.rateLimited.times > 0) {
+        options.rateLimited.times--;
+        refused++;
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(options.rateLimited.retryAfter) });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
       calls.push({ method, token, body, at: Date.now() });
       for (const listener of listeners) listener();
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -104,6 +118,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     apiUrl: `${url}/api/`,
     responseUrl: (id: string) => `${url}/response/${id}`,
     calls,
+    /** Calls answered with 429 (not in `calls`). */
+    rateLimitedCalls: () => refused,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     reset: () => calls.splice(0, calls.length),
     /** Resolves when `predicate` holds for the recorded calls; rejects after `timeoutMs`. */

@@ -1,7 +1,11 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Sender } from '../../chat/ports';
+import { type Sender, Undeliverable } from '../../chat/ports';
 import type { Db } from '../../db/connect';
 import { renderMessage } from './render';
+
+/** Slack errors that no retry can fix; the first three mean the person is gone. */
+const PERSON_GONE = new Set(['user_not_found', 'account_inactive', 'user_disabled']);
+const HOPELESS = new Set([...PERSON_GONE, 'channel_not_found', 'is_archived', 'not_in_channel', 'cannot_dm_bot']);
 
 /**
  * Sends notifications with chat.postMessage. A person's DM is addressed by their user id (Slack opens
@@ -26,8 +30,14 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
     async send(orgId, target, message) {
       const client = await clientFor(target.workspaceId);
       const channel = target.kind === 'person' ? await slackUserId(orgId, target.personId) : target.conversationId;
-      const result = await client.chat.postMessage({ channel, ...renderMessage(message), unfurl_links: false });
-      return { messageId: result.ts };
+      try {
+        const result = await client.chat.postMessage({ channel, ...renderMessage(message), unfurl_links: false });
+        return { messageId: result.ts };
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code && HOPELESS.has(code)) throw new Undeliverable(`Slack: ${code}`, PERSON_GONE.has(code));
+        throw error;
+      }
     },
   };
 }

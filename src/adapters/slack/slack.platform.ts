@@ -33,11 +33,14 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
   const installations = postgresInstallationStore(db);
   const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
 
+  // One client per token, so a 429 Retry-After pauses every send to that workspace from this process.
+  const clients = new Map<string, WebClient>();
   const sender = slackSender(db, async (workspaceId) => {
     if (tokenClient) return tokenClient;
     const token = await installations.botTokenFor(workspaceId);
     if (!token) throw new Error(`Slack workspace ${workspaceId} has no installation`);
-    return new WebClient(token, clientOptions);
+    if (!clients.has(token)) clients.set(token, new WebClient(token, clientOptions));
+    return clients.get(token)!;
   });
 
   const oauth =

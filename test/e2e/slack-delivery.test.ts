@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { freshPostgres } from '../support/databases';
+import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from '../support/slack-requests';
+import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import { until } from '../support/wait';
+
+describe('Slack delivery when Slack pushes back', () => {
+  let stub: SlackStub;
+  let app: RunningApp;
+  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  const rateLimited = { times: 0, retryAfter: 1 };
+
+  beforeAll(async () => {
+    stub = await startSlackStub({
+      users: [
+        { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
+        { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
+        { id: 'ULEFT', name: 'Lee Left', email: 'lee@acme.test' },
+      ],
+      postMessageErrors: { ULEFT: 'account_inactive' },
+      rateLimited,
+    });
+    database = await freshPostgres();
+    app = await startTestApp({ DATABASE_URL: database.url, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-delivery', SLACK_API_URL: stub.apiUrl });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stub?.close();
+    await database?.drop();
+  });
+
+  const kudos = (text: string) => postSigned(app.url, slashCommand({ text, userId: 'UGIA', responseUrl: stub.responseUrl('g') }));
+
+  it('waits out a 429 Retry-After and then sends each message once', async () => {
+    rateLimited.times = 2;
+    const started = Date.now();
+    await kudos('<@UANA> 5 thanks for the review');
+    await until(async () => {
+      const rows = await app.db.selectFrom('notifications').select('status').execute();
+      return rows.length === 2 && rows.every((n) => n.status === 'sent');
+    }, 15_000);
+    expect(stub.rateLimitedCalls()).toBe(2);
+    expect(stub.callsTo('chat.postMessage').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('stops for good when the person has left Slack, and schedules nothing more for them', async () => {
+    await kudos('<@ULEFT> 5 thanks for everything');
+    await until(async () => {
+      const rows = await app.db.selectFrom('notifications').select(['status', 'last_error']).where('dedupe_key', 'like', '%:dm:%').execute();
+      return rows.some((r) => r.status === 'failed');
+    });
+    const failed = await app.db.selectFrom('notifications').select(['status', 'last_error', 'attempts']).where('status', '=', 'failed').executeTakeFirstOrThrow();
+    expect(failed).toEqual({ status: 'failed', last_error: 'Slack: account_inactive', attempts: 1 });
+    expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'ULEFT')).toHaveLength(1);
+    const lee = await app.db.selectFrom('people').select('active').where('display_name', '=', 'Lee Left').executeTakeFirstOrThrow();
+    expect(lee.active).toBe(false);
+  });
+});
