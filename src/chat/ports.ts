@@ -35,10 +35,17 @@ export class Undeliverable extends Error {
   }
 }
 
+export interface Delivery {
+  /** The notification's dedupe key; a platform that can tag messages stores it with the message. */
+  key: string;
+  /** An earlier attempt may have been delivered (its worker died mid-send): look before sending again. */
+  uncertain: boolean;
+}
+
 /** Sends on one platform; used by the notification job. Throws Undeliverable, or anything else to retry. */
 export interface Sender {
   platform: Platform;
-  send(orgId: string, target: NotificationTarget, message: Message): Promise<{ messageId?: string }>;
+  send(orgId: string, target: NotificationTarget, message: Message, delivery: Delivery): Promise<{ messageId?: string }>;
 }
 
 export interface Clock {

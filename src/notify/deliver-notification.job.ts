@@ -6,8 +6,10 @@ import type { NotifyQueries } from './notify.queries';
 export type Senders = Partial<Record<Platform, Sender>>;
 
 /**
- * Sends one recorded notification. The claim in Postgres makes a retried or duplicated job send once;
- * only a crash after the platform accepted the message and before `markSent` can repeat it.
+ * Sends one recorded notification. The claim in Postgres makes a retried or duplicated job send once.
+ * A worker that dies after the platform accepted a message leaves the claim to run out; the next
+ * attempt is marked uncertain and the sender checks whether the message is already there (Slack
+ * tags messages with the dedupe key; Teams can't look, so there it may repeat).
  */
 export function deliverNotificationJob(queries: NotifyQueries, senders: Senders): JobDefinition<'deliver_notification'> {
   return {
@@ -20,7 +22,10 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
       try {
         const sender = senders[notification.platform];
         if (!sender) throw new Error(`${notification.platform} is not configured`);
-        const { messageId } = await sender.send(notification.org_id, notification.target, notification.message);
+        const { messageId } = await sender.send(notification.org_id, notification.target, notification.message, {
+          key: notification.dedupe_key,
+          uncertain: notification.uncertain,
+        });
         await queries.markSent(notification.id, messageId);
       } catch (error) {
         if (error instanceof Undeliverable) {

@@ -40,19 +40,31 @@ export async function recordNotifications(
 
 export function notifyQueries(db: Kysely<Database>) {
   return {
-    /** Takes a pending notification for sending, unless it was sent or another worker holds it. */
+    /**
+     * Takes a pending notification for sending, unless it was sent or another worker holds it.
+     * `uncertain` means an earlier claim ran out without an outcome: that worker may have died after
+     * the platform accepted the message, so the sender should look before sending again.
+     */
     async claim(id: string) {
-      return db
-        .updateTable('notifications')
-        .set({
-          claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`,
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
-        .returning(['id', 'org_id', 'platform', 'target', 'message'])
-        .executeTakeFirst();
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('notifications')
+          .select(['id', 'org_id', 'dedupe_key', 'platform', 'target', 'message'])
+          .select(sql<boolean>`claimed_until is not null`.as('uncertain'))
+          .where('id', '=', id)
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await trx
+          .updateTable('notifications')
+          .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: sql<number>`attempts + 1` })
+          .where('id', '=', id)
+          .execute();
+        return row;
+      });
     },
 
     async markSent(id: string, platformMessageId: string | undefined) {

@@ -16,12 +16,16 @@ export interface SlackCall {
   token?: string;
   body: Record<string, unknown>;
   at: number;
+  /** The message timestamp Slack would give a post. */
+  ts: string;
 }
 
 export interface SlackStubOptions {
   users?: SlackUser[];
   /** Channels where chat.postEphemeral fails as it does where the bot is not a member. */
   ephemeralFailsIn?: string[];
+  /** Answer chat.postMessage after this long. */
+  postMessageDelayMs?: number;
   /** chat.postMessage to these channels fails with this Slack error code. */
   postMessageErrors?: Record<string, string>;
   /** Answer this many chat.postMessage calls with 429 and this Retry-After (seconds) first. */
@@ -50,7 +54,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
   let refused = 0;
   const listeners = new Set<() => void>();
 
-  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  function answer(call: SlackCall): Record<string, unknown> {
+    const { method, body } = call;
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: 'UHEPOBOT', bot_id: 'BHEPOBOT', team_id: 'T1', user: 'hepo' };
@@ -76,7 +81,7 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         return options.oauthAccess?.[String(body.code)] ?? { ok: false, error: 'invalid_code' };
       case 'chat.postMessage': {
         const error = options.postMessageErrors?.[String(body.channel)];
-        return error ? { ok: false, error } : { ok: true, channel: body.channel, ts: `${ts++}.000100` };
+        return error ? { ok: false, error } : { ok: true, channel: body.channel, ts: call.ts };
       }
       case 'chat.postEphemeral':
         if (options.ephemeralFailsIn?.includes(String(body.channel))) return { ok: false, error: 'channel_not_found' };
@@ -85,6 +90,15 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         return { ok: true, view: { id: `V${ts++}` } };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users)}` } };
+      case 'conversations.history': {
+        // DMs are posted to a user id and read back through the D… channel conversations.open gave.
+        const channel = String(body.channel);
+        const messages = calls
+          .filter((c) => c.method === 'chat.postMessage' && (c.body.channel === channel || `D${String(c.body.channel)}` === channel))
+          .map((c) => ({ ts: c.ts, text: c.body.text, metadata: c.body.metadata }))
+          .reverse();
+        return { ok: true, messages };
+      }
       default:
         return { ok: true };
     }
@@ -105,10 +119,16 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
-      calls.push({ method, token, body, at: Date.now() });
+      const call: SlackCall = { method, token, body, at: Date.now(), ts: `${ts++}.000100` };
+      calls.push(call);
       for (const listener of listeners) listener();
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(method === 'response_url' ? { ok: true } : answer(method, body)));
+      const reply = () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(method === 'response_url' ? { ok: true } : answer(call)));
+      };
+      // A slow Slack: the message is in (recorded, and in the history) before the sender hears back.
+      if (method === 'chat.postMessage' && options.postMessageDelayMs) setTimeout(reply, options.postMessageDelayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

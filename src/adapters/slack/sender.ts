@@ -3,6 +3,9 @@ import { type Sender, Undeliverable } from '../../chat/ports';
 import type { Db } from '../../db/connect';
 import { renderMessage } from './render';
 
+/** Message metadata tags each notification with its dedupe key (read back with im:history). */
+const METADATA_TYPE = 'hepo_notification';
+
 /** Slack errors that no retry can fix; the first three mean the person is gone. */
 const PERSON_GONE = new Set(['user_not_found', 'account_inactive', 'user_disabled']);
 const HOPELESS = new Set([...PERSON_GONE, 'channel_not_found', 'is_archived', 'not_in_channel', 'cannot_dm_bot']);
@@ -25,13 +28,33 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
     return identity.platform_user_id;
   }
 
+  /** A DM the bot sent earlier with this key, if a previous attempt got through before its worker died. */
+  async function alreadySent(client: WebClient, userId: string, key: string): Promise<string | undefined> {
+    const opened = await client.conversations.open({ users: userId });
+    if (!opened.channel?.id) return undefined;
+    const history = await client.conversations.history({ channel: opened.channel.id, limit: 50, include_all_metadata: true });
+    // The response types leave event_payload untyped.
+    const keyOf = (m: { metadata?: { event_type?: string; event_payload?: unknown } }) =>
+      m.metadata?.event_type === METADATA_TYPE ? (m.metadata.event_payload as { key?: string } | undefined)?.key : undefined;
+    return history.messages?.find((m) => keyOf(m) === key)?.ts;
+  }
+
   return {
     platform: 'slack',
-    async send(orgId, target, message) {
+    async send(orgId, target, message, delivery) {
       const client = await clientFor(target.workspaceId);
       const channel = target.kind === 'person' ? await slackUserId(orgId, target.personId) : target.conversationId;
       try {
-        const result = await client.chat.postMessage({ channel, ...renderMessage(message), unfurl_links: false });
+        if (delivery.uncertain && target.kind === 'person') {
+          const ts = await alreadySent(client, channel, delivery.key);
+          if (ts) return { messageId: ts };
+        }
+        const result = await client.chat.postMessage({
+          channel,
+          ...renderMessage(message),
+          unfurl_links: false,
+          metadata: { event_type: METADATA_TYPE, event_payload: { key: delivery.key } },
+        });
         return { messageId: result.ts };
       } catch (error) {
         const code = (error as { data?: { error?: string } }).data?.error;
