@@ -10,6 +10,8 @@ export interface DirectoryUser {
   timezone?: string;
   isBot: boolean;
   deleted: boolean;
+  /** A workspace admin or owner; becomes an HR admin of the org on first contact. */
+  isAdmin?: boolean;
 }
 
 /** Looks people up on the platform an interaction came from. */

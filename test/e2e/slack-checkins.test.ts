@@ -11,6 +11,7 @@ const users = [
   { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test', tz: 'Asia/Tokyo' },
   { id: 'UBEN', name: 'Ben Okafor', email: 'ben@acme.test', tz: 'America/New_York' },
   { id: 'UOTHER', name: 'Olga Other', email: 'olga@acme.test', tz: 'Europe/Lisbon' },
+  { id: 'UHR', name: 'Hana HR', email: 'hana@acme.test', tz: 'Europe/Lisbon', is_admin: true },
 ];
 
 type View = { callback_id: string; private_metadata: string; blocks: Array<{ type: string; block_id?: string; element?: { type: string } }> };
@@ -100,6 +101,15 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     );
     expect(await res.json()).toEqual({ response_action: 'errors', errors: { members: 'Ana Lopez already reports to someone else. An HR admin can move them.' } });
     expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
+  });
+
+  it('lets a workspace admin (an HR admin) open any manager’s setup, but not a teammate', async () => {
+    await command('UANA', 'setup <@UMGR>');
+    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Only a manager, or an HR admin')));
+    await command('UHR', 'setup <@UMGR>');
+    const view = await openedView(2);
+    expect(JSON.parse(view.private_metadata).state.managerId).toBeTruthy();
+    expect(JSON.stringify(view)).toContain('"initial_users":["UANA","UBEN"]');
   });
 
   it('prompts each member at 15:00 on Friday in their own timezone, once', async () => {

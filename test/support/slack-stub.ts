@@ -8,6 +8,7 @@ export interface SlackUser {
   tz?: string;
   is_bot?: boolean;
   deleted?: boolean;
+  is_admin?: boolean;
 }
 
 export interface SlackCall {
@@ -71,6 +72,7 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
             tz: user.tz ?? 'Europe/Lisbon',
             is_bot: user.is_bot ?? false,
             deleted: user.deleted ?? false,
+            is_admin: user.is_admin ?? false,
             profile: { real_name: user.name, display_name: user.name, email: user.email },
           },
         };

@@ -18,6 +18,7 @@ export function slackDirectory(client: WebClient): Directory {
           timezone: user.tz,
           isBot: Boolean(user.is_bot) || user.id === SLACKBOT,
           deleted: Boolean(user.deleted),
+          isAdmin: Boolean(user.is_admin || user.is_owner),
         };
       } catch (error) {
         if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return undefined;

@@ -34,12 +34,12 @@ export function checkinsQueries(db: Db) {
       if (personIds.length === 0) return [];
       const rows = await db
         .selectFrom('identities')
-        .select('platform_user_id')
+        .select(['person_id', 'platform_user_id'])
         .where('org_id', '=', orgId)
         .where('platform', '=', platform)
         .where('person_id', 'in', personIds)
         .execute();
-      return rows.map((r) => r.platform_user_id);
+      return personIds.flatMap((id) => rows.filter((r) => r.person_id === id).map((r) => r.platform_user_id));
     },
 
     async directReports(orgId: string, managerId: string): Promise<Person[]> {

@@ -9,6 +9,7 @@ export interface NewPerson {
   timezone?: string;
   isBot: boolean;
   active: boolean;
+  isAdmin: boolean;
 }
 
 /** Serialises concurrent first contacts that would create the same row. */
@@ -93,6 +94,7 @@ export function peopleQueries(db: Db) {
               timezone: person.timezone ?? 'UTC',
               is_bot: person.isBot,
               active: person.active,
+              is_hr_admin: person.isAdmin,
             })
             .returningAll()
             .executeTakeFirstOrThrow());

@@ -34,6 +34,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       timezone: found.timezone,
       isBot: found.isBot,
       active: !found.deleted,
+      isAdmin: found.isAdmin ?? false,
     });
   }
 
