@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation';
 import * as checkins from './0002_checkins';
+import * as oneOnOnes from './0003_one_on_ones';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_checkins': checkins,
+  '0003_one_on_ones': oneOnOnes,
 };

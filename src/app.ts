@@ -11,6 +11,7 @@ import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from '
 import { checkinsFeature } from './features/checkins/checkins.handlers';
 import { checkinDigestJob, checkinTickJob } from './features/checkins/checkins.jobs';
 import { checkinsQueries } from './features/checkins/checkins.queries';
+import { oneOnOneQueries } from './features/checkins/one-on-ones.queries';
 import { feedbackFeature } from './features/feedback/feedback.handlers';
 import { feedbackQueries } from './features/feedback/feedback.queries';
 import { peopleQueries } from './features/people/people.queries';
@@ -68,7 +69,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   let jobs: JobRunner | undefined;
   const enqueue: Enqueue = (name, payload, opts) => jobs!.enqueue(name, payload, opts);
   const notify = notifyQueries(db);
-  const checkins = { queries: checkinsQueries(db), enqueue, clock };
+  const checkins = { queries: checkinsQueries(db), oneOnOneQueries: oneOnOneQueries(db), enqueue, clock };
   const registry = new JobRegistry([
     deliverNotificationJob(notify, senders),
     sweepOutboxJob(notify, enqueue),

@@ -209,6 +209,38 @@ export interface FeedbackRequestsTable {
   created_at: CreatedAt;
 }
 
+export interface OneOnOnesTable {
+  id: Generated<string>;
+  org_id: string;
+  manager_id: string;
+  report_id: string;
+  every: 'week' | 'two_weeks';
+  weekday: number;
+  /** `HH:mm` in the manager's timezone. */
+  local_time: string;
+  anchor_date: string;
+  platform: Platform;
+  workspace_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AgendaItemsTable {
+  id: Generated<string>;
+  org_id: string;
+  one_on_one_id: string;
+  author_id: string;
+  text: string;
+  done_at: Date | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface OneOnOneRemindersTable {
+  one_on_one_id: string;
+  meeting_date: string;
+  sent_at: Generated<Date>;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -229,6 +261,9 @@ export interface Database {
   checkin_replies: CheckinRepliesTable;
   feedback: FeedbackTable;
   feedback_requests: FeedbackRequestsTable;
+  one_on_ones: OneOnOnesTable;
+  agenda_items: AgendaItemsTable;
+  one_on_one_reminders: OneOnOneRemindersTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -248,4 +248,46 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     expect(digest).toContain('*Ben Okafor*: away');
     expect(digest).toContain('*Ana Lopez*: no check-in');
   });
+
+  describe('1:1s', () => {
+    const replyWith = (snippet: string) => stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes(snippet)));
+
+    it('are set up by the manager only', async () => {
+      await command('UANA', '1on1 <@UBEN> every friday 10:00');
+      await replyWith("Only Ben Okafor's manager can set up their 1:1");
+      await command('UMGR', '1on1 <@UANA> every monday 10:00');
+      await replyWith('1:1 with Ana Lopez set: every Monday at 10:00');
+    });
+
+    it('share a running agenda that only the two of them see', async () => {
+      await command('UANA', 'agenda <@UMGR> add Discuss the API key delay');
+      await replyWith('Discuss the API key delay _(Ana Lopez)_');
+      await command('UMGR', 'agenda <@UANA> add Career goals for next year');
+      await replyWith('Career goals for next year _(Maya Manager)_');
+      await command('UBEN', 'agenda <@UANA>');
+      await replyWith('You have no 1:1 set up with Ana Lopez');
+      const [first] = await app.db.selectFrom('agenda_items').select('id').orderBy('created_at').execute();
+      await postSigned(app.url, buttonClick({ actionId: 'agenda.done', value: first!.id, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('UBEN') }));
+      await replyWith('Only the two people in a 1:1 see its agenda');
+      const updates = stub.callsTo('chat.update').length;
+      await postSigned(app.url, buttonClick({ actionId: 'agenda.done', value: first!.id, userId: 'UMGR', channelId: 'DUMGR', messageTs: '321.1', responseUrl: stub.responseUrl('UMGR') }));
+      await stub.waitFor(() => stub.callsTo('chat.update').length === updates + 1);
+      expect(text(stub.callsTo('chat.update').at(-1))).not.toContain('Discuss the API key delay');
+      expect(text(stub.callsTo('chat.update').at(-1))).toContain('Career goals for next year');
+    });
+
+    it('remind both two hours before, once, with the points still open', async () => {
+      const reminders = (user: string) => dmsTo(user).filter((c) => text(c).includes('Your 1:1 with'));
+      time.set('2026-12-14T07:59:00Z'); // Monday; the 1:1 is at 10:00 Lisbon (UTC in winter)
+      await tick();
+      expect(reminders('UMGR')).toHaveLength(0);
+      time.set('2026-12-14T08:00:00Z');
+      await tick();
+      await stub.waitFor(() => reminders('UMGR').length === 1 && reminders('UANA').length === 1);
+      await tick();
+      expect(reminders('UMGR')).toHaveLength(1);
+      expect(text(reminders('UANA')[0])).toContain('Your 1:1 with Maya Manager is today at 19:00');
+      expect(text(reminders('UMGR')[0])).toContain('Career goals for next year');
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { freshPgliteDir } from '../support/databases';
 import { databaseUrl, POSTGRES_URL } from '../support/services';
 
 const TABLES = [
+  'agenda_items',
   'checkin_answers',
   'checkin_digests',
   'checkin_members',
@@ -19,6 +20,8 @@ const TABLES = [
   'kudos',
   'kudos_recipients',
   'notifications',
+  'one_on_one_reminders',
+  'one_on_ones',
   'org_workspaces',
   'orgs',
   'people',
@@ -55,7 +58,7 @@ describe('migrations', () => {
     expect(await tablesOf(db)).toEqual(TABLES);
     await migrateToLatest(db);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
-    expect(rows[0]!.n).toBe(2);
+    expect(rows[0]!.n).toBe(3);
   });
 
   it('build the same schema on embedded PGlite, kept on disk across restarts', async () => {

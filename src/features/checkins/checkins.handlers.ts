@@ -11,6 +11,8 @@ import type { Enqueue } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notification.job';
 import { canAddToTeam, canConfigureTeam, canReadTeam, canReplyToCheckin } from '../people/authorization';
 import type { CheckinsQueries } from './checkins.queries';
+import { oneOnOnes } from './one-on-ones.handlers';
+import type { OneOnOneQueries } from './one-on-ones.queries';
 import {
   ANSWER_FORM,
   REPLY,
@@ -36,15 +38,18 @@ import { localDate, streak } from './schedule.rules';
 
 export interface CheckinsDeps {
   queries: CheckinsQueries;
+  oneOnOneQueries: OneOnOneQueries;
   enqueue: Enqueue;
   clock: Clock;
 }
 
 const SNOOZE_HOURS = 2;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
-const USAGE = 'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05` or `/checkin back`.';
+const USAGE = 'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05`, `/checkin back`, `/checkin 1on1 @ana every friday 10:00` or `/checkin agenda @ana`.';
 
-export function checkinsFeature({ queries, enqueue, clock }: CheckinsDeps): Feature {
+export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock }: CheckinsDeps): Feature {
+  const meetings = oneOnOnes({ queries: oneOnOneQueries, enqueue, clock });
+
   /** The prompt, if it is the actor's own. */
   async function ownPrompt(ctx: HandlerContext, promptId: string | undefined) {
     const prompt = promptId ? await queries.prompt(ctx.org.id, promptId) : undefined;
@@ -117,7 +122,10 @@ export function checkinsFeature({ queries, enqueue, clock }: CheckinsDeps): Feat
 
   return {
     name: 'checkins',
-    help: ['`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`'],
+    help: [
+      '`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`',
+      '`/checkin 1on1 @ana every friday 10:00` schedule a 1:1 · `/checkin agenda @ana add <point>` its shared agenda',
+    ],
     commands: {
       async checkin(interaction, ctx) {
         const [word = '', ...restWords] = interaction.text.trim().split(/\s+/);
@@ -135,6 +143,10 @@ export function checkinsFeature({ queries, enqueue, clock }: CheckinsDeps): Feat
             await queries.setAway(ctx.org.id, ctx.actor.id, until);
             return [{ type: 'reply', message: text(`Enjoy your time away. No check-ins or reminders until ${dayjs(until).format('ddd, MMM D')} (included).`) }];
           }
+          case '1on1':
+            return meetings.commands.setUp(interaction, ctx);
+          case 'agenda':
+            return meetings.commands.agenda(interaction, ctx);
           case 'back':
             await queries.setAway(ctx.org.id, ctx.actor.id, null);
             return [{ type: 'reply', message: text('Welcome back! Your check-ins are on again.') }];
@@ -144,6 +156,7 @@ export function checkinsFeature({ queries, enqueue, clock }: CheckinsDeps): Feat
       },
     },
     actions: {
+      ...meetings.actions,
       [SETUP]: (interaction, ctx) => openSetup(ctx, interaction, ctx.actor),
 
       async [START](interaction, ctx) {
@@ -177,6 +190,7 @@ export function checkinsFeature({ queries, enqueue, clock }: CheckinsDeps): Feat
       },
     },
     forms: {
+      ...meetings.forms,
       async [ANSWER_FORM](interaction, ctx) {
         const prompt = await ownPrompt(ctx, interaction.state.promptId);
         if (prompt.status !== 'sent') return alreadyClosed(prompt);

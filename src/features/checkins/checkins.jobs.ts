@@ -2,11 +2,14 @@ import type { Clock } from '../../chat/ports';
 import type { Enqueue, JobDefinition } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notification.job';
 import type { CheckinsQueries } from './checkins.queries';
+import { oneOnOnes } from './one-on-ones.handlers';
+import type { OneOnOneQueries } from './one-on-ones.queries';
 import { type DigestRow, answerForm, digestMessage, promptMessage } from './checkins.views';
 import { type Cadence, localDate, localInstant, openPeriods, reminderTime } from './schedule.rules';
 
 export interface CheckinJobDeps {
   queries: CheckinsQueries;
+  oneOnOneQueries: OneOnOneQueries;
   enqueue: Enqueue;
   clock: Clock;
 }
@@ -79,12 +82,13 @@ async function moodTrend(queries: CheckinsQueries, teamId: string): Promise<numb
 }
 
 /**
- * The scheduler. Every minute it works out, from Postgres alone, which prompts, reminders, snoozes
- * and digests are due in each person's own timezone, and records them with their dedupe keys. Redis
+ * The scheduler. Every minute it works out, from Postgres alone, which prompts, reminders, snoozes,
+ * digests and 1:1 reminders are due in each person's own timezone, and records them with their dedupe keys. Redis
  * only carries the tick, so wiping it loses nothing: the next tick finds the same work.
  */
 export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tick'> {
   const { queries, clock, enqueue } = deps;
+  const meetings = oneOnOnes({ queries: deps.oneOnOneQueries, enqueue, clock });
   return {
     name: 'checkin_tick',
     attempts: 1,
@@ -144,6 +148,7 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tic
           if (teamMembers.length > 0) await sendDigestIfDue(deps, team, teamMembers, period);
         }
       }
+      await meetings.remind(now);
     },
   };
 }

@@ -1,0 +1,156 @@
+import dayjs from 'dayjs';
+import type { Effect } from '../../chat/effects';
+import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
+import type { Interaction } from '../../chat/interaction';
+import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import type { Clock } from '../../chat/ports';
+import type { Handler, HandlerContext } from '../../chat/router';
+import type { Message } from '../../chat/ui';
+import type { Enqueue } from '../../jobs/registry';
+import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import type { OneOnOneQueries } from './one-on-ones.queries';
+import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, addPointForm, agendaMessage } from './one-on-ones.views';
+import { WEEKDAYS } from './checkins.views';
+import { type Cadence, localDate, localInstant, openPeriods } from './schedule.rules';
+
+export interface OneOnOneDeps {
+  queries: OneOnOneQueries;
+  enqueue: Enqueue;
+  clock: Clock;
+}
+
+type Command = Extract<Interaction, { kind: 'command' }>;
+type OneOnOne = NonNullable<Awaited<ReturnType<OneOnOneQueries['byId']>>>;
+
+const REMIND_BEFORE_MS = 2 * 3_600_000;
+const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
+const cadenceOf = (o: OneOnOne): Cadence => ({ every: o.every, weekday: o.weekday, localTime: o.local_time, anchorDate: o.anchor_date });
+
+/** The next meeting at or after `now`, as an instant. */
+function nextMeeting(o: OneOnOne, now: Date): Date {
+  const step = o.every === 'week' ? 7 : 14;
+  for (let days = 0; days <= 28; days += step) {
+    const [date] = openPeriods(cadenceOf(o), new Date(now.getTime() + days * 86_400_000));
+    const at = localInstant(date!, o.local_time, o.manager_timezone);
+    if (at >= now) return at;
+  }
+  return localInstant(openPeriods(cadenceOf(o), now)[0]!, o.local_time, o.manager_timezone);
+}
+
+const whenFor = (at: Date, timeZone: string) => dayjs(at).tz(timeZone).format('ddd, MMM D [at] HH:mm');
+
+/** 1:1s between a manager and a report: a schedule, a running agenda, a reminder to both. */
+export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
+  async function forPair(ctx: HandlerContext, interaction: Command) {
+    const [ref] = mentionedUsers(interaction);
+    if (!ref) throw new Invalid('Mention the person, like `/checkin agenda @ana`.');
+    const [other] = await ctx.resolvePeople([ref]);
+    const found = await queries.between(ctx.org.id, ctx.actor.id, other!.id);
+    if (!found) throw new NotFound(`You have no 1:1 set up with ${other!.display_name}. Their manager can set one: \`/checkin 1on1 @${other!.display_name} every friday 10:00\`.`);
+    return found;
+  }
+
+  function own(ctx: HandlerContext, o: OneOnOne | undefined): OneOnOne {
+    if (!o) throw new NotFound("I couldn't find that 1:1 any more.");
+    if (ctx.actor.id !== o.manager_id && ctx.actor.id !== o.report_id) throw new NotAllowed('Only the two people in a 1:1 see its agenda.');
+    return o;
+  }
+
+  async function agendaFor(ctx: HandlerContext, o: OneOnOne): Promise<Message> {
+    const withName = ctx.actor.id === o.manager_id ? o.report_name : o.manager_name;
+    const items = await queries.openItems(o.id);
+    return agendaMessage({ oneOnOneId: o.id, withName, when: whenFor(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
+  }
+
+  const commands = {
+    /** `/checkin 1on1 @ana every friday 10:00` (or `every other friday`), by Ana's manager or an HR admin. */
+    async setUp(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
+      const [ref] = mentionedUsers(interaction);
+      const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
+      const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
+      if (!ref || !match || weekday < 0 || Number(match[3]) > 23) {
+        throw new Invalid('Tell me who and when, like `/checkin 1on1 @ana every friday 10:00` (or `every other friday`).');
+      }
+      const [report] = await ctx.resolvePeople([ref]);
+      if (report!.manager_id !== ctx.actor.id && !ctx.actor.is_hr_admin) {
+        throw new NotAllowed(`Only ${report!.display_name}'s manager can set up their 1:1. Add them to your team with \`/checkin setup\` first.`);
+      }
+      const managerId = report!.manager_id ?? ctx.actor.id;
+      const localTime = `${match[3]!.padStart(2, '0')}:${match[4]}`;
+      let anchor = dayjs.utc(localDate(clock.now(), ctx.actor.timezone));
+      while (anchor.day() !== weekday) anchor = anchor.add(1, 'day');
+      await queries.save({
+        orgId: ctx.org.id,
+        managerId,
+        reportId: report!.id,
+        every: match[1] ? 'two_weeks' : 'week',
+        weekday,
+        localTime,
+        anchorDate: anchor.format('YYYY-MM-DD'),
+        platform: interaction.origin.platform,
+        workspaceId: interaction.origin.workspaceId,
+      });
+      return [{ type: 'reply', message: text(`📅 1:1 with ${report!.display_name} set: every ${match[1] ? 'other ' : ''}${WEEKDAYS[weekday]} at ${localTime} (manager's time). I'll remind you both 2 hours before, with the agenda.`) }];
+    },
+
+    /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
+    async agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
+      const o = own(ctx, await forPair(ctx, interaction));
+      const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
+      if (point) {
+        if (point.length > 500) throw new Invalid('Keep a talking point under 500 characters.');
+        await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
+      }
+      return [{ type: 'reply', message: await agendaFor(ctx, o) }];
+    },
+  };
+
+  const actions: Record<string, Handler<'action'>> = {
+    async [AGENDA_ADD](interaction, ctx) {
+      const o = own(ctx, interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined);
+      return [{ type: 'open_form', form: addPointForm(o.id, ctx.actor.id === o.manager_id ? o.report_name : o.manager_name) }];
+    },
+    async [AGENDA_DONE](interaction, ctx) {
+      const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
+      const o = own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
+      await queries.markDone(ctx.org.id, item!.id);
+      return [{ type: 'update_source', message: await agendaFor(ctx, o) }];
+    },
+  };
+
+  const forms: Record<string, Handler<'form_submit'>> = {
+    async [AGENDA_ADD_FORM](interaction, ctx) {
+      const o = own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
+      const point = String(interaction.values.text ?? '').trim();
+      if (!point) throw new Invalid('Write the talking point first.', 'text');
+      if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');
+      await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
+      return [{ type: 'done', message: text('Added to your agenda.') }];
+    },
+  };
+
+  /** Two hours before each 1:1, both get the agenda (undone points carry over by staying open). */
+  async function remind(now: Date): Promise<void> {
+    for (const o of await queries.all()) {
+      if (!o.report_active) continue;
+      for (const date of openPeriods(cadenceOf(o), new Date(now.getTime() + REMIND_BEFORE_MS))) {
+        const at = localInstant(date, o.local_time, o.manager_timezone);
+        if (now.getTime() < at.getTime() - REMIND_BEFORE_MS || now >= at || at < o.created_at) continue;
+        const items = await queries.openItems(o.id);
+        const to = (personId: string, withName: string, timeZone: string) => ({
+          dedupeKey: `one-on-one:${o.id}:${date}:${personId}`,
+          platform: o.platform,
+          target: { kind: 'person' as const, workspaceId: o.workspace_id, personId },
+          message: agendaMessage({ oneOnOneId: o.id, withName, when: `today at ${dayjs(at).tz(timeZone).format('HH:mm')}`, items, reminder: true }),
+        });
+        const ids = await queries.recordReminder(o.org_id, o.id, date, [
+          to(o.manager_id, o.report_name, o.manager_timezone),
+          to(o.report_id, o.manager_name, o.report_timezone),
+        ]);
+        await enqueueDeliveries(enqueue, ids);
+      }
+    }
+  }
+
+  return { commands, actions, forms, remind };
+}
