@@ -42,6 +42,8 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
   };
 }
 
+const ENQUEUE_BATCH = 100;
+
 /**
  * Hands recorded notifications to the job runner; call after the transaction that recorded them commits.
  * If the queue is unreachable the notifications stay pending and the outbox sweep sends them later,
@@ -49,8 +51,10 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
  */
 export async function enqueueDeliveries(enqueue: Enqueue, notificationIds: string[]): Promise<void> {
   try {
-    for (const id of notificationIds) {
-      await enqueue('deliver_notification', { notificationId: id }, { jobId: `notification-${id}` });
+    for (let i = 0; i < notificationIds.length; i += ENQUEUE_BATCH) {
+      await Promise.all(
+        notificationIds.slice(i, i + ENQUEUE_BATCH).map((id) => enqueue('deliver_notification', { notificationId: id }, { jobId: `notification-${id}` })),
+      );
     }
   } catch {
     // Logged by the runner; the sweep retries from Postgres.

@@ -25,6 +25,8 @@ export interface SlackStubOptions {
   users?: SlackUser[];
   /** Channels where chat.postEphemeral fails as it does where the bot is not a member. */
   ephemeralFailsIn?: string[];
+  /** Enforce a Slack-like limit: at most this many chat.postMessage a second, then 429 Retry-After: 1. */
+  postMessagePerSecond?: number;
   /** Answer chat.postMessage after this long. */
   postMessageDelayMs?: number;
   /** chat.postMessage to these channels fails with this Slack error code. */
@@ -53,6 +55,7 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
   let ts = 1_700_000_000;
   let refused = 0;
+  const window = { second: 0, count: 0 };
   const listeners = new Set<() => void>();
 
   function answer(call: SlackCall): Record<string, unknown> {
@@ -114,10 +117,16 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       const path = req.url ?? '';
       const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
       const token = req.headers.authorization?.replace(/^Bearer /, '');
-      if (method === 'chat.postMessage' && options.rateLimited && options.rateLimited.times > 0) {
-        options.rateLimited.times--;
+      const second = Math.floor(Date.now() / 1000);
+      if (method === 'chat.postMessage' && options.postMessagePerSecond) {
+        if (second !== window.second) Object.assign(window, { second, count: 0 });
+        window.count++;
+      }
+      const overLimit = options.postMessagePerSecond !== undefined && method === 'chat.postMessage' && window.count > options.postMessagePerSecond;
+      if (method === 'chat.postMessage' && (overLimit || (options.rateLimited && options.rateLimited.times > 0))) {
+        if (!overLimit) options.rateLimited!.times--;
         refused++;
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(options.rateLimited.retryAfter) });
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(overLimit ? 1 : options.rateLimited!.retryAfter) });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }

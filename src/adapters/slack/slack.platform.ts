@@ -29,7 +29,7 @@ function boltLogger(logger: Logger): BoltLogger {
 export function createSlackPlatform({ config, db, logger }: PlatformDeps): PlatformAdapter | { why: string } {
   const slack = config.slack;
   if (slack.mode === 'off') return { why: slack.why };
-  const clientOptions = webClientOptions(slack.apiUrl);
+  const clientOptions = { ...webClientOptions(slack.apiUrl), logger: boltLogger(logger) };
   const installations = postgresInstallationStore(db);
   const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
 
@@ -61,7 +61,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
     sender,
     routes: ['/slack/events', '/slack/install', '/slack/oauth_redirect'],
     async attach(http, router) {
-      const common = { logger: boltLogger(logger), clientOptions, ...(slack.mode === 'token' ? { token: slack.botToken } : {}) };
+      const common = { logger: clientOptions.logger, clientOptions, ...(slack.mode === 'token' ? { token: slack.botToken } : {}) };
       if (slack.appToken) {
         app = new App({ ...common, ...oauth, socketMode: true, appToken: slack.appToken });
         logger.info('Slack: Socket Mode');
@@ -70,7 +70,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
           signingSecret: slack.signingSecret,
           endpoints: '/slack/events',
           app: http,
-          logger: common.logger,
+          logger: clientOptions.logger,
           ...oauth,
         });
         app = new App({ ...common, receiver });

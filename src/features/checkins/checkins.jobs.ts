@@ -19,6 +19,10 @@ type Team = Schedule['teams'][number];
 type Member = Schedule['members'][number];
 
 const HOUR = 3_600_000;
+type Question = Awaited<ReturnType<CheckinsQueries['questionsOf']>>[number];
+const targetOf = (team: Team, personId: string) => ({ kind: 'person' as const, workspaceId: team.workspace_id, personId });
+const promptFor = (team: Team, member: Member, period: string, promptId: string, questions: Question[], reminder: boolean) =>
+  promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
 const cadenceOf = (team: Team): Cadence => ({ every: team.every, weekday: team.weekday, localTime: team.local_time, anchorDate: team.anchor_date });
 const isAway = (member: Member, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
 const dueAtFor = (team: Team, member: Member, period: string) => localInstant(period, team.local_time, member.timezone);
@@ -107,44 +111,39 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tic
         const teamMembers = members.filter((m) => m.team_id === team.id);
         const questions = await queries.questionsOf(team.id);
         for (const period of periodsByTeam.get(team.id)!) {
+          const newPrompts: Array<{ orgId: string; teamId: string; personId: string; period: string; dueAt: Date }> = [];
           for (const member of teamMembers) {
             if (!member.active || member.is_bot) continue;
             const dueAt = dueAtFor(team, member, period);
             const deadline = dueAt.getTime() + team.deadline_hours * HOUR;
             if (dueAt < team.created_at || now < dueAt || now.getTime() >= deadline) continue;
             const prompt = promptOf(team.id, member.id, period);
-            const target = { kind: 'person' as const, workspaceId: team.workspace_id, personId: member.id };
-            const message = (promptId: string, reminder: boolean) =>
-              promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
-
             if (!prompt) {
-              if (isAway(member, dueAt)) continue;
-              const ids = await queries.createPrompt(
-                { orgId: team.org_id, teamId: team.id, personId: member.id, period, dueAt },
-                (promptId) => ({ dedupeKey: `checkin:${member.id}:${team.id}:${period}`, platform: team.platform, target, message: message(promptId, false) }),
-              );
-              await enqueueDeliveries(enqueue, ids);
+              if (!isAway(member, dueAt)) newPrompts.push({ orgId: team.org_id, teamId: team.id, personId: member.id, period, dueAt });
               continue;
             }
             if (prompt.status !== 'sent' || isAway(member, now)) continue;
+            const nudge = (kind: 'reminder' | 'snooze_over', dedupeKey: string) =>
+              queries.nudge(prompt.id, team.org_id, kind, {
+                dedupeKey,
+                platform: team.platform,
+                target: targetOf(team, member.id),
+                message: promptFor(team, member, period, prompt.id, questions, true),
+              });
             if (prompt.snoozed_until && prompt.snoozed_until <= now) {
-              const ids = await queries.nudge(prompt.id, team.org_id, 'snooze_over', {
-                dedupeKey: `checkin-snooze:${prompt.id}:${prompt.snoozes}`,
-                platform: team.platform,
-                target,
-                message: message(prompt.id, true),
-              });
-              await enqueueDeliveries(enqueue, ids);
+              await enqueueDeliveries(enqueue, await nudge('snooze_over', `checkin-snooze:${prompt.id}:${prompt.snoozes}`));
             } else if (!prompt.reminded && !prompt.snoozed_until && now >= reminderTime(dueAt, team.reminder_hours, member.timezone)) {
-              const ids = await queries.nudge(prompt.id, team.org_id, 'reminder', {
-                dedupeKey: `checkin-reminder:${prompt.id}`,
-                platform: team.platform,
-                target,
-                message: message(prompt.id, true),
-              });
-              await enqueueDeliveries(enqueue, ids);
+              await enqueueDeliveries(enqueue, await nudge('reminder', `checkin-reminder:${prompt.id}`));
             }
           }
+          const byPerson = new Map(teamMembers.map((m) => [m.id, m]));
+          const ids = await queries.createPrompts(newPrompts, (p) => ({
+            dedupeKey: `checkin:${p.person_id}:${team.id}:${p.period}`,
+            platform: team.platform,
+            target: targetOf(team, p.person_id),
+            message: promptFor(team, byPerson.get(p.person_id)!, p.period, p.id, questions, false),
+          }));
+          await enqueueDeliveries(enqueue, ids);
           if (teamMembers.length > 0) await sendDigestIfDue(deps, team, teamMembers, period);
         }
       }

@@ -132,19 +132,20 @@ export function checkinsQueries(db: Db) {
         .execute();
     },
 
-    /** Creates the prompt and its notification together; nothing when this period's prompt exists. */
-    async createPrompt(
-      p: { orgId: string; teamId: string; personId: string; period: string; dueAt: Date },
-      notificationFor: (promptId: string) => OutgoingNotification,
+    /** Creates prompts and their notifications together, in one transaction; skips any that exist. */
+    async createPrompts(
+      prompts: Array<{ orgId: string; teamId: string; personId: string; period: string; dueAt: Date }>,
+      notificationFor: (prompt: { id: string; person_id: string; period: string }) => OutgoingNotification,
     ): Promise<string[]> {
+      if (prompts.length === 0) return [];
       return db.transaction().execute(async (trx) => {
         const created = await trx
           .insertInto('checkin_prompts')
-          .values({ org_id: p.orgId, team_id: p.teamId, person_id: p.personId, period: p.period, due_at: p.dueAt })
+          .values(prompts.map((p) => ({ org_id: p.orgId, team_id: p.teamId, person_id: p.personId, period: p.period, due_at: p.dueAt })))
           .onConflict((oc) => oc.columns(['team_id', 'person_id', 'period']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        return created ? recordNotifications(trx, p.orgId, [notificationFor(created.id)]) : [];
+          .returning(['id', 'person_id', 'period'])
+          .execute();
+        return recordNotifications(trx, prompts[0]!.orgId, created.map(notificationFor));
       });
     },
 
