@@ -1,36 +1,29 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
 import { freshPgliteDir } from '../support/databases';
-import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from '../support/slack-requests';
-import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { postSigned, slashCommand } from '../support/slack-requests';
+import type { SlackStub } from '../support/slack-stub';
 
 describe('embedded mode: PGlite and in-process jobs', () => {
   let stub: SlackStub;
   let app: RunningApp;
-  let data: ReturnType<typeof freshPgliteDir>;
+  let running: SlackTestApp;
 
   beforeAll(async () => {
-    stub = await startSlackStub({
-      users: [
-        { id: 'UGIVER', name: 'Gia Giver', email: 'gia@acme.test' },
-        { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
-      ],
+    running = await startSlackTestApp({
+      database: 'pglite',
+      stub: {
+        users: [
+          { id: 'UGIVER', name: 'Gia Giver', email: 'gia@acme.test' },
+          { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
+        ],
+      },
     });
-    data = freshPgliteDir();
-    app = await startTestApp({
-      DATA_DIR: data.dir,
-      SLACK_SIGNING_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-embedded',
-      SLACK_API_URL: stub.apiUrl,
-    });
+    ({ stub, app } = running);
   });
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    data?.remove();
-  });
+  afterAll(() => running?.close());
 
   it('gives kudos end to end with no Postgres and no Redis', async () => {
     expect(app.jobs.kind).toBe('in-process');

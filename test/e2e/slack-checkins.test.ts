@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { freshPostgres } from '../support/databases';
 import { fakeClock } from '../support/fake-clock';
-import { buttonClick, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
-import { type SlackCall, type SlackStub, startSlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import type { SlackCall, SlackStub } from '../support/slack-stub';
 
 const users = [
   { id: 'UMGR', name: 'Maya Manager', email: 'maya@acme.test', tz: 'Europe/Lisbon' },
@@ -19,22 +18,14 @@ type View = { callback_id: string; private_metadata: string; blocks: Array<{ typ
 describe('check-ins in Slack, driven by a fake clock', () => {
   let stub: SlackStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: SlackTestApp;
   const time = fakeClock('2026-11-25T10:00:00Z'); // a Wednesday
 
   beforeAll(async () => {
-    stub = await startSlackStub({ users });
-    database = await freshPostgres();
-    app = await startTestApp(
-      { DATABASE_URL: database.url, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-checkins', SLACK_API_URL: stub.apiUrl },
-      { clock: time.clock },
-    );
+    running = await startSlackTestApp({ stub: { users }, clock: time.clock });
+    ({ stub, app } = running);
   });
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
   const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});

@@ -1,35 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { freshPostgres } from '../support/databases';
-import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from '../support/slack-requests';
-import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { postSigned, slashCommand } from '../support/slack-requests';
+import type { SlackStub } from '../support/slack-stub';
 import { until } from '../support/wait';
 
 describe('Slack delivery when Slack pushes back', () => {
   let stub: SlackStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: SlackTestApp;
   const rateLimited = { times: 0, retryAfter: 1 };
 
   beforeAll(async () => {
-    stub = await startSlackStub({
-      users: [
-        { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
-        { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
-        { id: 'ULEFT', name: 'Lee Left', email: 'lee@acme.test' },
-      ],
-      postMessageErrors: { ULEFT: 'account_inactive' },
-      rateLimited,
+    running = await startSlackTestApp({
+      stub: {
+        users: [
+          { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
+          { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
+          { id: 'ULEFT', name: 'Lee Left', email: 'lee@acme.test' },
+        ],
+        postMessageErrors: { ULEFT: 'account_inactive' },
+        rateLimited,
+      },
     });
-    database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-delivery', SLACK_API_URL: stub.apiUrl });
+    ({ stub, app } = running);
   });
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   const kudos = (text: string) => postSigned(app.url, slashCommand({ text, userId: 'UGIA', responseUrl: stub.responseUrl('g') }));
 

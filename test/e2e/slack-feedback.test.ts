@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { freshPostgres } from '../support/databases';
-import { buttonClick, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
-import { type SlackCall, type SlackStub, startSlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import type { SlackCall, SlackStub } from '../support/slack-stub';
 
 const users = [
   { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
@@ -14,18 +13,13 @@ const users = [
 describe('continuous feedback in Slack', () => {
   let stub: SlackStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: SlackTestApp;
 
   beforeAll(async () => {
-    stub = await startSlackStub({ users });
-    database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-feedback', SLACK_API_URL: stub.apiUrl });
+    running = await startSlackTestApp({ stub: { users } });
+    ({ stub, app } = running);
   });
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
-import { buttonClick, interactionPayload, postSigned, SLACK_SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests';
-import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, interactionPayload, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import type { SlackStub } from '../support/slack-stub';
 import { until } from '../support/wait';
 
 const users = [
@@ -23,25 +22,13 @@ const runners = [
 describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
   let stub: SlackStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: SlackTestApp;
 
   beforeAll(async () => {
-    stub = await startSlackStub({ users, ephemeralFailsIn: ['DOTHER'] });
-    database = await freshPostgres();
-    app = await startTestApp({
-      ...env,
-      DATABASE_URL: database.url,
-      SLACK_SIGNING_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: stub.apiUrl,
-    });
+    running = await startSlackTestApp({ stub: { users, ephemeralFailsIn: ['DOTHER'] }, env });
+    ({ stub, app } = running);
   });
-
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   beforeEach(async () => {
     await app.db.deleteFrom('notifications').execute();

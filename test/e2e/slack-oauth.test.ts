@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { freshPostgres } from '../support/databases';
-import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from '../support/slack-requests';
-import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { postSigned, slashCommand } from '../support/slack-requests';
+import type { SlackStub } from '../support/slack-stub';
 
 const teamInstall = {
   ok: true,
@@ -28,31 +27,22 @@ const gridInstall = {
 describe('Slack multi-workspace OAuth install', () => {
   let stub: SlackStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: SlackTestApp;
 
   beforeAll(async () => {
-    stub = await startSlackStub({
-      users: [
-        { id: 'UGIVER', name: 'Gia Giver', email: 'gia@nine.test' },
-        { id: 'UANA', name: 'Ana Lopez', email: 'ana@nine.test' },
-      ],
-      oauthAccess: { 'code-team': teamInstall, 'code-grid': gridInstall },
+    running = await startSlackTestApp({
+      stub: {
+        users: [
+          { id: 'UGIVER', name: 'Gia Giver', email: 'gia@nine.test' },
+          { id: 'UANA', name: 'Ana Lopez', email: 'ana@nine.test' },
+        ],
+        oauthAccess: { 'code-team': teamInstall, 'code-grid': gridInstall },
+      },
+      env: { SLACK_BOT_TOKEN: undefined, SLACK_CLIENT_ID: 'client-id', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret' },
     });
-    database = await freshPostgres();
-    app = await startTestApp({
-      DATABASE_URL: database.url,
-      SLACK_SIGNING_SECRET,
-      SLACK_CLIENT_ID: 'client-id',
-      SLACK_CLIENT_SECRET: 'client-secret',
-      SLACK_STATE_SECRET: 'state-secret',
-      SLACK_API_URL: stub.apiUrl,
-    });
+    ({ stub, app } = running);
   });
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   async function install(code: string): Promise<Response> {
     const start = await fetch(`${app.url}/slack/install`, { redirect: 'manual' });

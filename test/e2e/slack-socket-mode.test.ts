@@ -2,10 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { freshPostgres } from '../support/databases';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { slashCommand } from '../support/slack-requests';
-import { type SlackStub, startSlackStub } from '../support/slack-stub';
+import type { SlackStub } from '../support/slack-stub';
 
 /** Slack's side of Socket Mode: says hello to the app, sends envelopes, collects acks. */
 async function startSocketModeServer() {
@@ -31,30 +30,26 @@ describe('Slack over Socket Mode', () => {
   let stub: SlackStub;
   let socket: Awaited<ReturnType<typeof startSocketModeServer>>;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: SlackTestApp;
 
   beforeAll(async () => {
     socket = await startSocketModeServer();
-    stub = await startSlackStub({
-      socketModeUrl: socket.url,
-      users: [
-        { id: 'UGIVER', name: 'Gia Giver', email: 'gia@acme.test' },
-        { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
-      ],
+    running = await startSlackTestApp({
+      stub: {
+        socketModeUrl: socket.url,
+        users: [
+          { id: 'UGIVER', name: 'Gia Giver', email: 'gia@acme.test' },
+          { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
+        ],
+      },
+      // Socket Mode needs no signing secret: there are no HTTP requests from Slack to verify.
+      env: { SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-socket' },
     });
-    database = await freshPostgres();
-    app = await startTestApp({
-      DATABASE_URL: database.url,
-      SLACK_BOT_TOKEN: 'xoxb-socket',
-      SLACK_APP_TOKEN: 'xapp-socket',
-      SLACK_API_URL: stub.apiUrl,
-    });
+    ({ stub, app } = running);
   });
   afterAll(async () => {
-    await app?.close();
+    await running?.close();
     await socket?.close();
-    await stub?.close();
-    await database?.drop();
   });
 
   it('acks a slash command envelope and gives the kudos', async () => {
