@@ -7,6 +7,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   body: any;
+  /** What the stub answered. */
+  status?: number;
 }
 
 export interface RosterMember {
@@ -23,13 +25,17 @@ export interface ConnectorStub {
   requests: RecordedRequest[];
   /** Members answered by GET …/members/{id} (by Teams id or AAD object id) and …/pagedmembers. */
   roster: RosterMember[];
-  /** Activities the bot posted into this conversation (new posts and replies). */
+  /** Conversations whose roster is not the whole `roster` (a 1:1 chat's is the user alone), by conversation id. */
+  rosters: Record<string, RosterMember[]>;
+  /** Activities the bot posted into this conversation (new posts and replies) that the stub accepted. */
   activitiesTo(conversationId: string): any[];
   /** Conversations the bot created (POST /v3/conversations), with their new ids. */
   createdConversations(): Array<{ id: string; body: any }>;
   waitFor<T>(predicate: (requests: RecordedRequest[]) => T | undefined | false, timeoutMs?: number): Promise<T>;
-  /** Makes the next `count` requests answer with this status (e.g. 429), to try retries. */
-  failNext(count: number, status: number): void;
+  /** Forgets what was recorded (ids keep counting up). */
+  reset(): void;
+  /** Makes the next `count` requests (to paths starting with `pathPrefix`) answer with this status, e.g. 429. */
+  failNext(count: number, status: number, pathPrefix?: string): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,10 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
   const requests: RecordedRequest[] = [];
   const created: Array<{ id: string; body: any }> = [];
   let activityCount = 0;
-  let failures: { count: number; status: number } = { count: 0, status: 0 };
+  let conversationCount = 0;
+  let failures = { count: 0, status: 0, pathPrefix: '' };
+
+  const membersOf = (conversationId: string) => stub.rosters[conversationId] ?? stub.roster;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -57,19 +66,22 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       // The connector escapes ids (`a:1` → `a%3A1`); record them as the bot knows them.
       const path = new URL(req.url ?? '/', 'http://stub').pathname.split('/').map(decodeURIComponent).join('/');
       const method = req.method ?? 'GET';
-      requests.push({ method, path, body });
+      const recorded: RecordedRequest = { method, path, body };
+      requests.push(recorded);
       const send = (status: number, payload?: unknown) => {
+        recorded.status = status;
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
-      if (failures.count > 0) {
+      if (failures.count > 0 && path.startsWith(failures.pathPrefix)) {
         failures.count -= 1;
         send(failures.status, { error: { code: 'Throttled', message: 'stubbed failure' } });
         return;
       }
       let match: RegExpExecArray | null;
       if (method === 'POST' && path === '/v3/conversations') {
-        const id = `a:new-conv-${created.length + 1}`;
+        conversationCount += 1;
+        const id = `a:new-conv-${conversationCount}`;
         created.push({ id, body });
         send(201, { id, activityId: '' });
       } else if (method === 'POST' && ACTIVITIES.test(path)) {
@@ -79,11 +91,11 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         send(200, { id: ACTIVITIES.exec(path)![2] });
       } else if (method === 'GET' && (match = MEMBER.exec(path))) {
         const id = match[2]!;
-        const member = stub.roster.find((m) => m.id === id || m.aadObjectId === id);
+        const member = membersOf(match[1]!).find((m) => m.id === id || m.aadObjectId === id);
         if (member) send(200, member);
         else send(404, { error: { code: 'MemberNotFoundInConversation', message: 'The member could not be found.' } });
-      } else if (method === 'GET' && PAGED_MEMBERS.test(path)) {
-        send(200, { members: stub.roster });
+      } else if (method === 'GET' && (match = PAGED_MEMBERS.exec(path))) {
+        send(200, { members: membersOf(match[1]!) });
       } else {
         send(404, { error: { code: 'NotFound', message: `stub: no route for ${method} ${path}` } });
       }
@@ -96,9 +108,10 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     serviceUrl: `http://127.0.0.1:${port}/`,
     requests,
     roster,
+    rosters: {},
     activitiesTo(conversationId) {
       return requests
-        .filter((r) => r.method === 'POST' && ACTIVITIES.exec(r.path)?.[1] === conversationId)
+        .filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId)
         .map((r) => r.body);
     },
     createdConversations: () => [...created],
@@ -114,8 +127,13 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    failNext(count, status) {
-      failures = { count, status };
+    reset() {
+      requests.length = 0;
+      created.length = 0;
+      stub.rosters = {};
+    },
+    failNext(count, status, pathPrefix = '') {
+      failures = { count, status, pathPrefix };
     },
     async close() {
       server.closeAllConnections();

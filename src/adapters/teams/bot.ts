@@ -3,14 +3,19 @@ import type { Directory } from '../../chat/ports';
 import type { Router } from '../../chat/router';
 import type { Logger } from '../../logger';
 import type { ConversationStore, Reference } from './conversations';
+import type { MemberLookup } from './directory';
 import { isPersonal, tenantOf } from './interactions';
+import type { PersonChoice } from './render';
 import type { TurnReplies } from './replies';
 
 /** What a listener gets besides the turn: the router and the turn's own directory and replies. */
 export interface TurnKit {
   router: Router;
   directory: Directory;
+  members: MemberLookup;
   replies: TurnReplies;
+  /** People to list in forms' people pickers; none where Teams' own picker searches the directory. */
+  formPeople(): Promise<PersonChoice[]>;
   logger: Logger;
 }
 
@@ -53,6 +58,13 @@ export class TeamsBot {
 
   private async remember(activity: Activity): Promise<void> {
     if (!activity.conversation?.id || !activity.serviceUrl) return;
+    const botRemoved =
+      (activity.type === 'conversationUpdate' && activity.membersRemoved?.some((m) => m.id === activity.recipient?.id)) ||
+      (activity.type === 'installationUpdate' && activity.action === 'remove');
+    if (botRemoved) {
+      await this.store.forget(activity.conversation.id);
+      return;
+    }
     const reference = TurnContext.getConversationReference(activity) as Reference;
     await this.store.save(reference, tenantOf(activity), isPersonal(activity) ? activity.from?.id : undefined);
   }

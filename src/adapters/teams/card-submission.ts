@@ -1,7 +1,8 @@
-import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Interaction } from '../../chat/interaction';
 import type { FormValues } from '../../chat/ui';
 import { type CardData, usersFieldIds } from './card-data';
+import type { MemberLookup } from './directory';
 import { cardInteraction } from './interactions';
 import type { Submitted } from './outcomes';
 
@@ -9,16 +10,9 @@ import type { Submitted } from './outcomes';
  * Teams' people picker answers with AAD object ids, while messages and mentions carry Teams user
  * ids (29:…). The roster accepts either and answers with the Teams id, so a person keeps one identity.
  */
-async function withTeamsUserIds(context: TurnContext, submitted: Submitted): Promise<FormValues> {
+async function withTeamsUserIds(members: MemberLookup, submitted: Submitted): Promise<FormValues> {
   const values = { ...submitted.values };
-  const toTeamsId = async (id: string) => {
-    if (id.startsWith('29:')) return id;
-    try {
-      return (await TeamsInfo.getMember(context, id)).id || id;
-    } catch {
-      return id;
-    }
-  };
+  const toTeamsId = async (id: string) => (id.startsWith('29:') ? id : ((await members(id))?.id ?? id));
   for (const field of usersFieldIds(submitted.form)) {
     const value = values[field];
     if (Array.isArray(value)) values[field] = await Promise.all(value.map(toTeamsId));
@@ -32,9 +26,10 @@ export async function cardSubmission(
   context: TurnContext,
   data: CardData,
   idempotencyKey: string,
+  members: MemberLookup,
 ): Promise<{ interaction: Interaction; submitted?: Submitted }> {
   if (data.kind === 'action') return { interaction: cardInteraction(context.activity, data, idempotencyKey) };
   const submitted = { form: data.form, values: data.values };
-  const values = await withTeamsUserIds(context, submitted);
+  const values = await withTeamsUserIds(members, submitted);
   return { interaction: cardInteraction(context.activity, { ...data, values }, idempotencyKey), submitted };
 }

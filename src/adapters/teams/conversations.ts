@@ -43,6 +43,11 @@ export function conversationStore(db: Db) {
         .execute();
     },
 
+    /** The bot was removed from the conversation (or uninstalled there): it can no longer write into it. */
+    async forget(conversationId: string): Promise<void> {
+      await db.deleteFrom('teams_conversations').where('conversation_id', '=', conversationId).execute();
+    },
+
     async load(conversationId: string): Promise<Reference | undefined> {
       return parse(
         await db
@@ -78,6 +83,19 @@ export function conversationStore(db: Db) {
           .limit(1)
           .executeTakeFirst(),
       );
+    },
+
+    /** Team channels and group chats the bot is in, in the tenant: their rosters reach beyond a 1:1 chat. */
+    async groupConversations(tenantId: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('teams_conversations')
+        .select('conversation_id')
+        .where('tenant_id', '=', tenantId)
+        .where('personal_user_id', 'is', null)
+        .orderBy('updated_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.conversation_id);
     },
 
     /** The person's Teams user id in this org (a 29: id is preferred over an AAD object id). */

@@ -1,33 +1,95 @@
-import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Directory } from '../../chat/ports';
+import { type TeamsChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Directory, DirectoryUser } from '../../chat/ports';
 import type { Logger } from '../../logger';
+import type { ConversationStore } from './conversations';
+import { tenantOf } from './interactions';
+import type { PersonChoice } from './render';
 
 /**
- * Looks people up in the roster of the conversation (or team) the turn came from. Teams' roster has
- * no time zone; the actor's own comes from the activity.
+ * Teams gives a bot no tenant-wide directory (that takes Microsoft Graph), only the roster of each
+ * conversation it is in, and a 1:1 chat's roster is the user alone. So people are looked up in the
+ * turn's conversation (or its team), then in the tenant's team channels and group chats the bot knows.
  */
-export function turnDirectory(context: TurnContext, logger: Logger): Directory {
+
+/** How many of the tenant's other conversations a lookup may ask, most recently active first. */
+const OTHER_ROSTERS = 5;
+
+/** A channel thread (`19:…;messageid=…`) is asked about by its channel's id. */
+const rosterId = (conversationId: string) => conversationId.split(';')[0]!;
+
+/** A member by Teams user id or AAD object id; undefined when no known roster has them. */
+export type MemberLookup = (userId: string) => Promise<TeamsChannelAccount | undefined>;
+
+async function otherRosters(context: TurnContext, store: ConversationStore): Promise<string[]> {
+  const here = rosterId(context.activity.conversation?.id ?? '');
+  const ids = (await store.groupConversations(tenantOf(context.activity), OTHER_ROSTERS)).map(rosterId);
+  return [...new Set(ids)].filter((id) => id !== here);
+}
+
+export function memberLookup(context: TurnContext, store: ConversationStore, logger: Logger): MemberLookup {
+  return async (userId) => {
+    try {
+      return await TeamsInfo.getMember(context, userId);
+    } catch (error) {
+      logger.debug({ err: error, userId }, 'Teams: not a member of this conversation');
+    }
+    for (const conversationId of await otherRosters(context, store)) {
+      try {
+        return await TeamsInfo.getTeamMember(context, conversationId, userId);
+      } catch {
+        // Not a member there either.
+      }
+    }
+    return undefined;
+  };
+}
+
+export function turnDirectory(context: TurnContext, members: MemberLookup, logger: Logger): Directory {
+  const { activity } = context;
   return {
-    async lookup(userId) {
-      const { activity } = context;
+    async lookup(userId): Promise<DirectoryUser | undefined> {
       if (userId === activity.recipient?.id) {
         return { id: userId, displayName: activity.recipient.name || 'Bot', isBot: true, deleted: false };
       }
-      try {
-        const member = await TeamsInfo.getMember(context, userId);
-        const name = member.name || [member.givenName, member.surname].filter(Boolean).join(' ');
-        return {
-          id: userId,
-          displayName: name || member.userPrincipalName || userId,
-          email: member.email || member.userPrincipalName || undefined,
-          timezone: userId === activity.from?.id ? activity.localTimezone || undefined : undefined,
-          isBot: false,
-          deleted: false,
-        };
-      } catch (error) {
-        logger.info({ err: error, userId, conversationId: activity.conversation?.id }, 'Teams member lookup failed');
+      const found = await members(userId);
+      if (!found) {
+        logger.info({ userId, conversationId: activity.conversation?.id }, 'Teams: member not found');
         return undefined;
       }
+      const name = found.name || [found.givenName, found.surname].filter(Boolean).join(' ');
+      return {
+        id: userId,
+        displayName: name || found.userPrincipalName || userId,
+        email: found.email || found.userPrincipalName || undefined,
+        // The roster has no time zone; the actor's own comes with the activity.
+        timezone: userId === activity.from?.id ? activity.localTimezone || undefined : undefined,
+        isBot: false,
+        deleted: false,
+      };
     },
   };
+}
+
+/**
+ * Everyone in the rosters the bot can see, for people pickers in local mode: the Agents Playground
+ * has no Teams people picker (it needs Microsoft Graph), so its forms list the people instead.
+ */
+export async function knownPeople(context: TurnContext, store: ConversationStore, logger: Logger): Promise<PersonChoice[]> {
+  const people = new Map<string, string>();
+  const add = (members: TeamsChannelAccount[]) => {
+    for (const m of members) if (m.id && m.id !== context.activity.recipient?.id) people.set(m.id, m.name || m.id);
+  };
+  try {
+    add((await TeamsInfo.getPagedMembers(context)).members);
+  } catch (error) {
+    logger.debug({ err: error }, 'Teams: no roster for this conversation');
+  }
+  for (const conversationId of await otherRosters(context, store)) {
+    try {
+      add((await TeamsInfo.getPagedTeamMembers(context, conversationId)).members);
+    } catch {
+      // The bot may have left it.
+    }
+  }
+  return [...people].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,7 +2,14 @@ import type { InvokeResponse } from 'botbuilder';
 import type { Effect } from '../../chat/effects';
 import type { Form, FormValues, Message } from '../../chat/ui';
 import type { TurnKit } from './bot';
-import { attachment, type AdaptiveCard, ADAPTIVE_CARD_CONTENT_TYPE, renderForm, renderMessage } from './render';
+import {
+  type AdaptiveCard,
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  attachment,
+  type FormRenderOptions,
+  renderForm,
+  renderMessage,
+} from './render';
 import { formActivity, messageActivity } from './replies';
 
 /**
@@ -35,12 +42,12 @@ export async function answerMessage(effects: Effect[], kit: TurnKit, submitted?:
         await kit.replies.privately(messageActivity(effect.message));
         break;
       case 'open_form':
-        await kit.replies.here(formActivity(effect.form));
+        await kit.replies.here(formActivity(effect.form, { people: await kit.formPeople() }));
         break;
       case 'form_errors':
         await kit.replies.privately(
           submitted?.form
-            ? formActivity(submitted.form, { values: submitted.values, errors: effect.errors })
+            ? formActivity(submitted.form, { values: submitted.values, errors: effect.errors, people: await kit.formPeople() })
             : { type: 'message', text: errorsText(effect.errors) },
         );
         break;
@@ -50,7 +57,7 @@ export async function answerMessage(effects: Effect[], kit: TurnKit, submitted?:
 
 const taskMessage = (text: string): InvokeResponse => ({ status: 200, body: { task: { type: 'message', value: text } } });
 
-const taskContinue = (form: Form, options: { values?: FormValues; errors?: Record<string, string> } = {}): InvokeResponse => ({
+const taskContinue = (form: Form, options: Omit<FormRenderOptions, 'mode'>): InvokeResponse => ({
   status: 200,
   body: {
     task: {
@@ -66,11 +73,11 @@ export async function answerDialog(effects: Effect[], kit: TurnKit, submitted?: 
   for (const effect of effects) {
     switch (effect.type) {
       case 'open_form':
-        response ??= taskContinue(effect.form);
+        response ??= taskContinue(effect.form, { people: await kit.formPeople() });
         break;
       case 'form_errors':
         response ??= submitted?.form
-          ? taskContinue(submitted.form, { values: submitted.values, errors: effect.errors })
+          ? taskContinue(submitted.form, { values: submitted.values, errors: effect.errors, people: await kit.formPeople() })
           : taskMessage(errorsText(effect.errors));
         break;
       case 'done':
@@ -112,11 +119,13 @@ export async function answerCardAction(
   for (const effect of effects) {
     switch (effect.type) {
       case 'open_form':
-        response ??= cardResponse(renderForm(effect.form, { mode: 'inline' }));
+        response ??= cardResponse(renderForm(effect.form, { mode: 'inline', people: await kit.formPeople() }));
         break;
       case 'form_errors':
         response ??= submitted?.form
-          ? cardResponse(renderForm(submitted.form, { mode: 'inline', values: submitted.values, errors: effect.errors }))
+          ? cardResponse(
+              renderForm(submitted.form, { mode: 'inline', values: submitted.values, errors: effect.errors, people: await kit.formPeople() }),
+            )
           : toast(errorsText(effect.errors));
         break;
       case 'done':
@@ -130,7 +139,12 @@ export async function answerCardAction(
       case 'reply':
         if (submitted?.form) {
           response ??= cardResponse(
-            renderForm(submitted.form, { mode: 'inline', values: submitted.values, notice: plainText(effect.message) }),
+            renderForm(submitted.form, {
+              mode: 'inline',
+              values: submitted.values,
+              notice: plainText(effect.message),
+              people: await kit.formPeople(),
+            }),
           );
         } else {
           await kit.replies.privately(messageActivity(effect.message));

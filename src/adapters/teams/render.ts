@@ -68,6 +68,11 @@ export function renderMessage(message: Message): AdaptiveCard {
   return card(body.length > 0 ? body : [text(message.summary)], actions);
 }
 
+export interface PersonChoice {
+  id: string;
+  name: string;
+}
+
 export interface FormRenderOptions {
   /**
    * `inline`: a card in the conversation, submitted with Action.Execute (Teams and Agents Playground);
@@ -80,6 +85,8 @@ export interface FormRenderOptions {
   errors?: Record<string, string>;
   /** A message about the whole form, shown at the top (e.g. a refusal that names no field). */
   notice?: string;
+  /** People listed in people pickers, for clients without Teams' directory search (Agents Playground). */
+  people?: PersonChoice[];
 }
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(',') : v);
@@ -90,11 +97,11 @@ function numberOrUndefined(v: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function renderInput(field: FormField, entered: string | string[] | undefined, hasEntered: boolean): CardElement {
+function renderInput(field: FormField, entered: string | string[] | undefined, hasEntered: boolean, people: PersonChoice[]): CardElement {
   const base = {
     id: field.id,
     label: field.label,
-    ...(field.required ? { isRequired: true, errorMessage: `${field.label}: please fill this in.` } : {}),
+    ...(field.required ? { isRequired: true, errorMessage: 'Please fill this in.' } : {}),
   };
   switch (field.kind) {
     case 'text':
@@ -129,7 +136,7 @@ function renderInput(field: FormField, entered: string | string[] | undefined, h
       return {
         type: 'Input.ChoiceSet',
         ...base,
-        choices: [],
+        choices: people.map((p) => ({ title: p.name, value: p.id })),
         'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
         isMultiSelect: field.multiple,
         ...(value ? { value } : {}),
@@ -165,7 +172,7 @@ export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard
   if (form.intro) body.push(text(form.intro));
   const entered = options.values;
   for (const field of form.fields) {
-    body.push(renderInput(field, entered?.[field.id], entered !== undefined));
+    body.push(renderInput(field, entered?.[field.id], entered !== undefined, options.people ?? []));
     const error = options.errors?.[field.id];
     if (error) body.push(text(error, { color: 'Attention', size: 'Small', spacing: 'None' }));
     if (field.hint) body.push(text(field.hint, { size: 'Small', isSubtle: true, spacing: 'None' }));

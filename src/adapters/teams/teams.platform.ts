@@ -4,7 +4,7 @@ import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
 import { conversationStore } from './conversations';
-import { turnDirectory } from './directory';
+import { knownPeople, memberLookup, turnDirectory } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
 import { loopbackOnly } from './local-only';
@@ -66,14 +66,17 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
       registerInvokes(bot);
       const guard = teams.local ? [loopbackOnly] : [];
       http.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
-        await adapter.process(req, res, (context) =>
-          bot.run(context, {
+        await adapter.process(req, res, (context) => {
+          const members = memberLookup(context, store, logger);
+          return bot.run(context, {
             router,
-            directory: turnDirectory(context, logger),
+            directory: turnDirectory(context, members, logger),
+            members,
             replies: turnReplies(context, messenger, logger),
+            formPeople: async () => (teams.local ? knownPeople(context, store, logger) : []),
             logger,
-          }),
-        );
+          });
+        });
       });
     },
     async close() {},

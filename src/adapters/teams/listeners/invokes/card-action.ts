@@ -16,6 +16,6 @@ export const cardAction: InvokeListener = async (context, kit) => {
   const personal = isPersonal(activity);
   if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help() }], kit, personal);
   const key = data.kind === 'form' ? cardActionKey(activity) : activityKey(activity);
-  const { interaction, submitted } = await cardSubmission(context, data, key);
+  const { interaction, submitted } = await cardSubmission(context, data, key, kit.members);
   return answerCardAction(await kit.router.dispatch(interaction, kit.directory), kit, personal, submitted);
 };

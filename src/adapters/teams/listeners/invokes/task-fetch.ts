@@ -9,6 +9,6 @@ export const taskFetch: InvokeListener = async (context, kit) => {
   const value = context.activity.value as { data?: unknown } | undefined;
   const data = readCardData(value?.data);
   if (!data) return answerDialog([{ type: 'reply', message: kit.router.help() }], kit);
-  const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity));
+  const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity), kit.members);
   return answerDialog(await kit.router.dispatch(interaction, kit.directory), kit, submitted);
 };

@@ -9,7 +9,7 @@ export const cardSubmit: MessageListener = {
   matches: (activity) => readCardData(activity.value) !== undefined,
   async handle(context, kit) {
     const data = readCardData(context.activity.value)!;
-    const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity));
+    const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity), kit.members);
     await answerMessage(await kit.router.dispatch(interaction, kit.directory), kit, submitted);
   },
 };

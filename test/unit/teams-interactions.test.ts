@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { readCardData } from '../../src/adapters/teams/card-data';
+import { cardActionKey, cardInteraction, commandOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
+
+/** Activities as Teams sends them: partial next to the SDK's types. */
+const a = (activity: object) => activity as Parameters<typeof commandOf>[0];
+
+const bot = { id: '28:bot', name: 'HEPO' };
+const ana = { id: '29:ana', name: 'Ana Lopez' };
+const ben = { id: '29:ben', name: 'Ben' };
+const mention = (m: { id: string; name: string }) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: m });
+
+const base = {
+  id: 'act-1',
+  from: { id: '29:giver', name: 'Gina' },
+  recipient: bot,
+  conversation: { id: '19:c@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: 't1' },
+  channelData: { tenant: { id: 't1' } },
+};
+
+describe('Teams messages as commands', () => {
+  it('drops the bot mention, takes the first word as the command and keeps the other mentions in order', () => {
+    const activity = {
+      ...base,
+      type: 'message',
+      text: '<at>HEPO</at> Kudos <at>Ana Lopez</at> <at>Ben</at> 20 #teamwork thanks',
+      entities: [mention(bot), mention(ana), mention(ben), { type: 'clientInfo', locale: 'en-US' }],
+    };
+    expect(commandOf(a(activity), ['kudos'])).toEqual({
+      kind: 'command',
+      name: 'kudos',
+      text: '<at>Ana Lopez</at> <at>Ben</at> 20 #teamwork thanks',
+      mentions: [
+        { text: '<at>Ana Lopez</at>', userId: '29:ana' },
+        { text: '<at>Ben</at>', userId: '29:ben' },
+      ],
+      origin: { platform: 'teams', workspaceId: 't1', conversationId: '19:c@thread.tacv2;messageid=1', isDirect: false },
+      actor: { platform: 'teams', id: '29:giver' },
+      idempotencyKey: 'act-1',
+    });
+  });
+
+  it('reads a personal chat without mentions, a slash and non-breaking spaces', () => {
+    const activity = {
+      ...base,
+      type: 'message',
+      text: '/kudos&nbsp;',
+      conversation: { id: 'a:1', conversationType: 'personal' },
+      channelData: {},
+    };
+    expect(commandOf(a(activity), ['kudos'])).toMatchObject({ name: 'kudos', text: '', origin: { workspaceId: 'local', isDirect: true } });
+    expect(commandOf(a(activity), ['kudos'])).not.toHaveProperty('mentions');
+  });
+
+  it('leaves unknown words and empty messages to the help reply', () => {
+    expect(commandOf(a({ ...base, text: 'hello there' }), ['kudos'])).toBeUndefined();
+    expect(commandOf(a({ ...base, text: '<at>HEPO</at>', entities: [mention(bot)] }), ['kudos'])).toBeUndefined();
+    expect(textWithoutBot(a({ ...base, text: '<at>HEPO</at> help', entities: [mention(bot)] }))).toBe('help');
+  });
+
+  it('takes the tenant from channel data when the conversation lacks it', () => {
+    expect(originOf(a({ ...base, conversation: { id: 'c', conversationType: 'groupChat' } })).workspaceId).toBe('t1');
+  });
+});
+
+describe('Teams card actions as interactions', () => {
+  it('turns a form submission into form_submit with the state the form carried', () => {
+    const data = readCardData(
+      { formId: 'f', hepoForm: { formId: 'f', title: 'T', submitLabel: 'S', fields: [], state: { cycle: 'c1' } }, note: 'hi' },
+      'submit:f',
+    )!;
+    expect(cardInteraction(a(base), data, 'k1')).toMatchObject({
+      kind: 'form_submit',
+      formId: 'f',
+      values: { note: 'hi' },
+      state: { cycle: 'c1' },
+      idempotencyKey: 'k1',
+    });
+  });
+
+  it('turns a button into an action with its value', () => {
+    const data = readCardData({ actionId: 'kudos.thank', value: 'k9' }, 'kudos.thank')!;
+    expect(cardInteraction(a(base), data, 'k2')).toMatchObject({ kind: 'action', actionId: 'kudos.thank', value: 'k9' });
+  });
+
+  it('keys an Action.Execute by the card and the clicker, so clicking twice is one submission', () => {
+    expect(cardActionKey(a({ ...base, replyToId: 'm1' }))).toBe('card:m1:29:giver');
+    expect(cardActionKey(a({ ...base, id: 'act-2', replyToId: 'm1' }))).toBe('card:m1:29:giver');
+    expect(cardActionKey(a({ ...base, from: { id: '29:other', name: 'O' }, replyToId: 'm1' }))).toBe('card:m1:29:other');
+    expect(cardActionKey(a(base))).toBe('act-1');
+  });
+});

@@ -1,0 +1,30 @@
+import type { NextFunction, Request, Response } from 'express';
+import { describe, expect, it, vi } from 'vitest';
+import { isLoopback, loopbackOnly } from '../../src/adapters/teams/local-only';
+
+function call(remoteAddress: string | undefined) {
+  const res = { status: vi.fn(), json: vi.fn() };
+  res.status.mockReturnValue(res);
+  const next = vi.fn() as NextFunction;
+  loopbackOnly({ socket: { remoteAddress } } as unknown as Request, res as unknown as Response, next);
+  return { res, next };
+}
+
+describe('Teams local mode guard', () => {
+  it.each(['127.0.0.1', '::1', '::ffff:127.0.0.1'])('lets this machine in (%s)', (address) => {
+    expect(isLoopback(address)).toBe(true);
+    const { res, next } = call(address);
+    expect(next).toHaveBeenCalledOnce();
+    expect(res.status).not.toHaveBeenCalled();
+  });
+
+  it.each(['192.0.2.10', '::ffff:192.0.2.10', '10.0.0.1', '0.0.0.0', undefined])(
+    'answers 403 to anyone else (%s)',
+    (address) => {
+      expect(isLoopback(address)).toBe(false);
+      const { res, next } = call(address);
+      expect(next).not.toHaveBeenCalled();
+      expect(res.status).toHaveBeenCalledWith(403);
+    },
+  );
+});

@@ -1,0 +1,224 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { readCardData } from '../../src/adapters/teams/card-data';
+import { type AdaptiveCard, renderButton, renderForm, renderMessage } from '../../src/adapters/teams/render';
+import type { Form, Message } from '../../src/chat/ui';
+import { kudosForm, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
+
+// The package's main entry needs a DOM; its UMD bundle parses and validates in Node.
+const AC = createRequire(__filename)('adaptivecards/dist/adaptivecards.js');
+
+const NO_CHOICES = 'An Input.ChoiceSet must have at least one choice defined.';
+
+/**
+ * Everything the official Adaptive Cards library finds wrong with a card, empty when it is valid.
+ * The library predates Teams' people picker, whose choices come from `choices.data` (a Data.Query)
+ * with `choices: []` as Microsoft documents it; that one complaint per picker is expected.
+ */
+function cardProblems(json: AdaptiveCard): string[] {
+  const card = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  card.parse(json, context);
+  const parse = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message as string);
+  const validation = (card.validateProperties().validationEvents as Array<{ message: string }>).map((e) => e.message);
+  let pickers = json.body.filter((e) => e['choices.data'] !== undefined && (e.choices as unknown[]).length === 0).length;
+  return [...parse, ...validation].filter((problem) => !(problem === NO_CHOICES && pickers-- > 0));
+}
+
+const message: Message = {
+  summary: 'Gia recognised Ana',
+  blocks: [
+    { type: 'header', text: 'Kudos' },
+    { type: 'section', text: '🎉 **Gia** recognised **Ana** for _teamwork_' },
+    { type: 'fields', fields: [{ label: 'Points', value: '20' }] },
+    { type: 'context', text: '60 of 100 points left' },
+    {
+      type: 'actions',
+      buttons: [
+        { actionId: 'kudos.open_form', label: 'Give kudos', opensForm: true, style: 'primary' },
+        { actionId: 'kudos.thank', label: 'Say thanks', value: 'k1', style: 'danger' },
+      ],
+    },
+  ],
+};
+
+const form: Form = {
+  formId: 'review',
+  title: 'Self-assessment',
+  submitLabel: 'Send',
+  intro: 'You have **40** points left',
+  state: { cycle: 'c1' },
+  fields: [
+    { id: 'who', kind: 'users', multiple: true, label: 'Who', required: true, initial: ['29:a', '29:b'] },
+    { id: 'one', kind: 'users', multiple: false, label: 'One person' },
+    { id: 'points', kind: 'number', label: 'Points', min: 1, max: 40, initial: 5 },
+    { id: 'value', kind: 'choice', label: 'Value', options: [{ value: 'growth', label: '#growth' }], initial: 'growth' },
+    { id: 'mood', kind: 'rating', label: 'Mood', min: 1, max: 5 },
+    { id: 'due', kind: 'date', label: 'Due', initial: '2026-12-01' },
+    { id: 'title', kind: 'text', label: 'Title', placeholder: 'Short', maxLength: 80 },
+    { id: 'msg', kind: 'multiline', label: 'Message', required: true, hint: 'Be specific' },
+  ],
+};
+
+const input = (card: AdaptiveCard, id: string) => card.body.find((e) => e.id === id)!;
+
+describe('Teams renderer: messages', () => {
+  it('renders each block as its Adaptive Card element, in order', () => {
+    const card = renderMessage(message);
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+    expect(card.body).toEqual([
+      { type: 'TextBlock', text: 'Kudos', wrap: true, size: 'Large', weight: 'Bolder' },
+      { type: 'TextBlock', text: '🎉 **Gia** recognised **Ana** for _teamwork_', wrap: true },
+      { type: 'FactSet', facts: [{ title: 'Points', value: '20' }] },
+      { type: 'TextBlock', text: '60 of 100 points left', wrap: true, size: 'Small', isSubtle: true },
+    ]);
+  });
+
+  it('makes a form-opening button open a dialog and any other button an Action.Execute keyed by its action id', () => {
+    expect(renderMessage(message).actions).toEqual([
+      { type: 'Action.Submit', title: 'Give kudos', data: { msteams: { type: 'task/fetch' }, actionId: 'kudos.open_form' }, style: 'positive' },
+      { type: 'Action.Execute', title: 'Say thanks', verb: 'kudos.thank', data: { actionId: 'kudos.thank', value: 'k1' }, style: 'destructive' },
+    ]);
+    expect(renderButton({ actionId: 'a', label: 'A' })).toEqual({ type: 'Action.Execute', title: 'A', verb: 'a', data: { actionId: 'a' } });
+  });
+
+  it('falls back to the summary for a message without text blocks', () => {
+    expect(renderMessage({ summary: 'Hello', blocks: [] }).body).toEqual([{ type: 'TextBlock', text: 'Hello', wrap: true }]);
+  });
+});
+
+describe('Teams renderer: forms', () => {
+  it('renders every field kind as its input, with labels and required markers', () => {
+    const card = renderForm(form, { mode: 'inline' });
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: 'Self-assessment', size: 'Large', weight: 'Bolder' });
+    expect(card.body[1]).toMatchObject({ type: 'TextBlock', text: 'You have **40** points left' });
+    expect(input(card, 'who')).toEqual({
+      type: 'Input.ChoiceSet',
+      id: 'who',
+      label: 'Who',
+      isRequired: true,
+      errorMessage: 'Please fill this in.',
+      choices: [],
+      'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+      isMultiSelect: true,
+      value: '29:a,29:b',
+    });
+    expect(input(card, 'one')).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: false });
+    expect(input(card, 'points')).toEqual({ type: 'Input.Number', id: 'points', label: 'Points', min: 1, max: 40, value: 5 });
+    expect(input(card, 'value')).toEqual({
+      type: 'Input.ChoiceSet',
+      id: 'value',
+      label: 'Value',
+      style: 'compact',
+      choices: [{ title: '#growth', value: 'growth' }],
+      value: 'growth',
+    });
+    expect(input(card, 'mood')).toMatchObject({ type: 'Input.ChoiceSet', style: 'expanded' });
+    expect(input(card, 'mood').choices).toEqual([1, 2, 3, 4, 5].map((n) => ({ title: String(n), value: String(n) })));
+    expect(input(card, 'due')).toEqual({ type: 'Input.Date', id: 'due', label: 'Due', value: '2026-12-01' });
+    expect(input(card, 'title')).toEqual({ type: 'Input.Text', id: 'title', label: 'Title', placeholder: 'Short', maxLength: 80 });
+    expect(input(card, 'msg')).toMatchObject({ type: 'Input.Text', isMultiline: true, isRequired: true });
+    const hint = card.body[card.body.indexOf(input(card, 'msg')) + 1];
+    expect(hint).toMatchObject({ type: 'TextBlock', text: 'Be specific', isSubtle: true, size: 'Small' });
+  });
+
+  it('lists people in pickers where Teams has no directory search to offer (Agents Playground)', () => {
+    const people = [
+      { id: 'user-id-1', name: 'Megan Bowen' },
+      { id: 'user-id-2', name: 'Adele Vance' },
+    ];
+    const card = renderForm(form, { mode: 'inline', people });
+    expect(input(card, 'who').choices).toEqual([
+      { title: 'Megan Bowen', value: 'user-id-1' },
+      { title: 'Adele Vance', value: 'user-id-2' },
+    ]);
+    expect(input(card, 'who')['choices.data']).toEqual({ type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
+  });
+
+  it('submits inline forms with Action.Execute and dialogs with Action.Submit, carrying the form along', () => {
+    const inline = renderForm(form, { mode: 'inline' });
+    expect(inline.actions).toEqual([
+      { type: 'Action.Execute', title: 'Send', verb: 'submit:review', data: { formId: 'review', hepoForm: form }, style: 'positive' },
+    ]);
+    const dialog = renderForm(form, { mode: 'dialog' });
+    expect(dialog.actions).toEqual([{ type: 'Action.Submit', title: 'Send', data: { formId: 'review', hepoForm: form }, style: 'positive' }]);
+    // A dialog has its own title bar.
+    expect(dialog.body[0]).toMatchObject({ text: 'You have **40** points left' });
+  });
+
+  it('shows errors under their fields, a notice at the top, and what was entered instead of the initial values', () => {
+    const card = renderForm(form, {
+      mode: 'inline',
+      values: { who: ['29:c'], points: '12', msg: 'Great work', value: undefined },
+      errors: { points: 'You have 10 points left.', elsewhere: 'Something about the whole form.' },
+      notice: 'Please try again.',
+    });
+    expect(card.body.slice(1, 3)).toEqual([
+      { type: 'TextBlock', text: 'Please try again.', wrap: true, color: 'Attention' },
+      { type: 'TextBlock', text: 'Something about the whole form.', wrap: true, color: 'Attention' },
+    ]);
+    const points = card.body.indexOf(input(card, 'points'));
+    expect(card.body[points + 1]).toEqual({
+      type: 'TextBlock',
+      text: 'You have 10 points left.',
+      wrap: true,
+      color: 'Attention',
+      size: 'Small',
+      spacing: 'None',
+    });
+    expect(input(card, 'points').value).toBe(12);
+    expect(input(card, 'who').value).toBe('29:c');
+    expect(input(card, 'msg').value).toBe('Great work');
+    // A field left empty stays empty: the initial value is not brought back.
+    expect(input(card, 'value').value).toBeUndefined();
+    expect(input(card, 'due').value).toBeUndefined();
+  });
+
+  it('reads back what a submitted card carries: values by field, people pickers split into ids, the form state', () => {
+    const submit = renderForm(form, { mode: 'dialog' }).actions![0]!;
+    const data = { ...(submit.data as object), who: '29:a, 29:b', one: '29:c', points: 7, msg: 'Thanks', title: '' };
+    expect(readCardData(data)).toEqual({
+      kind: 'form',
+      formId: 'review',
+      form,
+      values: { who: ['29:a', '29:b'], one: '29:c', points: '7', msg: 'Thanks', title: undefined },
+    });
+    expect(readCardData({ msteams: { type: 'task/fetch' }, actionId: 'kudos.open_form' })).toEqual({
+      kind: 'action',
+      actionId: 'kudos.open_form',
+      value: undefined,
+    });
+    expect(readCardData({ who: '29:a' }, 'submit:review')).toMatchObject({ kind: 'form', formId: 'review', form: undefined });
+    expect(readCardData({}, 'kudos.thank')).toEqual({ kind: 'action', actionId: 'kudos.thank', value: undefined });
+    expect(readCardData('nonsense')).toBeUndefined();
+  });
+});
+
+describe('Teams cards pass the official Adaptive Cards validation', () => {
+  const view = { giverName: 'Gia', recipientNames: ['Ana', 'Ben'], pointsEach: 20, value: 'teamwork', message: 'Thanks for the demo' };
+  const cards: Array<[string, AdaptiveCard]> = [
+    ['a message with every block', renderMessage(message)],
+    ['the recognition post', renderMessage(recognitionMessage(view))],
+    ['the recipient note', renderMessage(recipientMessage(view))],
+    ['the kudos form inline', renderForm(kudosForm(['teamwork', 'growth'], 80, 100), { mode: 'inline' })],
+    ['the kudos form in a dialog', renderForm(kudosForm(['teamwork'], 0, 100), { mode: 'dialog' })],
+    ['every field kind', renderForm(form, { mode: 'inline' })],
+    ['a form with errors and values', renderForm(form, { mode: 'dialog', values: { points: '3' }, errors: { points: 'Too many' }, notice: 'No' })],
+    ['a form listing people (local mode)', renderForm(form, { mode: 'inline', people: [{ id: 'user-id-1', name: 'Megan Bowen' }] })],
+  ];
+
+  it.each(cards)('%s', (_name, card) => {
+    expect(cardProblems(card)).toEqual([]);
+  });
+
+  it('the check does catch a broken card', () => {
+    const broken = {
+      ...renderForm(form, { mode: 'inline' }),
+      body: [
+        { type: 'Input.Text', id: 'x', isRequired: true },
+        { type: 'Input.ChoiceSet', id: 'y', label: 'Y', choices: [] },
+      ],
+    };
+    expect(cardProblems(broken)).toEqual(['Required inputs should have a label', 'Required inputs should have an error message', NO_CHOICES]);
+  });
+});
