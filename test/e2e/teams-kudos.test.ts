@@ -294,7 +294,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // Carla's confirmation is private: a new 1:1 with her, nothing about her balance in the channel.
     const toCarla = createdFor('29:carla');
     expect(toCarla).toHaveLength(1);
-    expect(repliesIn(toCarla[0]!.id)[0]).toContain('You recognised **Ana Lopez** +10 points. I posted it here for everyone to see.');
+    expect(repliesIn(toCarla[0]!.id)[0]).toContain('You recognised **Ana Lopez** +10 points. I posted it where you gave it, for everyone to see.');
 
     await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 1);
     const [post_] = stub.activitiesTo(CHANNEL);

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { databaseUrl, POSTGRES_URL, TEMPLATE_DB } from './services';
+import { inject } from 'vitest';
+import { databaseUrl, POSTGRES_URL } from './services';
 
 /** A new Postgres database, already migrated (a copy of the template), and a way to drop it. */
 export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `hepo_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
-  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.query(`create database ${name} template ${inject('templateDatabase')}`);
   await admin.end();
   return {
     url: databaseUrl(name),

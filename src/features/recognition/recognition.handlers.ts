@@ -132,7 +132,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
 
     const balance = { left: result.pointsLeft, allowance };
     if (!target) return [{ type: 'done', message: recognitionMessage(view, balance) }];
-    const where = origin.isDirect ? 'I posted it in the recognition channel.' : 'I posted it here for everyone to see.';
+    const where = origin.isDirect ? 'I posted it in the recognition channel.' : 'I posted it where you gave it, for everyone to see.';
     return [{ type: 'done', message: confirmationMessage(view, balance, where) }];
   }
 
