@@ -14,6 +14,7 @@ import { checkinsQueries } from './features/checkins/checkins.queries';
 import { oneOnOneQueries } from './features/checkins/one-on-ones.queries';
 import { feedbackFeature } from './features/feedback/feedback.handlers';
 import { feedbackQueries } from './features/feedback/feedback.queries';
+import { peopleFeature } from './features/people/people.handlers';
 import { peopleQueries } from './features/people/people.queries';
 import { peopleResolver } from './features/people/people.resolve';
 import { recognitionFeature } from './features/recognition/recognition.handlers';
@@ -87,7 +88,8 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     await enqueue('checkin_tick', {});
   }
 
-  const { contextFor } = peopleResolver(peopleQueries(db), {
+  const people = peopleQueries(db);
+  const { contextFor } = peopleResolver(people, {
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
   });
   const router = new Router({
@@ -95,6 +97,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
       recognitionFeature({ queries: recognitionQueries(db), enqueue, clock }),
       checkinsFeature(checkins),
       feedbackFeature({ queries: feedbackQueries(db), enqueue }),
+      peopleFeature(people),
     ],
     contextFor,
     onOutcome: metrics.onInteraction,

@@ -1,3 +1,4 @@
+import type { DirectoryUser } from './ports';
 import type { FormValues } from './ui';
 
 export type Platform = 'slack' | 'teams';
@@ -36,6 +37,8 @@ export type Interaction =
       mentions?: Array<{ text: string; userId: string }>;
     })
   | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string> })
-  | (Base & { kind: 'action'; actionId: string; value?: string });
+  | (Base & { kind: 'action'; actionId: string; value?: string })
+  /** The platform says a person's profile changed (name, timezone, status, deactivation). */
+  | (Base & { kind: 'profile'; profile: DirectoryUser });
 
 export type InteractionKind = Interaction['kind'];

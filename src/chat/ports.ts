@@ -12,6 +12,8 @@ export interface DirectoryUser {
   deleted: boolean;
   /** A workspace admin or owner; becomes an HR admin of the org on first contact. */
   isAdmin?: boolean;
+  /** `YYYY-MM-DD`, their last day away, when their platform status says they are away (holiday, sick…). */
+  awayUntil?: string;
 }
 
 /** Looks people up on the platform an interaction came from. */

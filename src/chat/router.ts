@@ -23,6 +23,8 @@ export interface Feature {
   commands?: Record<string, Handler<'command'>>;
   forms?: Record<string, Handler<'form_submit'>>;
   actions?: Record<string, Handler<'action'>>;
+  /** Profile changes from the platform; at most one feature takes them. */
+  profile?: Handler<'profile'>;
 }
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
@@ -44,6 +46,8 @@ export function interactionName(interaction: Interaction): string {
       return interaction.formId;
     case 'action':
       return interaction.actionId;
+    case 'profile':
+      return 'changed';
   }
 }
 
@@ -63,6 +67,7 @@ export class Router {
       add('command', feature.commands);
       add('form_submit', feature.forms);
       add('action', feature.actions);
+      add('profile', feature.profile ? { changed: feature.profile } : undefined);
     }
   }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import { buttonClick, postSigned, postSignedEvent, slashCommand, viewSubmission } from '../support/slack-requests';
+import { until } from '../support/wait';
 import type { SlackCall, SlackStub } from '../support/slack-stub';
 
 const users = [
@@ -279,6 +280,25 @@ describe('check-ins in Slack, driven by a fake clock', () => {
       expect(reminders('UMGR')).toHaveLength(1);
       expect(text(reminders('UANA')[0])).toContain('Your 1:1 with Maya Manager is today at 19:00');
       expect(text(reminders('UMGR')[0])).toContain('Career goals for next year');
+    });
+  });
+
+  describe('profile changes from Slack', () => {
+    const person = (name: string) => app.db.selectFrom('people').select(['away_until', 'active', 'timezone']).where('display_name', '=', name).executeTakeFirstOrThrow();
+
+    it('count an away status with an expiry as away until the day before it ends, in their timezone', async () => {
+      const expires = Math.floor(new Date('2026-12-21T00:00:00+09:00').getTime() / 1000);
+      const res = await postSignedEvent(app.url, {
+        type: 'user_change',
+        user: { id: 'UANA', tz: 'Asia/Tokyo', real_name: 'Ana Lopez', profile: { display_name: 'Ana Lopez', status_emoji: ':palm_tree:', status_text: 'Vacation', status_expiration: expires } },
+      });
+      expect(res.status).toBe(200);
+      await until(async () => (await person('Ana Lopez')).away_until === '2026-12-20');
+    });
+
+    it('stop everything for someone deactivated in Slack', async () => {
+      await postSignedEvent(app.url, { type: 'user_change', user: { id: 'UBEN', tz: 'America/New_York', deleted: true, profile: { display_name: 'Ben Okafor' } } });
+      await until(async () => (await person('Ben Okafor')).active === false);
     });
   });
 });

@@ -24,6 +24,21 @@ export async function postSigned(
   });
 }
 
+/** POSTs an Events API callback (JSON) to /slack/events, signed. */
+export async function postSignedEvent(baseUrl: string, event: Record<string, unknown>, teamId = 'T1'): Promise<Response> {
+  const body = JSON.stringify({ type: 'event_callback', team_id: teamId, api_app_id: 'A1', event_id: `Ev${randomUUID().slice(0, 8)}`, event_time: 1, event });
+  const timestamp = Math.floor(Date.now() / 1000);
+  return fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(SLACK_SIGNING_SECRET, timestamp, body),
+    },
+    body,
+  });
+}
+
 export interface CommandOptions {
   command?: string;
   text: string;

@@ -4,13 +4,14 @@ import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
+import * as events from './listeners/events';
 import * as shortcuts from './listeners/shortcuts';
 import * as views from './listeners/views';
 import { postgresInstallationStore } from './installation-store';
 import { slackSender, webClientOptions } from './sender';
 
 /** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email'];
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'im:history', 'users:read', 'users:read.email'];
 
 function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'slack' });
@@ -80,6 +81,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
       views.register(app, router);
       actions.register(app, router);
       shortcuts.register(app, router);
+      events.register(app, router);
       app.error(async (error) => {
         logger.error({ err: error }, 'slack listener failed');
       });

@@ -10,6 +10,7 @@ export interface NewPerson {
   isBot: boolean;
   active: boolean;
   isAdmin: boolean;
+  awayUntil?: string;
 }
 
 /** Serialises concurrent first contacts that would create the same row. */
@@ -61,6 +62,15 @@ export function peopleQueries(db: Db) {
         .executeTakeFirst();
     },
 
+    async updateProfile(orgId: string, personId: string, p: { displayName: string; timezone: string; active: boolean; awayUntil: string | null }) {
+      await db
+        .updateTable('people')
+        .set({ display_name: p.displayName, timezone: p.timezone, active: p.active, away_until: p.awayUntil })
+        .where('org_id', '=', orgId)
+        .where('id', '=', personId)
+        .execute();
+    },
+
     /** Creates the person, or links this identity to the person with the same email. */
     async addIdentity(orgId: string, platform: Platform, platformUserId: string, person: NewPerson): Promise<Person> {
       const email = person.email?.trim().toLowerCase() || undefined;
@@ -95,6 +105,7 @@ export function peopleQueries(db: Db) {
               is_bot: person.isBot,
               active: person.active,
               is_hr_admin: person.isAdmin,
+              away_until: person.awayUntil ?? null,
             })
             .returningAll()
             .executeTakeFirstOrThrow());

@@ -35,6 +35,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       isBot: found.isBot,
       active: !found.deleted,
       isAdmin: found.isAdmin ?? false,
+      awayUntil: found.awayUntil,
     });
   }
 
