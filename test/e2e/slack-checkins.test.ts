@@ -214,6 +214,8 @@ describe('check-ins in Slack, driven by a fake clock', () => {
   });
 
   it('pauses prompts for someone away, shows them as away, and reminds the others in working hours', async () => {
+    await command('UBEN', 'away until 2026-02-30');
+    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Tell me the last day you are away')));
     await command('UBEN', 'away until 2026-12-06');
     await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('No check-ins or reminders until Sun, Dec 6')));
     const benDms = dmsTo('UBEN').length;

@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Interaction } from '../../chat/interaction';
@@ -42,6 +43,8 @@ export interface CheckinsDeps {
   enqueue: Enqueue;
   clock: Clock;
 }
+
+dayjs.extend(customParseFormat);
 
 const SNOOZE_HOURS = 2;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
