@@ -110,6 +110,35 @@ export function formValues(view: ViewSubmitAction['view']): FormValues {
   return values;
 }
 
+/** What every interactive payload (view submission, button, shortcut) says about who and where. */
+interface InteractivePayload {
+  team?: { id: string } | null;
+  enterprise?: { id: string } | null;
+  is_enterprise_install?: boolean;
+  user: { id: string };
+}
+
+function fromPayload(
+  body: InteractivePayload,
+  where: { conversationId: string; isDirect: boolean; teamId?: string },
+  idempotencyKey: string,
+): Pick<Interaction, 'origin' | 'actor' | 'idempotencyKey'> {
+  return {
+    origin: {
+      platform: 'slack',
+      workspaceId: workspaceIdOf({
+        teamId: body.team?.id ?? where.teamId,
+        enterpriseId: body.enterprise?.id,
+        isEnterpriseInstall: body.is_enterprise_install,
+      }),
+      conversationId: where.conversationId,
+      isDirect: where.isDirect,
+    },
+    actor: { platform: 'slack', id: body.user.id },
+    idempotencyKey,
+  };
+}
+
 export function viewSubmissionInteraction(body: ViewSubmitAction): Interaction {
   const { view } = body;
   const metadata = JSON.parse(view.private_metadata || '{}') as Partial<ModalMetadata>;
@@ -118,19 +147,12 @@ export function viewSubmissionInteraction(body: ViewSubmitAction): Interaction {
     formId: view.callback_id,
     values: formValues(view),
     state: metadata.state ?? {},
-    origin: {
-      platform: 'slack',
-      workspaceId: workspaceIdOf({
-        teamId: body.team?.id ?? view.team_id,
-        enterpriseId: body.enterprise?.id,
-        isEnterpriseInstall: body.is_enterprise_install,
-      }),
-      conversationId: metadata.conversationId ?? body.user.id,
-      isDirect: metadata.isDirect ?? true,
-    },
-    actor: { platform: 'slack', id: body.user.id },
     // A double-clicked submit arrives twice with the same view; a corrected resubmission stored nothing before.
-    idempotencyKey: `view:${view.id}`,
+    ...fromPayload(
+      body,
+      { conversationId: metadata.conversationId ?? body.user.id, isDirect: metadata.isDirect ?? true, teamId: view.team_id },
+      `view:${view.id}`,
+    ),
   };
 }
 
@@ -142,18 +164,7 @@ export function blockActionInteraction(body: BlockAction): Interaction | undefin
     kind: 'action',
     actionId: action.action_id,
     value: action.value,
-    origin: {
-      platform: 'slack',
-      workspaceId: workspaceIdOf({
-        teamId: body.team?.id,
-        enterpriseId: body.enterprise?.id,
-        isEnterpriseInstall: body.is_enterprise_install,
-      }),
-      conversationId: channelId,
-      isDirect: isDirect(channelId, body.channel?.name),
-    },
-    actor: { platform: 'slack', id: body.user.id },
-    idempotencyKey: `action:${body.trigger_id}`,
+    ...fromPayload(body, { conversationId: channelId, isDirect: isDirect(channelId, body.channel?.name) }, `action:${body.trigger_id}`),
   };
 }
 
@@ -161,18 +172,7 @@ export function shortcutInteraction(shortcut: GlobalShortcut): Interaction {
   return {
     kind: 'action',
     actionId: shortcut.callback_id,
-    origin: {
-      platform: 'slack',
-      workspaceId: workspaceIdOf({
-        teamId: shortcut.team?.id,
-        enterpriseId: shortcut.enterprise?.id,
-        isEnterpriseInstall: shortcut.is_enterprise_install,
-      }),
-      // Global shortcuts have no channel: answers go to the person's DM with the bot.
-      conversationId: shortcut.user.id,
-      isDirect: true,
-    },
-    actor: { platform: 'slack', id: shortcut.user.id },
-    idempotencyKey: `shortcut:${shortcut.trigger_id}`,
+    // Global shortcuts have no channel: answers go to the person's DM with the bot.
+    ...fromPayload(shortcut, { conversationId: shortcut.user.id, isDirect: true }, `shortcut:${shortcut.trigger_id}`),
   };
 }
