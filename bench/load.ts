@@ -6,9 +6,10 @@
  *
  * Sends signed `/kudos <@UANA> 1 #teamwork thanks for the demo <triggerId>` commands over keep-alive
  * connections, `concurrency` at a time (closed loop: each worker sends its next command when the
- * previous response is complete). Prints one JSON `LoadReport` on stdout. Times are wall-clock ms
- * with sub-ms precision (`performance.timeOrigin + performance.now()`), comparable across processes
- * on this machine.
+ * previous response is complete; with `--rate R`, open loop: one starts every 1/R s). The giver
+ * rotates over `--givers` users. Prints one JSON `LoadReport` on stdout. Times are wall-clock ms with
+ * sub-ms precision (`performance.timeOrigin + performance.now()`), comparable across processes on
+ * this machine.
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,8 @@ export interface LoadReport {
   /** First measured send → last measured response, wall-clock ms. */
   measuredFrom: number;
   measuredTo: number;
+  /** CPU time this load process used (user + system), ms. */
+  cpuMs: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -71,6 +74,8 @@ export async function runLoad(o: {
   givers: number;
   tag: string;
   responseUrl: string;
+  /** Open loop: start request i at i / rate seconds (still at most `concurrency` in flight). Default: closed loop. */
+  rate?: number;
 }): Promise<LoadReport> {
   const url = new URL(o.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, maxFreeSockets: o.concurrency });
@@ -78,10 +83,15 @@ export async function runLoad(o: {
   const samples: LoadSample[] = [];
   const warmupTriggerIds: string[] = [];
   let next = 0;
+  const start = now();
 
   async function worker() {
     while (next < total) {
       const i = next++;
+      if (o.rate) {
+        const wait = start + (1000 * i) / o.rate - now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
       const warm = i < o.warmup;
       const triggerId = warm ? `${o.tag}-w${i}` : `${o.tag}-${i - o.warmup}`;
       const form = slashCommand({
@@ -111,7 +121,9 @@ export async function runLoad(o: {
   samples.sort((a, b) => a.sentAt - b.sentAt);
   const measuredFrom = samples[0]?.sentAt ?? 0;
   const measuredTo = Math.max(...samples.map((s) => s.sentAt + s.ackMs));
-  return { url: o.url, concurrency: o.concurrency, givers: o.givers, warmupTriggerIds, samples, measuredFrom, measuredTo };
+  const cpu = process.cpuUsage();
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { url: o.url, concurrency: o.concurrency, givers: o.givers, warmupTriggerIds, samples, measuredFrom, measuredTo, cpuMs };
 }
 
 async function main(): Promise<void> {
@@ -125,10 +137,11 @@ async function main(): Promise<void> {
       givers: { type: 'string', default: '50' },
       tag: { type: 'string', default: `t-${process.pid}` },
       'response-url': { type: 'string' },
+      rate: { type: 'string' },
     },
   });
   if (!values.url || !values.secret || !values['response-url']) {
-    throw new Error('usage: load.ts --url URL --secret SECRET --response-url URL [--concurrency N] [--count N] [--warmup N] [--givers N] [--tag T]');
+    throw new Error('usage: load.ts --url URL --secret SECRET --response-url URL [--concurrency N] [--count N] [--warmup N] [--givers N] [--tag T] [--rate R]');
   }
   const report = await runLoad({
     url: values.url,
@@ -139,6 +152,7 @@ async function main(): Promise<void> {
     givers: Number(values.givers),
     tag: values.tag,
     responseUrl: values['response-url'],
+    rate: values.rate ? Number(values.rate) : undefined,
   });
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

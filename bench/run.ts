@@ -1,0 +1,212 @@
+/**
+ * `npm run bench`: acknowledgement latency and time until the channel post of `/kudos`, bare Bolt vs
+ * this bot (in-process jobs, then BullMQ), with the load coming from a second process (bench/load.ts).
+ * See bench/README.md.
+ *
+ * Flags (all optional): --targets bolt,bot,bullmq  --concurrency 1,20,100  --count 2000  --warmup 200
+ *   --rate R (every phase open loop: arrivals at R/s instead of the closed loop)
+ *   --paced R (after the closed-loop phases, one more per target at R/s, 20 in flight, --paced-count requests)
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { GIVERS, measure, POST_DEADLINE_MS, type Row, startBareBolt, startBot, startHarness, type Target } from './harness';
+import { MESSAGE_PREFIX, RECIPIENT } from './load';
+
+const key = (r: Row) => `${r.concurrency}@${r.rate ?? ''}`;
+
+const fmt = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
+
+function printTable(rows: Row[]): void {
+  const boltP99 = new Map(rows.filter((r) => r.target === 'bare Bolt').map((r) => [key(r), r.ackP99]));
+  const header = ['target', 'conc', 'requests', 'errors', 'ack p50', 'ack p99', 'p99 vs Bolt', 'post p50', 'post p99', 'req/s', 'posts/s', 'drain', 'cpu/req app', 'cpu/req pg', 'cpu other'];
+  const lines = rows.map((r) => {
+    const ratio = r.target === 'bare Bolt' ? undefined : r.ackP99 / (boltP99.get(key(r)) ?? Number.NaN);
+    const errors = r.non200 + r.missingPosts;
+    return [
+      r.target,
+      r.rate ? `${r.concurrency} @${r.rate}/s` : String(r.concurrency),
+      String(r.requests),
+      errors === 0 ? '0' : `${errors} (${r.non200} non-200, ${r.missingPosts} no post)`,
+      fmt(r.ackP50),
+      fmt(r.ackP99),
+      r.target === 'bare Bolt' ? '1.00×' : ratio === undefined || Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}×`,
+      fmt(r.postP50),
+      fmt(r.postP99),
+      fmt(r.throughput, 0),
+      fmt(r.postThroughput, 0),
+      r.drainMs === undefined ? 'n/a' : `${(r.drainMs / 1000).toFixed(1)} s`,
+      fmt(r.appCpuPerRequest, 2),
+      fmt(r.servicesCpuPerRequest, 2),
+      r.cpu ? `${r.cpu.other.toFixed(0)}%` : 'n/a',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const render = (cells: string[]) => cells.map((c, i) => (i <= 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(render(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(render(l));
+  console.log(`(latencies in ms; errors = non-200 acks + commands whose channel post had not reached the stub ${POST_DEADLINE_MS / 1000} s after the load;`);
+  console.log(' req/s = acks per second; posts/s = channel posts per second from the first send to the last post,');
+  console.log('   what the bot sustains end to end; drain = time after the last ack until the last channel post arrived;');
+  console.log(' cpu/req = CPU ms per request, warm-up and drain included: app = the process running the target');
+  console.log('   (the Slack stub runs there too), pg = Postgres (the bench databases\' backends + background processes) + Redis;');
+  console.log(' cpu other = CPU used by processes that are neither the bench, its load process, Postgres nor Redis,');
+  console.log('   in % of one core over the phase: other work on this 2-core machine that skews the figures)');
+}
+
+/** The targets are about the closed-loop phases; paced rows are context. */
+function printChecks(allRows: Row[]): void {
+  const rows = allRows.filter((r) => r.rate === undefined);
+  const bolt = new Map(rows.filter((r) => r.target === 'bare Bolt').map((r) => [r.concurrency, r]));
+  const bots = rows.filter((r) => r.target !== 'bare Bolt');
+  const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+  console.log('\nTargets');
+
+  const ratios = bots
+    .filter((r) => bolt.has(r.concurrency))
+    .map((r) => ({ r, ratio: r.ackP99 / bolt.get(r.concurrency)!.ackP99 }));
+  if (ratios.length > 0) {
+    const pass = ratios.every((x) => x.ratio <= 1.5);
+    console.log(`  ${verdict(pass)}  ack p99 within 1.5× of bare Bolt`);
+    for (const { r, ratio } of ratios) {
+      console.log(
+        `          ${r.target} @${r.concurrency}: ${fmt(r.ackP99)} ms vs ${fmt(bolt.get(r.concurrency)!.ackP99)} ms = ${ratio.toFixed(2)}× ${ratio <= 1.5 ? 'ok' : 'over'}`,
+      );
+    }
+  } else {
+    console.log('  n/a   ack p99 within 1.5× of bare Bolt (needs the bare Bolt rows)');
+  }
+
+  const at20 = bots.filter((r) => r.concurrency === 20);
+  if (at20.length > 0) {
+    const pass = at20.every((r) => (r.postP99 ?? Number.POSITIVE_INFINITY) < 100);
+    console.log(`  ${verdict(pass)}  post p99 < 100 ms at 20 concurrent`);
+    for (const r of at20) console.log(`          ${r.target}: ${fmt(r.postP99)} ms ${(r.postP99 ?? Infinity) < 100 ? 'ok' : 'over'}`);
+    const overrun = bots.filter((r) => r.postThroughput !== undefined && r.throughput > 1.2 * r.postThroughput);
+    if (overrun.length > 0) {
+      console.log('          (acks outran posts in ' + overrun.map((r) => `${r.target} @${r.concurrency} (${fmt(r.throughput, 0)} vs ${fmt(r.postThroughput, 0)}/s)`).join(', '));
+      console.log('           so work queued up after the ack and post latency there is mostly that queue: see bench/README.md)');
+    }
+  } else {
+    console.log('  n/a   post p99 < 100 ms at 20 concurrent (no bot row at 20)');
+  }
+
+  const errorRows = allRows.filter((r) => r.non200 + r.missingPosts > 0);
+  const total = allRows.reduce((n, r) => n + r.requests, 0);
+  console.log(`  ${verdict(errorRows.length === 0)}  zero errors (${total} measured requests)`);
+  for (const r of errorRows) {
+    console.log(`          ${r.target} @${r.concurrency}${r.rate ? ` paced ${r.rate}/s` : ''}: ${r.non200} non-200, ${r.missingPosts} without a channel post`);
+  }
+
+  const noisiest = Math.max(0, ...allRows.map((r) => r.cpu?.other ?? 0));
+  if (noisiest > 50) {
+    console.log(`  NOTE  other processes used up to ${noisiest.toFixed(0)}% of a core during a phase ("cpu other"): the figures are skewed`);
+  }
+}
+
+/** Which code was measured: others edit src/ while benchmarks run. */
+function gitState(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', 'src', 'migrations').split('\n').filter(Boolean).length;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted file(s) in src/ and migrations/` : ''}`;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      targets: { type: 'string', default: 'bolt,bot,bullmq' },
+      concurrency: { type: 'string', default: '1,20,100' },
+      count: { type: 'string', default: '2000' },
+      warmup: { type: 'string', default: '200' },
+      rate: { type: 'string' },
+      paced: { type: 'string' },
+      'paced-count': { type: 'string', default: '500' },
+    },
+  });
+  const paced = values.paced ? { count: Number(values['paced-count']), warmup: 50, rate: Number(values.paced) } : undefined;
+  const targets = values.targets.split(',');
+  const levels = values.concurrency.split(',').map(Number);
+  const opts = { count: Number(values.count), warmup: Number(values.warmup), rate: values.rate ? Number(values.rate) : undefined };
+  const started = Date.now();
+
+  console.log(`HEPO bench — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ${new Date().toISOString()}`);
+  console.log(`Code: ${gitState()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Each phase: ${opts.warmup} warm-up + ${opts.count} measured signed /kudos commands from a separate load process ` +
+      (opts.rate ? `(open loop: one every ${(1000 / opts.rate).toFixed(1)} ms, at most N in flight, keep-alive).` : `(closed loop: N in flight, each sends its next when its response is complete; keep-alive).`),
+  );
+  console.log(
+    `Command: "/kudos <@${RECIPIENT}> 1 #teamwork ${MESSAGE_PREFIX} <trigger id>", a new trigger id per request; ` +
+      `the giver rotates over ${GIVERS} users so allowance row locks don't serialise everything ` +
+      `(at 100 in flight, ~2 requests per giver overlap).`,
+  );
+  console.log('Bot: real app, fresh Postgres database migrated at start, org allowance lifted to 100,000,000; Slack API = loopback stub.\n');
+
+  const harness = await startHarness();
+  const rows: Row[] = [];
+  const running: Array<{ target: Target; stop(): Promise<void>; abort?(): Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const target of running) await target.stop();
+    await harness.close();
+  };
+  // Interrupted: don't wait for a backlog of kudos to finish; drop the databases and the Redis keys.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\nbench: ${signal}, dropping its databases and queue keys`);
+      // Dropping a database ends the app's connections to it, which pg reports as uncaught errors: expected now.
+      process.on('uncaughtException', () => {});
+      void Promise.all(running.map((t) => (t.abort ?? t.stop)()))
+        .catch((error: unknown) => console.error('bench: cleanup failed:', error))
+        .finally(() => process.exit(130));
+    });
+  }
+  try {
+    // All targets stay up and take turns, level by level, so each bot phase is compared with a
+    // bare Bolt phase measured minutes, not a whole run, apart on this shared machine.
+    if (targets.includes('bolt')) running.push(await startBareBolt(harness));
+    for (const [name, redis] of [
+      ['bot', false],
+      ['bullmq', true],
+    ] as const) {
+      if (!targets.includes(name)) continue;
+      const bot = await startBot(harness, { redis });
+      running.push(bot);
+      process.stderr.write(
+        `  (${bot.target.name}: database ${bot.database}${bot.queuePrefix ? `, queue prefix ${bot.queuePrefix}` : ', in-process jobs'})\n`,
+      );
+    }
+    const phases = [...levels.map((c) => ({ concurrency: c, opts })), ...(paced ? [{ concurrency: 20, opts: paced }] : [])];
+    for (const phase of phases) {
+      for (const { target } of running) rows.push((await measure(harness, target, phase.concurrency, phase.opts)).row);
+    }
+  } finally {
+    await stopAll();
+  }
+  const order = (r: Row) => running.findIndex((t) => t.target.name === r.target);
+  rows.sort((a, b) => order(a) - order(b));
+
+  console.log('');
+  printTable(rows);
+  printChecks(rows);
+  console.log(`\nTook ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+// A benchmark, not a test: the verdicts it prints are the result, the exit code is always 0.
+const watchdog = setTimeout(() => {
+  console.error('bench: still running after 15 minutes; giving up (databases named hepo_bench_* may be left behind)');
+  process.exit(0);
+}, 15 * 60_000);
+watchdog.unref();
+
+main()
+  .catch((error: unknown) => {
+    console.error('bench failed:', error);
+  })
+  .finally(() => {
+    process.exitCode = 0;
+  });

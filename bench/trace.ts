@@ -1,0 +1,269 @@
+/**
+ * Where a kudos spends its time, for when `npm run bench` misses a target. Not part of the bench.
+ *
+ *   npx tsx bench/trace.ts [--bullmq] [--concurrency 20] [--count 1000] [--warmup 200] [--rate R]
+ *
+ * Runs the bot like bench/run.ts does, but first wraps (in this process only, nothing in src/ changes)
+ * the HTTP server's request event, Router.dispatch, the pg pool and client, WebClient.apiCall, the
+ * job runners' enqueue and JobRegistry.run, and follows each kudos with AsyncLocalStorage from the
+ * request to its channel post. Prints each segment's p50/p99 and what the event loop did.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { WebClient } from '@slack/web-api';
+import pg from 'pg';
+import { Router } from '../src/chat/router';
+import { BullMQRunner } from '../src/jobs/bullmq';
+import { InProcessRunner } from '../src/jobs/in-process';
+import { JobRegistry } from '../src/jobs/registry';
+import { cpuShare, cpuSnapshot } from './cpu';
+import { hiresNow as now, measure, percentile, startBot, startHarness } from './harness';
+import { CHANNEL } from './load';
+
+interface Work {
+  poolConnects: number;
+  poolWaitMs: number;
+  queries: number;
+  queryMs: number;
+  web: Map<string, { n: number; ms: number }>;
+}
+
+interface RequestSpan extends Work {
+  kind: 'request';
+  arrivedAt: number;
+  ackAt?: number;
+  triggerId?: string;
+  dispatchStart?: number;
+  dispatchEnd?: number;
+  txBegin?: number;
+  txCommit?: number;
+  enqueueMs: number;
+  jobs: JobSpan[];
+}
+
+interface JobSpan extends Work {
+  kind: 'job';
+  name: string;
+  enqueuedAt: number;
+  start: number;
+  end?: number;
+  channelPostStart?: number;
+  channelPostEnd?: number;
+}
+
+type Span = RequestSpan | JobSpan;
+
+const work = (): Work => ({ poolConnects: 0, poolWaitMs: 0, queries: 0, queryMs: 0, web: new Map() });
+const als = new AsyncLocalStorage<Span>();
+const spans: RequestSpan[] = [];
+const byNotification = new Map<string, { span: RequestSpan; enqueuedAt: number }>();
+let appPort = -1;
+
+function wrapAsync<T extends object, K extends keyof T>(proto: T, key: K, around: (self: T, args: unknown[], run: () => Promise<unknown>) => Promise<unknown>) {
+  const original = proto[key] as unknown as (...args: unknown[]) => Promise<unknown>;
+  (proto as Record<K, unknown>)[key] = function (this: T, ...args: unknown[]) {
+    return around(this, args, () => original.apply(this, args));
+  };
+}
+
+function instrument(): void {
+  const emit = http.Server.prototype.emit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
+  http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
+    const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
+    if (event !== 'request' || req.socket.localPort !== appPort) return emit.call(this, event, ...args);
+    const span: RequestSpan = { kind: 'request', arrivedAt: now(), enqueueMs: 0, jobs: [], ...work() };
+    spans.push(span);
+    res.once('finish', () => {
+      span.ackAt = now();
+    });
+    return als.run(span, () => emit.call(this, event, ...args));
+  } as typeof emit;
+
+  wrapAsync(Router.prototype, 'dispatch', async (_self, args, run) => {
+    const span = als.getStore();
+    if (span?.kind !== 'request') return run();
+    span.triggerId = (args[0] as { idempotencyKey: string }).idempotencyKey;
+    span.dispatchStart = now();
+    try {
+      return await run();
+    } finally {
+      span.dispatchEnd = now();
+    }
+  });
+
+  wrapAsync(pg.Pool.prototype, 'connect', async (_self, _args, run) => {
+    const span = als.getStore();
+    const t = now();
+    const client = await run();
+    if (span) {
+      span.poolConnects++;
+      span.poolWaitMs += now() - t;
+    }
+    return client;
+  });
+
+  wrapAsync(pg.Client.prototype, 'query', async (_self, args, run) => {
+    const span = als.getStore();
+    const t = now();
+    const result = await run();
+    if (span) {
+      span.queries++;
+      span.queryMs += now() - t;
+      const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+      if (span.kind === 'request' && sql === 'begin') span.txBegin = t;
+      if (span.kind === 'request' && sql === 'commit') span.txCommit = now();
+    }
+    return result;
+  });
+
+  wrapAsync(WebClient.prototype, 'apiCall', async (_self, args, run) => {
+    const span = als.getStore();
+    const [method, options] = args as [string, { channel?: string } | undefined];
+    const t = now();
+    const isChannelPost = span?.kind === 'job' && method === 'chat.postMessage' && options?.channel === CHANNEL;
+    if (isChannelPost) span.channelPostStart = t;
+    const result = await run();
+    if (span) {
+      const entry = span.web.get(method) ?? { n: 0, ms: 0 };
+      entry.n++;
+      entry.ms += now() - t;
+      span.web.set(method, entry);
+      if (isChannelPost) span.channelPostEnd = now();
+    }
+    return result;
+  });
+
+  for (const Runner of [InProcessRunner, BullMQRunner]) {
+    wrapAsync(Runner.prototype, 'enqueue', async (_self, args, run) => {
+      const span = als.getStore();
+      const t = now();
+      const notificationId = (args[1] as { notificationId?: string } | undefined)?.notificationId;
+      if (span?.kind === 'request' && notificationId) byNotification.set(notificationId, { span, enqueuedAt: t });
+      try {
+        return await run();
+      } finally {
+        if (span?.kind === 'request') span.enqueueMs += now() - t;
+      }
+    });
+  }
+
+  wrapAsync(JobRegistry.prototype, 'run', async (_self, args, run) => {
+    const [name, data] = args as [string, { notificationId?: string } | undefined];
+    const parent = data?.notificationId ? byNotification.get(data.notificationId) : undefined;
+    if (!parent) return als.exit(run);
+    const job: JobSpan = { kind: 'job', name, enqueuedAt: parent.enqueuedAt, start: now(), ...work() };
+    parent.span.jobs.push(job);
+    try {
+      return await als.run(job, run);
+    } finally {
+      job.end = now();
+    }
+  });
+}
+
+function summarise(label: string, values: number[], unit = 'ms'): string {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return `${label.padEnd(52)} n/a`;
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  const f = (v: number) => v.toFixed(unit === 'ms' ? 2 : 1).padStart(9);
+  return `${label.padEnd(52)}${f(percentile(sorted, 50))}${f(percentile(sorted, 99))}${f(mean)}  (n=${sorted.length}${unit === 'ms' ? '' : `, ${unit}`})`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      bullmq: { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '20' },
+      count: { type: 'string', default: '1000' },
+      warmup: { type: 'string', default: '200' },
+      rate: { type: 'string' },
+    },
+  });
+  instrument();
+  const harness = await startHarness();
+  const bot = await startBot(harness, { redis: values.bullmq });
+  appPort = Number(new URL(bot.app.url).port);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  let elu = performance.eventLoopUtilization();
+  try {
+    // Spans from the priming request are not measured.
+    spans.length = 0;
+    loop.enable();
+    elu = performance.eventLoopUtilization();
+    const cpuFrom = cpuSnapshot();
+    const usageFrom = process.cpuUsage();
+    const phase = await measure(harness, bot.target, Number(values.concurrency), {
+      count: Number(values.count),
+      warmup: Number(values.warmup),
+      rate: values.rate ? Number(values.rate) : undefined,
+    });
+    const cpuTo = cpuSnapshot();
+    const usage = process.cpuUsage(usageFrom);
+    loop.disable();
+    const utilisation = performance.eventLoopUtilization(elu).utilization;
+
+    const spanOf = new Map(spans.filter((s) => s.triggerId).map((s) => [s.triggerId!, s]));
+    const rows = phase.report.samples
+      .map((sample) => {
+        const span = spanOf.get(sample.triggerId);
+        const post = span?.jobs.find((j) => j.channelPostStart !== undefined);
+        const dm = span?.jobs.find((j) => j !== post);
+        return { sample, span, post, dm, postAt: phase.postAt(sample.triggerId) };
+      })
+      .filter((r) => r.span && r.post && r.postAt);
+    const d = <T>(f: (r: (typeof rows)[number]) => T | undefined) => rows.map(f).filter((v): v is T => v !== undefined);
+
+    console.log(`\n${bot.target.name}, ${phase.row.rate ? `paced ${phase.row.rate}/s, at most ` : 'closed loop, '}${phase.row.concurrency} in flight: ` +
+      `${phase.row.throughput.toFixed(0)} req/s acked, ${rows.length} kudos traced`);
+    console.log(`${''.padEnd(52)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'mean'.padStart(9)}`);
+    console.log('ack (load process: send → response complete)');
+    console.log(summarise('  ack latency', d((r) => r.sample.ackMs)));
+    console.log(summarise('  send → request event in the app', d((r) => r.span!.arrivedAt - r.sample.sentAt)));
+    console.log(summarise('  request event → response finished (Bolt + ack)', d((r) => r.span!.ackAt! - r.span!.arrivedAt)));
+    console.log('after the ack: the handler (Router.dispatch)');
+    console.log(summarise('  response finished → dispatch starts', d((r) => r.span!.dispatchStart! - r.span!.ackAt!)));
+    console.log(summarise('  dispatch, whole', d((r) => r.span!.dispatchEnd! - r.span!.dispatchStart!)));
+    console.log(summarise('    waiting for a pool connection (sum)', d((r) => r.span!.poolWaitMs)));
+    console.log(summarise('    pg queries, call → result (sum)', d((r) => r.span!.queryMs)));
+    console.log(summarise('    record() transaction, begin → commit', d((r) => r.span!.txCommit! - r.span!.txBegin!)));
+    console.log(summarise('    users.info (sum)', d((r) => r.span!.web.get('users.info')?.ms ?? 0)));
+    console.log(summarise('    enqueue deliveries (sum)', d((r) => r.span!.enqueueMs)));
+    console.log(summarise('  pg queries per dispatch', d((r) => r.span!.queries), 'count'));
+    console.log(summarise('  pool checkouts per dispatch', d((r) => r.span!.poolConnects), 'count'));
+    console.log(summarise('  time per pg query (call → result)', d((r) => r.span!.queryMs / Math.max(1, r.span!.queries))));
+    console.log('the channel post job');
+    console.log(summarise('  enqueued → job starts', d((r) => r.post!.start - r.post!.enqueuedAt)));
+    console.log(summarise('  job starts → chat.postMessage called (claim)', d((r) => r.post!.channelPostStart! - r.post!.start)));
+    console.log(summarise('    of which waiting for a pool connection', d((r) => r.post!.poolWaitMs)));
+    console.log(summarise('  chat.postMessage call → stub received it', d((r) => r.postAt! - r.post!.channelPostStart!)));
+    console.log(summarise('  chat.postMessage call → result', d((r) => r.post!.channelPostEnd! - r.post!.channelPostStart!)));
+    console.log(summarise('  pg queries per post job', d((r) => r.post!.queries), 'count'));
+    console.log(summarise('  pg queries per DM job', d((r) => r.dm?.queries), 'count'));
+    console.log('end to end');
+    console.log(summarise('  send → channel post at the stub', d((r) => r.postAt! - r.sample.sentAt)));
+    console.log(summarise('  dispatch end → channel post at the stub', d((r) => r.postAt! - r.span!.dispatchEnd!)));
+    const kudos = phase.report.samples.length + phase.report.warmupTriggerIds.length;
+    if (cpuFrom && cpuTo) {
+      const perKudos = (ms: number) => (ms / kudos).toFixed(2);
+      console.log(
+        `CPU per kudos (warm-up included, ${kudos} kudos): this process (app + Slack stub) ${perKudos(cpuTo.selfMs - cpuFrom.selfMs)} ms ` +
+          `(user ${perKudos(usage.user / 1000)}, system ${perKudos(usage.system / 1000)}), ` +
+          `Postgres + Redis ${perKudos(cpuShare(cpuFrom, cpuTo)?.servicesMs ?? Number.NaN)} ms, load process ${perKudos(phase.report.cpuMs)} ms ` +
+          `(startup included); phase took ${((cpuTo.at - cpuFrom.at) / 1000).toFixed(1)} s`,
+      );
+    }
+    console.log(
+      `event loop over the phase: utilisation ${(utilisation * 100).toFixed(0)}%, delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, ` +
+        `p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`,
+    );
+  } finally {
+    await bot.stop();
+    await harness.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('trace failed:', error);
+});
