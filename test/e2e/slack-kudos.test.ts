@@ -48,6 +48,8 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
   it('records kudos from a slash command, posts it in the channel and DMs each recipient', async () => {
     const res = await postSigned(app.url, command('<@UANA> <@UBEN|ben> 20 #teamwork thanks for carrying the launch demo'));
     expect(res.status).toBe(200);
+    // The confirmation is the acknowledgement itself: nothing is acknowledged before it is stored.
+    expect(await res.json()).toMatchObject({ response_type: 'ephemeral', text: 'You recognised Ana Lopez and Ben Okafor' });
 
     await stub.waitFor(() => postsTo('C1').length === 1 && postsTo('UANA').length === 1 && postsTo('UBEN').length === 1);
     await stub.waitFor(() => stub.callsTo('response_url').length === 1);

@@ -6,11 +6,28 @@ export function slackSignature(secret: string, timestamp: number, body: string):
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-/** POSTs a form-encoded body to /slack/events signed as Slack signs it. */
+/**
+ * POSTs a form-encoded body to /slack/events signed as Slack signs it. A command answered in its
+ * acknowledgement is shown by Slack exactly like one sent to its response_url, so it is passed on to
+ * the response_url (the stub records both the same way).
+ */
 export async function postSigned(
   baseUrl: string,
   form: Record<string, string>,
-  { secret = SLACK_SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) } = {},
+  signing: { secret?: string; timestamp?: number } = {},
+): Promise<Response> {
+  const res = await post(baseUrl, form, signing);
+  const answer = form.response_url && res.headers.get('content-type')?.includes('application/json') ? await res.clone().json() : undefined;
+  if (answer && typeof answer === 'object' && 'response_type' in answer) {
+    await fetch(form.response_url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer) });
+  }
+  return res;
+}
+
+async function post(
+  baseUrl: string,
+  form: Record<string, string>,
+  { secret = SLACK_SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000) }: { secret?: string; timestamp?: number },
 ): Promise<Response> {
   const body = new URLSearchParams(form).toString();
   return fetch(`${baseUrl}/slack/events`, {

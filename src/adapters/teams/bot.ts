@@ -16,6 +16,8 @@ export interface TurnKit {
   replies: TurnReplies;
   /** People to list in forms' people pickers; none where Teams' own picker searches the directory. */
   formPeople(): Promise<PersonChoice[]>;
+  /** Whether the turn's user is a member of this conversation of the tenant (the turn's own always is). */
+  isMember(conversationId: string): Promise<boolean>;
   logger: Logger;
 }
 

@@ -1,19 +1,29 @@
 import type { TurnContext } from 'botbuilder';
 import type { Interaction } from '../../chat/interaction';
-import type { FormValues } from '../../chat/ui';
-import { type CardData, usersFieldIds } from './card-data';
+import type { Form, FormValues, Message } from '../../chat/ui';
+import type { TurnKit } from './bot';
+import { type CardData, type Carried, usersFieldIds } from './card-data';
 import type { MemberLookup } from './directory';
 import { cardInteraction } from './interactions';
-import type { Submitted } from './outcomes';
+
+/** A submitted form: what it was and what was in it (to show it again), and what it carried, checked. */
+export interface Submitted {
+  form: Form | undefined;
+  /** As entered: people pickers keep the ids the picker gave. */
+  values: FormValues;
+  /** The message the form was part of (a `form_entry`). */
+  message?: Message;
+  carried: Carried;
+}
 
 /**
  * Teams' people picker answers with AAD object ids, while messages and mentions carry Teams user
  * ids (29:…). The roster accepts either and answers with the Teams id, so a person keeps one identity.
  */
-async function withTeamsUserIds(members: MemberLookup, submitted: Submitted): Promise<FormValues> {
-  const values = { ...submitted.values };
+async function withTeamsUserIds(members: MemberLookup, form: Form | undefined, entered: FormValues): Promise<FormValues> {
+  const values = { ...entered };
   const toTeamsId = async (id: string) => (id.startsWith('29:') ? id : ((await members(id))?.id ?? id));
-  for (const field of usersFieldIds(submitted.form)) {
+  for (const field of usersFieldIds(form)) {
     const value = values[field];
     if (Array.isArray(value)) values[field] = await Promise.all(value.map(toTeamsId));
     else if (value) values[field] = await toTeamsId(value);
@@ -21,15 +31,31 @@ async function withTeamsUserIds(members: MemberLookup, submitted: Submitted): Pr
   return values;
 }
 
+/**
+ * What a form carried back through the Teams client, kept only where the user may act: a conversation
+ * they are in, and a message in this conversation or in that one.
+ */
+async function checked(context: TurnContext, kit: Pick<TurnKit, 'isMember'>, carried: Carried): Promise<Carried> {
+  const here = context.activity.conversation?.id;
+  const origin = carried.origin && carried.origin.conversationId !== here && (await kit.isMember(carried.origin.conversationId)) ? carried.origin : undefined;
+  const source =
+    carried.source && (carried.source.conversationId === here || carried.source.conversationId === origin?.conversationId) ? carried.source : undefined;
+  return { ...(source ? { source } : {}), ...(origin ? { origin } : {}) };
+}
+
 /** A card's action as an interaction, and, for a form, what was submitted (to show it again). */
 export async function cardSubmission(
   context: TurnContext,
   data: CardData,
   idempotencyKey: string,
-  members: MemberLookup,
+  kit: Pick<TurnKit, 'members' | 'isMember'>,
 ): Promise<{ interaction: Interaction; submitted?: Submitted }> {
   if (data.kind === 'action') return { interaction: cardInteraction(context.activity, data, idempotencyKey) };
-  const submitted = { form: data.form, values: data.values };
-  const values = await withTeamsUserIds(members, submitted);
-  return { interaction: cardInteraction(context.activity, { ...data, values }, idempotencyKey), submitted };
+  const carried = await checked(context, kit, data.carried);
+  const submitted: Submitted = { form: data.form, values: data.values, ...(data.message ? { message: data.message } : {}), carried };
+  const values = await withTeamsUserIds(kit.members, data.form, data.values);
+  const interaction = cardInteraction(context.activity, { ...data, values }, idempotencyKey);
+  // Asked for in a channel, filled in privately: it counts where it was asked for.
+  if (carried.origin) interaction.origin = { ...interaction.origin, conversationId: carried.origin.conversationId, isDirect: false };
+  return { interaction, submitted };
 }

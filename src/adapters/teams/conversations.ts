@@ -48,14 +48,11 @@ export function conversationStore(db: Db) {
       await db.deleteFrom('teams_conversations').where('conversation_id', '=', conversationId).execute();
     },
 
-    async load(conversationId: string): Promise<Reference | undefined> {
-      return parse(
-        await db
-          .selectFrom('teams_conversations')
-          .select('reference')
-          .where('conversation_id', '=', conversationId)
-          .executeTakeFirst(),
-      );
+    /** A stored conversation; with `tenantId`, only if it is in that tenant. */
+    async load(conversationId: string, tenantId?: string): Promise<Reference | undefined> {
+      let query = db.selectFrom('teams_conversations').select('reference').where('conversation_id', '=', conversationId);
+      if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
+      return parse(await query.executeTakeFirst());
     },
 
     /** The user's 1:1 chat with the bot, if the bot has seen it. */

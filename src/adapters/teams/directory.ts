@@ -44,6 +44,25 @@ export function memberLookup(context: TurnContext, store: ConversationStore, log
   };
 }
 
+/**
+ * Whether the turn's user is in this conversation, which the bot knows in the turn's tenant. A form
+ * carries the conversation it was asked for in through the Teams client, so the claim is checked
+ * before anything is posted there on the user's behalf.
+ */
+export function membership(context: TurnContext, store: ConversationStore, logger: Logger) {
+  return async (conversationId: string): Promise<boolean> => {
+    if (conversationId === context.activity.conversation?.id) return true;
+    if (!(await store.load(conversationId, tenantOf(context.activity)))) return false;
+    try {
+      await TeamsInfo.getTeamMember(context, rosterId(conversationId), context.activity.from?.id ?? '');
+      return true;
+    } catch (error) {
+      logger.info({ err: error, conversationId, userId: context.activity.from?.id }, 'Teams: user is not in the conversation a form names');
+      return false;
+    }
+  };
+}
+
 export function turnDirectory(context: TurnContext, members: MemberLookup, logger: Logger): Directory {
   const { activity } = context;
   return {

@@ -15,6 +15,8 @@ export interface Messenger {
   toConversation(conversationId: string, activity: Partial<Activity>): Promise<ResourceResponse | undefined>;
   /** `via`: a conversation in the same tenant to take the service URL and the bot's id from. */
   toUser(tenantId: string, userId: string, activity: Partial<Activity>, via?: Reference): Promise<ResourceResponse | undefined>;
+  /** Replaces one of the bot's messages in a stored conversation (PUT …/activities/{id}). */
+  update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void>;
 }
 
 // createConversationAsync wants an audience; without one, the connector factory uses the scope it
@@ -54,6 +56,18 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
       const reference = await store.load(conversationId);
       if (!reference) throw new Error(`Teams: the bot has no record of conversation ${conversationId}`);
       return continueIn(reference, activity);
+    },
+
+    async update(conversationId, activityId, activity) {
+      const reference = await store.load(conversationId);
+      if (!reference) throw new Error(`Teams: the bot has no record of conversation ${conversationId}`);
+      await proactively(
+        (logic) => adapter.continueConversationAsync(appId, reference, logic),
+        async (context) => {
+          await context.updateActivity({ ...activity, id: activityId });
+          return undefined;
+        },
+      );
     },
 
     async toUser(tenantId, userId, activity, via) {

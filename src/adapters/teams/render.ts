@@ -1,5 +1,5 @@
 import type { Block, Button, Form, FormField, FormValues, Message } from '../../chat/ui';
-import { type ButtonData, type FormSubmitData, SUBMIT_VERB_PREFIX } from './card-data';
+import { type ButtonData, type Carried, type FormSubmitData, SUBMIT_VERB_PREFIX } from './card-data';
 
 /** Neutral messages and forms as Adaptive Cards 1.5 (Action.Execute needs 1.4+). Pure. */
 
@@ -35,37 +35,28 @@ const text = (value: string, extra: Record<string, unknown> = {}): CardElement =
 
 const ACTION_STYLE = { primary: 'positive', danger: 'destructive' } as const;
 
+function unreachable(value: never): never {
+  throw new Error(`Teams renderer: unknown ${JSON.stringify(value)}`);
+}
+
+export interface ButtonRenderOptions {
+  /**
+   * The card has inputs this button doesn't need: without this, Teams would send them along and,
+   * worse, refuse the click while a required input is empty (e.g. "Snooze" under an unanswered rating).
+   */
+  ignoreInputs?: boolean;
+}
+
 /** A button that opens a form opens a dialog (task/fetch); any other one is an Action.Execute keyed by its action id. */
-export function renderButton(button: Button): CardElement {
+export function renderButton(button: Button, options: ButtonRenderOptions = {}): CardElement {
   const style = button.style ? { style: ACTION_STYLE[button.style] } : {};
+  const inputs = options.ignoreInputs ? { associatedInputs: 'none' } : {};
   if (button.opensForm) {
     const data: ButtonData = { msteams: { type: 'task/fetch' }, actionId: button.actionId };
-    return { type: 'Action.Submit', title: button.label, data, ...style };
+    return { type: 'Action.Submit', title: button.label, data, ...style, ...inputs };
   }
   const data: ButtonData = { actionId: button.actionId, ...(button.value !== undefined ? { value: button.value } : {}) };
-  return { type: 'Action.Execute', title: button.label, verb: button.actionId, data, ...style };
-}
-
-function renderBlock(block: Block): CardElement | undefined {
-  switch (block.type) {
-    case 'header':
-      return text(block.text, { size: 'Large', weight: 'Bolder' });
-    case 'section':
-      // The neutral markdown subset (**bold**, _italic_) is Adaptive Card markdown already.
-      return text(block.text);
-    case 'fields':
-      return { type: 'FactSet', facts: block.fields.map((f) => ({ title: f.label, value: f.value })) };
-    case 'context':
-      return text(block.text, { size: 'Small', isSubtle: true });
-    case 'actions':
-      return undefined;
-  }
-}
-
-export function renderMessage(message: Message): AdaptiveCard {
-  const body = message.blocks.map(renderBlock).filter((b): b is CardElement => b !== undefined);
-  const actions = message.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map(renderButton) : []));
-  return card(body.length > 0 ? body : [text(message.summary)], actions);
+  return { type: 'Action.Execute', title: button.label, verb: button.actionId, data, ...style, ...inputs };
 }
 
 export interface PersonChoice {
@@ -73,20 +64,118 @@ export interface PersonChoice {
   name: string;
 }
 
-export interface FormRenderOptions {
-  /**
-   * `inline`: a card in the conversation, submitted with Action.Execute (Teams and Agents Playground);
-   * `dialog`: the card inside a Teams dialog, submitted with Action.Submit (task/submit).
-   */
-  mode: 'inline' | 'dialog';
+/** What was entered in a form last time, and what to say about it. */
+export interface Entered {
   /** What the person entered last time, shown again instead of the initial values. */
   values?: FormValues;
   /** Messages shown under their fields. */
   errors?: Record<string, string>;
   /** A message about the whole form, shown at the top (e.g. a refusal that names no field). */
   notice?: string;
+}
+
+interface InputsOptions extends Entered {
   /** People listed in people pickers, for clients without Teams' directory search (Agents Playground). */
   people?: PersonChoice[];
+}
+
+export interface MessageRenderOptions extends InputsOptions {
+  /** Carried by the submit button of the message's form (`form_entry`). */
+  carry?: Carried;
+}
+
+const ENTRY_SUBMIT_STYLE = 'positive';
+
+function submitData(form: Form, carry: Carried | undefined, message?: Message): FormSubmitData {
+  return {
+    formId: form.formId,
+    hepoForm: form,
+    ...(message ? { hepoMessage: message } : {}),
+    ...(carry?.source ? { hepoSource: carry.source } : {}),
+    ...(carry?.origin ? { hepoOrigin: carry.origin } : {}),
+  };
+}
+
+const executeSubmit = (form: Form, data: FormSubmitData): CardElement => ({
+  type: 'Action.Execute',
+  title: form.submitLabel,
+  verb: `${SUBMIT_VERB_PREFIX}${form.formId}`,
+  data,
+  style: ENTRY_SUBMIT_STYLE,
+});
+
+/**
+ * A message as a card. A `form_entry` shows its inputs in the card, submitted with Action.Execute
+ * (the `open` button is Slack's way, not needed here). Buttons of the last actions block (with the
+ * form's submit, when the form comes right before it) go to the card's actions; an actions block
+ * followed by more content is shown in place, so each "Done" stays next to its line.
+ */
+export function renderMessage(message: Message, options: MessageRenderOptions = {}): AdaptiveCard {
+  const ignoreInputs = message.blocks.some((b) => b.type === 'form_entry' && b.form.fields.length > 0);
+  const body: CardElement[] = [];
+  let row: CardElement[] | undefined;
+  let rowTakesButtons = false;
+  const placeRow = () => {
+    if (row) body.push({ type: 'ActionSet', actions: row });
+    row = undefined;
+    rowTakesButtons = false;
+  };
+  const content = (element: CardElement) => {
+    placeRow();
+    body.push(element);
+  };
+  for (const block of message.blocks) {
+    switch (block.type) {
+      case 'header':
+        content(text(block.text, { size: 'Large', weight: 'Bolder' }));
+        break;
+      case 'section':
+        // The neutral markdown subset (**bold**, _italic_) is Adaptive Card markdown already.
+        content(text(block.text));
+        break;
+      case 'fields':
+        content({ type: 'FactSet', facts: block.fields.map((f) => ({ title: f.label, value: f.value })) });
+        break;
+      case 'context':
+        content(text(block.text, { size: 'Small', isSubtle: true }));
+        break;
+      case 'actions': {
+        const buttons = block.buttons.map((b) => renderButton(b, { ignoreInputs }));
+        if (row && rowTakesButtons) {
+          row.push(...buttons);
+          rowTakesButtons = false;
+        } else {
+          placeRow();
+          row = buttons;
+        }
+        break;
+      }
+      case 'form_entry': {
+        placeRow();
+        const [notices, inputs] = splitNotices(formInputs(block.form, options));
+        body.push(...notices);
+        if (block.form.intro) body.push(text(block.form.intro, { size: 'Small', isSubtle: true }));
+        body.push(...inputs);
+        row = [executeSubmit(block.form, submitData(block.form, options.carry, message))];
+        rowTakesButtons = true;
+        break;
+      }
+      default:
+        unreachable(block);
+    }
+  }
+  const actions = row ?? [];
+  return card(body.length > 0 ? body : [text(message.summary)], actions);
+}
+
+export interface FormRenderOptions extends InputsOptions {
+  /**
+   * `inline`: a card in the conversation, submitted with Action.Execute (Teams and Agents Playground);
+   * `dialog`: the card inside a Teams dialog, submitted with Action.Submit (task/submit).
+   */
+  mode: 'inline' | 'dialog';
+  /** Where the form was opened from, carried by its submit button. */
+  carry?: Carried;
 }
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(',') : v);
@@ -158,18 +247,19 @@ function renderInput(field: FormField, entered: string | string[] | undefined, h
       for (let n = field.min; n <= field.max; n++) choices.push({ title: String(n), value: String(n) });
       return { type: 'Input.ChoiceSet', ...base, style: 'expanded', choices, ...(value ? { value } : {}) };
     }
+    default:
+      return unreachable(field);
   }
 }
 
-export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard {
+/** The form's notices and inputs, each field followed by its error and hint. */
+function formInputs(form: Form, options: InputsOptions): CardElement[] {
   const body: CardElement[] = [];
-  if (options.mode === 'inline') body.push(text(form.title, { size: 'Large', weight: 'Bolder' }));
   // An error for a field the form doesn't show still reaches the person, at the top.
   const stray = Object.entries(options.errors ?? {}).filter(([id]) => !form.fields.some((f) => f.id === id));
   for (const message of [options.notice, ...stray.map(([, m]) => m)]) {
     if (message) body.push(text(message, { color: 'Attention' }));
   }
-  if (form.intro) body.push(text(form.intro));
   const entered = options.values;
   for (const field of form.fields) {
     body.push(renderInput(field, entered?.[field.id], entered !== undefined, options.people ?? []));
@@ -177,11 +267,27 @@ export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard
     if (error) body.push(text(error, { color: 'Attention', size: 'Small', spacing: 'None' }));
     if (field.hint) body.push(text(field.hint, { size: 'Small', isSubtle: true, spacing: 'None' }));
   }
+  return body;
+}
 
-  const data: FormSubmitData = { formId: form.formId, hepoForm: form };
+export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard {
+  const body: CardElement[] = [];
+  if (options.mode === 'inline') body.push(text(form.title, { size: 'Large', weight: 'Bolder' }));
+  const [notices, inputs] = splitNotices(formInputs(form, options));
+  body.push(...notices);
+  if (form.intro) body.push(text(form.intro));
+  body.push(...inputs);
+
+  const data = submitData(form, options.carry);
   const submit =
     options.mode === 'inline'
-      ? { type: 'Action.Execute', title: form.submitLabel, verb: `${SUBMIT_VERB_PREFIX}${form.formId}`, data, style: 'positive' }
-      : { type: 'Action.Submit', title: form.submitLabel, data, style: 'positive' };
+      ? executeSubmit(form, data)
+      : { type: 'Action.Submit', title: form.submitLabel, data, style: ENTRY_SUBMIT_STYLE };
   return card(body, [submit]);
+}
+
+/** The notices at the top of a form's inputs, and the rest. */
+function splitNotices(elements: CardElement[]): [CardElement[], CardElement[]] {
+  const at = elements.findIndex((e) => e.type !== 'TextBlock');
+  return at < 0 ? [elements, []] : [elements.slice(0, at), elements.slice(at)];
 }

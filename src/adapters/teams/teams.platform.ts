@@ -4,7 +4,7 @@ import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
 import { conversationStore } from './conversations';
-import { knownPeople, memberLookup, turnDirectory } from './directory';
+import { knownPeople, memberLookup, membership, turnDirectory } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
 import { loopbackOnly } from './local-only';
@@ -74,6 +74,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
             members,
             replies: turnReplies(context, messenger, logger),
             formPeople: async () => (teams.local ? knownPeople(context, store, logger) : []),
+            isMember: membership(context, store, logger),
             logger,
           });
         });

@@ -1,8 +1,8 @@
 import type { InvokeListener } from '../../bot';
 import { readCardData } from '../../card-data';
 import { cardSubmission } from '../../card-submission';
-import { activityKey, cardActionKey, isPersonal } from '../../interactions';
-import { answerCardAction } from '../../outcomes';
+import { activityKey, cardActionKey } from '../../interactions';
+import { answerCardAction, answering } from '../../outcomes';
 
 interface ExecuteValue {
   action?: { type?: string; verb?: string; data?: unknown };
@@ -13,9 +13,8 @@ export const cardAction: InvokeListener = async (context, kit) => {
   const { activity } = context;
   const action = (activity.value as ExecuteValue | undefined)?.action;
   const data = readCardData(action?.data ?? {}, action?.verb);
-  const personal = isPersonal(activity);
-  if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help() }], kit, personal);
+  if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help() }], answering(context, kit, true));
   const key = data.kind === 'form' ? cardActionKey(activity) : activityKey(activity);
-  const { interaction, submitted } = await cardSubmission(context, data, key, kit.members);
-  return answerCardAction(await kit.router.dispatch(interaction, kit.directory), kit, personal, submitted);
+  const { interaction, submitted } = await cardSubmission(context, data, key, kit);
+  return answerCardAction(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, true, submitted));
 };

@@ -1,6 +1,6 @@
 import type { MessageListener } from '../../bot';
 import { commandOf } from '../../interactions';
-import { answerMessage } from '../../outcomes';
+import { answerMessage, answering } from '../../outcomes';
 import { messageActivity } from '../../replies';
 
 /** `kudos <at>Ana</at> 20 thanks`: the first word names the command; anything else gets the help. */
@@ -12,6 +12,6 @@ export const textCommand: MessageListener = {
       await kit.replies.privately(messageActivity(kit.router.help()));
       return;
     }
-    await answerMessage(await kit.router.dispatch(interaction, kit.directory), kit);
+    await answerMessage(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, false));
   },
 };
