@@ -46,25 +46,31 @@ export function notifyQueries(db: Kysely<Database>) {
      * the platform accepted the message, so the sender should look before sending again.
      */
     async claim(id: string) {
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('notifications')
-          .select(['id', 'org_id', 'dedupe_key', 'platform', 'target', 'message'])
-          .select(sql<boolean>`claimed_until is not null`.as('uncertain'))
-          .where('id', '=', id)
-          .where('status', '=', 'pending')
-          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
-        if (!row) return undefined;
-        await trx
-          .updateTable('notifications')
-          .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: sql<number>`attempts + 1` })
-          .where('id', '=', id)
-          .execute();
-        return row;
-      });
+      return db
+        .with('free', (qb) =>
+          qb
+            .selectFrom('notifications')
+            .select(['id', sql<boolean>`claimed_until is not null`.as('uncertain')])
+            .where('id', '=', id)
+            .where('status', '=', 'pending')
+            .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+            .forUpdate()
+            .skipLocked(),
+        )
+        .updateTable('notifications')
+        .from('free')
+        .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: sql<number>`notifications.attempts + 1` })
+        .whereRef('notifications.id', '=', 'free.id')
+        .returning([
+          'notifications.id',
+          'notifications.org_id',
+          'notifications.dedupe_key',
+          'notifications.platform',
+          'notifications.target',
+          'notifications.message',
+          'free.uncertain',
+        ])
+        .executeTakeFirst();
     },
 
     async markSent(id: string, platformMessageId: string | undefined) {

@@ -217,10 +217,10 @@ export async function answerCardAction(effects: Effect[], turn: Answering): Prom
     const carried = submitted?.carried.source;
     if (carried) {
       // A form opened from another card: that card gets the update, this one (the form) the notes.
-      const left = await replaceSource(turn, carried, plan.update, notes);
-      if (personal) return cardResponse(renderMessage(left.length > 0 ? merged(left.map((n) => n.message)) : plan.update));
-      await privately(left);
-      return toast(left[0]?.message.summary ?? plan.update.summary);
+      await kit.replies.replace(carried, messageActivity(plan.update));
+      if (personal) return cardResponse(renderMessage(notes.length > 0 ? merged(notes.map((n) => n.message)) : plan.update));
+      await privately(notes);
+      return toast(notes[0]?.message.summary ?? plan.update.summary);
     }
     if (personal) return cardResponse(renderMessage(merged([plan.update, ...notes.map((n) => n.message)])));
     await privately(notes);

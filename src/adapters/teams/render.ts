@@ -51,11 +51,12 @@ export interface ButtonRenderOptions {
 export function renderButton(button: Button, options: ButtonRenderOptions = {}): CardElement {
   const style = button.style ? { style: ACTION_STYLE[button.style] } : {};
   const inputs = options.ignoreInputs ? { associatedInputs: 'none' } : {};
+  const value = button.value !== undefined ? { value: button.value } : {};
   if (button.opensForm) {
-    const data: ButtonData = { msteams: { type: 'task/fetch' }, actionId: button.actionId };
+    const data: ButtonData = { msteams: { type: 'task/fetch' }, actionId: button.actionId, ...value };
     return { type: 'Action.Submit', title: button.label, data, ...style, ...inputs };
   }
-  const data: ButtonData = { actionId: button.actionId, ...(button.value !== undefined ? { value: button.value } : {}) };
+  const data: ButtonData = { actionId: button.actionId, ...value };
   return { type: 'Action.Execute', title: button.label, verb: button.actionId, data, ...style, ...inputs };
 }
 

@@ -85,8 +85,9 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     const names = new Map(input.recipients.map((ref, i) => [ref.id, recipients[i]!.display_name]));
     const message = checkMessage(messageText(input.message, (id) => names.get(id)));
     const allowance = ctx.org.kudos_monthly_allowance;
-    const { period, left } = await pointsLeft(ctx);
-    const pointsEach = checkPoints(input.points, recipients.length, left, allowance);
+    const period = allowancePeriod(clock.now(), ctx.actor.timezone);
+    // What is left is checked under the allowance lock when recording.
+    const pointsEach = checkPoints(input.points, recipients.length, Number.POSITIVE_INFINITY, allowance);
 
     const view: KudosView = {
       giverName: ctx.actor.display_name,
@@ -124,10 +125,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       },
       notificationsFor,
     );
-    if (result.status === 'over_allowance') {
-      // Another kudos from the same giver spent the points since the check above.
-      throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
-    }
+    if (result.status === 'over_allowance') throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
     await enqueueDeliveries(enqueue, result.notificationIds);
 
     const balance = { left: result.pointsLeft, allowance };

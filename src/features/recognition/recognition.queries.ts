@@ -22,19 +22,13 @@ export type RecordResult =
   | { status: 'recorded' | 'repeat'; kudosId: string; pointsLeft: number; notificationIds: string[] }
   | { status: 'over_allowance'; pointsLeft: number };
 
+/** Locks the giver's allowance row for this period (creating it) and returns what is spent. */
 async function lockAllowance(trx: Db, orgId: string, personId: string, period: string): Promise<number> {
-  await trx
+  const row = await trx
     .insertInto('point_allowances')
     .values({ org_id: orgId, person_id: personId, period })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const row = await trx
-    .selectFrom('point_allowances')
-    .select('spent')
-    .where('org_id', '=', orgId)
-    .where('person_id', '=', personId)
-    .where('period', '=', period)
-    .forUpdate()
+    .onConflict((oc) => oc.columns(['org_id', 'person_id', 'period']).doUpdateSet({ spent: (eb) => eb.ref('point_allowances.spent') }))
+    .returning('spent')
     .executeTakeFirstOrThrow();
   return row.spent;
 }
