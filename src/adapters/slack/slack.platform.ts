@@ -62,7 +62,8 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
     sender,
     routes: ['/slack/events', '/slack/install', '/slack/oauth_redirect'],
     async attach(http, router) {
-      const common = { logger: clientOptions.logger, clientOptions, ...(slack.mode === 'token' ? { token: slack.botToken } : {}) };
+      // convoStore: Bolt's in-memory conversation store is unused here and costs time on every request.
+      const common = { logger: clientOptions.logger, clientOptions, convoStore: false as const, ...(slack.mode === 'token' ? { token: slack.botToken } : {}) };
       if (slack.appToken) {
         app = new App({ ...common, ...oauth, socketMode: true, appToken: slack.appToken });
         logger.info('Slack: Socket Mode');
