@@ -364,27 +364,51 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(rows[0]).toMatchObject({ points_each: 15, company_value: 'growth', message: 'Thanks for the review' });
   });
 
-  it('in a channel, keeps the form card and sends the confirmation privately, with a short message to the clicker', async () => {
+  it('asked for in a channel, sends the form to the giver’s 1:1 chat and posts the recognition in the channel', async () => {
     await post(message(stub, channel, '29:giver', 'kudos'));
-    const [formMessage] = stub.activitiesTo(CHANNEL);
+    // Nobody else in the channel sees the form, or what the giver types into it.
+    expect(stub.activitiesTo(CHANNEL)).toHaveLength(0);
+    const giverChat = createdFor('29:giver')[0]!.id;
+    const [formMessage] = stub.activitiesTo(giverChat);
     const submit = cardOf(formMessage).actions[0];
+    expect(submit.data.hepoOrigin).toEqual({ conversationId: CHANNEL });
     const inputs = { recipients: '29:ben', points: '', value: '', message: 'Thanks for the on-call swap' };
     const res = await post(
       invoke(
         stub,
-        channel,
+        personal(giverChat),
         '29:giver',
         'adaptiveCard/action',
         { action: { type: 'Action.Execute', verb: submit.verb, data: { ...submit.data, ...inputs } } },
-        'activity-channel-form',
+        'activity-private-form',
       ),
     );
-    // The card stays for the others in the channel; the balance is for the giver alone.
-    expect(res.body).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'You recognised Ben Okafor' });
-    expect(repliesIn(createdFor('29:giver')[0]!.id)[0]).toContain('100 of 100 points left this month');
-    await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 2);
-    expect(textOf(cardOf(stub.activitiesTo(CHANNEL)[1]))).toContain('**Gina Giver** recognised **Ben Okafor**');
+    // The form in the 1:1 chat becomes the giver's confirmation, with their balance.
+    expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(textOf(res.body.value)).toContain('I posted it where you gave it, for everyone to see.');
+    expect(textOf(res.body.value)).toContain('100 of 100 points left this month');
+    await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 1);
+    expect(textOf(cardOf(stub.activitiesTo(CHANNEL)[0]))).toContain('**Gina Giver** recognised **Ben Okafor**');
     await waitUntil(allSent);
+    expect(stub.activitiesTo(CHANNEL)).toHaveLength(1);
+  });
+
+  it('posts nothing in a conversation a form names when the giver is not in it', async () => {
+    await post(message(stub, channel, '29:giver', 'kudos'));
+    const giverChat = createdFor('29:giver')[0]!.id;
+    const submit = cardOf(stub.activitiesTo(giverChat)[0]).actions[0];
+    // Someone edits what the card carries: a channel they are not in.
+    stub.rosters['19:secret@thread.tacv2'] = [person('29:carla')];
+    await post(activity(stub, { conversationId: '19:secret@thread.tacv2', type: 'channel' }, '29:carla', { type: 'conversationUpdate', membersAdded: [BOT] }));
+    const data = { ...submit.data, hepoOrigin: { conversationId: '19:secret@thread.tacv2' }, recipients: '29:ben', message: 'Thanks' };
+    const res = await post(
+      invoke(stub, personal(giverChat), '29:giver', 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: submit.verb, data } }, 'activity-forged'),
+    );
+    // It counts as given in the giver's 1:1 chat: recorded, posted in no conversation.
+    expect(textOf(res.body.value)).toContain('**Gina Giver** recognised **Ben Okafor**');
+    await waitUntil(allSent);
+    expect(stub.activitiesTo('19:secret@thread.tacv2')).toHaveLength(0);
+    expect(stub.requests.some((r) => r.path === '/v3/conversations/19:secret@thread.tacv2/members/29:giver')).toBe(true);
   });
 
   it('opens the form as a dialog from a button and keeps it open on errors', async () => {

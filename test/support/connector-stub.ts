@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 /** A Bot Framework connector on loopback: records what the bot sends and answers like the Teams service. */
@@ -9,6 +11,14 @@ export interface RecordedRequest {
   body: any;
   /** What the stub answered. */
   status?: number;
+  /** The body the stub answered with (a posted activity's new id is in it). */
+  answer?: any;
+}
+
+/** An activity the bot posted, with the id the connector gave it (a card's `replyToId` when it is clicked). */
+export interface PostedActivity {
+  id: string;
+  activity: any;
 }
 
 export interface RosterMember {
@@ -29,6 +39,10 @@ export interface ConnectorStub {
   rosters: Record<string, RosterMember[]>;
   /** Activities the bot posted into this conversation (new posts and replies) that the stub accepted. */
   activitiesTo(conversationId: string): any[];
+  /** The same, with the ids the stub gave them. */
+  postedTo(conversationId: string): PostedActivity[];
+  /** Updates of the bot's messages in this conversation (PUT …/activities/{id}), in order. */
+  updatesTo(conversationId: string): PostedActivity[];
   /** Conversations the bot created (POST /v3/conversations), with their new ids. */
   createdConversations(): Array<{ id: string; body: any }>;
   waitFor<T>(predicate: (requests: RecordedRequest[]) => T | undefined | false, timeoutMs?: number): Promise<T>;
@@ -70,6 +84,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       requests.push(recorded);
       const send = (status: number, payload?: unknown) => {
         recorded.status = status;
+        recorded.answer = payload;
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
@@ -114,6 +129,16 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         .filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId)
         .map((r) => r.body);
     },
+    postedTo(conversationId) {
+      return requests
+        .filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId)
+        .map((r) => ({ id: r.answer.id as string, activity: r.body }));
+    },
+    updatesTo(conversationId) {
+      return requests
+        .filter((r) => r.method === 'PUT' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId)
+        .map((r) => ({ id: ACTIVITIES.exec(r.path)![2]!, activity: r.body }));
+    },
     createdConversations: () => [...created],
     async waitFor(predicate, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
@@ -141,4 +166,147 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     },
   };
   return stub;
+}
+
+/** Where an activity happens: a user's 1:1 chat with the bot, or a team channel (thread). */
+export interface TeamsWhere {
+  conversationId: string;
+  type: 'personal' | 'channel';
+}
+
+export interface TeamsClientOptions {
+  tenant: string;
+  bot: { id: string; name: string };
+  roster: RosterMember[];
+  /** IANA time zones by Teams user id, sent as `localTimezone` as the Teams client does. */
+  timezones?: Record<string, string>;
+  /** The team of channel conversations. */
+  team?: string;
+}
+
+export interface InvokeAnswer {
+  status: number;
+  body: any;
+}
+
+/** A card's buttons: its actions and those of ActionSets in its body. */
+export function cardActions(card: any): any[] {
+  const inBody = (card?.body ?? []).flatMap((e: any) => (e.type === 'ActionSet' ? e.actions : []));
+  return [...inBody, ...(card?.actions ?? [])];
+}
+
+export const cardOf = (activity: any) => activity?.attachments?.[0]?.content;
+
+/** Activities as the Teams service sends them to the bot, posted to the app's /api/messages. */
+export function teamsClient(stub: ConnectorStub, appUrl: () => string, options: TeamsClientOptions) {
+  const person = (id: string) => {
+    const found = options.roster.find((m) => m.id === id);
+    if (!found) throw new Error(`not in the roster: ${id}`);
+    return found;
+  };
+  const mention = (m: { id: string; name: string }) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } });
+
+  function activity(where: TeamsWhere, fromId: string, fields: Record<string, unknown>) {
+    const from = person(fromId);
+    const channel = where.type === 'channel';
+    const timezone = options.timezones?.[fromId];
+    return {
+      id: `act-${randomUUID()}`,
+      channelId: 'msteams',
+      serviceUrl: stub.serviceUrl,
+      timestamp: new Date().toISOString(),
+      ...(timezone ? { localTimezone: timezone } : {}),
+      from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+      recipient: options.bot,
+      conversation: { id: where.conversationId, conversationType: where.type, tenantId: options.tenant, ...(channel ? { isGroup: true } : {}) },
+      channelData: {
+        tenant: { id: options.tenant },
+        ...(channel ? { team: { id: options.team ?? '19:team@thread.tacv2' }, channel: { id: where.conversationId.split(';')[0] } } : {}),
+      },
+      ...fields,
+    };
+  }
+
+  async function post(body: unknown): Promise<InvokeAnswer> {
+    const res = await fetch(`${appUrl()}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** A message as Teams delivers it; in a channel the bot is @mentioned first. */
+  function message(where: TeamsWhere, fromId: string, text: string, mentioned: Array<{ id: string; name: string }> = []) {
+    const botFirst = where.type === 'channel';
+    return activity(where, fromId, {
+      type: 'message',
+      textFormat: 'plain',
+      text: botFirst ? `<at>${options.bot.name}</at> ${text}` : text,
+      entities: [...(botFirst ? [mention(options.bot)] : []), ...mentioned.map(mention)],
+    });
+  }
+
+  function invoke(where: TeamsWhere, fromId: string, name: string, value: unknown, replyToId?: string) {
+    return activity(where, fromId, { type: 'invoke', name, value, ...(replyToId ? { replyToId } : {}) });
+  }
+
+  function button(card: any, title: string): any {
+    const found = cardActions(card).find((a) => a.title === title);
+    if (!found) throw new Error(`no button "${title}" on ${JSON.stringify(card)}`);
+    return found;
+  }
+
+  return {
+    activity,
+    message,
+    invoke,
+    post,
+    say: (where: TeamsWhere, fromId: string, text: string, mentioned: Array<{ id: string; name: string }> = []) =>
+      post(message(where, fromId, text, mentioned)),
+    /** Clicks an Action.Execute button of the card posted with id `cardId`, with these input values (Teams merges them into the data). */
+    execute(where: TeamsWhere, fromId: string, posted: PostedActivity | { id: string; card: any }, title: string, inputs: Record<string, string> = {}) {
+      const card = 'card' in posted ? posted.card : cardOf(posted.activity);
+      const action = button(card, title);
+      if (action.type !== 'Action.Execute') throw new Error(`"${title}" is ${action.type}`);
+      const data = action.associatedInputs === 'none' ? action.data : { ...action.data, ...inputs };
+      return post(invoke(where, fromId, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: action.verb, data }, trigger: 'manual' }, posted.id));
+    },
+    /** Clicks a dialog button (Action.Submit with `msteams.type: 'task/fetch'`): Teams asks for the dialog. */
+    fetchTask(where: TeamsWhere, fromId: string, posted: PostedActivity, title: string) {
+      const action = button(cardOf(posted.activity), title);
+      if (action.data?.msteams?.type !== 'task/fetch') throw new Error(`"${title}" opens no dialog`);
+      return post(invoke(where, fromId, 'task/fetch', { data: action.data, context: { theme: 'default' } }, posted.id));
+    },
+    /** Submits a dialog's card (task/submit carries no replyToId, as in Teams). */
+    submitTask(where: TeamsWhere, fromId: string, dialogCard: any, inputs: Record<string, string>) {
+      const action = button(dialogCard, cardActions(dialogCard).find((a) => a.type === 'Action.Submit')?.title);
+      return post(invoke(where, fromId, 'task/submit', { data: { ...action.data, ...inputs }, context: { theme: 'default' } }));
+    },
+    /** Clicks an Action.Submit the way Agents Playground does, with no dialogs: a message carrying the data. */
+    submitAsMessage(where: TeamsWhere, fromId: string, posted: PostedActivity, title: string) {
+      const action = button(cardOf(posted.activity), title);
+      return post(activity(where, fromId, { type: 'message', value: action.data, replyToId: posted.id }));
+    },
+  };
+}
+
+// The package's main entry needs a DOM; its UMD bundle parses and validates in Node.
+const AC = createRequire(__filename)('adaptivecards/dist/adaptivecards.js');
+const NO_CHOICES = 'An Input.ChoiceSet must have at least one choice defined.';
+
+/**
+ * Everything the official Adaptive Cards library finds wrong with a card, empty when it is valid.
+ * Teams' people picker fills its choices from `choices.data` and has `choices: []`, as Microsoft
+ * documents it: that one complaint per picker is expected.
+ */
+export function cardProblems(json: any): string[] {
+  const card = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  card.parse(json, context);
+  const parse = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message as string);
+  const validation = (card.validateProperties().validationEvents as Array<{ message: string }>).map((e) => e.message);
+  let pickers = (json.body as any[]).filter((e) => e['choices.data'] !== undefined && (e.choices as unknown[]).length === 0).length;
+  return [...parse, ...validation].filter((problem) => !(problem === NO_CHOICES && pickers-- > 0));
 }

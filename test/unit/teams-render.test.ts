@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
 import { type AdaptiveCard, renderButton, renderForm, renderMessage } from '../../src/adapters/teams/render';
 import type { Form, Message } from '../../src/chat/ui';
+import { answerForm, digestMessage, historyMessage, promptMessage, replyMessage, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
+import { addPointForm, agendaMessage } from '../../src/features/checkins/one-on-ones.views';
+import { feedbackForm, feedbackMessage, requestMessage } from '../../src/features/feedback/feedback.views';
 import { kudosForm, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
 
 // The package's main entry needs a DOM; its UMD bundle parses and validates in Node.
@@ -80,6 +83,30 @@ describe('Teams renderer: messages', () => {
       { type: 'Action.Execute', title: 'Say thanks', verb: 'kudos.thank', data: { actionId: 'kudos.thank', value: 'k1' }, style: 'destructive' },
     ]);
     expect(renderButton({ actionId: 'a', label: 'A' })).toEqual({ type: 'Action.Execute', title: 'A', verb: 'a', data: { actionId: 'a' } });
+  });
+
+  it('gives a dialog button its value, so the dialog knows what it is about', () => {
+    expect(renderButton({ actionId: 'checkin.skip', label: 'Skip', value: 'p1', opensForm: true })).toEqual({
+      type: 'Action.Submit',
+      title: 'Skip',
+      data: { msteams: { type: 'task/fetch' }, actionId: 'checkin.skip', value: 'p1' },
+    });
+  });
+
+  it('keeps an actions block that more content follows in place, and puts the last one at the bottom', () => {
+    const card = renderMessage({
+      summary: 'Agenda',
+      blocks: [
+        { type: 'section', text: 'First point' },
+        { type: 'actions', buttons: [{ actionId: 'done', label: 'Done', value: '1' }] },
+        { type: 'section', text: 'Second point' },
+        { type: 'actions', buttons: [{ actionId: 'done', label: 'Done', value: '2' }] },
+        { type: 'actions', buttons: [{ actionId: 'add', label: 'Add', opensForm: true }] },
+      ],
+    });
+    expect(card.body.map((e) => e.type)).toEqual(['TextBlock', 'ActionSet', 'TextBlock', 'ActionSet']);
+    expect(card.body[1]).toEqual({ type: 'ActionSet', actions: [renderButton({ actionId: 'done', label: 'Done', value: '1' })] });
+    expect(card.actions).toEqual([renderButton({ actionId: 'add', label: 'Add', opensForm: true })]);
   });
 
   it('falls back to the summary for a message without text blocks', () => {
@@ -182,6 +209,7 @@ describe('Teams renderer: forms', () => {
       formId: 'review',
       form,
       values: { who: ['29:a', '29:b'], one: '29:c', points: '7', msg: 'Thanks', title: undefined },
+      carried: {},
     });
     expect(readCardData({ msteams: { type: 'task/fetch' }, actionId: 'kudos.open_form' })).toEqual({
       kind: 'action',
@@ -191,6 +219,96 @@ describe('Teams renderer: forms', () => {
     expect(readCardData({ who: '29:a' }, 'submit:review')).toMatchObject({ kind: 'form', formId: 'review', form: undefined });
     expect(readCardData({}, 'kudos.thank')).toEqual({ kind: 'action', actionId: 'kudos.thank', value: undefined });
     expect(readCardData('nonsense')).toBeUndefined();
+  });
+});
+
+describe('Teams renderer: forms inside messages (form_entry)', () => {
+  const entry: Form = {
+    formId: 'checkin.answer',
+    title: 'Check-in',
+    submitLabel: 'Submit',
+    intro: 'Only you and your manager see your answers.',
+    state: { promptId: 'p1' },
+    fields: [
+      { id: 'q1', kind: 'rating', label: 'Mood', min: 1, max: 5, required: true },
+      { id: 'q2', kind: 'multiline', label: 'What went well?' },
+    ],
+  };
+  const prompt: Message = {
+    summary: 'Time for your check-in',
+    blocks: [
+      { type: 'section', text: 'Hi Ana, time for your check-in.' },
+      { type: 'form_entry', form: entry, open: { actionId: 'checkin.start', label: 'Start check-in', value: 'p1', opensForm: true } },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: 'checkin.skip', label: 'Skip this time', value: 'p1', opensForm: true },
+          { actionId: 'checkin.snooze', label: 'Snooze 2 hours', value: 'p1' },
+        ],
+      },
+    ],
+  };
+
+  it('shows the inputs in the card, with a submit that carries the form and the message, and no button to open it', () => {
+    const card = renderMessage(prompt);
+    expect(card.body.map((e) => e.type)).toEqual(['TextBlock', 'TextBlock', 'Input.ChoiceSet', 'Input.Text']);
+    expect(card.body[1]).toMatchObject({ text: 'Only you and your manager see your answers.', isSubtle: true });
+    expect(input(card, 'q1')).toMatchObject({ style: 'expanded', isRequired: true });
+    expect(card.actions![0]).toEqual({
+      type: 'Action.Execute',
+      title: 'Submit',
+      verb: 'submit:checkin.answer',
+      data: { formId: 'checkin.answer', hepoForm: entry, hepoMessage: prompt },
+      style: 'positive',
+    });
+    expect(card.actions!.map((a) => a.title)).toEqual(['Submit', 'Skip this time', 'Snooze 2 hours']);
+  });
+
+  it('lets the other buttons of a card with inputs ignore them, so a required rating left empty blocks only the submit', () => {
+    const [, skip, snooze] = renderMessage(prompt).actions!;
+    expect(skip).toMatchObject({ type: 'Action.Submit', associatedInputs: 'none', data: { actionId: 'checkin.skip', value: 'p1' } });
+    expect(snooze).toMatchObject({ type: 'Action.Execute', associatedInputs: 'none', verb: 'checkin.snooze' });
+    // Cards without inputs keep their buttons plain.
+    expect(renderMessage(message).actions!.every((a) => !('associatedInputs' in a))).toBe(true);
+  });
+
+  it('puts the submit in place when more content follows the form', () => {
+    const open = { actionId: 'checkin.start', label: 'Start check-in', opensForm: true };
+    const card = renderMessage({ summary: 's', blocks: [{ type: 'form_entry', form: entry, open }, { type: 'context', text: 'Later' }] });
+    expect(card.body.map((e) => e.type)).toEqual(['TextBlock', 'Input.ChoiceSet', 'Input.Text', 'ActionSet', 'TextBlock']);
+    expect(card.actions).toBeUndefined();
+  });
+
+  it('shows the message again with what was entered, errors at the fields and a notice, and carries on what it carried', () => {
+    const carry = { source: { activityId: 'm1', conversationId: 'a:1' } };
+    const card = renderMessage(prompt, { values: { q1: '9', q2: 'Shipped' }, errors: { q1: 'Pick a number from 1 to 5.' }, notice: 'Not yours.', carry });
+    expect(card.body[0]).toMatchObject({ text: 'Hi Ana, time for your check-in.' });
+    expect(card.body[1]).toMatchObject({ text: 'Not yours.', color: 'Attention' });
+    expect(input(card, 'q1').value).toBe('9');
+    expect(card.body[card.body.indexOf(input(card, 'q1')) + 1]).toMatchObject({ text: 'Pick a number from 1 to 5.', color: 'Attention' });
+    expect(input(card, 'q2').value).toBe('Shipped');
+    expect(card.actions![0]!.data).toMatchObject({ hepoSource: carry.source });
+  });
+
+  it('reads back the submitted message, and what a form carried, ignoring what is malformed', () => {
+    const submit = renderMessage(prompt).actions![0]!;
+    expect(readCardData({ ...(submit.data as object), q1: '4' }, submit.verb as string)).toEqual({
+      kind: 'form',
+      formId: 'checkin.answer',
+      form: entry,
+      values: { q1: '4' },
+      message: prompt,
+      carried: {},
+    });
+    const carried = renderForm(entry, {
+      mode: 'dialog',
+      carry: { source: { activityId: 'm1', conversationId: 'a:1' }, origin: { conversationId: '19:c' } },
+    }).actions![0]!.data;
+    expect(readCardData(carried)).toMatchObject({ carried: { source: { activityId: 'm1', conversationId: 'a:1' }, origin: { conversationId: '19:c' } } });
+    expect(readCardData({ ...(carried as object), hepoSource: { activityId: 7 }, hepoOrigin: 'x', hepoMessage: { summary: 's', blocks: [] } })).toMatchObject({
+      carried: {},
+    });
+    expect(readCardData({ ...(carried as object), hepoMessage: { summary: 's', blocks: [] } })).not.toHaveProperty('message');
   });
 });
 
@@ -205,6 +323,7 @@ describe('Teams cards pass the official Adaptive Cards validation', () => {
     ['every field kind', renderForm(form, { mode: 'inline' })],
     ['a form with errors and values', renderForm(form, { mode: 'dialog', values: { points: '3' }, errors: { points: 'Too many' }, notice: 'No' })],
     ['a form listing people (local mode)', renderForm(form, { mode: 'inline', people: [{ id: 'user-id-1', name: 'Megan Bowen' }] })],
+    ...checkinCards(),
   ];
 
   it.each(cards)('%s', (_name, card) => {
@@ -222,3 +341,40 @@ describe('Teams cards pass the official Adaptive Cards validation', () => {
     expect(cardProblems(broken)).toEqual(['Required inputs should have a label', 'Required inputs should have an error message', NO_CHOICES]);
   });
 });
+
+function checkinCards(): Array<[string, AdaptiveCard]> {
+  const questions = [
+    { id: 'q1', kind: 'rating' as const, prompt: 'How are you feeling?', options: ['5'] },
+    { id: 'q2', kind: 'text' as const, prompt: 'What went well?', options: null },
+    { id: 'q3', kind: 'choice' as const, prompt: 'Workload?', options: ['light', 'fine', 'heavy'] },
+  ];
+  const period = '2026-11-27';
+  const prompt = (reminder: boolean) => promptMessage({ name: 'Ana', period, promptId: 'p1', reminder, form: answerForm('p1', period, questions) });
+  return [
+    ['the check-in prompt with its questions', renderMessage(prompt(false))],
+    ['the check-in reminder, shown again with errors', renderMessage(prompt(true), { values: { q1: '3' }, errors: { q2: 'Too long' }, notice: 'No' })],
+    ['the skip form in a dialog', renderForm(skipForm('p1'), { mode: 'dialog' })],
+    ['the setup form', renderForm(setupForm({ managerId: 'm', memberIds: ['29:a'], every: 'week', weekday: 5, localTime: '15:00', questions: 'Q' }), { mode: 'inline' })],
+    [
+      'the digest',
+      renderMessage(
+        digestMessage({
+          period,
+          trend: [4, 3.5],
+          rows: [
+            { promptId: 'p1', name: 'Ana', state: 'answered', mood: { value: 4, max: 5 }, blockers: 'keys' },
+            { promptId: 'p2', name: 'Ben', state: 'skipped', skipReason: 'sick' },
+            { promptId: undefined, name: 'Cy', state: 'away' },
+          ],
+        }),
+      ),
+    ],
+    ['a reply about a check-in', renderMessage(replyMessage({ from: 'Maya', period, text: 'Thanks', promptId: 'p1' }))],
+    ['the history', renderMessage(historyMessage({ rows: [{ period, status: 'answered' }], streak: 1, canSetUp: true }))],
+    ['a 1:1 agenda', renderMessage(agendaMessage({ oneOnOneId: 'o', withName: 'Ana', when: 'Mon', reminder: false, items: [{ id: 'i1', text: 'A', author: 'Ana' }, { id: 'i2', text: 'B', author: 'Maya' }] }))],
+    ['the talking point form', renderForm(addPointForm('o', 'Ana'), { mode: 'dialog' })],
+    ['the feedback form', renderForm(feedbackForm({ recipient: '29:a', requestId: 'r', topic: 'the launch' }), { mode: 'inline' })],
+    ['a feedback note', renderMessage(feedbackMessage({ from: 'Gia', kind: 'praise', text: 'Great', feedbackId: 'f1' }))],
+    ['a feedback request', renderMessage(requestMessage({ from: 'Gia', topic: 'the launch', requestId: 'r' }))],
+  ];
+}

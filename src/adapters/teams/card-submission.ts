@@ -37,9 +37,10 @@ async function withTeamsUserIds(members: MemberLookup, form: Form | undefined, e
  */
 async function checked(context: TurnContext, kit: Pick<TurnKit, 'isMember'>, carried: Carried): Promise<Carried> {
   const here = context.activity.conversation?.id;
-  const origin = carried.origin && carried.origin.conversationId !== here && (await kit.isMember(carried.origin.conversationId)) ? carried.origin : undefined;
-  const source =
-    carried.source && (carried.source.conversationId === here || carried.source.conversationId === origin?.conversationId) ? carried.source : undefined;
+  const claimed = carried.origin?.conversationId;
+  const origin = claimed && claimed !== here && (await kit.isMember(claimed)) ? carried.origin : undefined;
+  const where = carried.source?.conversationId;
+  const source = where && (where === here || where === origin?.conversationId) ? carried.source : undefined;
   return { ...(source ? { source } : {}), ...(origin ? { origin } : {}) };
 }
 

@@ -165,12 +165,10 @@ export async function answerDialog(effects: Effect[], turn: Answering): Promise<
   for (const note of shown) if (note.type === 'done') await kit.replies.privately(messageActivity(note.message));
 
   if (plan.errors) {
-    return hasForm(submitted)
-      ? taskContinue(
-          renderForm(submitted.form, { mode: 'dialog', values: submitted.values, errors: plan.errors, carry: submitted.carried, people: await kit.formPeople() }),
-          submitted.form.title,
-        )
-      : taskMessage(errorsText(plan.errors));
+    if (!hasForm(submitted)) return taskMessage(errorsText(plan.errors));
+    const { form, values, carried } = submitted;
+    const people = await kit.formPeople();
+    return taskContinue(renderForm(form, { mode: 'dialog', values, errors: plan.errors, carry: carried, people }), form.title);
   }
   if (plan.form) {
     const carry = { ...submitted?.carried, ...(turn.card ? { source: turn.card } : {}) };
