@@ -25,6 +25,8 @@ interface Base {
   actor: UserRef;
   /** Stable across retries of the same delivery: Slack trigger/view id, Teams activity id. */
   idempotencyKey: string;
+  /** The actor's IANA timezone when the platform sends it with the interaction (Teams `localTimezone`). */
+  actorTimezone?: string;
 }
 
 export type Interaction =

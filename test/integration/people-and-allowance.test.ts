@@ -68,6 +68,17 @@ describe('people and allowances on PostgreSQL', () => {
     ]);
   });
 
+  it('keeps the timezone the platform sends with an interaction, and ignores one it does not know', async () => {
+    const resolver = peopleResolver(peopleQueries(db), { shareOneOrg: true });
+    const from = (actorTimezone: string) =>
+      resolver.contextFor(
+        { kind: 'command', name: 'kudos', text: '', origin: teamsOrigin, actor: { platform: 'teams', id: '29:zoe' }, idempotencyKey: actorTimezone, actorTimezone },
+        roster([{ id: '29:zoe', email: 'zoe@acme.test' }]),
+      );
+    expect((await from('Asia/Tokyo')).actor.timezone).toBe('Asia/Tokyo');
+    expect((await from('Not/AZone')).actor.timezone).toBe('Asia/Tokyo');
+  });
+
   it('keeps separate workspaces in separate orgs when the deployment serves many', async () => {
     const resolver = peopleResolver(peopleQueries(db), { shareOneOrg: false });
     const directory = roster([{ id: 'U9', email: 'same@acme.test' }]);

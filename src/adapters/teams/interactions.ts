@@ -73,12 +73,16 @@ export function commandOf(activity: Incoming, commandNames: string[]): Extract<I
     origin: originOf(activity),
     actor: actorOf(activity),
     idempotencyKey: activityKey(activity),
+    ...timezoneOf(activity),
   };
 }
 
+/** Teams sends the user's timezone with each activity; people keep it (rosters don't have it). */
+const timezoneOf = (activity: Incoming) => (activity.localTimezone ? { actorTimezone: activity.localTimezone } : {});
+
 /** A card's action as an interaction; `idempotencyKey` is chosen by the caller (it depends on how the card was submitted). */
 export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
-  const base = { origin: originOf(activity), actor: actorOf(activity), idempotencyKey };
+  const base = { origin: originOf(activity), actor: actorOf(activity), idempotencyKey, ...timezoneOf(activity) };
   if (data.kind === 'form') {
     return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...base };
   }

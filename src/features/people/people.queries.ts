@@ -62,6 +62,16 @@ export function peopleQueries(db: Db) {
         .executeTakeFirst();
     },
 
+    async setTimezone(orgId: string, personId: string, timezone: string): Promise<Person> {
+      return db
+        .updateTable('people')
+        .set({ timezone })
+        .where('org_id', '=', orgId)
+        .where('id', '=', personId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
     async updateProfile(orgId: string, personId: string, p: { displayName: string; timezone: string; active: boolean; awayUntil: string | null }) {
       await db
         .updateTable('people')

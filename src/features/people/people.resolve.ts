@@ -14,6 +14,15 @@ export interface PeopleResolverOptions {
   shareOneOrg: boolean;
 }
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Finds the org and the people behind an interaction, creating them on first contact. */
 export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOptions) {
   async function orgFor(origin: Origin): Promise<Org> {
@@ -42,7 +51,10 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
   return {
     async contextFor(interaction: Interaction, directory: Directory): Promise<HandlerContext> {
       const org = await orgFor(interaction.origin);
-      const actor = await personFor(org, interaction.actor, directory);
+      let actor = await personFor(org, interaction.actor, directory);
+      // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.
+      const zone = interaction.actorTimezone;
+      if (zone && zone !== actor.timezone && isTimeZone(zone)) actor = await queries.setTimezone(org.id, actor.id, zone);
       return {
         org,
         actor,
