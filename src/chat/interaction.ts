@@ -37,6 +37,8 @@ export type Interaction =
       text: string;
       /** Teams only: the `<at>…</at>` tags in `text` with the user each stands for, in order. */
       mentions?: Array<{ text: string; userId: string }>;
+      /** Channels the command names (Slack `#channel` links), in order. */
+      channels?: Array<{ id: string; name: string }>;
     })
   | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string> })
   | (Base & { kind: 'action'; actionId: string; value?: string })

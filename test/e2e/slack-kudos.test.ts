@@ -12,6 +12,7 @@ const users = [
   { id: 'UBEN', name: 'Ben Okafor', email: 'ben@acme.test' },
   { id: 'UBOT', name: 'Deploy Bot', is_bot: true },
   { id: 'UGONE', name: 'Gone Person', deleted: true },
+  { id: 'UADMIN', name: 'Hana HR', email: 'hana@acme.test', is_admin: true },
 ];
 
 const runners = [
@@ -119,8 +120,11 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     expect(ephemeralText()).toContain('recognised *Ana Lopez* for #respect');
   });
 
-  it('posts to the org recognition channel when kudos are given in a DM and one is set', async () => {
-    await app.db.updateTable('orgs').set({ slack_recognition_channel: 'CKUDOS' }).execute();
+  it('lets an HR admin choose the recognition channel, where kudos given in a DM are then posted', async () => {
+    await postSigned(app.url, command('channel <#CKUDOS|kudos>'));
+    await stub.waitFor(() => ephemeralText().includes('Only an HR admin can choose the recognition channel'));
+    await postSigned(app.url, command('channel <#CKUDOS|kudos>', { userId: 'UADMIN' }));
+    await stub.waitFor(() => ephemeralText().includes('Kudos given in direct messages will be posted in #kudos'));
     try {
       await postSigned(app.url, command('<@UANA> 10 thanks!', { channelId: 'DOTHER', channelName: 'directmessage' }));
       await stub.waitFor(() => postsTo('CKUDOS').length === 1 && postsTo('UANA').length === 1);

@@ -35,10 +35,12 @@ export function neutralText(text: string): string {
 }
 
 export function commandInteraction(command: SlashCommand): Interaction {
+  const channels = [...(command.text ?? '').matchAll(/<#([A-Z0-9]+)\|([^>]*)>/g)].map((m) => ({ id: m[1]!, name: m[2]! }));
   return {
     kind: 'command',
     name: command.command.replace(/^\//, ''),
     text: neutralText(command.text ?? ''),
+    ...(channels.length > 0 ? { channels } : {}),
     origin: {
       platform: 'slack',
       workspaceId: workspaceIdOf({

@@ -1,5 +1,5 @@
 import type { Effect } from '../../chat/effects';
-import { Invalid } from '../../chat/errors';
+import { Invalid, NotAllowed } from '../../chat/errors';
 import type { Interaction, UserRef } from '../../chat/interaction';
 import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/router';
@@ -134,12 +134,25 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     return [{ type: 'done', message: confirmationMessage(view, balance, where) }];
   }
 
+  /** `/kudos channel #recognition`: where kudos given in DMs are shown to everyone (HR admins, Slack). */
+  async function setChannel(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
+    if (!ctx.actor.is_hr_admin) throw new NotAllowed('Only an HR admin can choose the recognition channel.');
+    if (interaction.origin.platform !== 'slack') {
+      throw new Invalid('In Teams, kudos are shown in the conversation where they are given.');
+    }
+    const [channel] = interaction.channels ?? [];
+    if (!channel) throw new Invalid('Name the channel, like `/kudos channel #recognition`.');
+    await queries.setRecognitionChannel(ctx.org.id, channel.id);
+    return [{ type: 'reply', message: { summary: 'Recognition channel set', blocks: [{ type: 'section', text: `Kudos given in direct messages will be posted in #${channel.name}.` }] } }];
+  }
+
   return {
     name: 'recognition',
-    help: [`${EXAMPLE} recognise teammates (or just \`/kudos\` for a form)`],
+    help: [`${EXAMPLE} recognise teammates (or just \`/kudos\` for a form) · \`/kudos channel #recognition\` (HR admins)`],
     commands: {
       async kudos(interaction, ctx) {
         if (interaction.text.trim() === '') return openForm(ctx);
+        if (/^channel\b/i.test(interaction.text.trim())) return setChannel(interaction, ctx);
         const parsed = parseKudosText(interaction.text, interaction.mentions);
         return give(interaction, ctx, {
           ...parsed,

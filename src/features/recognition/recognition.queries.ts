@@ -35,6 +35,10 @@ async function lockAllowance(trx: Db, orgId: string, personId: string, period: s
 
 export function recognitionQueries(db: Db) {
   return {
+    async setRecognitionChannel(orgId: string, channelId: string): Promise<void> {
+      await db.updateTable('orgs').set({ slack_recognition_channel: channelId }).where('id', '=', orgId).execute();
+    },
+
     async pointsSpent(orgId: string, personId: string, period: string): Promise<number> {
       const row = await db
         .selectFrom('point_allowances')
