@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
 import {
   cardActions,
   cardOf,
@@ -8,19 +7,19 @@ import {
   type ConnectorStub,
   type PostedActivity,
   type RosterMember,
-  startConnectorStub,
-  teamsClient,
+  rosterMember,
+  type teamsClient,
   type TeamsWhere,
 } from '../support/connector-stub';
-import { freshPostgres } from '../support/databases';
+import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 import { fakeClock } from '../support/fake-clock';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const roster: RosterMember[] = [
-  { id: '29:maya', name: 'Maya Manager', email: 'maya@contoso.test', userPrincipalName: 'maya@contoso.test', aadObjectId: 'aad-maya' },
-  { id: '29:ana', name: 'Ana Lopez', email: 'ana@contoso.test', userPrincipalName: 'ana@contoso.test', aadObjectId: 'aad-ana' },
-  { id: '29:ben', name: 'Ben Okafor', email: 'ben@contoso.test', userPrincipalName: 'ben@contoso.test', aadObjectId: 'aad-ben' },
-  { id: '29:olga', name: 'Olga Other', email: 'olga@contoso.test', userPrincipalName: 'olga@contoso.test', aadObjectId: 'aad-olga' },
+  rosterMember('29:maya', 'Maya Manager'),
+  rosterMember('29:ana', 'Ana Lopez'),
+  rosterMember('29:ben', 'Ben Okafor'),
+  rosterMember('29:olga', 'Olga Other'),
 ];
 const member = (id: string) => roster.find((m) => m.id === id)!;
 // Teams rosters carry no time zone; the client sends the user's own with each activity.
@@ -32,22 +31,15 @@ const textOf = (value: unknown) => JSON.stringify(value);
 describe('check-ins in Teams, driven by a fake clock', () => {
   let stub: ConnectorStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: TeamsTestApp;
   let teams: ReturnType<typeof teamsClient>;
   const time = fakeClock('2026-11-25T10:00:00Z'); // a Wednesday
 
   beforeAll(async () => {
-    stub = await startConnectorStub(roster);
-    database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url }, { clock: time.clock });
-    teams = teamsClient(stub, () => app.url, { tenant: 'tenant-contoso', bot: { id: '28:bot', name: 'HEPO' }, roster, timezones });
+    running = await startTeamsTestApp({ roster, timezones, clock: time.clock });
+    ({ app, stub, teams } = running);
   });
-
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   /** A person's 1:1 chat with the bot: the one the bot started, or the one they started. */
   const chatOf = (userId: string): TeamsWhere => ({

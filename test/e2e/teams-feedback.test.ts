@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
 import {
   cardActions,
   cardOf,
@@ -8,17 +7,17 @@ import {
   type ConnectorStub,
   type PostedActivity,
   type RosterMember,
-  startConnectorStub,
-  teamsClient,
+  rosterMember,
+  type teamsClient,
   type TeamsWhere,
 } from '../support/connector-stub';
-import { freshPostgres } from '../support/databases';
+import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const roster: RosterMember[] = [
-  { id: '29:gia', name: 'Gia Giver', email: 'gia@contoso.test', userPrincipalName: 'gia@contoso.test', aadObjectId: 'aad-gia' },
-  { id: '29:ana', name: 'Ana Lopez', email: 'ana@contoso.test', userPrincipalName: 'ana@contoso.test', aadObjectId: 'aad-ana' },
-  { id: '29:ben', name: 'Ben Okafor', email: 'ben@contoso.test', userPrincipalName: 'ben@contoso.test', aadObjectId: 'aad-ben' },
+  rosterMember('29:gia', 'Gia Giver'),
+  rosterMember('29:ana', 'Ana Lopez'),
+  rosterMember('29:ben', 'Ben Okafor'),
 ];
 const member = (id: string) => roster.find((m) => m.id === id)!;
 const CHANNEL: TeamsWhere = { conversationId: '19:general@thread.tacv2;messageid=1700000000000', type: 'channel' };
@@ -27,21 +26,14 @@ const textOf = (value: unknown) => JSON.stringify(value);
 describe('continuous feedback in Teams', () => {
   let stub: ConnectorStub;
   let app: RunningApp;
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let running: TeamsTestApp;
   let teams: ReturnType<typeof teamsClient>;
 
   beforeAll(async () => {
-    stub = await startConnectorStub(roster);
-    database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url });
-    teams = teamsClient(stub, () => app.url, { tenant: 'tenant-contoso', bot: { id: '28:bot', name: 'HEPO' }, roster });
+    running = await startTeamsTestApp({ roster });
+    ({ app, stub, teams } = running);
   });
-
-  afterAll(async () => {
-    await app?.close();
-    await stub?.close();
-    await database?.drop();
-  });
+  afterAll(() => running?.close());
 
   const chatOf = (userId: string): TeamsWhere => ({
     conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === userId)?.id ?? `a:personal-${userId.slice(3)}`,

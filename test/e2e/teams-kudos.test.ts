@@ -3,18 +3,18 @@ import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { startTestApp } from '../support/app';
-import { type ConnectorStub, type RosterMember, startConnectorStub } from '../support/connector-stub';
+import { type ConnectorStub, type RosterMember, rosterMember, startConnectorStub } from '../support/connector-stub';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
 
 const TENANT = 'tenant-contoso';
 const BOT = { id: '28:bot', name: 'HEPO' };
 const roster: RosterMember[] = [
-  { id: '29:giver', name: 'Gina Giver', email: 'gina@contoso.test', userPrincipalName: 'gina@contoso.test', aadObjectId: 'aad-giver' },
-  { id: '29:ana', name: 'Ana Lopez', email: 'ana@contoso.test', userPrincipalName: 'ana@contoso.test', aadObjectId: 'aad-ana' },
-  { id: '29:ben', name: 'Ben Okafor', email: 'ben@contoso.test', userPrincipalName: 'ben@contoso.test', aadObjectId: 'aad-ben' },
-  { id: '29:carla', name: 'Carla Diaz', email: 'carla@contoso.test', userPrincipalName: 'carla@contoso.test', aadObjectId: 'aad-carla' },
-  { id: '29:dan', name: 'Dan Smith', email: 'dan@contoso.test', userPrincipalName: 'dan@contoso.test', aadObjectId: 'aad-dan' },
+  rosterMember('29:giver', 'Gina Giver'),
+  rosterMember('29:ana', 'Ana Lopez'),
+  rosterMember('29:ben', 'Ben Okafor'),
+  rosterMember('29:carla', 'Carla Diaz'),
+  rosterMember('29:dan', 'Dan Smith'),
 ];
 const person = (id: string) => roster.find((m) => m.id === id)!;
 

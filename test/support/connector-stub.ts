@@ -29,6 +29,12 @@ export interface RosterMember {
   aadObjectId?: string;
 }
 
+/** A Contoso person as the roster lists them: email and UPN from their first name, AAD id from their id. */
+export function rosterMember(id: string, name: string): RosterMember {
+  const email = `${name.split(' ')[0]!.toLowerCase()}@contoso.test`;
+  return { id, name, email, userPrincipalName: email, aadObjectId: `aad-${id.replace(/^29:/, '')}` };
+}
+
 export interface ConnectorStub {
   /** With a trailing slash, as activities carry it in `serviceUrl`. */
   serviceUrl: string;
