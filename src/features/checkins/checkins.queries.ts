@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database, Person, PromptStatus } from '../../db/database';
 import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
+import { platformIdsOf } from '../people/people.queries';
 import type { QuestionSpec } from './questions.rules';
 
 type Db = Kysely<Database>;
@@ -29,18 +30,7 @@ export function checkinsQueries(db: Db) {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('id', '=', personId).executeTakeFirst();
     },
 
-    /** Platform user ids of these people, for pre-filling people pickers. */
-    async platformIds(orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
-      if (personIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('identities')
-        .select(['person_id', 'platform_user_id'])
-        .where('org_id', '=', orgId)
-        .where('platform', '=', platform)
-        .where('person_id', 'in', personIds)
-        .execute();
-      return personIds.flatMap((id) => rows.filter((r) => r.person_id === id).map((r) => r.platform_user_id));
-    },
+    platformIds: (orgId: string, platform: Platform, personIds: string[]) => platformIdsOf(db, orgId, platform, personIds),
 
     async directReports(orgId: string, managerId: string): Promise<Person[]> {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
 import type { Platform } from '../../chat/interaction';
+import { platformIdsOf } from '../people/people.queries';
 
 type Db = Kysely<Database>;
 
@@ -75,14 +76,7 @@ export function feedbackQueries(db: Db) {
     },
 
     async platformId(orgId: string, platform: Platform, personId: string): Promise<string | undefined> {
-      const row = await db
-        .selectFrom('identities')
-        .select('platform_user_id')
-        .where('org_id', '=', orgId)
-        .where('platform', '=', platform)
-        .where('person_id', '=', personId)
-        .executeTakeFirst();
-      return row?.platform_user_id;
+      return (await platformIdsOf(db, orgId, platform, [personId]))[0];
     },
   };
 }

@@ -16,6 +16,19 @@ export interface NewPerson {
 /** Serialises concurrent first contacts that would create the same row. */
 const lock = (trx: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
 
+/** Platform user ids of these people, in their order (for pre-filling people pickers). */
+export async function platformIdsOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('identities')
+    .select(['person_id', 'platform_user_id'])
+    .where('org_id', '=', orgId)
+    .where('platform', '=', platform)
+    .where('person_id', 'in', personIds)
+    .execute();
+  return personIds.flatMap((id) => rows.filter((r) => r.person_id === id).map((r) => r.platform_user_id));
+}
+
 export function peopleQueries(db: Db) {
   return {
     async orgForWorkspace(platform: Platform, externalId: string): Promise<Org | undefined> {
