@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDatabase, migrateToLatest } from '../../src/db/connect';
@@ -51,7 +51,9 @@ describe('migrations', () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     });
-    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl(name) }) }) });
+    // The app's own connection, whose pool tolerates the server ending a connection: pg's pool.end()
+    // resolves before its sockets close, so the forced drop below may still reach one.
+    const db = connectDatabase({ kind: 'postgres', url: databaseUrl(name) }, () => {}) as Kysely<unknown>;
     cleanups.push(() => db.destroy());
     // Two migrators at once, as two replicas starting together would: the advisory lock serialises them.
     await Promise.all([migrateToLatest(db), migrateToLatest(db)]);
