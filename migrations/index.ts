@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation';
 import * as checkins from './0002_checkins';
 import * as oneOnOnes from './0003_one_on_ones';
+import * as allowanceGuard from './0004_allowance_guard';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_checkins': checkins,
   '0003_one_on_ones': oneOnOnes,
+  '0004_allowance_guard': allowanceGuard,
 };

@@ -86,6 +86,8 @@ export interface PointAllowancesTable {
   person_id: string;
   period: string;
   spent: Generated<number>;
+  /** The monthly allowance when last spent; a check keeps `spent` within it. */
+  allowance: number | null;
 }
 
 

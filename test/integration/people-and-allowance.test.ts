@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction, Origin } from '../../src/chat/interaction';
 import type { Directory, DirectoryUser } from '../../src/chat/ports';
 import { Router } from '../../src/chat/router';
-import { connectDatabase, type Db } from '../../src/db/connect';
+import { connectDatabase, type Db, migrateToLatest } from '../../src/db/connect';
 import { peopleQueries } from '../../src/features/people/people.queries';
 import { peopleResolver } from '../../src/features/people/people.resolve';
 import { recognitionFeature } from '../../src/features/recognition/recognition.handlers';
 import { recognitionQueries } from '../../src/features/recognition/recognition.queries';
-import { freshPostgres } from '../support/databases';
+import { freshPgliteDir, freshPostgres } from '../support/databases';
 
 /** A platform directory with a fixed roster (the platform side of first contact). */
 function roster(users: Array<Partial<DirectoryUser> & { id: string }>): Directory {
@@ -22,17 +22,32 @@ function roster(users: Array<Partial<DirectoryUser> & { id: string }>): Director
 const slackOrigin: Origin = { platform: 'slack', workspaceId: 'T1', conversationId: 'C1', isDirect: false };
 const teamsOrigin: Origin = { platform: 'teams', workspaceId: 'tenant-1', conversationId: 'conv-1', isDirect: true };
 
-describe('people and allowances on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof freshPostgres>>;
+/** Each backend: a connected, migrated database and a way to throw it away. */
+const backends = {
+  PostgreSQL: async () => {
+    const database = await freshPostgres();
+    const db = connectDatabase({ kind: 'postgres', url: database.url }, () => {});
+    return { db, drop: () => database.drop() };
+  },
+  // The embedded default: one connection, so "concurrent" requests take turns, but every answer is the same.
+  PGlite: async () => {
+    const { dir, remove } = freshPgliteDir();
+    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    await migrateToLatest(db);
+    return { db, drop: async () => remove() };
+  },
+};
+
+describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and allowances on %s', (backend) => {
   let db: Db;
+  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    database = await freshPostgres();
-    db = connectDatabase({ kind: 'postgres', url: database.url }, () => {});
+    ({ db, drop } = await backends[backend]());
   });
   afterAll(async () => {
     await db.destroy();
-    await database.drop();
+    await drop();
   });
 
   const routerFor = (shareOneOrg: boolean) =>

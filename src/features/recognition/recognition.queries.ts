@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database } from '../../db/database';
-import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
+import type { OutgoingNotification } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
@@ -22,91 +23,92 @@ export type RecordResult =
   | { status: 'recorded' | 'repeat'; kudosId: string; pointsLeft: number; notificationIds: string[] }
   | { status: 'over_allowance'; pointsLeft: number };
 
-/** Locks the giver's allowance row for this period (creating it) and returns what is spent. */
-async function lockAllowance(trx: Db, orgId: string, personId: string, period: string): Promise<number> {
-  const row = await trx
-    .insertInto('point_allowances')
-    .values({ org_id: orgId, person_id: personId, period })
-    .onConflict((oc) => oc.columns(['org_id', 'person_id', 'period']).doUpdateSet({ spent: (eb) => eb.ref('point_allowances.spent') }))
-    .returning('spent')
-    .executeTakeFirstOrThrow();
-  return row.spent;
+/** Postgres' answer when spending would pass the allowance (see migration 0004). */
+function isOverAllowance(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23514' && e.constraint === 'point_allowances_within_allowance';
 }
 
 export function recognitionQueries(db: Db) {
+  async function pointsSpent(orgId: string, personId: string, period: string): Promise<number> {
+    const row = await db
+      .selectFrom('point_allowances')
+      .select('spent')
+      .where('org_id', '=', orgId)
+      .where('person_id', '=', personId)
+      .where('period', '=', period)
+      .executeTakeFirst();
+    return row?.spent ?? 0;
+  }
+
   return {
     async setRecognitionChannel(orgId: string, channelId: string): Promise<void> {
       await db.updateTable('orgs').set({ slack_recognition_channel: channelId }).where('id', '=', orgId).execute();
     },
 
-    async pointsSpent(orgId: string, personId: string, period: string): Promise<number> {
-      const row = await db
-        .selectFrom('point_allowances')
-        .select('spent')
-        .where('org_id', '=', orgId)
-        .where('person_id', '=', personId)
-        .where('period', '=', period)
-        .executeTakeFirst();
-      return row?.spent ?? 0;
-    },
+    pointsSpent,
 
     /**
-     * Records the kudos, spends the points and records its notifications in one transaction. The giver's
-     * allowance row is locked first, so concurrent kudos can't overspend and a repeated delivery
-     * (same idempotency key) finds the first one instead of recording a second.
+     * Records the kudos, its recipients and notifications and spends the points in one statement, so
+     * one round trip does it all or nothing. Every write hangs off the kudos insert: a repeated
+     * delivery (same idempotency key) conflicts there, or waits for the first to commit and then
+     * conflicts, and writes nothing else. Concurrent kudos by one giver queue on their allowance row,
+     * and its check constraint refuses the one that would overspend, undoing the whole statement.
      */
     async record(kudos: NewKudos, notificationsFor: (kudosId: string) => OutgoingNotification[]): Promise<RecordResult> {
-      return db.transaction().execute(async (trx) => {
-        const spent = await lockAllowance(trx, kudos.orgId, kudos.giverId, kudos.period);
-        const pointsLeft = kudos.allowance - spent;
-        const earlier = await trx
+      const id = randomUUID();
+      const total = kudos.pointsEach * kudos.recipientIds.length;
+      const recipients = sql.join(kudos.recipientIds.map((personId) => sql`(${personId}::uuid)`));
+      const notifications = sql.join(
+        notificationsFor(id).map(
+          (n) => sql`(${n.dedupeKey}, ${n.platform}, ${JSON.stringify(n.target)}::jsonb, ${JSON.stringify(n.message)}::jsonb)`,
+        ),
+      );
+      const spentNow = sql<number>`(select spent from point_allowances
+        where org_id = ${kudos.orgId} and person_id = ${kudos.giverId} and period = ${kudos.period})`;
+      try {
+        const { rows } = await sql<{ kudos_id: string | null; spent: number | null; notification_ids: string[] }>`
+          with new_kudos as (
+            insert into kudos (id, org_id, giver_id, points_each, company_value, message, platform, allowance_period, idempotency_key)
+            values (${id}, ${kudos.orgId}, ${kudos.giverId}, ${kudos.pointsEach}, ${kudos.companyValue ?? null}, ${kudos.message},
+                    ${kudos.platform}, ${kudos.period}, ${kudos.idempotencyKey})
+            on conflict (org_id, idempotency_key) do nothing
+            returning id
+          ), spend as (
+            insert into point_allowances (org_id, person_id, period, spent, allowance)
+            select ${kudos.orgId}, ${kudos.giverId}, ${kudos.period}, ${total}, ${kudos.allowance} from new_kudos where ${total} > 0
+            on conflict (org_id, person_id, period)
+              do update set spent = point_allowances.spent + excluded.spent, allowance = excluded.allowance
+            returning spent
+          ), new_recipients as (
+            insert into kudos_recipients (kudos_id, org_id, person_id, points)
+            select new_kudos.id, ${kudos.orgId}, r.person_id, ${kudos.pointsEach}
+            from new_kudos, (values ${recipients}) as r(person_id)
+          ), new_notifications as (
+            insert into notifications (org_id, dedupe_key, platform, target, message)
+            select ${kudos.orgId}, n.dedupe_key, n.platform, n.target, n.message
+            from new_kudos, (values ${notifications}) as n(dedupe_key, platform, target, message)
+            on conflict (org_id, dedupe_key) do nothing
+            returning id
+          )
+          select (select id from new_kudos) as kudos_id,
+                 coalesce((select spent from spend), ${spentNow}, 0) as spent,
+                 array(select id from new_notifications) as notification_ids`.execute(db);
+        const row = rows[0]!;
+        const pointsLeft = kudos.allowance - row.spent!;
+        if (row.kudos_id) return { status: 'recorded', kudosId: row.kudos_id, pointsLeft, notificationIds: row.notification_ids };
+        const earlier = await db
           .selectFrom('kudos')
           .select('id')
           .where('org_id', '=', kudos.orgId)
           .where('idempotency_key', '=', kudos.idempotencyKey)
-          .executeTakeFirst();
-        if (earlier) return { status: 'repeat', kudosId: earlier.id, pointsLeft, notificationIds: [] };
-
-        const total = kudos.pointsEach * kudos.recipientIds.length;
-        if (total > pointsLeft) return { status: 'over_allowance', pointsLeft };
-
-        const { id } = await trx
-          .insertInto('kudos')
-          .values({
-            org_id: kudos.orgId,
-            giver_id: kudos.giverId,
-            points_each: kudos.pointsEach,
-            company_value: kudos.companyValue ?? null,
-            message: kudos.message,
-            platform: kudos.platform,
-            allowance_period: kudos.period,
-            idempotency_key: kudos.idempotencyKey,
-          })
-          .returning('id')
           .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('kudos_recipients')
-          .values(
-            kudos.recipientIds.map((personId) => ({
-              kudos_id: id,
-              org_id: kudos.orgId,
-              person_id: personId,
-              points: kudos.pointsEach,
-            })),
-          )
-          .execute();
-        if (total > 0) {
-          await trx
-            .updateTable('point_allowances')
-            .set((eb) => ({ spent: eb('spent', '+', total) }))
-            .where('org_id', '=', kudos.orgId)
-            .where('person_id', '=', kudos.giverId)
-            .where('period', '=', kudos.period)
-            .execute();
-        }
-        const notificationIds = await recordNotifications(trx, kudos.orgId, notificationsFor(id));
-        return { status: 'recorded', kudosId: id, pointsLeft: pointsLeft - total, notificationIds };
-      });
+        return { status: 'repeat', kudosId: earlier.id, pointsLeft, notificationIds: [] };
+      } catch (error) {
+        if (!isOverAllowance(error)) throw error;
+        const spent = await pointsSpent(kudos.orgId, kudos.giverId, kudos.period);
+        return { status: 'over_allowance', pointsLeft: Math.max(kudos.allowance - spent, 0) };
+      }
     },
   };
 }
