@@ -24,7 +24,8 @@ export interface Directory {
 /** Where a notification goes: a conversation an interaction came from, or a person's direct messages. */
 export type NotificationTarget =
   | { kind: 'conversation'; workspaceId: string; conversationId: string }
-  | { kind: 'person'; workspaceId: string; personId: string };
+  /** `platformUserId`: the id they were mentioned by, when the feature has it; a sender may use it instead of a lookup. */
+  | { kind: 'person'; workspaceId: string; personId: string; platformUserId?: string };
 
 /**
  * A send that can never succeed (the person left, the channel is gone). No retry; when `personGone`

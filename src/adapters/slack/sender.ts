@@ -43,7 +43,8 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
     platform: 'slack',
     async send(orgId, target, message, delivery) {
       const client = await clientFor(target.workspaceId);
-      const channel = target.kind === 'person' ? await slackUserId(orgId, target.personId) : target.conversationId;
+      const channel =
+        target.kind === 'conversation' ? target.conversationId : (target.platformUserId ?? (await slackUserId(orgId, target.personId)));
       try {
         if (delivery.uncertain && target.kind === 'person') {
           const ts = await alreadySent(client, channel, delivery.key);

@@ -31,14 +31,44 @@ export async function platformIdsOf(db: Db, orgId: string, platform: Platform, p
 
 export function peopleQueries(db: Db) {
   return {
-    async orgForWorkspace(platform: Platform, externalId: string): Promise<Org | undefined> {
-      return db
+    /**
+     * The org behind a workspace and, when known, the person behind a platform user in it: the two
+     * things every interaction needs, in one round trip.
+     */
+    async orgAndPerson(platform: Platform, externalId: string, platformUserId: string): Promise<{ org: Org; person?: Person } | undefined> {
+      const row = await db
         .selectFrom('org_workspaces')
         .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
-        .selectAll('orgs')
+        .leftJoin('identities', (join) =>
+          join
+            .onRef('identities.org_id', '=', 'orgs.id')
+            .on('identities.platform', '=', platform)
+            .on('identities.platform_user_id', '=', platformUserId),
+        )
+        .leftJoin('people', 'people.id', 'identities.person_id')
+        .selectAll('people')
+        .select([
+          'orgs.id as orgs_id',
+          'orgs.name as orgs_name',
+          'orgs.kudos_monthly_allowance as orgs_kudos_monthly_allowance',
+          'orgs.company_values as orgs_company_values',
+          'orgs.slack_recognition_channel as orgs_slack_recognition_channel',
+          'orgs.created_at as orgs_created_at',
+        ])
         .where('org_workspaces.platform', '=', platform)
         .where('org_workspaces.external_id', '=', externalId)
         .executeTakeFirst();
+      if (!row) return undefined;
+      const { orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_created_at, ...person } = row;
+      const org: Org = {
+        id: orgs_id,
+        name: orgs_name,
+        kudos_monthly_allowance: orgs_kudos_monthly_allowance,
+        company_values: orgs_company_values,
+        slack_recognition_channel: orgs_slack_recognition_channel,
+        created_at: orgs_created_at,
+      };
+      return { org, person: person.id === null ? undefined : (person as Person) };
     },
 
     /** Links a workspace to an org: the only org when `shareOneOrg`, else a new one. */
@@ -64,15 +94,19 @@ export function peopleQueries(db: Db) {
       });
     },
 
-    async personByIdentity(orgId: string, platform: Platform, platformUserId: string): Promise<Person | undefined> {
-      return db
+    /** The people behind these platform users, where known, keyed by platform user id. */
+    async peopleByIdentity(orgId: string, platform: Platform, platformUserIds: string[]): Promise<Map<string, Person>> {
+      if (platformUserIds.length === 0) return new Map();
+      const rows = await db
         .selectFrom('identities')
         .innerJoin('people', 'people.id', 'identities.person_id')
         .selectAll('people')
+        .select('identities.platform_user_id')
         .where('identities.org_id', '=', orgId)
         .where('identities.platform', '=', platform)
-        .where('identities.platform_user_id', '=', platformUserId)
-        .executeTakeFirst();
+        .where('identities.platform_user_id', 'in', platformUserIds)
+        .execute();
+      return new Map(rows.map(({ platform_user_id, ...person }) => [platform_user_id, person]));
     },
 
     async setTimezone(orgId: string, personId: string, timezone: string): Promise<Person> {

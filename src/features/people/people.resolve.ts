@@ -25,16 +25,8 @@ function isTimeZone(zone: string): boolean {
 
 /** Finds the org and the people behind an interaction, creating them on first contact. */
 export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOptions) {
-  async function orgFor(origin: Origin): Promise<Org> {
-    return (
-      (await queries.orgForWorkspace(origin.platform, origin.workspaceId)) ??
-      queries.linkWorkspace(origin.platform, origin.workspaceId, options.shareOneOrg)
-    );
-  }
-
-  async function personFor(org: Org, ref: UserRef, directory: Directory): Promise<Person> {
-    const known = await queries.personByIdentity(org.id, ref.platform, ref.id);
-    if (known) return known;
+  /** Creates the person behind a platform user the bot has not met, from the platform's directory. */
+  async function addPerson(org: Org, ref: UserRef, directory: Directory): Promise<Person> {
     const found = await directory.lookup(ref.id);
     if (!found) throw new NotFound("I couldn't find that person in your workspace. Mention them with @ and try again.");
     return queries.addIdentity(org.id, ref.platform, ref.id, {
@@ -48,17 +40,28 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     });
   }
 
+  async function resolvePeople(org: Org, refs: UserRef[], directory: Directory): Promise<Person[]> {
+    const known = new Map<string, Person>();
+    for (const platform of new Set(refs.map((r) => r.platform))) {
+      const ids = refs.filter((r) => r.platform === platform).map((r) => r.id);
+      for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(`${platform}:${id}`, person);
+    }
+    return Promise.all(refs.map((ref) => known.get(`${ref.platform}:${ref.id}`) ?? addPerson(org, ref, directory)));
+  }
+
   return {
     async contextFor(interaction: Interaction, directory: Directory): Promise<HandlerContext> {
-      const org = await orgFor(interaction.origin);
-      let actor = await personFor(org, interaction.actor, directory);
+      const { origin, actor: ref } = interaction;
+      const found = await queries.orgAndPerson(origin.platform, origin.workspaceId, ref.id);
+      const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId, options.shareOneOrg));
+      let actor = found?.person ?? (await addPerson(org, ref, directory));
       // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.
       const zone = interaction.actorTimezone;
       if (zone && zone !== actor.timezone && isTimeZone(zone)) actor = await queries.setTimezone(org.id, actor.id, zone);
       return {
         org,
         actor,
-        resolvePeople: (refs) => Promise.all(refs.map((ref) => personFor(org, ref, directory))),
+        resolvePeople: (refs) => resolvePeople(org, refs, directory),
       };
     },
   };

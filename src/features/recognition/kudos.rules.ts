@@ -1,20 +1,28 @@
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone';
-import utc from 'dayjs/plugin/utc';
 import { Invalid } from '../../chat/errors';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 export const MAX_MESSAGE_LENGTH = 1000;
 
+/** One formatter per timezone: building one costs far more than using it, and every kudos needs one. */
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+function monthFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = monthFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit' });
+    } catch {
+      format = monthFormat('UTC'); // a zone this runtime doesn't know
+    }
+    monthFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** The allowance month, `YYYY-MM`, as the giver's own calendar shows it: it resets on the 1st, local time. */
 export function allowancePeriod(now: Date, timeZone: string): string {
-  try {
-    return dayjs(now).tz(timeZone).format('YYYY-MM');
-  } catch {
-    return dayjs(now).utc().format('YYYY-MM');
-  }
+  const parts = monthFormat(timeZone).formatToParts(now);
+  const part = (type: 'year' | 'month') => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}`;
 }
 
 /** Picks the company value: a hashtag before the message must be one; inside the message, only one that is counts. */

@@ -102,10 +102,10 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       ...(target
         ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }]
         : []),
-      ...recipients.map((person) => ({
+      ...recipients.map((person, i) => ({
         dedupeKey: `kudos:${kudosId}:dm:${person.id}`,
         platform: origin.platform,
-        target: { kind: 'person' as const, workspaceId: origin.workspaceId, personId: person.id },
+        target: { kind: 'person' as const, workspaceId: origin.workspaceId, personId: person.id, platformUserId: input.recipients[i]!.id },
         message: recipientMessage(view),
       })),
     ];
