@@ -14,7 +14,7 @@ import { databaseUrl, POSTGRES_URL, REDIS_URL } from '../test/support/services';
 import { postSigned, slashCommand } from '../test/support/slack-requests';
 import { type SlackStub, type SlackUser, startSlackStub } from '../test/support/slack-stub';
 import { BENCH_DATABASE_PREFIX, type CpuShare, cpuShare, cpuSnapshot, waitForQuietMachine } from './cpu';
-import { CHANNEL, giverId, type LoadReport, MESSAGE_PREFIX, RECIPIENT } from './load';
+import { CHANNEL, giverId, type LoadReport, MESSAGE_PREFIX, RECIPIENT, type Until } from './load';
 
 export const GIVERS = 50;
 /** How long after its load ends a phase waits for the last channel posts; later ones count as missing. */
@@ -42,6 +42,7 @@ export interface Row {
   ackP99: number;
   postP50?: number;
   postP99?: number;
+  /** Measured operations per second, first send → last response; for the bot an operation lasts until its post: kudos/s. */
   throughput: number;
   /** Time from the last measured response until the last channel post of the phase reached the stub. */
   drainMs?: number;
@@ -76,20 +77,20 @@ export function percentile(sorted: number[], p: number): number {
 
 /**
  * The stub stamps calls with `Date.now()` (whole ms). A `waitFor` predicate runs synchronously right
- * after each call is recorded, so it can stamp each call again with the sub-ms clock load.ts uses.
+ * after each call is recorded, so it can stamp each call again with the sub-ms clock load.ts uses
+ * (into `at`, same index as `stub.calls`) and hand it on to `onRecorded` at once.
  */
-function stampCalls(stub: SlackStub) {
-  const at: number[] = [];
+function stampCalls(stub: SlackStub, at: number[], onRecorded: () => void) {
   let stopping = false;
   const watching = stub
     .waitFor((calls) => {
       const t = hiresNow();
       while (at.length < calls.length) at.push(t);
+      onRecorded();
       return stopping;
     }, 24 * 3_600_000)
     .catch(() => {});
   return {
-    at,
     async stop() {
       stopping = true;
       await fetch(`${stub.apiUrl}api.test`, { method: 'POST' });
@@ -104,12 +105,15 @@ class PostIndex {
   private readonly triggerRe = new RegExp(`${MESSAGE_PREFIX} (t-[A-Za-z0-9-]+)`);
   readonly posts = new Map<string, number>();
   dms = 0;
+  /** Told of each channel post as soon as it is recorded (a load process waiting for posts). */
+  onPost: ((triggerId: string) => void) | undefined;
 
   constructor(
     private readonly stub: SlackStub,
     private readonly at: number[],
   ) {}
 
+  /** Runs after every recorded call (see stampCalls), so `posts` is always current. */
   scan(): void {
     const { calls } = this.stub;
     for (; this.cursor < calls.length; this.cursor++) {
@@ -118,7 +122,9 @@ class PostIndex {
       if (call.body.channel === RECIPIENT) this.dms++;
       if (call.body.channel !== CHANNEL) continue;
       const match = this.triggerRe.exec(JSON.stringify(call.body.blocks));
-      if (match) this.posts.set(match[1]!, this.at[this.cursor] ?? call.at);
+      if (!match) continue;
+      this.posts.set(match[1]!, this.at[this.cursor] ?? call.at);
+      this.onPost?.(match[1]!);
     }
   }
 
@@ -135,7 +141,6 @@ class PostIndex {
   async waitFor(triggerIds: string[], deadlineMs: number): Promise<void> {
     const started = hiresNow();
     for (;;) {
-      this.scan();
       const done = triggerIds.every((id) => this.posts.has(id)) && this.dms >= this.posts.size;
       if (done || hiresNow() - started > deadlineMs) return;
       await new Promise((r) => setTimeout(r, 20));
@@ -158,11 +163,13 @@ const roster: SlackUser[] = [
 
 export async function startHarness(): Promise<Harness> {
   const stub = await startSlackStub({ users: roster });
-  const stamps = stampCalls(stub);
+  const at: number[] = [];
+  const index = new PostIndex(stub, at);
+  const stamps = stampCalls(stub, at, () => index.scan());
   return {
     stub,
-    at: stamps.at,
-    index: new PostIndex(stub, stamps.at),
+    at,
+    index,
     close: once(async () => {
       await stamps.stop();
       await stub.close();
@@ -291,18 +298,23 @@ export async function startBot(h: Harness, { redis, options = {} }: { redis: boo
   }
 }
 
-function runLoadProcess(args: Record<string, string | number | undefined>): Promise<LoadReport> {
+/** Runs load.ts; while it runs, the channel posts `index` records are forwarded to it over IPC. */
+function runLoadProcess(args: Record<string, string | number | undefined>, index: PostIndex): Promise<LoadReport> {
   const script = path.join(__dirname, 'load.ts');
   const argv = Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)]));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], {
       cwd: path.join(__dirname, '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
+    index.onPost = (triggerId) => {
+      if (child.connected) child.send({ posted: triggerId });
+    };
     const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.on('error', reject);
     child.on('close', (code) => {
+      index.onPost = undefined;
       if (code !== 0) return reject(new Error(`load process exited with ${code}`));
       try {
         resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as LoadReport);
@@ -331,17 +343,23 @@ export async function measure(
   // Everything of earlier phases has arrived (each waits for its posts): forget it, the stub keeps every call.
   h.index.reset();
   const cpuFrom = cpuSnapshot();
-  const report = await runLoadProcess({
-    url: `${target.url}/slack/events`,
-    secret: SLACK_SIGNING_SECRET,
-    concurrency,
-    count: opts.count,
-    warmup: opts.warmup,
-    givers: GIVERS,
-    tag,
-    'response-url': h.stub.responseUrl(''),
-    rate: opts.rate,
-  });
+  // A person gives their next kudos once they have seen the last one in the channel; bare Bolt posts nothing.
+  const until: Until = target.expectsPosts ? 'post' : 'ack';
+  const report = await runLoadProcess(
+    {
+      url: `${target.url}/slack/events`,
+      secret: SLACK_SIGNING_SECRET,
+      concurrency,
+      count: opts.count,
+      warmup: opts.warmup,
+      givers: GIVERS,
+      tag,
+      'response-url': h.stub.responseUrl(''),
+      rate: opts.rate,
+      until,
+    },
+    h.index,
+  );
   const { samples } = report;
   let drainMs: number | undefined;
   let postThroughput: number | undefined;
@@ -383,7 +401,7 @@ export async function measure(
     appCpuPerRequest: cpu ? cpu.selfMs / (samples.length + report.warmupTriggerIds.length) : undefined,
     servicesCpuPerRequest: cpu && target.expectsPosts ? cpu.servicesMs / (samples.length + report.warmupTriggerIds.length) : undefined,
   };
-  const firstError = samples.find((s) => s.status !== 200);
+  const firstError = samples.find((s) => s.status !== 200 || s.error);
   process.stderr.write(
     `${row.throughput.toFixed(0)} req/s, ack p99 ${row.ackP99.toFixed(1)} ms` +
       (row.postP99 !== undefined ? `, post p99 ${row.postP99.toFixed(1)} ms` : '') +

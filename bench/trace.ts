@@ -215,8 +215,8 @@ async function main(): Promise<void> {
       .filter((r) => r.span && r.post && r.postAt);
     const d = <T>(f: (r: (typeof rows)[number]) => T | undefined) => rows.map(f).filter((v): v is T => v !== undefined);
 
-    console.log(`\n${bot.target.name}, ${phase.row.rate ? `paced ${phase.row.rate}/s, at most ` : 'closed loop, '}${phase.row.concurrency} in flight: ` +
-      `${phase.row.throughput.toFixed(0)} req/s acked, ${rows.length} kudos traced`);
+    console.log(`\n${bot.target.name}, ${phase.row.rate ? `paced ${phase.row.rate}/s, at most ` : 'closed loop, '}${phase.row.concurrency} kudos in progress ` +
+      `(each until its channel post): ${phase.row.throughput.toFixed(0)} kudos/s, ${rows.length} kudos traced`);
     console.log(`${''.padEnd(52)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'mean'.padStart(9)}`);
     console.log('ack (load process: send → response complete)');
     console.log(summarise('  ack latency', d((r) => r.sample.ackMs)));
@@ -243,6 +243,7 @@ async function main(): Promise<void> {
     console.log(summarise('  pg queries per DM job', d((r) => r.dm?.queries), 'count'));
     console.log('end to end');
     console.log(summarise('  send → channel post at the stub', d((r) => r.postAt! - r.sample.sentAt)));
+    console.log(summarise('  send → the load process told of the post (IPC)', d((r) => r.sample.cycleMs)));
     console.log(summarise('  dispatch end → channel post at the stub', d((r) => r.postAt! - r.span!.dispatchEnd!)));
     const kudos = phase.report.samples.length + phase.report.warmupTriggerIds.length;
     if (cpuFrom && cpuTo) {
