@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../chat/interaction';
 import type { NotificationTarget } from '../chat/ports';
@@ -38,48 +39,62 @@ export async function recordNotifications(
   return rows.map((r) => r.id);
 }
 
+/** How long sent marks wait to share one UPDATE; a lost mark only makes the next attempt look first. */
+const MARK_SENT_BATCH_MS = 20;
+
 export function notifyQueries(db: Kysely<Database>) {
+  async function claimAll(ids: readonly string[]) {
+    const rows = await db
+      .with('free', (qb) =>
+        qb
+          .selectFrom('notifications')
+          .select(['id', sql<boolean>`claimed_until is not null`.as('uncertain')])
+          .where('id', 'in', ids)
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
+          .forUpdate()
+          .skipLocked(),
+      )
+      .updateTable('notifications')
+      .from('free')
+      .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: sql<number>`notifications.attempts + 1` })
+      .whereRef('notifications.id', '=', 'free.id')
+      .returning([
+        'notifications.id',
+        'notifications.org_id',
+        'notifications.dedupe_key',
+        'notifications.platform',
+        'notifications.target',
+        'notifications.message',
+        'free.uncertain',
+      ])
+      .execute();
+    return ids.map((id) => rows.find((r) => r.id === id));
+  }
+
+  async function markAllSent(sent: readonly { id: string; messageId: string | undefined }[]) {
+    await sql`
+      update notifications
+      set status = 'sent', sent_at = now(), platform_message_id = sent.message_id, last_error = null
+      from unnest(${sent.map((s) => s.id)}::uuid[], ${sent.map((s) => s.messageId ?? null)}::text[]) as sent(id, message_id)
+      where notifications.id = sent.id`.execute(db);
+    return sent.map(() => undefined);
+  }
+
+  // Deliveries arrive in bursts (a kudos' post and DMs together, a check-in fan-out): claims made in
+  // the same turn of the event loop, and marks made within a few ms, share one statement each.
+  const claims = new DataLoader(claimAll, { cache: false, batchScheduleFn: (run) => setImmediate(run) });
+  const marks = new DataLoader(markAllSent, { cache: false, batchScheduleFn: (run) => setTimeout(run, MARK_SENT_BATCH_MS) });
+
   return {
     /**
      * Takes a pending notification for sending, unless it was sent or another worker holds it.
      * `uncertain` means an earlier claim ran out without an outcome: that worker may have died after
      * the platform accepted the message, so the sender should look before sending again.
      */
-    async claim(id: string) {
-      return db
-        .with('free', (qb) =>
-          qb
-            .selectFrom('notifications')
-            .select(['id', sql<boolean>`claimed_until is not null`.as('uncertain')])
-            .where('id', '=', id)
-            .where('status', '=', 'pending')
-            .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]))
-            .forUpdate()
-            .skipLocked(),
-        )
-        .updateTable('notifications')
-        .from('free')
-        .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: sql<number>`notifications.attempts + 1` })
-        .whereRef('notifications.id', '=', 'free.id')
-        .returning([
-          'notifications.id',
-          'notifications.org_id',
-          'notifications.dedupe_key',
-          'notifications.platform',
-          'notifications.target',
-          'notifications.message',
-          'free.uncertain',
-        ])
-        .executeTakeFirst();
-    },
+    claim: (id: string) => claims.load(id),
 
-    async markSent(id: string, platformMessageId: string | undefined) {
-      await db
-        .updateTable('notifications')
-        .set({ status: 'sent', sent_at: sql<Date>`now()`, platform_message_id: platformMessageId ?? null, last_error: null })
-        .where('id', '=', id)
-        .execute();
-    },
+    markSent: (id: string, platformMessageId: string | undefined) => marks.load({ id, messageId: platformMessageId }),
 
     async release(id: string, error: string, final: boolean) {
       await db
