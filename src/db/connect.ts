@@ -2,16 +2,67 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { migrations } from '../../migrations';
 import type { Config } from '../config';
 import type { Database } from './database';
 
 export type Db = Kysely<Database>;
 
+/** Distinct statements a connection keeps prepared; beyond this, statements are planned each time. */
+const PREPARED_PER_CONNECTION = 200;
+
+/** Postgres refuses a prepared statement whose result columns changed (a migration added one). */
+const isStalePlan = (error: unknown) => (error as { code?: string }).code === '0A000';
+
+/**
+ * Sends each distinct SQL text as a named statement, so Postgres parses and plans it once per
+ * connection instead of on every call (planning costs these short queries more than running them).
+ * When a migration from a newer release changes a table under a running one, its statements are
+ * prepared again under new names; outside a transaction the failed call is retried at once.
+ */
+class PreparingClient extends Client {
+  private names = new Map<string, string>();
+  private generation = 0;
+  private inTransaction = false;
+
+  private nameFor(text: string): string | undefined {
+    let name = this.names.get(text);
+    if (!name && this.names.size < PREPARED_PER_CONNECTION) {
+      name = `hepo_${this.generation}_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  private async prepared(text: string, values: unknown[]): Promise<unknown> {
+    const name = this.nameFor(text);
+    if (!name) return super.query(text, values);
+    try {
+      return await super.query({ name, text, values });
+    } catch (error) {
+      if (!isStalePlan(error)) throw error;
+      this.names = new Map();
+      this.generation++;
+      if (this.inTransaction) throw error;
+      return this.prepared(text, values);
+    }
+  }
+
+  // pg's overloads can't be restated in a subclass; Kysely always calls query(text, values).
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return (super.query as (...a: unknown[]) => unknown)(...args);
+    const command = text.trim().toLowerCase();
+    if (command === 'begin' || command.startsWith('start transaction')) this.inTransaction = true;
+    if (command === 'commit' || command === 'rollback') this.inTransaction = false;
+    return this.prepared(text, values);
+  }
+}
+
 export function connectDatabase(database: Config['database'], onIdleError: (error: Error) => void): Db {
   if (database.kind === 'postgres') {
-    const pool = new Pool({ connectionString: database.url, max: 10 });
+    const pool = new Pool({ connectionString: database.url, max: 10, Client: PreparingClient });
     // An idle connection dropped by the server must not take the process down; the pool reconnects.
     pool.on('error', onIdleError);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
