@@ -32,22 +32,23 @@ export async function platformIdsOf(db: Db, orgId: string, platform: Platform, p
 export function peopleQueries(db: Db) {
   return {
     /**
-     * The org behind a workspace and, when known, the person behind a platform user in it: the two
-     * things every interaction needs, in one round trip.
+     * The org behind a workspace and the people it knows behind these platform users (keyed by
+     * platform user id): what every interaction needs before its feature decides, in one round trip.
      */
-    async orgAndPerson(platform: Platform, externalId: string, platformUserId: string): Promise<{ org: Org; person?: Person } | undefined> {
-      const row = await db
+    async orgAndPeople(platform: Platform, externalId: string, platformUserIds: string[]): Promise<{ org: Org; people: Map<string, Person> } | undefined> {
+      const rows = await db
         .selectFrom('org_workspaces')
         .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
         .leftJoin('identities', (join) =>
           join
             .onRef('identities.org_id', '=', 'orgs.id')
             .on('identities.platform', '=', platform)
-            .on('identities.platform_user_id', '=', platformUserId),
+            .on('identities.platform_user_id', 'in', platformUserIds),
         )
         .leftJoin('people', 'people.id', 'identities.person_id')
         .selectAll('people')
         .select([
+          'identities.platform_user_id',
           'orgs.id as orgs_id',
           'orgs.name as orgs_name',
           'orgs.kudos_monthly_allowance as orgs_kudos_monthly_allowance',
@@ -57,18 +58,22 @@ export function peopleQueries(db: Db) {
         ])
         .where('org_workspaces.platform', '=', platform)
         .where('org_workspaces.external_id', '=', externalId)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const { orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_created_at, ...person } = row;
+        .execute();
+      const [first] = rows;
+      if (!first) return undefined;
       const org: Org = {
-        id: orgs_id,
-        name: orgs_name,
-        kudos_monthly_allowance: orgs_kudos_monthly_allowance,
-        company_values: orgs_company_values,
-        slack_recognition_channel: orgs_slack_recognition_channel,
-        created_at: orgs_created_at,
+        id: first.orgs_id,
+        name: first.orgs_name,
+        kudos_monthly_allowance: first.orgs_kudos_monthly_allowance,
+        company_values: first.orgs_company_values,
+        slack_recognition_channel: first.orgs_slack_recognition_channel,
+        created_at: first.orgs_created_at,
       };
-      return { org, person: person.id === null ? undefined : (person as Person) };
+      const people = new Map<string, Person>();
+      for (const { platform_user_id, orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_created_at, ...person } of rows) {
+        if (platform_user_id !== null && person.id !== null) people.set(platform_user_id, person as Person);
+      }
+      return { org, people };
     },
 
     /** Links a workspace to an org: the only org when `shareOneOrg`, else a new one. */

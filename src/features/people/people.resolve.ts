@@ -1,4 +1,5 @@
 import type { Interaction, Origin, UserRef } from '../../chat/interaction';
+import { mentionedUsers } from '../../chat/mentions';
 import type { Directory } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/router';
 import { NotFound } from '../../chat/errors';
@@ -40,28 +41,34 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     });
   }
 
-  async function resolvePeople(org: Org, refs: UserRef[], directory: Directory): Promise<Person[]> {
-    const known = new Map<string, Person>();
-    for (const platform of new Set(refs.map((r) => r.platform))) {
-      const ids = refs.filter((r) => r.platform === platform).map((r) => r.id);
+  /** `known`: people already looked up for this interaction, keyed `platform:id`. */
+  async function resolvePeople(org: Org, refs: UserRef[], known: Map<string, Person>, directory: Directory): Promise<Person[]> {
+    const key = (ref: UserRef) => `${ref.platform}:${ref.id}`;
+    const missing = refs.filter((ref) => !known.has(key(ref)));
+    for (const platform of new Set(missing.map((r) => r.platform))) {
+      const ids = missing.filter((r) => r.platform === platform).map((r) => r.id);
       for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(`${platform}:${id}`, person);
     }
-    return Promise.all(refs.map((ref) => known.get(`${ref.platform}:${ref.id}`) ?? addPerson(org, ref, directory)));
+    return Promise.all(refs.map((ref) => known.get(key(ref)) ?? addPerson(org, ref, directory)));
   }
 
   return {
     async contextFor(interaction: Interaction, directory: Directory): Promise<HandlerContext> {
       const { origin, actor: ref } = interaction;
-      const found = await queries.orgAndPerson(origin.platform, origin.workspaceId, ref.id);
+      // The people a command mentions come along with the actor: its feature will ask for them.
+      const mentioned = interaction.kind === 'command' ? mentionedUsers(interaction) : [];
+      const ids = [ref.id, ...mentioned.map((m) => m.id)];
+      const found = await queries.orgAndPeople(origin.platform, origin.workspaceId, ids);
       const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId, options.shareOneOrg));
-      let actor = found?.person ?? (await addPerson(org, ref, directory));
+      const known = new Map([...(found?.people ?? [])].map(([id, person]) => [`${origin.platform}:${id}`, person]));
+      let actor = known.get(`${ref.platform}:${ref.id}`) ?? (await addPerson(org, ref, directory));
       // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.
       const zone = interaction.actorTimezone;
       if (zone && zone !== actor.timezone && isTimeZone(zone)) actor = await queries.setTimezone(org.id, actor.id, zone);
       return {
         org,
         actor,
-        resolvePeople: (refs) => resolvePeople(org, refs, directory),
+        resolvePeople: (refs) => resolvePeople(org, refs, known, directory),
       };
     },
   };
