@@ -54,7 +54,9 @@ describe('embedded mode: PGlite and in-process jobs', () => {
 describe('npm start with nothing configured', () => {
   it('starts on the embedded defaults, says which platforms are off and why, and serves /healthz', async () => {
     const data = freshPgliteDir();
-    const child = spawn('npx', ['tsx', 'src/main.ts'], {
+    // What `npm start` runs, spawned as node itself so the SIGTERM below reaches the app (through npx it
+    // would stop npx and leave the app running).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, PORT: '0', DATA_DIR: data.dir, LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
