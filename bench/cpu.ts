@@ -70,29 +70,34 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
 export interface CpuShare {
   /** All figures in % of one core, averaged over the interval. */
   machine: number;
+  /** This process: the apps under test. */
   bench: number;
+  /** The Slack side process (Web API stub + load generator). */
+  slackSide: number;
   services: number;
-  /** What is left: processes that are neither the bench, its load process, Postgres nor Redis. */
+  /** What is left: processes that are neither the bench, its Slack side, Postgres nor Redis. */
   other: number;
-  /** Absolute CPU time over the interval, ms: this process (the app under test and the Slack stub), Postgres + Redis. */
+  /** Absolute CPU time over the interval, ms: this process, the Slack side, Postgres + Redis. */
   selfMs: number;
+  slackSideMs: number;
   servicesMs: number;
 }
 
-/** CPU use between two snapshots; `childMs` is the load process's own CPU time. */
-export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefined, childMs = 0): CpuShare | undefined {
+/** CPU use between two snapshots; `slackSideMs` is what the Slack side process reports for the interval. */
+export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefined, slackSideMs = 0): CpuShare | undefined {
   if (!from || !to || to.at <= from.at) return undefined;
   const wall = to.at - from.at;
   const pct = (ms: number) => (100 * ms) / wall;
   const machine = pct((to.busyTicks - from.busyTicks) * TICK_MS);
-  const bench = pct(to.selfMs - from.selfMs + childMs);
   const selfMs = to.selfMs - from.selfMs;
+  const bench = pct(selfMs);
+  const slackSide = pct(slackSideMs);
   // Processes that started meanwhile count from zero; those that exited meanwhile are lost.
   let servicesTicksUsed = 0;
   for (const [pid, ticks] of to.servicesTicks) servicesTicksUsed += ticks - (from.servicesTicks.get(pid) ?? 0);
   const servicesMs = servicesTicksUsed * TICK_MS;
   const services = pct(servicesMs);
-  return { machine, bench, services, other: Math.max(0, machine - bench - services), selfMs, servicesMs };
+  return { machine, bench, slackSide, services, other: Math.max(0, machine - bench - slackSide - services), selfMs, slackSideMs, servicesMs };
 }
 
 /** Waits (up to `maxWaitMs`) until processes outside the bench use less than `maxOtherPct` of a core. */

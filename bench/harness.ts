@@ -1,8 +1,9 @@
 /**
- * The machinery behind `npm run bench` (bench/run.ts) and bench/trace.ts: a Slack Web API stub with
- * sub-ms stamps, the three targets, and one measured phase driven by a load process (bench/load.ts).
+ * The machinery behind `npm run bench` (bench/run.ts) and bench/trace.ts: the Slack side (Web API
+ * stub + load generator, bench/load.ts) in its own process, the three targets, and one measured phase.
+ * This process holds only the apps under test and the orchestration.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
@@ -11,14 +12,9 @@ import { Pool } from 'pg';
 import { type AppOptions, type RunningApp, startApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { databaseUrl, POSTGRES_URL, REDIS_URL } from '../test/support/services';
-import { postSigned, slashCommand } from '../test/support/slack-requests';
-import { type SlackStub, type SlackUser, startSlackStub } from '../test/support/slack-stub';
 import { BENCH_DATABASE_PREFIX, type CpuShare, cpuShare, cpuSnapshot, waitForQuietMachine } from './cpu';
-import { CHANNEL, giverId, type LoadReport, MESSAGE_PREFIX, RECIPIENT, type Until } from './load';
+import { type FromSlackSide, GIVERS, type LoadReport, type PhaseRequest, type ToSlackSide, type Until } from './load';
 
-export const GIVERS = 50;
-/** How long after its load ends a phase waits for the last channel posts; later ones count as missing. */
-export const POST_DEADLINE_MS = 120_000;
 const SLACK_SIGNING_SECRET = `bench-${randomBytes(8).toString('hex')}`;
 const RUN = randomBytes(3).toString('hex');
 
@@ -49,8 +45,9 @@ export interface Row {
   /** Channel posts per second from the first measured send to the last measured post: what the bot sustains. */
   postThroughput?: number;
   cpu?: CpuShare;
-  /** CPU time per request (warm-up included), ms: the process running the target (and the stub); Postgres + Redis. */
+  /** CPU time per request (warm-up included), ms: this process (the apps under test); the Slack side; Postgres + Redis. */
   appCpuPerRequest?: number;
+  slackSideCpuPerRequest?: number;
   servicesCpuPerRequest?: number;
 }
 
@@ -60,8 +57,6 @@ export interface Phase {
   /** When the channel post of this trigger id reached the stub (wall-clock ms). */
   postAt(triggerId: string): number | undefined;
 }
-
-export const hiresNow = () => performance.timeOrigin + performance.now();
 
 /** The first call runs `fn`; later calls get the same promise (stop and close may race with a signal). */
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -75,104 +70,63 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]!;
 }
 
-/**
- * The stub stamps calls with `Date.now()` (whole ms). A `waitFor` predicate runs synchronously right
- * after each call is recorded, so it can stamp each call again with the sub-ms clock load.ts uses
- * (into `at`, same index as `stub.calls`) and hand it on to `onRecorded` at once.
- */
-function stampCalls(stub: SlackStub, at: number[], onRecorded: () => void) {
-  let stopping = false;
-  const watching = stub
-    .waitFor((calls) => {
-      const t = hiresNow();
-      while (at.length < calls.length) at.push(t);
-      onRecorded();
-      return stopping;
-    }, 24 * 3_600_000)
-    .catch(() => {});
-  return {
-    async stop() {
-      stopping = true;
-      await fetch(`${stub.apiUrl}api.test`, { method: 'POST' });
-      await watching;
-    },
-  };
-}
-
-/** Reads the channel posts the stub received, keyed by the trigger id embedded in the kudos message. */
-class PostIndex {
-  private cursor = 0;
-  private readonly triggerRe = new RegExp(`${MESSAGE_PREFIX} (t-[A-Za-z0-9-]+)`);
-  readonly posts = new Map<string, number>();
-  dms = 0;
-  /** Told of each channel post as soon as it is recorded (a load process waiting for posts). */
-  onPost: ((triggerId: string) => void) | undefined;
-
-  constructor(
-    private readonly stub: SlackStub,
-    private readonly at: number[],
-  ) {}
-
-  /** Runs after every recorded call (see stampCalls), so `posts` is always current. */
-  scan(): void {
-    const { calls } = this.stub;
-    for (; this.cursor < calls.length; this.cursor++) {
-      const call = calls[this.cursor]!;
-      if (call.method !== 'chat.postMessage') continue;
-      if (call.body.channel === RECIPIENT) this.dms++;
-      if (call.body.channel !== CHANNEL) continue;
-      const match = this.triggerRe.exec(JSON.stringify(call.body.blocks));
-      if (!match) continue;
-      this.posts.set(match[1]!, this.at[this.cursor] ?? call.at);
-      this.onPost?.(match[1]!);
-    }
-  }
-
-  /** Forgets what the stub recorded so far (it keeps every call, bodies included). */
-  reset(): void {
-    this.stub.reset();
-    this.at.length = 0;
-    this.cursor = 0;
-    this.posts.clear();
-    this.dms = 0;
-  }
-
-  /** Waits until every trigger id has its channel post and as many DMs arrived, or the deadline passes. */
-  async waitFor(triggerIds: string[], deadlineMs: number): Promise<void> {
-    const started = hiresNow();
-    for (;;) {
-      const done = triggerIds.every((id) => this.posts.has(id)) && this.dms >= this.posts.size;
-      if (done || hiresNow() - started > deadlineMs) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
 export interface Harness {
-  stub: SlackStub;
-  /** Sub-ms arrival time of each call in `stub.calls`, same index. */
-  at: number[];
-  index: PostIndex;
+  /** The Slack Web API stub's base URL, for the apps under test. */
+  apiUrl: string;
+  /** Runs one phase in the Slack side. */
+  run(phase: Omit<PhaseRequest, 'id'>): Promise<LoadReport>;
   close(): Promise<void>;
 }
 
-const roster: SlackUser[] = [
-  { id: RECIPIENT, name: 'Ana Lopez', email: 'ana@acme.test' },
-  ...Array.from({ length: GIVERS }, (_, i) => ({ id: giverId(i), name: `Giver ${i}`, email: `giver${i}@acme.test` })),
-];
+/** Sends phases to the Slack side and matches its replies by id; all pending fail if it dies. */
+function phaseRunner(child: ChildProcess): Harness['run'] {
+  const pending = new Map<number, { resolve(report: LoadReport): void; reject(error: Error): void }>();
+  let exited: Error | undefined;
+  const settle = (id: number) => {
+    const waiting = pending.get(id);
+    pending.delete(id);
+    return waiting;
+  };
+  child.on('message', (message: FromSlackSide) => {
+    if ('done' in message) settle(message.done.id)?.resolve(message.done.report);
+    else if ('failed' in message) settle(message.failed.id)?.reject(new Error(`Slack side: ${message.failed.message}`));
+  });
+  child.on('exit', (code, signal) => {
+    exited = new Error(`Slack side exited (${signal ?? code})`);
+    for (const { reject } of pending.values()) reject(exited);
+    pending.clear();
+  });
+  let nextId = 0;
+  return (phase) =>
+    new Promise<LoadReport>((resolve, reject) => {
+      if (exited) return reject(exited);
+      const id = ++nextId;
+      pending.set(id, { resolve, reject });
+      child.send({ run: { id, ...phase } } satisfies ToSlackSide);
+    });
+}
 
+/** Starts the Slack side (bench/load.ts) and waits until its stub listens. */
 export async function startHarness(): Promise<Harness> {
-  const stub = await startSlackStub({ users: roster });
-  const at: number[] = [];
-  const index = new PostIndex(stub, at);
-  const stamps = stampCalls(stub, at, () => index.scan());
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load.ts')], {
+    cwd: path.join(__dirname, '..'),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const apiUrl = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    void exit.then(() => reject(new Error('Slack side exited before it was ready')));
+    child.once('message', (message: FromSlackSide) => {
+      if ('ready' in message) resolve(message.ready.apiUrl);
+      else reject(new Error(`Slack side: unexpected first message ${JSON.stringify(message)}`));
+    });
+  });
   return {
-    stub,
-    at,
-    index,
+    apiUrl,
+    run: phaseRunner(child),
     close: once(async () => {
-      await stamps.stop();
-      await stub.close();
+      if (child.connected) child.send({ close: true } satisfies ToSlackSide);
+      await exit;
     }),
   };
 }
@@ -184,7 +138,7 @@ export async function startBareBolt(h: Harness): Promise<{ target: Target; stop(
     token: 'xoxb-bench',
     botId: 'BHEPOBOT',
     botUserId: 'UHEPOBOT',
-    clientOptions: { slackApiUrl: h.stub.apiUrl },
+    clientOptions: { slackApiUrl: h.apiUrl },
     logLevel: LogLevel.ERROR,
   });
   app.command('/kudos', async ({ ack }) => {
@@ -261,27 +215,17 @@ export async function startBot(h: Harness, { redis, options = {} }: { redis: boo
         DATABASE_URL: databaseUrl(database),
         SLACK_SIGNING_SECRET,
         SLACK_BOT_TOKEN: 'xoxb-bench',
-        SLACK_API_URL: h.stub.apiUrl,
+        SLACK_API_URL: h.apiUrl,
         ...(redis ? { REDIS_URL } : {}),
       }),
       { ...(queuePrefix ? { queuePrefix } : {}), ...options },
     );
     // The first kudos creates the org (default allowance 100); then lift the allowance so nothing is refused.
-    const triggerId = `t-${RUN}-prime${redis ? 'q' : 'p'}`;
-    const res = await postSigned(
-      app.url,
-      slashCommand({
-        text: `<@${RECIPIENT}> 1 #teamwork ${MESSAGE_PREFIX} ${triggerId}`,
-        userId: giverId(0),
-        channelId: CHANNEL,
-        triggerId,
-        responseUrl: h.stub.responseUrl(triggerId),
-      }),
-      { secret: SLACK_SIGNING_SECRET },
-    );
-    if (res.status !== 200) throw new Error(`priming request answered ${res.status}`);
-    await h.index.waitFor([triggerId], 10_000);
-    if (!h.index.posts.has(triggerId)) throw new Error('priming kudos was not posted');
+    const tag = `t-${RUN}-prime${redis ? 'q' : 'p'}`;
+    const priming = await h.run(kudosLoad(app.url, { concurrency: 1, count: 1, warmup: 0, tag, until: 'post' }));
+    const [sample] = priming.samples;
+    if (sample?.status !== 200) throw new Error(`priming request answered ${sample?.status} ${sample?.error ?? ''}`);
+    if (priming.posts[sample.triggerId] === undefined) throw new Error('priming kudos was not posted');
     const updated = await app.db.updateTable('orgs').set({ kudos_monthly_allowance: 100_000_000 }).executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) throw new Error('expected exactly one org after the priming request');
     return {
@@ -298,36 +242,17 @@ export async function startBot(h: Harness, { redis, options = {} }: { redis: boo
   }
 }
 
-/** Runs load.ts; while it runs, the channel posts `index` records are forwarded to it over IPC. */
-function runLoadProcess(args: Record<string, string | number | undefined>, index: PostIndex): Promise<LoadReport> {
-  const script = path.join(__dirname, 'load.ts');
-  const argv = Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)]));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], {
-      cwd: path.join(__dirname, '..'),
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    index.onPost = (triggerId) => {
-      if (child.connected) child.send({ posted: triggerId });
-    };
-    const out: Buffer[] = [];
-    child.stdout!.on('data', (c: Buffer) => out.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      index.onPost = undefined;
-      if (code !== 0) return reject(new Error(`load process exited with ${code}`));
-      try {
-        resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as LoadReport);
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+/** A phase of signed /kudos commands to the target at `url`, the giver rotating over every giver the stub knows. */
+function kudosLoad(
+  url: string,
+  o: { concurrency: number; count: number; warmup: number; tag: string; rate?: number; until: Until },
+): Omit<PhaseRequest, 'id'> {
+  return { ...o, url: `${url}/slack/events`, secret: SLACK_SIGNING_SECRET, givers: GIVERS };
 }
 
 let phaseNumber = 0;
 
-/** One phase: warm-up + measured requests from a load process, then (for the bot) every channel post. */
+/** One phase: warm-up + measured requests from the Slack side, which waits (for the bot) for every channel post. */
 export async function measure(
   h: Harness,
   target: Target,
@@ -340,49 +265,34 @@ export async function measure(
   if (quiet.waitedMs > 0) {
     process.stderr.write(`(machine busy: other processes used ${quiet.otherPct?.toFixed(0)}% of a core; waited ${(quiet.waitedMs / 1000).toFixed(1)} s) `);
   }
-  // Everything of earlier phases has arrived (each waits for its posts): forget it, the stub keeps every call.
-  h.index.reset();
   const cpuFrom = cpuSnapshot();
   // A person gives their next kudos once they have seen the last one in the channel; bare Bolt posts nothing.
   const until: Until = target.expectsPosts ? 'post' : 'ack';
-  const report = await runLoadProcess(
-    {
-      url: `${target.url}/slack/events`,
-      secret: SLACK_SIGNING_SECRET,
-      concurrency,
-      count: opts.count,
-      warmup: opts.warmup,
-      givers: GIVERS,
-      tag,
-      'response-url': h.stub.responseUrl(''),
-      rate: opts.rate,
-      until,
-    },
-    h.index,
-  );
-  const { samples } = report;
-  let drainMs: number | undefined;
-  let postThroughput: number | undefined;
-  if (target.expectsPosts) {
-    await h.index.waitFor([...report.warmupTriggerIds, ...samples.map((s) => s.triggerId)], POST_DEADLINE_MS);
-    const posted = samples.map((s) => h.index.posts.get(s.triggerId)).filter((t): t is number => t !== undefined);
-    const lastPost = Math.max(0, ...posted);
-    drainMs = lastPost - report.measuredTo;
-    postThroughput = posted.length / ((lastPost - report.measuredFrom) / 1000);
-  }
+  const report = await h.run(kudosLoad(target.url, { concurrency, count: opts.count, warmup: opts.warmup, tag, rate: opts.rate, until }));
   const cpu = cpuShare(cpuFrom, cpuSnapshot(), report.cpuMs);
   // With no database behind bare Bolt, Postgres and Redis work during its phases is someone else's.
   if (cpu && !target.expectsPosts) Object.assign(cpu, { other: cpu.other + cpu.services, services: 0, servicesMs: 0 });
 
+  const { samples } = report;
+  const postAt = (triggerId: string): number | undefined => report.posts[triggerId];
+  let drainMs: number | undefined;
+  let postThroughput: number | undefined;
+  if (target.expectsPosts) {
+    const posted = samples.map((s) => postAt(s.triggerId)).filter((t): t is number => t !== undefined);
+    const lastPost = Math.max(0, ...posted);
+    drainMs = lastPost - report.measuredTo;
+    postThroughput = posted.length / ((lastPost - report.measuredFrom) / 1000);
+  }
   const ok = samples.filter((s) => s.status === 200);
   const acks = ok.map((s) => s.ackMs).sort((a, b) => a - b);
   const postLatencies = ok
     .map((s) => {
-      const at = h.index.posts.get(s.triggerId);
+      const at = postAt(s.triggerId);
       return at === undefined ? undefined : at - s.sentAt;
     })
     .filter((v): v is number => v !== undefined)
     .sort((a, b) => a - b);
+  const kudos = samples.length + report.warmupTriggerIds.length;
   const row: Row = {
     target: target.name,
     concurrency,
@@ -398,19 +308,30 @@ export async function measure(
     drainMs,
     postThroughput,
     cpu,
-    appCpuPerRequest: cpu ? cpu.selfMs / (samples.length + report.warmupTriggerIds.length) : undefined,
-    servicesCpuPerRequest: cpu && target.expectsPosts ? cpu.servicesMs / (samples.length + report.warmupTriggerIds.length) : undefined,
+    appCpuPerRequest: cpu ? cpu.selfMs / kudos : undefined,
+    slackSideCpuPerRequest: cpu ? cpu.slackSideMs / kudos : undefined,
+    servicesCpuPerRequest: cpu && target.expectsPosts ? cpu.servicesMs / kudos : undefined,
   };
-  const firstError = samples.find((s) => s.status !== 200 || s.error);
+  printPhase(row, report);
+  return { row, report, postAt };
+}
+
+/** The phase's progress line, on stderr (stdout carries the table). */
+function printPhase(row: Row, report: LoadReport): void {
+  const { cpu } = row;
+  const firstError = report.samples.find((s) => s.status !== 200 || s.error);
+  const missingDms = Object.keys(report.posts).length - report.dms;
   process.stderr.write(
     `${row.throughput.toFixed(0)} req/s, ack p99 ${row.ackP99.toFixed(1)} ms` +
       (row.postP99 !== undefined ? `, post p99 ${row.postP99.toFixed(1)} ms` : '') +
-      (cpu ? `; CPU % of a core: bench ${cpu.bench.toFixed(0)}, pg+redis ${cpu.services.toFixed(0)}, other ${cpu.other.toFixed(0)}` : '') +
+      (cpu
+        ? `; CPU % of a core: bench ${cpu.bench.toFixed(0)}, Slack side ${cpu.slackSide.toFixed(0)}, pg+redis ${cpu.services.toFixed(0)}, other ${cpu.other.toFixed(0)}`
+        : '') +
       (row.appCpuPerRequest !== undefined ? `; CPU ms/request: app ${row.appCpuPerRequest.toFixed(2)}` : '') +
+      (row.slackSideCpuPerRequest !== undefined ? `, Slack side ${row.slackSideCpuPerRequest.toFixed(2)}` : '') +
       (row.servicesCpuPerRequest !== undefined ? `, pg+redis ${row.servicesCpuPerRequest.toFixed(2)}` : '') +
+      (missingDms > 0 ? ` (${missingDms} kudos DMs missing)` : '') +
       (firstError ? ` (first error: ${firstError.status} ${firstError.error ?? ''})` : '') +
       '\n',
   );
-  const posts = new Map(h.index.posts);
-  return { row, report, postAt: (id) => posts.get(id) };
 }

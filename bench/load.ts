@@ -1,33 +1,56 @@
 /**
- * Load generator for `npm run bench`, run as its own process so the app under test keeps its CPU.
+ * The Slack side of `npm run bench`: one long-lived process holding the Slack Web API stub and the
+ * load generator, as Slack both sends the slash commands and receives the API calls. Kept out of the
+ * bench process so the apps under test have their event loop to themselves, as they would in
+ * production (each kudos makes three calls to the stub).
  *
- *   node --import tsx bench/load.ts --url http://127.0.0.1:3000/slack/events --secret S \
- *     --concurrency 20 --count 2000 --warmup 200 --tag t-abc-1 --response-url http://127.0.0.1:4000/response/ [--until post]
+ * Started by bench/harness.ts (`startHarness`) with an IPC channel. It answers `{ ready: { apiUrl } }`,
+ * then runs one phase per `{ run: PhaseRequest }` (replying `{ done }` or `{ failed }`) until
+ * `{ close: true }`.
  *
- * Sends signed `/kudos <@UANA> 1 #teamwork thanks for the demo <triggerId>` commands over keep-alive
- * connections from `concurrency` workers. An operation ends when its response is complete, or with
- * `--until post` when the parent (bench/harness.ts, over IPC) reports its channel post: a person
- * gives the next kudos once they see the last one posted. Closed loop: each worker starts its next
- * operation when the previous one ended; with `--rate R`, operation i starts at i/R s, or later
- * when all workers are busy. The giver rotates over `--givers` users. Prints one JSON `LoadReport`
- * on stdout. Times are wall-clock ms with sub-ms precision (`performance.timeOrigin +
- * performance.now()`), comparable across processes on this machine.
+ * A phase sends signed `/kudos <@UANA> 1 #teamwork thanks for the demo <triggerId>` commands over
+ * keep-alive connections from `concurrency` workers. An operation ends when its response is complete,
+ * or with until 'post' when the kudos' channel post reaches the stub: a person gives the next kudos
+ * once they see the last one posted. Closed loop: each worker starts its next operation when the
+ * previous one ended; with `rate` R, operation i starts at i/R s, or later when all workers are busy.
+ * The giver rotates over `givers` users. Times are wall-clock ms with sub-ms precision
+ * (`performance.timeOrigin + performance.now()`), comparable across processes on this machine.
  */
 import http from 'node:http';
-import { parseArgs } from 'node:util';
 import { slackSignature, slashCommand } from '../test/support/slack-requests';
+import { type SlackStub, type SlackUser, startSlackStub } from '../test/support/slack-stub';
 
 export const RECIPIENT = 'UANA';
 export const CHANNEL = 'C1';
 export const MESSAGE_PREFIX = 'thanks for the demo';
+/** Users the stub knows as givers; a phase rotates over (at most) these. */
+export const GIVERS = 50;
+/** How long after its load ends a phase waits for the last channel posts; later ones count as missing. */
+export const POST_DEADLINE_MS = 120_000;
 
 export const giverId = (i: number) => `UG${String(i).padStart(3, '0')}`;
 
-/** What ends an operation: the HTTP response, or the kudos' channel post reported by the parent. */
+/** What ends an operation: the HTTP response, or the kudos' channel post reaching the stub. */
 export type Until = 'ack' | 'post';
 
 /** How long a worker waits for a post after the ack before it records an error and moves on. */
 const POST_TIMEOUT_MS = 30_000;
+
+export const hiresNow = () => performance.timeOrigin + performance.now();
+
+export interface PhaseRequest {
+  id: number;
+  url: string;
+  secret: string;
+  concurrency: number;
+  count: number;
+  warmup: number;
+  givers: number;
+  tag: string;
+  /** Open loop: start operation i at i / rate seconds (still at most `concurrency` in progress). Default: closed loop. */
+  rate?: number;
+  until: Until;
+}
 
 export interface LoadSample {
   triggerId: string;
@@ -35,7 +58,7 @@ export interface LoadSample {
   sentAt: number;
   /** Send → response body complete. */
   ackMs: number;
-  /** Send → the parent's post notice received (`--until post`); IPC delay included, so for information only. */
+  /** Send → the worker saw its post (until 'post'); for information only, `LoadReport.posts` has when it arrived. */
   cycleMs?: number;
   /** HTTP status, or 0 when the request failed without one. */
   status: number;
@@ -52,11 +75,95 @@ export interface LoadReport {
   /** First measured send → last measured response, wall-clock ms. */
   measuredFrom: number;
   measuredTo: number;
-  /** CPU time this load process used (user + system), ms. */
+  /** When each channel post of the phase (warm-up included) reached the stub, by trigger id (until 'post'). */
+  posts: Record<string, number>;
+  /** DMs to the recipient the stub received during the phase (one per kudos). */
+  dms: number;
+  /** CPU time this process used during the phase (user + system), ms. */
   cpuMs: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+/** Messages from the bench process. */
+export type ToSlackSide = { run: PhaseRequest } | { close: true };
+/** Messages to the bench process. */
+export type FromSlackSide =
+  | { ready: { apiUrl: string } }
+  | { done: { id: number; report: LoadReport } }
+  | { failed: { id: number; message: string } };
+
+const roster: SlackUser[] = [
+  { id: RECIPIENT, name: 'Ana Lopez', email: 'ana@acme.test' },
+  ...Array.from({ length: GIVERS }, (_, i) => ({ id: giverId(i), name: `Giver ${i}`, email: `giver${i}@acme.test` })),
+];
+
+/**
+ * The channel posts and DMs the stub records, keyed by the trigger id embedded in the kudos message.
+ * The stub stamps calls with `Date.now()` (whole ms); a `waitFor` predicate runs synchronously right
+ * after each call is recorded, so it stamps each post again with the sub-ms clock the workers use
+ * and wakes the worker waiting for it.
+ */
+function watchPosts(stub: SlackStub) {
+  const triggerRe = new RegExp(`${MESSAGE_PREFIX} (t-[A-Za-z0-9-]+)`);
+  const posts = new Map<string, number>();
+  const waiting = new Map<string, () => void>();
+  let cursor = 0;
+  let dms = 0;
+
+  function scan(): void {
+    const at = hiresNow();
+    const { calls } = stub;
+    for (; cursor < calls.length; cursor++) {
+      const call = calls[cursor]!;
+      if (call.method !== 'chat.postMessage') continue;
+      if (call.body.channel === RECIPIENT) dms++;
+      if (call.body.channel !== CHANNEL) continue;
+      const triggerId = triggerRe.exec(JSON.stringify(call.body.blocks))?.[1];
+      if (!triggerId) continue;
+      posts.set(triggerId, at);
+      waiting.get(triggerId)?.();
+    }
+  }
+  // Lasts as long as the process; it exits without stopping it.
+  stub
+    .waitFor(() => {
+      scan();
+      return false;
+    }, 2 ** 31 - 1)
+    .catch(() => {});
+
+  return {
+    posts,
+    dms: () => dms,
+    /** Whether the post of `triggerId` has arrived or arrives within `timeoutMs`. */
+    async arrived(triggerId: string, timeoutMs: number): Promise<boolean> {
+      if (posts.has(triggerId)) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const seen = await new Promise<boolean>((resolve) => {
+        waiting.set(triggerId, () => resolve(true));
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      clearTimeout(timer);
+      waiting.delete(triggerId);
+      return seen;
+    },
+    /** Waits until every trigger id has its channel post and as many DMs arrived, or the deadline passes. */
+    async allArrived(triggerIds: string[], deadlineMs: number): Promise<void> {
+      const started = hiresNow();
+      while (!(triggerIds.every((id) => posts.has(id)) && dms >= posts.size) && hiresNow() - started < deadlineMs) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    /** Forgets the phase, and makes the stub forget its calls (it keeps every one, bodies included). */
+    reset(): void {
+      stub.reset();
+      cursor = 0;
+      posts.clear();
+      dms = 0;
+    },
+  };
+}
+
+type PostWatcher = ReturnType<typeof watchPosts>;
 
 function post(agent: http.Agent, url: URL, body: string, headers: Record<string, string>, timeoutMs: number) {
   return new Promise<{ status: number; error?: string }>((resolve) => {
@@ -75,71 +182,21 @@ function post(agent: http.Agent, url: URL, body: string, headers: Record<string,
   });
 }
 
-/** Channel posts the parent reports as `{ posted: triggerId }` messages, awaited by trigger id. */
-function watchPosts() {
-  const pending = new Map<string, (at: number) => void>();
-  const onMessage = (message: unknown) => {
-    const triggerId = (message as { posted?: unknown } | null)?.posted;
-    if (typeof triggerId !== 'string') return;
-    pending.get(triggerId)?.(now());
-    pending.delete(triggerId);
-  };
-  process.on('message', onMessage);
-  return {
-    /** Registers before the request is sent: the post may arrive before the response is complete. */
-    expect(triggerId: string): { within(timeoutMs: number): Promise<number | undefined>; cancel(): void } {
-      const posted = new Promise<number>((resolve) => pending.set(triggerId, resolve));
-      const cancel = () => pending.delete(triggerId);
-      return {
-        cancel,
-        /** When the post was reported, or undefined when it was not within `timeoutMs` from now. */
-        async within(timeoutMs) {
-          let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<undefined>((resolve) => {
-            timer = setTimeout(() => resolve(undefined), timeoutMs);
-          });
-          try {
-            return await Promise.race([posted, timeout]);
-          } finally {
-            clearTimeout(timer);
-            cancel();
-          }
-        },
-      };
-    },
-    /** Stops listening, which also lets the IPC channel close so this process can exit. */
-    close: () => process.off('message', onMessage),
-  };
-}
-
-export async function runLoad(o: {
-  url: string;
-  secret: string;
-  concurrency: number;
-  count: number;
-  warmup: number;
-  givers: number;
-  tag: string;
-  responseUrl: string;
-  /** Open loop: start operation i at i / rate seconds (still at most `concurrency` in progress). Default: closed loop. */
-  rate?: number;
-  until: Until;
-}): Promise<LoadReport> {
-  if (o.until === 'post' && !process.send) throw new Error('--until post needs the IPC channel bench/harness.ts opens');
+/** The load of one phase: warm-up then measured requests from `concurrency` workers. */
+async function sendLoad(o: PhaseRequest, watcher: PostWatcher, responseUrl: (triggerId: string) => string) {
   const url = new URL(o.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, maxFreeSockets: o.concurrency });
   const total = o.warmup + o.count;
   const samples: LoadSample[] = [];
   const warmupTriggerIds: string[] = [];
   let next = 0;
-  const posts = o.until === 'post' ? watchPosts() : undefined;
-  const start = now();
+  const start = hiresNow();
 
   async function worker() {
     while (next < total) {
       const i = next++;
       if (o.rate) {
-        const wait = start + (1000 * i) / o.rate - now();
+        const wait = start + (1000 * i) / o.rate - hiresNow();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       const warm = i < o.warmup;
@@ -149,7 +206,7 @@ export async function runLoad(o: {
         userId: giverId(i % o.givers),
         channelId: CHANNEL,
         triggerId,
-        responseUrl: `${o.responseUrl}${triggerId}`,
+        responseUrl: responseUrl(triggerId),
       });
       const body = new URLSearchParams(form).toString();
       const timestamp = Math.floor(Date.now() / 1000);
@@ -158,18 +215,13 @@ export async function runLoad(o: {
         'x-slack-request-timestamp': String(timestamp),
         'x-slack-signature': slackSignature(o.secret, timestamp, body),
       };
-      const posted = posts?.expect(triggerId);
-      const sentAt = now();
+      const sentAt = hiresNow();
       const result = await post(agent, url, body, headers, 10_000);
-      const ackMs = now() - sentAt;
-      const sample: LoadSample = { triggerId, sentAt, ackMs, ...result };
-      if (posted && result.status === 200) {
-        const postedAt = await posted.within(POST_TIMEOUT_MS);
-        if (postedAt === undefined) sample.error = `no post within ${POST_TIMEOUT_MS / 1000} s`;
-        else sample.cycleMs = postedAt - sentAt;
-      } else {
-        // A refused or failed request posts nothing.
-        posted?.cancel();
+      const sample: LoadSample = { triggerId, sentAt, ackMs: hiresNow() - sentAt, ...result };
+      // A refused or failed request posts nothing.
+      if (o.until === 'post' && result.status === 200) {
+        if (await watcher.arrived(triggerId, POST_TIMEOUT_MS)) sample.cycleMs = hiresNow() - sentAt;
+        else sample.error = `no post within ${POST_TIMEOUT_MS / 1000} s`;
       }
       if (warm) warmupTriggerIds.push(triggerId);
       else samples.push(sample);
@@ -177,52 +229,60 @@ export async function runLoad(o: {
   }
 
   await Promise.all(Array.from({ length: o.concurrency }, worker));
-  posts?.close();
   agent.destroy();
   samples.sort((a, b) => a.sentAt - b.sentAt);
-  const measuredFrom = samples[0]?.sentAt ?? 0;
-  const measuredTo = Math.max(...samples.map((s) => s.sentAt + s.ackMs));
-  const cpu = process.cpuUsage();
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  return { url: o.url, concurrency: o.concurrency, givers: o.givers, warmupTriggerIds, samples, measuredFrom, measuredTo, cpuMs };
+  return { warmupTriggerIds, samples };
+}
+
+/** One phase: the load, then (until 'post') every channel post and DM; forgets the phase's calls afterwards. */
+async function runPhase(o: PhaseRequest, stub: SlackStub, watcher: PostWatcher): Promise<LoadReport> {
+  const cpuFrom = process.cpuUsage();
+  const { warmupTriggerIds, samples } = await sendLoad(o, watcher, stub.responseUrl);
+  if (o.until === 'post') await watcher.allArrived([...warmupTriggerIds, ...samples.map((s) => s.triggerId)], POST_DEADLINE_MS);
+  const cpu = process.cpuUsage(cpuFrom);
+  const report: LoadReport = {
+    url: o.url,
+    concurrency: o.concurrency,
+    givers: o.givers,
+    warmupTriggerIds,
+    samples,
+    measuredFrom: samples[0]?.sentAt ?? 0,
+    measuredTo: Math.max(...samples.map((s) => s.sentAt + s.ackMs)),
+    posts: Object.fromEntries(watcher.posts),
+    dms: watcher.dms(),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+  watcher.reset();
+  return report;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string' },
-      secret: { type: 'string' },
-      concurrency: { type: 'string', default: '1' },
-      count: { type: 'string', default: '2000' },
-      warmup: { type: 'string', default: '200' },
-      givers: { type: 'string', default: '50' },
-      tag: { type: 'string', default: `t-${process.pid}` },
-      'response-url': { type: 'string' },
-      rate: { type: 'string' },
-      until: { type: 'string', default: 'ack' },
-    },
-  });
-  const { until } = values;
-  if (!values.url || !values.secret || !values['response-url'] || (until !== 'ack' && until !== 'post')) {
-    throw new Error(
-      'usage: load.ts --url URL --secret SECRET --response-url URL [--concurrency N] [--count N] [--warmup N] [--givers N] [--tag T] [--rate R] [--until ack|post]',
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('bench/load.ts is started by bench/harness.ts, with an IPC channel');
+  const reply = (message: FromSlackSide): void => {
+    send(message);
+  };
+  const stub = await startSlackStub({ users: roster });
+  const watcher = watchPosts(stub);
+  // The bench process is gone (interrupted, or crashed): nothing left to serve.
+  process.on('disconnect', () => process.exit(0));
+  // Phases share the stub's calls, so they run one after the other.
+  let phases = Promise.resolve();
+  process.on('message', (message: ToSlackSide) => {
+    // Exiting closes the stub's socket; a phase still running (an interrupted bench) is abandoned.
+    if ('close' in message) process.exit(0);
+    const { id } = message.run;
+    phases = phases.then(() =>
+      runPhase(message.run, stub, watcher).then(
+        (report) => reply({ done: { id, report } }),
+        (error: unknown) => reply({ failed: { id, message: error instanceof Error ? error.message : String(error) } }),
+      ),
     );
-  }
-  const report = await runLoad({
-    url: values.url,
-    secret: values.secret,
-    concurrency: Number(values.concurrency),
-    count: Number(values.count),
-    warmup: Number(values.warmup),
-    givers: Number(values.givers),
-    tag: values.tag,
-    responseUrl: values['response-url'],
-    rate: values.rate ? Number(values.rate) : undefined,
-    until,
   });
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  reply({ ready: { apiUrl: stub.apiUrl } });
 }
 
+// The bench process imports the constants and types above; only the spawned process runs.
 if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(error);

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: acknowledgement latency and time until the channel post of `/kudos`, bare Bolt vs
- * this bot (in-process jobs, then BullMQ), with the load coming from a second process (bench/load.ts).
+ * this bot (in-process jobs, then BullMQ), with the Slack side (Web API stub + load) in a second process
+ * (bench/load.ts).
  * See bench/README.md.
  *
  * Flags (all optional): --targets bolt,bot,bullmq  --concurrency 1,20,100  --count 2000  --warmup 200
@@ -10,8 +11,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { GIVERS, measure, POST_DEADLINE_MS, type Row, startBareBolt, startBot, startHarness, type Target } from './harness';
-import { MESSAGE_PREFIX, RECIPIENT } from './load';
+import { measure, type Row, startBareBolt, startBot, startHarness, type Target } from './harness';
+import { GIVERS, MESSAGE_PREFIX, POST_DEADLINE_MS, RECIPIENT } from './load';
 
 const key = (r: Row) => `${r.concurrency}@${r.rate ?? ''}`;
 
@@ -51,8 +52,9 @@ function printTable(rows: Row[]): void {
   console.log('   so for the bot it is kudos per second); posts/s = channel posts per second from the first send to the last post;');
   console.log(' drain = time after the last ack until the last channel post arrived;');
   console.log(' cpu/req = CPU ms per request, warm-up and drain included: app = the process running the target');
-  console.log('   (the Slack stub runs there too), pg = Postgres (the bench databases\' backends + background processes) + Redis;');
-  console.log(' cpu other = CPU used by processes that are neither the bench, its load process, Postgres nor Redis,');
+  console.log('   (the Slack stub now runs with the load, in its own process), pg = Postgres (the bench databases\'');
+  console.log('   backends + background processes) + Redis;');
+  console.log(' cpu other = CPU used by processes that are neither the bench, its Slack side process, Postgres nor Redis,');
   console.log('   in % of one core over the phase: other work on this 2-core machine that skews the figures)');
 }
 
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   console.log(`HEPO bench — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ${new Date().toISOString()}`);
   console.log(`Code: ${gitState()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(
-    `Each phase: ${opts.warmup} warm-up + ${opts.count} measured signed /kudos commands from a separate load process ` +
+    `Each phase: ${opts.warmup} warm-up + ${opts.count} measured signed /kudos commands from the Slack side process ` +
       (opts.rate ? `(open loop: one every ${(1000 / opts.rate).toFixed(1)} ms, at most N in progress, keep-alive).` : `(closed loop: N in progress, keep-alive).`),
   );
   console.log(
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
       `the giver rotates over ${GIVERS} users so allowance row locks don't serialise everything ` +
       `(at 100 in progress, ~2 kudos per giver overlap).`,
   );
-  console.log('Bot: real app, fresh Postgres database migrated at start, org allowance lifted to 100,000,000; Slack API = loopback stub.\n');
+  console.log('Bot: real app, fresh Postgres database migrated at start, org allowance lifted to 100,000,000; Slack API = loopback stub in the Slack side process.\n');
 
   const harness = await startHarness();
   const rows: Row[] = [];

@@ -19,8 +19,8 @@ import { BullMQRunner } from '../src/jobs/bullmq';
 import { InProcessRunner } from '../src/jobs/in-process';
 import { JobRegistry } from '../src/jobs/registry';
 import { cpuShare, cpuSnapshot } from './cpu';
-import { hiresNow as now, measure, percentile, startBot, startHarness } from './harness';
-import { CHANNEL } from './load';
+import { measure, percentile, startBot, startHarness } from './harness';
+import { CHANNEL, hiresNow as now } from './load';
 
 interface Work {
   poolConnects: number;
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     console.log(`\n${bot.target.name}, ${phase.row.rate ? `paced ${phase.row.rate}/s, at most ` : 'closed loop, '}${phase.row.concurrency} kudos in progress ` +
       `(each until its channel post): ${phase.row.throughput.toFixed(0)} kudos/s, ${rows.length} kudos traced`);
     console.log(`${''.padEnd(52)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'mean'.padStart(9)}`);
-    console.log('ack (load process: send → response complete)');
+    console.log('ack (Slack side: send → response complete)');
     console.log(summarise('  ack latency', d((r) => r.sample.ackMs)));
     console.log(summarise('  send → request event in the app', d((r) => r.span!.arrivedAt - r.sample.sentAt)));
     console.log(summarise('  request event → response finished (Bolt + ack)', d((r) => r.span!.ackAt! - r.span!.arrivedAt)));
@@ -243,16 +243,16 @@ async function main(): Promise<void> {
     console.log(summarise('  pg queries per DM job', d((r) => r.dm?.queries), 'count'));
     console.log('end to end');
     console.log(summarise('  send → channel post at the stub', d((r) => r.postAt! - r.sample.sentAt)));
-    console.log(summarise('  send → the load process told of the post (IPC)', d((r) => r.sample.cycleMs)));
+    console.log(summarise('  send → the worker saw its post', d((r) => r.sample.cycleMs)));
     console.log(summarise('  dispatch end → channel post at the stub', d((r) => r.postAt! - r.span!.dispatchEnd!)));
     const kudos = phase.report.samples.length + phase.report.warmupTriggerIds.length;
     if (cpuFrom && cpuTo) {
       const perKudos = (ms: number) => (ms / kudos).toFixed(2);
       console.log(
-        `CPU per kudos (warm-up included, ${kudos} kudos): this process (app + Slack stub) ${perKudos(cpuTo.selfMs - cpuFrom.selfMs)} ms ` +
+        `CPU per kudos (warm-up included, ${kudos} kudos): this process (the app) ${perKudos(cpuTo.selfMs - cpuFrom.selfMs)} ms ` +
           `(user ${perKudos(usage.user / 1000)}, system ${perKudos(usage.system / 1000)}), ` +
-          `Postgres + Redis ${perKudos(cpuShare(cpuFrom, cpuTo)?.servicesMs ?? Number.NaN)} ms, load process ${perKudos(phase.report.cpuMs)} ms ` +
-          `(startup included); phase took ${((cpuTo.at - cpuFrom.at) / 1000).toFixed(1)} s`,
+          `Postgres + Redis ${perKudos(cpuShare(cpuFrom, cpuTo)?.servicesMs ?? Number.NaN)} ms, Slack side (stub + load) ${perKudos(phase.report.cpuMs)} ms; ` +
+          `phase took ${((cpuTo.at - cpuFrom.at) / 1000).toFixed(1)} s`,
       );
     }
     console.log(
