@@ -16,8 +16,15 @@ export interface CpuSnapshot {
   busyTicks: number;
   /** Ticks used so far by each Postgres and Redis process serving the bench (part of the system under test). */
   servicesTicks: Map<string, number>;
-  /** This process, ms. */
+  /** This process and the given child processes (a bot's worker role), ms. */
   selfMs: number;
+}
+
+/** CPU ms a process has used so far (utime + stime from /proc). */
+function processMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
 }
 
 function machineBusyTicks(): number {
@@ -58,10 +65,11 @@ function servicesTicks(): Map<string, number> {
   return ticks;
 }
 
-export function cpuSnapshot(): CpuSnapshot | undefined {
+export function cpuSnapshot(childPids: number[] = []): CpuSnapshot | undefined {
   try {
     const self = process.cpuUsage();
-    return { at: Date.now(), busyTicks: machineBusyTicks(), servicesTicks: servicesTicks(), selfMs: (self.user + self.system) / 1000 };
+    const childrenMs = childPids.reduce((sum, pid) => sum + processMs(pid), 0);
+    return { at: Date.now(), busyTicks: machineBusyTicks(), servicesTicks: servicesTicks(), selfMs: (self.user + self.system) / 1000 + childrenMs };
   } catch {
     return undefined;
   }
@@ -70,7 +78,7 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
 export interface CpuShare {
   /** All figures in % of one core, averaged over the interval. */
   machine: number;
-  /** This process: the apps under test. */
+  /** This process and the target's child processes: the apps under test. */
   bench: number;
   /** The Slack side process (Web API stub + load generator). */
   slackSide: number;

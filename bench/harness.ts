@@ -24,6 +24,8 @@ export interface Target {
   name: TargetName;
   url: string;
   expectsPosts: boolean;
+  /** Processes of the target besides this one (a worker role), counted in its CPU. */
+  childPids?: number[];
 }
 
 export interface Row {
@@ -164,62 +166,95 @@ async function withAdmin<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   }
 }
 
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+/**
+ * The BullMQ target's Redis database: its web role (in this process) and its worker role (a child
+ * process, which takes no queue prefix) share it. Emptied before and after; don't run two benches at once.
+ */
+const BULLMQ_REDIS_URL = `${REDIS_URL}/13`;
+
+async function emptyRedis(url: string): Promise<void> {
+  const redis = new IORedis(url, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await redis.flushdb();
   } finally {
     redis.disconnect();
   }
+}
+
+/** `npm start` with ROLE=worker, as production runs it next to the web role; resolves once it listens. */
+function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, ...env, ROLE: 'worker', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (output.includes('listening on')) return; // started; the rest is drained unread
+      output += chunk.toString();
+      if (output.includes('listening on')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 export interface RunningBot {
   target: Target;
   app: RunningApp;
   database: string;
-  queuePrefix?: string;
-  /** Closes the app (waits for its jobs), then drops the database and the queue's Redis keys. */
+  /** Closes the app (waits for its jobs) and its worker process, then drops the database and empties the queue's Redis. */
   stop(): Promise<void>;
-  /** Drops the database (ending its connections) and the Redis keys without waiting for the app: for an interrupted run. */
+  /** Kills the worker process, drops the database (ending its connections) and empties the Redis without waiting for the app: for an interrupted run. */
   abort(): Promise<void>;
 }
 
 /**
  * The real app on a database created empty for this run (the app migrates it at start), Slack in
- * token mode pointed at the stub, jobs in-process or on BullMQ with a fresh prefix.
+ * token mode pointed at the stub. Jobs in-process, or on BullMQ as production runs them: this process
+ * is the web role and a child process the worker role (`worker: 'same process'` keeps both here, for
+ * bench/trace.ts, which can only follow work in its own process).
  */
-export async function startBot(h: Harness, { redis, options = {} }: { redis: boolean; options?: AppOptions }): Promise<RunningBot> {
+export async function startBot(
+  h: Harness,
+  { redis, worker = 'own process', options = {} }: { redis: boolean; worker?: 'own process' | 'same process'; options?: AppOptions },
+): Promise<RunningBot> {
   const database = `${BENCH_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
   await withAdmin((pool) => pool.query(`create database ${database}`));
-  const queuePrefix = redis ? `hepo-bench-${RUN}-${randomBytes(4).toString('hex')}` : undefined;
+  if (redis) await emptyRedis(BULLMQ_REDIS_URL);
+  const env = {
+    DATABASE_URL: databaseUrl(database),
+    SLACK_SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: h.apiUrl,
+    ...(redis ? { REDIS_URL: BULLMQ_REDIS_URL } : {}),
+  };
+  const ownWorker = redis && worker === 'own process';
   let app: RunningApp | undefined;
+  let workerProcess: ChildProcess | undefined;
   const dropStorage = once(async () => {
-    if (queuePrefix) await deleteRedisPrefix(queuePrefix);
+    if (redis) await emptyRedis(BULLMQ_REDIS_URL);
     await withAdmin((pool) => pool.query(`drop database if exists ${database} with (force)`));
   });
   const stop = once(async () => {
     await app?.close();
+    if (workerProcess) await stopProcess(workerProcess);
     await dropStorage();
   });
   try {
+    // Migrates the new database before the worker starts on it.
     app = await startApp(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: databaseUrl(database),
-        SLACK_SIGNING_SECRET,
-        SLACK_BOT_TOKEN: 'xoxb-bench',
-        SLACK_API_URL: h.apiUrl,
-        ...(redis ? { REDIS_URL } : {}),
-      }),
-      { ...(queuePrefix ? { queuePrefix } : {}), ...options },
+      loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...(ownWorker ? { ROLE: 'web' } : {}) }),
+      options,
     );
+    if (ownWorker) workerProcess = await startWorkerProcess(env);
     // The first kudos creates the org (default allowance 100); then lift the allowance so nothing is refused.
     const tag = `t-${RUN}-prime${redis ? 'q' : 'p'}`;
     const priming = await h.run(kudosLoad(app.url, { concurrency: 1, count: 1, warmup: 0, tag, until: 'post' }));
@@ -229,12 +264,19 @@ export async function startBot(h: Harness, { redis, options = {} }: { redis: boo
     const updated = await app.db.updateTable('orgs').set({ kudos_monthly_allowance: 100_000_000 }).executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) throw new Error('expected exactly one org after the priming request');
     return {
-      target: { name: redis ? 'this bot + BullMQ' : 'this bot', url: app.url, expectsPosts: true },
+      target: {
+        name: redis ? 'this bot + BullMQ' : 'this bot',
+        url: app.url,
+        expectsPosts: true,
+        ...(workerProcess?.pid ? { childPids: [workerProcess.pid] } : {}),
+      },
       app,
       database,
-      queuePrefix,
       stop,
-      abort: dropStorage,
+      abort: async () => {
+        workerProcess?.kill('SIGKILL');
+        await dropStorage();
+      },
     };
   } catch (error) {
     await stop();
@@ -265,11 +307,11 @@ export async function measure(
   if (quiet.waitedMs > 0) {
     process.stderr.write(`(machine busy: other processes used ${quiet.otherPct?.toFixed(0)}% of a core; waited ${(quiet.waitedMs / 1000).toFixed(1)} s) `);
   }
-  const cpuFrom = cpuSnapshot();
+  const cpuFrom = cpuSnapshot(target.childPids);
   // A person gives their next kudos once they have seen the last one in the channel; bare Bolt posts nothing.
   const until: Until = target.expectsPosts ? 'post' : 'ack';
   const report = await h.run(kudosLoad(target.url, { concurrency, count: opts.count, warmup: opts.warmup, tag, rate: opts.rate, until }));
-  const cpu = cpuShare(cpuFrom, cpuSnapshot(), report.cpuMs);
+  const cpu = cpuShare(cpuFrom, cpuSnapshot(target.childPids), report.cpuMs);
   // With no database behind bare Bolt, Postgres and Redis work during its phases is someone else's.
   if (cpu && !target.expectsPosts) Object.assign(cpu, { other: cpu.other + cpu.services, services: 0, servicesMs: 0 });
 

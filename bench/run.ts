@@ -179,7 +179,7 @@ async function main(): Promise<void> {
       const bot = await startBot(harness, { redis });
       running.push(bot);
       process.stderr.write(
-        `  (${bot.target.name}: database ${bot.database}${bot.queuePrefix ? `, queue prefix ${bot.queuePrefix}` : ', in-process jobs'})\n`,
+        `  (${bot.target.name}: database ${bot.database}${redis ? ', web role here, worker role in its own process' : ', in-process jobs'})\n`,
       );
     }
     const phases = [...levels.map((c) => ({ concurrency: c, opts })), ...(paced ? [{ concurrency: 20, opts: paced }] : [])];

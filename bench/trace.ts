@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   });
   instrument();
   const harness = await startHarness();
-  const bot = await startBot(harness, { redis: values.bullmq });
+  const bot = await startBot(harness, { redis: values.bullmq, worker: 'same process' });
   appPort = Number(new URL(bot.app.url).port);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   let elu = performance.eventLoopUtilization();
