@@ -1,6 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Sender, Undeliverable } from '../../chat/ports';
 import type { Db } from '../../db/connect';
+import { slackFetch } from './fetch';
 import { renderMessage } from './render';
 
 /** Message metadata tags each notification with its dedupe key (read back with im:history). */
@@ -67,5 +68,5 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
 }
 
 export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
-  return apiUrl ? { slackApiUrl: apiUrl } : {};
+  return { fetch: slackFetch, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) };
 }
