@@ -13,7 +13,10 @@ export type Db = Kysely<Database>;
 const PREPARED_PER_CONNECTION = 200;
 
 /** Postgres refuses a prepared statement whose result columns changed (a migration added one). */
-const isStalePlan = (error: unknown) => (error as { code?: string }).code === '0A000';
+const isStalePlan = (error: unknown) => {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === '0A000' && /cached plan must not change result type/.test(message ?? '');
+};
 
 /**
  * Sends each distinct SQL text as a named statement, so Postgres parses and plans it once per
@@ -35,7 +38,7 @@ class PreparingClient extends Client {
     return name;
   }
 
-  private async prepared(text: string, values: unknown[]): Promise<unknown> {
+  private async prepared(text: string, values: unknown[], retried = false): Promise<unknown> {
     const name = this.nameFor(text);
     if (!name) return super.query(text, values);
     try {
@@ -44,8 +47,8 @@ class PreparingClient extends Client {
       if (!isStalePlan(error)) throw error;
       this.names = new Map();
       this.generation++;
-      if (this.inTransaction) throw error;
-      return this.prepared(text, values);
+      if (this.inTransaction || retried) throw error;
+      return this.prepared(text, values, true);
     }
   }
 
@@ -53,7 +56,7 @@ class PreparingClient extends Client {
   override query(...args: any[]): any {
     const [text, values] = args;
     if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return (super.query as (...a: unknown[]) => unknown)(...args);
-    const command = text.trim().toLowerCase();
+    const command = text.length < 64 ? text.trim().toLowerCase() : ''; // transaction control is short
     if (command === 'begin' || command.startsWith('start transaction')) this.inTransaction = true;
     if (command === 'commit' || command === 'rollback') this.inTransaction = false;
     return this.prepared(text, values);
