@@ -69,7 +69,13 @@ export function notifyQueries(db: Kysely<Database>) {
         'free.uncertain',
       ])
       .execute();
-    return ids.map((id) => rows.find((r) => r.id === id));
+    // The same id twice in one batch (a duplicated job) is claimed once: only its first load gets the row.
+    const claimed = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = claimed.get(id);
+      claimed.delete(id);
+      return row;
+    });
   }
 
   async function markAllSent(sent: readonly { id: string; messageId: string | undefined }[]) {
@@ -83,8 +89,9 @@ export function notifyQueries(db: Kysely<Database>) {
 
   // Deliveries arrive in bursts (a kudos' post and DMs together, a check-in fan-out): claims made in
   // the same turn of the event loop, and marks made within a few ms, share one statement each.
-  const claims = new DataLoader(claimAll, { cache: false, batchScheduleFn: (run) => setImmediate(run) });
-  const marks = new DataLoader(markAllSent, { cache: false, batchScheduleFn: (run) => setTimeout(run, MARK_SENT_BATCH_MS) });
+  const batching = { cache: false, maxBatchSize: 500 } as const;
+  const claims = new DataLoader(claimAll, { ...batching, batchScheduleFn: (run) => setImmediate(run) });
+  const marks = new DataLoader(markAllSent, { ...batching, batchScheduleFn: (run) => setTimeout(run, MARK_SENT_BATCH_MS) });
 
   return {
     /**

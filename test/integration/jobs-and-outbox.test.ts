@@ -125,6 +125,13 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(platform.sent).toHaveLength(0);
   });
 
+  it('gives a notification to one claim only, when claims of it share a batch', async () => {
+    const [id] = await record('k:claimed-twice');
+    const queries = notifyQueries(db);
+    const claims = await Promise.all([queries.claim(id!), queries.claim(id!), queries.claim(id!)]);
+    expect(claims.filter((c) => c !== undefined).map((c) => c!.id)).toEqual([id]);
+  });
+
   it('sends what a crashed process left behind when the outbox sweep runs', async () => {
     const [never, claimed] = [await record('k:never-enqueued'), await record('k:claimed-then-crashed')];
     // A worker claimed this one and died before sending; its claim has run out.
