@@ -24,6 +24,8 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+const keyOf = (ref: UserRef) => `${ref.platform}:${ref.id}`;
+
 /** Finds the org and the people behind an interaction, creating them on first contact. */
 export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOptions) {
   /** Creates the person behind a platform user the bot has not met, from the platform's directory. */
@@ -41,15 +43,14 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     });
   }
 
-  /** `known`: people already looked up for this interaction, keyed `platform:id`. */
+  /** `known`: people already looked up for this interaction, by `keyOf` their platform user. */
   async function resolvePeople(org: Org, refs: UserRef[], known: Map<string, Person>, directory: Directory): Promise<Person[]> {
-    const key = (ref: UserRef) => `${ref.platform}:${ref.id}`;
-    const missing = refs.filter((ref) => !known.has(key(ref)));
+    const missing = refs.filter((ref) => !known.has(keyOf(ref)));
     for (const platform of new Set(missing.map((r) => r.platform))) {
       const ids = missing.filter((r) => r.platform === platform).map((r) => r.id);
-      for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(`${platform}:${id}`, person);
+      for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(keyOf({ platform, id }), person);
     }
-    return Promise.all(refs.map((ref) => known.get(key(ref)) ?? addPerson(org, ref, directory)));
+    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? addPerson(org, ref, directory)));
   }
 
   return {
@@ -60,8 +61,8 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       const ids = [ref.id, ...mentioned.map((m) => m.id)];
       const found = await queries.orgAndPeople(origin.platform, origin.workspaceId, ids);
       const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId, options.shareOneOrg));
-      const known = new Map([...(found?.people ?? [])].map(([id, person]) => [`${origin.platform}:${id}`, person]));
-      let actor = known.get(`${ref.platform}:${ref.id}`) ?? (await addPerson(org, ref, directory));
+      const known = new Map([...(found?.people ?? [])].map(([id, person]) => [keyOf({ platform: origin.platform, id }), person]));
+      let actor = known.get(keyOf(ref)) ?? (await addPerson(org, ref, directory));
       // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.
       const zone = interaction.actorTimezone;
       if (zone && zone !== actor.timezone && isTimeZone(zone)) actor = await queries.setTimezone(org.id, actor.id, zone);
