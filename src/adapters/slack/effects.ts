@@ -1,18 +1,19 @@
-import type { RespondFn, ViewResponseAction } from '@slack/bolt';
+import type { ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Effect } from '../../chat/effects';
 import type { Origin } from '../../chat/interaction';
 import type { Message } from '../../chat/ui';
 import { modalMetadata, type SourceMessage } from './interactions';
 import { renderMessage, renderModal } from './render';
+import { postToResponseUrl } from './transport';
 
 export interface Answerer {
   client: WebClient;
   userId: string;
   origin: Origin;
   triggerId?: string;
-  /** Bolt's response_url sender, when the payload has one (commands, message buttons). */
-  respond?: RespondFn;
+  /** Where private answers go, when the payload has one (commands, message buttons). */
+  responseUrl?: string;
   /** The bot's message the interaction started from. */
   source?: SourceMessage;
 }
@@ -25,8 +26,8 @@ const textOf = (errors: Record<string, string>) => ({
 /** Shows a message to this one person only: ephemeral where possible, else a DM from the bot. */
 async function replyPrivately(to: Answerer, message: Message): Promise<void> {
   const rendered = renderMessage(message);
-  if (to.respond) {
-    await to.respond({ response_type: 'ephemeral', replace_original: false, ...rendered });
+  if (to.responseUrl) {
+    await postToResponseUrl(to.responseUrl, { response_type: 'ephemeral', replace_original: false, ...rendered });
     return;
   }
   try {

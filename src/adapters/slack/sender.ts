@@ -1,7 +1,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Sender, Undeliverable } from '../../chat/ports';
 import type { Db } from '../../db/connect';
-import { slackFetch } from './fetch';
+import { slackFetch } from './transport';
 import { renderMessage } from './render';
 
 /** Message metadata tags each notification with its dedupe key (read back with im:history). */

@@ -5,7 +5,7 @@ import { applyEffects } from '../../effects';
 import { blockActionInteraction, buttonSource } from '../../interactions';
 
 export function buttonClick(router: Router) {
-  return async ({ body, ack, respond, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+  return async ({ body, ack, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
     const interaction = blockActionInteraction(body);
     if (!interaction) return;
@@ -15,7 +15,7 @@ export function buttonClick(router: Router) {
       userId: body.user.id,
       origin: interaction.origin,
       triggerId: body.trigger_id,
-      respond: body.response_url ? respond : undefined,
+      responseUrl: body.response_url,
       source: buttonSource(body),
     });
   };

@@ -10,7 +10,7 @@ import { commandInteraction } from '../../interactions';
  * and forms open with the trigger id, which stays valid for 3 s.
  */
 export function slashCommand(router: Router) {
-  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const interaction = commandInteraction(command);
     const effects = await router.dispatch(interaction, slackDirectory(client));
@@ -19,7 +19,7 @@ export function slashCommand(router: Router) {
       userId: command.user_id,
       origin: interaction.origin,
       triggerId: command.trigger_id,
-      respond,
+      responseUrl: command.response_url,
     });
   };
 }
