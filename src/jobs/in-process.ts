@@ -49,10 +49,18 @@ export class InProcessRunner implements JobRunner {
   }
 
   private later(delayMs: number, run: () => Promise<void>): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const start = () => {
       const done = run().finally(() => this.running.delete(done));
       this.running.add(done);
+    };
+    // A job due now starts once this turn's I/O is handled, not a whole turn later in the timers phase.
+    if (delayMs === 0) {
+      setImmediate(start);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      start();
     }, delayMs);
     this.timers.add(timer);
   }
