@@ -94,7 +94,12 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
   const router = new Router({
     features: [
-      recognitionFeature({ queries: recognitionQueries(db), enqueue, clock }),
+      recognitionFeature({
+        queries: recognitionQueries(db),
+        enqueue,
+        clock,
+        heldClaims: runner.kind === 'in-process' ? notify : undefined,
+      }),
       checkinsFeature(checkins),
       feedbackFeature({ queries: feedbackQueries(db), enqueue }),
       peopleFeature(people),

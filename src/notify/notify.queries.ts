@@ -15,6 +15,28 @@ export interface OutgoingNotification {
 /** How long a worker owns a notification it is sending before another may try again. */
 const CLAIM_SECONDS = 30;
 
+/** A notification a worker holds for sending. `uncertain`: an earlier claim ran out without an outcome. */
+export interface ClaimedNotification {
+  id: string;
+  org_id: string;
+  dedupe_key: string;
+  platform: Platform;
+  target: NotificationTarget;
+  message: Message;
+  uncertain: boolean;
+}
+
+/**
+ * The claim columns of a notification being recorded. A process that sends its notifications itself
+ * (in-process jobs) records them already claimed, so the delivery needs no claim round trip; the
+ * claim runs out like any other if the process dies before sending.
+ */
+export function claimOnRecord(claim: boolean) {
+  return claim
+    ? { claimedUntil: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: 1 }
+    : { claimedUntil: sql<Date | null>`null::timestamptz`, attempts: 0 };
+}
+
 /** Records notifications in the caller's transaction; returns the ids of new ones (repeats are skipped). */
 export async function recordNotifications(
   trx: Kysely<Database>,
@@ -43,7 +65,7 @@ export async function recordNotifications(
 const MARK_SENT_BATCH_MS = 20;
 
 export function notifyQueries(db: Kysely<Database>) {
-  async function claimAll(ids: readonly string[]) {
+  async function claimAll(ids: readonly string[]): Promise<Array<ClaimedNotification | undefined>> {
     const rows = await db
       .with('free', (qb) =>
         qb
@@ -93,13 +115,29 @@ export function notifyQueries(db: Kysely<Database>) {
   const claims = new DataLoader(claimAll, { ...batching, batchScheduleFn: (run) => setImmediate(run) });
   const marks = new DataLoader(markAllSent, { ...batching, batchScheduleFn: (run) => setTimeout(run, MARK_SENT_BATCH_MS) });
 
+  /** Notifications this process recorded already claimed (`claimOnRecord`), until their delivery takes them. */
+  const held = new Map<string, ClaimedNotification>();
+
   return {
     /**
      * Takes a pending notification for sending, unless it was sent or another worker holds it.
      * `uncertain` means an earlier claim ran out without an outcome: that worker may have died after
      * the platform accepted the message, so the sender should look before sending again.
      */
-    claim: (id: string) => claims.load(id),
+    claim(id: string): Promise<ClaimedNotification | undefined> {
+      const mine = held.get(id);
+      if (!mine) return claims.load(id);
+      held.delete(id);
+      return Promise.resolve(mine);
+    },
+
+    /** Keeps notifications recorded claimed by this process (committed) for their delivery jobs here. */
+    hold(orgId: string, recorded: Array<OutgoingNotification & { id: string }>): void {
+      for (const n of recorded) {
+        const { id, dedupeKey, platform, target, message } = n;
+        held.set(id, { id, org_id: orgId, dedupe_key: dedupeKey, platform, target, message, uncertain: false });
+      }
+    },
 
     markSent: (id: string, platformMessageId: string | undefined) => marks.load({ id, messageId: platformMessageId }),
 

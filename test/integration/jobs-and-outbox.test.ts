@@ -10,7 +10,7 @@ import { InProcessRunner } from '../../src/jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';
 import { deliverNotificationJob, enqueueDeliveries } from '../../src/notify/deliver-notification.job';
-import { notifyQueries, recordNotifications } from '../../src/notify/notify.queries';
+import { claimOnRecord, notifyQueries, recordNotifications } from '../../src/notify/notify.queries';
 import { sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
@@ -55,6 +55,8 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   let orgId: string;
   let runner: JobRunner;
   let platform: ReturnType<typeof recordingSender>;
+  /** The outbox of the process whose runner sends. */
+  let sender: ReturnType<typeof notifyQueries>;
 
   beforeAll(async () => {
     database = await freshPostgres();
@@ -68,7 +70,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
 
   beforeEach(async () => {
     platform = recordingSender();
-    const queries = notifyQueries(db);
+    const queries = (sender = notifyQueries(db));
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
     const registry = new JobRegistry([
       { ...deliverNotificationJob(queries, { slack: platform.sender }), backoffMs: 20, attempts: 3 },
@@ -130,6 +132,33 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const queries = notifyQueries(db);
     const claims = await Promise.all([queries.claim(id!), queries.claim(id!), queries.claim(id!)]);
     expect(claims.filter((c) => c !== undefined).map((c) => c!.id)).toEqual([id]);
+  });
+
+  it('sends a notification recorded already claimed without claiming it again, and no other worker takes it meanwhile', async () => {
+    const target = { kind: 'conversation' as const, workspaceId: 'T1', conversationId: 'C1' };
+    const notification = { dedupeKey: 'k:born-claimed', platform: 'slack' as const, target, message };
+    const claim = claimOnRecord(true);
+    const { id } = await db
+      .insertInto('notifications')
+      .values({
+        org_id: orgId,
+        dedupe_key: notification.dedupeKey,
+        platform: 'slack',
+        target: JSON.stringify(target),
+        message: JSON.stringify(message),
+        claimed_until: claim.claimedUntil,
+        attempts: claim.attempts,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Another worker finds it taken.
+    expect(await notifyQueries(db).claim(id)).toBeUndefined();
+
+    sender.hold(orgId, [{ ...notification, id }]);
+    await enqueueDeliveries(runner.enqueue.bind(runner), [id]);
+    await until(async () => (await row(id)).status === 'sent');
+    expect(platform.sent).toEqual([{ target, message }]);
+    expect((await row(id)).attempts).toBe(1);
   });
 
   it('sends what a crashed process left behind when the outbox sweep runs', async () => {

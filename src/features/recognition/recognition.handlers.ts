@@ -6,7 +6,7 @@ import type { Feature, HandlerContext } from '../../chat/router';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notification.job';
-import type { OutgoingNotification } from '../../notify/notify.queries';
+import type { NotifyQueries, OutgoingNotification } from '../../notify/notify.queries';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
 import { allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
 import type { RecognitionQueries } from './recognition.queries';
@@ -24,6 +24,11 @@ export interface RecognitionDeps {
   queries: RecognitionQueries;
   enqueue: Enqueue;
   clock: Clock;
+  /**
+   * Set when deliveries run in this process (in-process jobs): a kudos' post and DMs are then
+   * recorded already claimed and held here for their jobs, which skip the claim's round trip.
+   */
+  heldClaims?: Pick<NotifyQueries, 'hold'>;
 }
 
 interface KudosInput {
@@ -52,7 +57,7 @@ function checkRecipients(actor: Person, people: Person[]): void {
 }
 
 export function recognitionFeature(deps: RecognitionDeps): Feature {
-  const { queries, enqueue, clock } = deps;
+  const { queries, enqueue, clock, heldClaims } = deps;
 
   async function pointsLeft(ctx: HandlerContext): Promise<{ period: string; left: number }> {
     const period = allowancePeriod(clock.now(), ctx.actor.timezone);
@@ -124,9 +129,11 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
         idempotencyKey: `kudos:${origin.platform}:${interaction.idempotencyKey}`,
       },
       notificationsFor,
+      heldClaims !== undefined,
     );
     if (result.status === 'over_allowance') throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
-    await enqueueDeliveries(enqueue, result.notificationIds);
+    heldClaims?.hold(ctx.org.id, result.notifications);
+    await enqueueDeliveries(enqueue, result.notifications.map((n) => n.id));
 
     const balance = { left: result.pointsLeft, allowance };
     if (!target) return [{ type: 'done', message: recognitionMessage(view, balance) }];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database } from '../../db/database';
-import type { OutgoingNotification } from '../../notify/notify.queries';
+import { claimOnRecord, type OutgoingNotification } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
@@ -19,8 +19,11 @@ export interface NewKudos {
   idempotencyKey: string;
 }
 
+/** A notification as recorded, with its id. */
+export type RecordedNotification = OutgoingNotification & { id: string };
+
 export type RecordResult =
-  | { status: 'recorded' | 'repeat'; kudosId: string; pointsLeft: number; notificationIds: string[] }
+  | { status: 'recorded' | 'repeat'; kudosId: string; pointsLeft: number; notifications: RecordedNotification[] }
   | { status: 'over_allowance'; pointsLeft: number };
 
 /** Postgres' answer when spending would pass the allowance (see migration 0004). */
@@ -54,20 +57,27 @@ export function recognitionQueries(db: Db) {
      * delivery (same idempotency key) conflicts there, or waits for the first to commit and then
      * conflicts, and writes nothing else. Concurrent kudos by one giver queue on their allowance row,
      * and its check constraint refuses the one that would overspend, undoing the whole statement.
+     * `claimNotifications`: record them already claimed, for this process sends them (`claimOnRecord`).
      */
-    async record(kudos: NewKudos, notificationsFor: (kudosId: string) => OutgoingNotification[]): Promise<RecordResult> {
+    async record(
+      kudos: NewKudos,
+      notificationsFor: (kudosId: string) => OutgoingNotification[],
+      claimNotifications: boolean,
+    ): Promise<RecordResult> {
       const id = randomUUID();
+      const outgoing = notificationsFor(id);
+      const claim = claimOnRecord(claimNotifications);
       const total = kudos.pointsEach * kudos.recipientIds.length;
       const recipients = sql.join(kudos.recipientIds.map((personId) => sql`(${personId}::uuid)`));
       const notifications = sql.join(
-        notificationsFor(id).map(
+        outgoing.map(
           (n) => sql`(${n.dedupeKey}, ${n.platform}, ${JSON.stringify(n.target)}::jsonb, ${JSON.stringify(n.message)}::jsonb)`,
         ),
       );
       const spentNow = sql<number>`(select spent from point_allowances
         where org_id = ${kudos.orgId} and person_id = ${kudos.giverId} and period = ${kudos.period})`;
       try {
-        const { rows } = await sql<{ kudos_id: string | null; spent: number | null; notification_ids: string[] }>`
+        const { rows } = await sql<{ kudos_id: string | null; spent: number | null; notifications: Array<{ id: string; key: string }> }>`
           with new_kudos as (
             insert into kudos (id, org_id, giver_id, points_each, company_value, message, platform, allowance_period, idempotency_key)
             values (${id}, ${kudos.orgId}, ${kudos.giverId}, ${kudos.pointsEach}, ${kudos.companyValue ?? null}, ${kudos.message},
@@ -85,25 +95,29 @@ export function recognitionQueries(db: Db) {
             select new_kudos.id, ${kudos.orgId}, r.person_id, ${kudos.pointsEach}
             from new_kudos, (values ${recipients}) as r(person_id)
           ), new_notifications as (
-            insert into notifications (org_id, dedupe_key, platform, target, message)
-            select ${kudos.orgId}, n.dedupe_key, n.platform, n.target, n.message
+            insert into notifications (org_id, dedupe_key, platform, target, message, claimed_until, attempts)
+            select ${kudos.orgId}, n.dedupe_key, n.platform, n.target, n.message, ${claim.claimedUntil}, ${claim.attempts}
             from new_kudos, (values ${notifications}) as n(dedupe_key, platform, target, message)
             on conflict (org_id, dedupe_key) do nothing
-            returning id
+            returning id, dedupe_key
           )
           select (select id from new_kudos) as kudos_id,
                  coalesce((select spent from spend), ${spentNow}, 0) as spent,
-                 array(select id from new_notifications) as notification_ids`.execute(db);
+                 (select coalesce(json_agg(json_build_object('id', id, 'key', dedupe_key)), '[]') from new_notifications) as notifications`.execute(db);
         const row = rows[0]!;
         const pointsLeft = kudos.allowance - row.spent!;
-        if (row.kudos_id) return { status: 'recorded', kudosId: row.kudos_id, pointsLeft, notificationIds: row.notification_ids };
+        if (row.kudos_id) {
+          const idOf = new Map(row.notifications.map((n) => [n.key, n.id]));
+          const notifications = outgoing.flatMap((n) => (idOf.has(n.dedupeKey) ? [{ ...n, id: idOf.get(n.dedupeKey)! }] : []));
+          return { status: 'recorded', kudosId: row.kudos_id, pointsLeft, notifications };
+        }
         const earlier = await db
           .selectFrom('kudos')
           .select('id')
           .where('org_id', '=', kudos.orgId)
           .where('idempotency_key', '=', kudos.idempotencyKey)
           .executeTakeFirstOrThrow();
-        return { status: 'repeat', kudosId: earlier.id, pointsLeft, notificationIds: [] };
+        return { status: 'repeat', kudosId: earlier.id, pointsLeft, notifications: [] };
       } catch (error) {
         if (!isOverAllowance(error)) throw error;
         const spent = await pointsSpent(kudos.orgId, kudos.giverId, kudos.period);
