@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation';
 import * as checkins from './0002_checkins';
 import * as oneOnOnes from './0003_one_on_ones';
 import * as allowanceGuard from './0004_allowance_guard';
+import * as lighterKudosWrites from './0005_lighter_kudos_writes';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_checkins': checkins,
   '0003_one_on_ones': oneOnOnes,
   '0004_allowance_guard': allowanceGuard,
+  '0005_lighter_kudos_writes': lighterKudosWrites,
 };
