@@ -3,10 +3,11 @@ import type { Router } from '../../../../chat/router';
 import { slackDirectory } from '../../directory';
 import { applyEffects } from '../../effects';
 import { blockActionInteraction, buttonSource } from '../../interactions';
+import { ackFirst } from '../ack-first';
 
 export function buttonClick(router: Router) {
   return async ({ body, ack, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    await ack();
+    await ackFirst(ack);
     const interaction = blockActionInteraction(body);
     if (!interaction) return;
     const effects = await router.dispatch(interaction, slackDirectory(client));

@@ -3,6 +3,7 @@ import type { Router } from '../../../../chat/router';
 import { slackDirectory } from '../../directory';
 import { applyEffects } from '../../effects';
 import { commandInteraction } from '../../interactions';
+import { ackFirst } from '../ack-first';
 
 /**
  * Every slash command. Acknowledged at once, as Slack asks, so an answer never waits on the
@@ -11,7 +12,7 @@ import { commandInteraction } from '../../interactions';
  */
 export function slashCommand(router: Router) {
   return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    await ack();
+    await ackFirst(ack);
     const interaction = commandInteraction(command);
     const effects = await router.dispatch(interaction, slackDirectory(client));
     await applyEffects(effects, {
