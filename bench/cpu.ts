@@ -21,7 +21,7 @@ export interface CpuSnapshot {
 }
 
 /** CPU ms a process has used so far (utime + stime from /proc). */
-function processMs(pid: number): number {
+export function processMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(rest[11]) + Number(rest[12])) * TICK_MS;

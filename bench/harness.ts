@@ -1,6 +1,7 @@
 /**
- * The machinery behind `npm run bench` (bench/run.ts) and bench/trace.ts: the Slack side (Web API
- * stub + load generator, bench/load.ts) in its own process, the three targets, and one measured phase.
+ * The machinery behind `npm run bench` (bench/run.ts) and bench/trace.ts: the Slack side (load
+ * generator, bench/load.ts, and Web API stub, bench/slack-api.ts) in processes of its own, the three
+ * targets, and one measured phase.
  * This process holds only the apps under test and the orchestration.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -1,8 +1,8 @@
 /**
- * The Slack side of `npm run bench`: one long-lived process holding the Slack Web API stub and the
- * load generator, as Slack both sends the slash commands and receives the API calls. Kept out of the
- * bench process so the apps under test have their event loop to themselves, as they would in
- * production (each kudos makes three calls to the stub).
+ * The Slack side of `npm run bench`: the load generator, a long-lived process that sends the slash
+ * commands, with Slack's Web API (the stub, bench/slack-api.ts) in a child process of its own. Kept
+ * out of the bench process so the apps under test have their event loop to themselves, as they would
+ * in production (each kudos makes three calls to the stub).
  *
  * Started by bench/harness.ts (`startHarness`) with an IPC channel. It answers `{ ready: { apiUrl } }`,
  * then runs one phase per `{ run: PhaseRequest }` (replying `{ done }` or `{ failed }`) until
@@ -16,9 +16,13 @@
  * The giver rotates over `givers` users. Times are wall-clock ms with sub-ms precision
  * (`performance.timeOrigin + performance.now()`), comparable across processes on this machine.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
+import { processMs } from './cpu';
+import type { FromSlackApi } from './slack-api';
 import { slackSignature, slashCommand } from '../test/support/slack-requests';
-import { type SlackStub, type SlackUser, startSlackStub } from '../test/support/slack-stub';
+import type { SlackUser } from '../test/support/slack-stub';
 
 export const RECIPIENT = 'UANA';
 export const CHANNEL = 'C1';
@@ -91,45 +95,26 @@ export type FromSlackSide =
   | { done: { id: number; report: LoadReport } }
   | { failed: { id: number; message: string } };
 
-const roster: SlackUser[] = [
+/** The people the stub's users.info knows. */
+export const roster: SlackUser[] = [
   { id: RECIPIENT, name: 'Ana Lopez', email: 'ana@acme.test' },
   ...Array.from({ length: GIVERS }, (_, i) => ({ id: giverId(i), name: `Giver ${i}`, email: `giver${i}@acme.test` })),
 ];
 
 /**
- * The channel posts and DMs the stub records, keyed by the trigger id embedded in the kudos message.
- * The stub stamps calls with `Date.now()` (whole ms); a `waitFor` predicate runs synchronously right
- * after each call is recorded, so it stamps each post again with the sub-ms clock the workers use
- * and wakes the worker waiting for it. It then makes the stub forget the call: the stub keeps every
- * call, body included, and a phase's worth of them made each young-generation GC in this process
- * copy them all, pausing it 8–10 ms while acks were being timed.
+ * The channel posts and DMs bench/slack-api.ts reports, channel posts keyed by the trigger id
+ * embedded in the kudos message; wakes the worker waiting for a post.
  */
-function watchPosts(stub: SlackStub) {
-  const triggerRe = new RegExp(`${MESSAGE_PREFIX} (t-[A-Za-z0-9-]+)`);
+function watchPosts(api: ChildProcess) {
   const posts = new Map<string, number>();
   const waiting = new Map<string, () => void>();
   let dms = 0;
-
-  function scan(): void {
-    const at = hiresNow();
-    for (const call of stub.calls) {
-      if (call.method !== 'chat.postMessage') continue;
-      if (call.body.channel === RECIPIENT) dms++;
-      if (call.body.channel !== CHANNEL) continue;
-      const triggerId = triggerRe.exec(JSON.stringify(call.body.blocks))?.[1];
-      if (!triggerId) continue;
-      posts.set(triggerId, at);
-      waiting.get(triggerId)?.();
-    }
-    stub.reset();
-  }
-  // Lasts as long as the process; it exits without stopping it.
-  stub
-    .waitFor(() => {
-      scan();
-      return false;
-    }, 2 ** 31 - 1)
-    .catch(() => {});
+  api.on('message', (message: FromSlackApi) => {
+    if ('dm' in message) dms++;
+    if (!('post' in message)) return;
+    posts.set(message.post.triggerId, message.post.at);
+    waiting.get(message.post.triggerId)?.();
+  });
 
   return {
     posts,
@@ -232,10 +217,12 @@ async function sendLoad(o: PhaseRequest, watcher: PostWatcher, responseUrl: (tri
   return { warmupTriggerIds, samples };
 }
 
-/** One phase: the load, then (until 'post') every channel post and DM; forgets the phase's calls afterwards. */
-async function runPhase(o: PhaseRequest, stub: SlackStub, watcher: PostWatcher): Promise<LoadReport> {
+/** One phase: the load, then (until 'post') every channel post and DM. CPU counts both Slack processes. */
+async function runPhase(o: PhaseRequest, api: SlackApi, watcher: PostWatcher): Promise<LoadReport> {
   const cpuFrom = process.cpuUsage();
-  const { warmupTriggerIds, samples } = await sendLoad(o, watcher, stub.responseUrl);
+  const apiCpuFrom = processMs(api.pid);
+  const responseUrl = (triggerId: string) => `${api.origin}/response/${triggerId}`;
+  const { warmupTriggerIds, samples } = await sendLoad(o, watcher, responseUrl);
   if (o.until === 'post') await watcher.allArrived([...warmupTriggerIds, ...samples.map((s) => s.triggerId)], POST_DEADLINE_MS);
   const cpu = process.cpuUsage(cpuFrom);
   const report: LoadReport = {
@@ -248,10 +235,27 @@ async function runPhase(o: PhaseRequest, stub: SlackStub, watcher: PostWatcher):
     measuredTo: Math.max(...samples.map((s) => s.sentAt + s.ackMs)),
     posts: Object.fromEntries(watcher.posts),
     dms: watcher.dms(),
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuMs: (cpu.user + cpu.system) / 1000 + processMs(api.pid) - apiCpuFrom,
   };
   watcher.reset();
   return report;
+}
+
+type SlackApi = Awaited<ReturnType<typeof startSlackApi>>;
+
+/** Starts bench/slack-api.ts and waits until its stub listens; it exits with this process. */
+async function startSlackApi() {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-api.ts')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', () => reject(new Error('the Slack API stub exited before it was ready')));
+    child.once('message', (message: FromSlackApi) => {
+      if ('ready' in message) resolve(message.ready.origin);
+    });
+  });
+  return { child, pid: child.pid!, origin };
 }
 
 async function main(): Promise<void> {
@@ -260,24 +264,24 @@ async function main(): Promise<void> {
   const reply = (message: FromSlackSide): void => {
     send(message);
   };
-  const stub = await startSlackStub({ users: roster });
-  const watcher = watchPosts(stub);
+  const api = await startSlackApi();
+  const watcher = watchPosts(api.child);
   // The bench process is gone (interrupted, or crashed): nothing left to serve.
   process.on('disconnect', () => process.exit(0));
-  // Phases share the stub's calls, so they run one after the other.
+  // Phases share the stub, so they run one after the other.
   let phases = Promise.resolve();
   process.on('message', (message: ToSlackSide) => {
     // Exiting closes the stub's socket; a phase still running (an interrupted bench) is abandoned.
     if ('close' in message) process.exit(0);
     const { id } = message.run;
     phases = phases.then(() =>
-      runPhase(message.run, stub, watcher).then(
+      runPhase(message.run, api, watcher).then(
         (report) => reply({ done: { id, report } }),
         (error: unknown) => reply({ failed: { id, message: error instanceof Error ? error.message : String(error) } }),
       ),
     );
   });
-  reply({ ready: { apiUrl: stub.apiUrl } });
+  reply({ ready: { apiUrl: `${api.origin}/api/` } });
 }
 
 // The bench process imports the constants and types above; only the spawned process runs.

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: acknowledgement latency and time until the channel post of `/kudos`, bare Bolt vs
- * this bot (in-process jobs, then BullMQ), with the Slack side (Web API stub + load) in a second process
- * (bench/load.ts).
+ * this bot (in-process jobs, then BullMQ), with the Slack side (load generator, bench/load.ts, and Web
+ * API stub, bench/slack-api.ts) in processes of its own.
  * See bench/README.md.
  *
  * Flags (all optional): --targets bolt,bot,bullmq  --concurrency 1,20,100  --count 2000  --warmup 200  --rounds 3
