@@ -103,16 +103,18 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     };
     const { origin } = interaction;
     const target = publicTarget(interaction, ctx);
+    // The DMs go out before the post: the post is what the giver waits to see, and what is sent after
+    // it still keeps this process busy when their next command comes in.
     const notificationsFor = (kudosId: string): OutgoingNotification[] => [
-      ...(target
-        ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }]
-        : []),
       ...recipients.map((person, i) => ({
         dedupeKey: `kudos:${kudosId}:dm:${person.id}`,
         platform: origin.platform,
         target: { kind: 'person' as const, workspaceId: origin.workspaceId, personId: person.id, platformUserId: input.recipients[i]!.id },
         message: recipientMessage(view),
       })),
+      ...(target
+        ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }]
+        : []),
     ];
 
     const result = await queries.record(
