@@ -1,4 +1,4 @@
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { type ChatPostMessageResponse, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Sender, Undeliverable } from '../../chat/ports';
 import type { Db } from '../../db/connect';
 import { slackFetch } from './transport';
@@ -51,11 +51,15 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
           const ts = await alreadySent(client, channel, delivery.key);
           if (ts) return { messageId: ts };
         }
-        const result = await client.chat.postMessage({
+        const { text, blocks } = renderMessage(message);
+        // Blocks and metadata go as the JSON strings Slack takes: the Web API client copies every
+        // object argument to redact it for its debug log, debug on or off.
+        const result: ChatPostMessageResponse = await client.apiCall('chat.postMessage', {
           channel,
-          ...renderMessage(message),
+          text,
+          blocks: JSON.stringify(blocks),
           unfurl_links: false,
-          metadata: { event_type: METADATA_TYPE, event_payload: { key: delivery.key } },
+          metadata: JSON.stringify({ event_type: METADATA_TYPE, event_payload: { key: delivery.key } }),
         });
         return { messageId: result.ts };
       } catch (error) {
