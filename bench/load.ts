@@ -221,8 +221,7 @@ async function sendLoad(o: PhaseRequest, watcher: PostWatcher, responseUrl: (tri
 async function runPhase(o: PhaseRequest, api: SlackApi, watcher: PostWatcher): Promise<LoadReport> {
   const cpuFrom = process.cpuUsage();
   const apiCpuFrom = processMs(api.pid);
-  const responseUrl = (triggerId: string) => `${api.origin}/response/${triggerId}`;
-  const { warmupTriggerIds, samples } = await sendLoad(o, watcher, responseUrl);
+  const { warmupTriggerIds, samples } = await sendLoad(o, watcher, (triggerId) => `${api.responseUrlPrefix}${triggerId}`);
   if (o.until === 'post') await watcher.allArrived([...warmupTriggerIds, ...samples.map((s) => s.triggerId)], POST_DEADLINE_MS);
   const cpu = process.cpuUsage(cpuFrom);
   const report: LoadReport = {
@@ -248,14 +247,14 @@ async function startSlackApi() {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-api.ts')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const origin = await new Promise<string>((resolve, reject) => {
+  const urls = await new Promise<{ apiUrl: string; responseUrlPrefix: string }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', () => reject(new Error('the Slack API stub exited before it was ready')));
     child.once('message', (message: FromSlackApi) => {
-      if ('ready' in message) resolve(message.ready.origin);
+      if ('ready' in message) resolve(message.ready);
     });
   });
-  return { child, pid: child.pid!, origin };
+  return { child, pid: child.pid!, ...urls };
 }
 
 async function main(): Promise<void> {
@@ -281,7 +280,7 @@ async function main(): Promise<void> {
       ),
     );
   });
-  reply({ ready: { apiUrl: `${api.origin}/api/` } });
+  reply({ ready: { apiUrl: api.apiUrl } });
 }
 
 // The bench process imports the constants and types above; only the spawned process runs.

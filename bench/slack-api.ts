@@ -4,7 +4,7 @@
  * sends the commands: in one process, the stub's work (three calls per kudos) and its garbage
  * delayed the timing of the acks, for the bot only.
  *
- * It answers `{ ready: { origin } }`, then tells its parent about each kudos' channel post
+ * It answers `{ ready: { apiUrl, responseUrlPrefix } }`, then tells its parent about each kudos' channel post
  * (`{ post: { triggerId, at } }`, stamped with the sub-ms wall clock as the call is recorded) and
  * each DM to the recipient (`{ dm: true }`). It exits when its parent goes.
  */
@@ -12,7 +12,10 @@ import { CHANNEL, hiresNow, MESSAGE_PREFIX, RECIPIENT, roster } from './load';
 import { startSlackStub } from '../test/support/slack-stub';
 
 /** Messages to bench/load.ts. */
-export type FromSlackApi = { ready: { origin: string } } | { post: { triggerId: string; at: number } } | { dm: true };
+export type FromSlackApi =
+  | { ready: { apiUrl: string; responseUrlPrefix: string } }
+  | { post: { triggerId: string; at: number } }
+  | { dm: true };
 
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   };
   stub.waitFor(seen, 2 ** 31 - 1).catch(() => {});
   process.on('disconnect', () => process.exit(0));
-  tell({ ready: { origin: new URL(stub.apiUrl).origin } });
+  tell({ ready: { apiUrl: stub.apiUrl, responseUrlPrefix: stub.responseUrl('') } });
 }
 
 if (require.main === module) {

@@ -12,6 +12,9 @@ export interface OutgoingNotification {
   message: Message;
 }
 
+/** A notification as recorded, with its id. */
+export type RecordedNotification = OutgoingNotification & { id: string };
+
 /** How long a worker owns a notification it is sending before another may try again. */
 const CLAIM_SECONDS = 30;
 
@@ -132,7 +135,7 @@ export function notifyQueries(db: Kysely<Database>) {
     },
 
     /** Keeps notifications recorded claimed by this process (committed) for their delivery jobs here. */
-    hold(orgId: string, recorded: Array<OutgoingNotification & { id: string }>): void {
+    hold(orgId: string, recorded: RecordedNotification[]): void {
       for (const n of recorded) {
         const { id, dedupeKey, platform, target, message } = n;
         held.set(id, { id, org_id: orgId, dedupe_key: dedupeKey, platform, target, message, uncertain: false });

@@ -70,11 +70,11 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
 
   beforeEach(async () => {
     platform = recordingSender();
-    const queries = (sender = notifyQueries(db));
+    sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
     const registry = new JobRegistry([
-      { ...deliverNotificationJob(queries, { slack: platform.sender }), backoffMs: 20, attempts: 3 },
-      sweepOutboxJob(queries, enqueue),
+      { ...deliverNotificationJob(sender, { slack: platform.sender }), backoffMs: 20, attempts: 3 },
+      sweepOutboxJob(sender, enqueue),
       idle('checkin_tick'),
       idle('checkin_digest'),
     ]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database } from '../../db/database';
-import { claimOnRecord, type OutgoingNotification } from '../../notify/notify.queries';
+import { claimOnRecord, type OutgoingNotification, type RecordedNotification } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
@@ -18,9 +18,6 @@ export interface NewKudos {
   allowance: number;
   idempotencyKey: string;
 }
-
-/** A notification as recorded, with its id. */
-export type RecordedNotification = OutgoingNotification & { id: string };
 
 export type RecordResult =
   | { status: 'recorded' | 'repeat'; kudosId: string; pointsLeft: number; notifications: RecordedNotification[] }
