@@ -42,6 +42,26 @@ describe('Slack delivery when Slack pushes back', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 
+  it('leaves a message Slack holds back for longer than 10 s to a later retry of its job, and then sends it once', async () => {
+    rateLimited.times = 1;
+    rateLimited.retryAfter = 11;
+    try {
+      const before = (await app.db.selectFrom('notifications').select('id').execute()).map((n) => n.id);
+      await kudos('<@UANA> 5 thanks for the long review');
+      const ours = () => app.db.selectFrom('notifications').select(['status', 'attempts', 'last_error']).where('id', 'not in', before).execute();
+      await until(async () => {
+        const rows = await ours();
+        return rows.length === 2 && rows.every((n) => n.status === 'sent');
+      }, 15_000);
+      // The first message out (the DM) was refused for 11 s: its first attempt gave up at once, the job's retry sent it.
+      expect((await ours()).map((n) => n.attempts).sort()).toEqual([1, 2]);
+      expect((await ours()).every((n) => n.last_error === null)).toBe(true);
+      expect(stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('the long review'))).toHaveLength(2);
+    } finally {
+      rateLimited.retryAfter = 1;
+    }
+  });
+
   it('stops for good when the person has left Slack, and schedules nothing more for them', async () => {
     await kudos('<@ULEFT> 5 thanks for everything');
     await until(async () => {

@@ -1,4 +1,5 @@
-import { request } from 'undici';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request } from 'undici';
 
 // HTTP to Slack over undici's `request()`: every kudos makes a few calls, and Node's fetch and
 // axios each cost about four times the CPU per call.
@@ -40,4 +41,59 @@ export async function postToResponseUrl(url: string, message: object): Promise<v
   });
   await body.dump();
   if (statusCode >= 300) throw new Error(`Slack answered ${statusCode} to a response_url post`);
+}
+
+/** A Web API answer with `ok: false`; Slack's error code is in `data.error`, where the Web API client puts it. */
+export class SlackApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly data: { error: string },
+  ) {
+    super(`Slack ${method}: ${data.error}`);
+  }
+}
+
+/** At most this many calls in flight to one Slack host at once (the Web API client's own limit). */
+const CONNECTIONS = 100;
+const slackApi = new Agent({ connections: CONNECTIONS });
+
+/** How long one call may wait out Slack's Retry-After in all before it fails, for its job to retry later. */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+
+/**
+ * Calls a Web API method that takes JSON (chat.postMessage): every kudos, check-in and reply posts
+ * messages, and the Web API client costs about 2.5 times the CPU per call (a queue, a retry wrapper,
+ * form-encoding, a WHATWG Response, a redacted copy of the arguments for its debug log). Like the
+ * client, it waits out a 429's Retry-After; any other failure throws, for the job to retry.
+ */
+export async function callWithJson<Result extends { ok?: boolean; error?: string }>(
+  apiUrl: string,
+  token: string,
+  method: string,
+  args: object,
+): Promise<Result> {
+  const body = JSON.stringify(args);
+  for (let waitedMs = 0; ; ) {
+    const response = await request(`${apiUrl}${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+      body,
+      dispatcher: slackApi,
+    });
+    if (response.statusCode === 429) {
+      await response.body.dump();
+      const retryAfterMs = (Number(response.headers['retry-after']) || 1) * 1000;
+      waitedMs += retryAfterMs;
+      if (waitedMs > MAX_RATE_LIMIT_WAIT_MS) throw new Error(`Slack ${method}: rate limited for over ${MAX_RATE_LIMIT_WAIT_MS / 1000} s`);
+      await sleep(retryAfterMs);
+      continue;
+    }
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new Error(`Slack ${method}: HTTP ${response.statusCode}`);
+    }
+    const data = (await response.body.json()) as Result;
+    if (!data.ok) throw new SlackApiError(method, { error: data.error ?? 'unknown_error' });
+    return data;
+  }
 }
