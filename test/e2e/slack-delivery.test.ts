@@ -52,8 +52,9 @@ describe('Slack delivery when Slack pushes back', () => {
       await until(async () => {
         const rows = await ours();
         return rows.length === 2 && rows.every((n) => n.status === 'sent');
-      }, 15_000);
-      // The first message out (the DM) was refused for 11 s: its first attempt gave up at once, the job's retry sent it.
+      }, 20_000);
+      // The first message out (the DM) was refused for 11 s: its first attempt gave up at once; the job's
+      // retry, and the post, waited out the rest of the 11 s (one 429 holds every message to the workspace).
       expect((await ours()).map((n) => n.attempts).sort()).toEqual([1, 2]);
       expect((await ours()).every((n) => n.last_error === null)).toBe(true);
       expect(stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('the long review'))).toHaveLength(2);

@@ -34,7 +34,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
   const installations = postgresInstallationStore(db);
   const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
 
-  // One client per token, so a 429 Retry-After pauses every send to that workspace from this process.
+  // One Web API client per token, made once (a 429 pauses every message to that workspace: see callWithJson).
   const clients = new Map<string, WebClient>();
   const sender = slackSender(db, async (workspaceId) => {
     if (tokenClient) return tokenClient;

@@ -60,6 +60,9 @@ const slackApi = new Agent({ connections: CONNECTIONS });
 /** How long one call may wait out Slack's Retry-After in all before it fails, for its job to retry later. */
 const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
+/** Until when Slack asked each token (a workspace) to hold its calls: one 429 pauses them all, not just the call that got it. */
+const heldUntil = new Map<string, number>();
+
 /**
  * Calls a Web API method that takes JSON (chat.postMessage): every kudos, check-in and reply posts
  * messages, and the Web API client costs about 2.5 times the CPU per call (a queue, a retry wrapper,
@@ -74,6 +77,12 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
 ): Promise<Result> {
   const body = JSON.stringify(args);
   for (let waitedMs = 0; ; ) {
+    const holdMs = (heldUntil.get(token) ?? 0) - Date.now();
+    if (holdMs > 0) {
+      waitedMs += holdMs;
+      if (waitedMs > MAX_RATE_LIMIT_WAIT_MS) throw new Error(`Slack ${method}: rate limited for over ${MAX_RATE_LIMIT_WAIT_MS / 1000} s`);
+      await sleep(holdMs);
+    }
     const response = await request(`${apiUrl}${method}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
@@ -83,9 +92,7 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
     if (response.statusCode === 429) {
       await response.body.dump();
       const retryAfterMs = (Number(response.headers['retry-after']) || 1) * 1000;
-      waitedMs += retryAfterMs;
-      if (waitedMs > MAX_RATE_LIMIT_WAIT_MS) throw new Error(`Slack ${method}: rate limited for over ${MAX_RATE_LIMIT_WAIT_MS / 1000} s`);
-      await sleep(retryAfterMs);
+      heldUntil.set(token, Math.max(heldUntil.get(token) ?? 0, Date.now() + retryAfterMs));
       continue;
     }
     if (response.statusCode !== 200) {
