@@ -4,15 +4,15 @@
  *   npx tsx bench/trace.ts [--bullmq] [--concurrency 20] [--count 1000] [--warmup 200] [--rate R]
  *
  * Runs the bot like bench/run.ts does, but first wraps (in this process only, nothing in src/ changes)
- * the HTTP server's request event, Router.dispatch, the pg pool and client, WebClient.apiCall, the
- * job runners' enqueue and JobRegistry.run, and follows each kudos with AsyncLocalStorage from the
- * request to its channel post. Prints each segment's p50/p99 and what the event loop did.
+ * the HTTP server's request event, Router.dispatch, the pg pool and client, the job runners' enqueue
+ * and JobRegistry.run, listens to undici's diagnostics channels for the calls to Slack, and follows
+ * each kudos with AsyncLocalStorage from the request to its channel post. Prints each segment's p50/p99 and what the event loop did.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { WebClient } from '@slack/web-api';
 import pg from 'pg';
 import { Router } from '../src/chat/router';
 import { BullMQRunner } from '../src/jobs/bullmq';
@@ -118,21 +118,28 @@ function instrument(): void {
     return result;
   });
 
-  wrapAsync(WebClient.prototype, 'apiCall', async (_self, args, run) => {
+  // Every call to Slack (the Web API client's and the sender's) goes out through undici: a request is
+  // created in its kudos' async context and its headers come back in the socket's.
+  const calls = new WeakMap<object, { span: Span; method: string; start: number; isChannelPost: boolean }>();
+  diagnostics.subscribe('undici:request:create', (message) => {
+    const { request } = message as { request: { path: string; body: unknown } };
     const span = als.getStore();
-    const [method, options] = args as [string, { channel?: string } | undefined];
-    const t = now();
-    const isChannelPost = span?.kind === 'job' && method === 'chat.postMessage' && options?.channel === CHANNEL;
-    if (isChannelPost) span.channelPostStart = t;
-    const result = await run();
-    if (span) {
-      const entry = span.web.get(method) ?? { n: 0, ms: 0 };
-      entry.n++;
-      entry.ms += now() - t;
-      span.web.set(method, entry);
-      if (isChannelPost) span.channelPostEnd = now();
-    }
-    return result;
+    const method = /\/api\/([\w.]+)/.exec(request.path)?.[1];
+    if (!span || !method) return;
+    const body = typeof request.body === 'string' ? request.body : Buffer.isBuffer(request.body) ? request.body.toString() : '';
+    const isChannelPost = span.kind === 'job' && method === 'chat.postMessage' && body.includes(`"channel":"${CHANNEL}"`);
+    const start = now();
+    if (isChannelPost) span.channelPostStart = start;
+    calls.set(request, { span, method, start, isChannelPost });
+  });
+  diagnostics.subscribe('undici:request:headers', (message) => {
+    const call = calls.get((message as { request: object }).request);
+    if (!call) return;
+    const entry = call.span.web.get(call.method) ?? { n: 0, ms: 0 };
+    entry.n++;
+    entry.ms += now() - call.start;
+    call.span.web.set(call.method, entry);
+    if (call.isChannelPost && call.span.kind === 'job') call.span.channelPostEnd = now();
   });
 
   for (const Runner of [InProcessRunner, BullMQRunner]) {
