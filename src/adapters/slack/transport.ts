@@ -53,9 +53,12 @@ export class SlackApiError extends Error {
   }
 }
 
-/** At most this many calls in flight to one Slack host at once (the Web API client's own limit). */
-const CONNECTIONS = 100;
-const slackApi = new Agent({ connections: CONNECTIONS });
+/**
+ * At most 100 calls in flight to one Slack host at once (the Web API client's own limit), and none
+ * left hanging: a call Slack doesn't answer within 10 s fails, so it ends well inside its job's 30 s
+ * claim, even after waiting out a Retry-After (below), and the job's retry takes over.
+ */
+const slackApi = new Agent({ connections: 100, headersTimeout: 10_000, bodyTimeout: 10_000 });
 
 /** How long one call may wait out Slack's Retry-After in all before it fails, for its job to retry later. */
 const MAX_RATE_LIMIT_WAIT_MS = 10_000;
