@@ -6,7 +6,8 @@
  * Runs the bot like bench/run.ts does, but first wraps (in this process only, nothing in src/ changes)
  * the HTTP server's request event, Router.dispatch, the pg pool and client, the job runners' enqueue
  * and JobRegistry.run, listens to undici's diagnostics channels for the calls to Slack, and follows
- * each kudos with AsyncLocalStorage from the request to its channel post. Prints each segment's p50/p99 and what the event loop did.
+ * each kudos with AsyncLocalStorage from the request to its channel post. Prints each segment's
+ * p50/p99 and what the event loop did.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';

@@ -46,7 +46,7 @@ export async function postToResponseUrl(url: string, message: object): Promise<v
 /** A Web API answer with `ok: false`; Slack's error code is in `data.error`, where the Web API client puts it. */
 export class SlackApiError extends Error {
   constructor(
-    readonly method: string,
+    method: string,
     readonly data: { error: string },
   ) {
     super(`Slack ${method}: ${data.error}`);
