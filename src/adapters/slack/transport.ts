@@ -5,6 +5,14 @@ import { Agent, request } from 'undici';
 // axios each cost about four times the CPU per call.
 
 /**
+ * Every call to Slack (Web API, response_url) goes through this agent: at most 100 calls in flight to
+ * one Slack host at once (the Web API client's own limit), and none left hanging: a call Slack doesn't
+ * answer within 10 s fails, so a message's call ends well inside its job's 30 s claim, even after
+ * waiting out a Retry-After (below), and the job's retry takes over.
+ */
+const slackApi = new Agent({ connections: 100, headersTimeout: 10_000, bodyTimeout: 10_000 });
+
+/**
  * `fetch` for the Slack Web API client. Node's own fetch also registers every response for
  * finalization, which stretches garbage collection pauses to several ms under load; the Web API
  * answers with small bodies, read whole here. Bodies this can't send (multipart uploads) go through Node's fetch.
@@ -17,6 +25,7 @@ export const slackFetch: typeof fetch = async (input, init = {}) => {
     headers: init.headers instanceof Headers ? Object.fromEntries(init.headers) : (init.headers as Record<string, string> | undefined),
     body: body ?? undefined,
     signal: init.signal ?? undefined,
+    dispatcher: slackApi,
   });
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
@@ -38,6 +47,7 @@ export async function postToResponseUrl(url: string, message: object): Promise<v
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(message),
+    dispatcher: slackApi,
   });
   await body.dump();
   if (statusCode >= 300) throw new Error(`Slack answered ${statusCode} to a response_url post`);
@@ -52,13 +62,6 @@ export class SlackApiError extends Error {
     super(`Slack ${method}: ${data.error}`);
   }
 }
-
-/**
- * At most 100 calls in flight to one Slack host at once (the Web API client's own limit), and none
- * left hanging: a call Slack doesn't answer within 10 s fails, so it ends well inside its job's 30 s
- * claim, even after waiting out a Retry-After (below), and the job's retry takes over.
- */
-const slackApi = new Agent({ connections: 100, headersTimeout: 10_000, bodyTimeout: 10_000 });
 
 /** How long one call may wait out Slack's Retry-After in all before it fails, for its job to retry later. */
 const MAX_RATE_LIMIT_WAIT_MS = 10_000;
@@ -81,7 +84,8 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
   const body = JSON.stringify(args);
   for (let waitedMs = 0; ; ) {
     const holdMs = (heldUntil.get(token) ?? 0) - Date.now();
-    if (holdMs > 0) {
+    if (holdMs <= 0) heldUntil.delete(token); // over: the map keeps only workspaces on hold now
+    else {
       waitedMs += holdMs;
       if (waitedMs > MAX_RATE_LIMIT_WAIT_MS) throw new Error(`Slack ${method}: rate limited for over ${MAX_RATE_LIMIT_WAIT_MS / 1000} s`);
       await sleep(holdMs);
