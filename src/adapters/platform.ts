@@ -1,9 +1,9 @@
-import type express from 'express';
 import type { Platform } from '../chat/interaction';
 import type { Sender } from '../chat/ports';
 import type { Router } from '../chat/router';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
+import type { HttpApp } from '../http/server';
 import type { Logger } from '../logger';
 
 export interface PlatformDeps {
@@ -19,7 +19,7 @@ export interface PlatformAdapter {
   /** Paths it serves on the shared HTTP app (for metrics labels). */
   routes: string[];
   /** Adds its routes to the HTTP app (or connects Socket Mode) and hands interactions to the router. */
-  attach(http: express.Express, router: Router): Promise<void>;
+  attach(http: HttpApp, router: Router): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -49,6 +49,15 @@ describe('embedded mode: PGlite and in-process jobs', () => {
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/slack\/events"/);
     expect(metrics).toMatch(/interactions_total\{platform="slack",kind="command",name="kudos",outcome="ok"\} 2/);
   });
+
+  it("answers 404 where nothing is served, Slack's paths included (no install page in token mode)", async () => {
+    for (const path of ['/nowhere', '/slack/install', '/slack/events']) {
+      expect((await fetch(`${app.url}${path}`)).status, path).toBe(404);
+    }
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="other",status="404"\} 1/);
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/slack\/install",status="404"\} 1/);
+  });
 });
 
 describe('npm start with nothing configured', () => {

@@ -1,5 +1,6 @@
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ErrorCode, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { DirectListener } from '../../http/server';
 import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import * as actions from './listeners/actions';
@@ -12,6 +13,9 @@ import { slackSender, webClientOptions } from './sender';
 
 /** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */
 export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'im:history', 'users:read', 'users:read.email'];
+
+/** Events, and (with OAuth) the install page and its redirect. */
+const ROUTES = ['/slack/events', '/slack/install', '/slack/oauth_redirect'];
 
 function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'slack' });
@@ -60,7 +64,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
   return {
     platform: 'slack',
     sender,
-    routes: ['/slack/events', '/slack/install', '/slack/oauth_redirect'],
+    routes: ROUTES,
     async attach(http, router) {
       // convoStore: Bolt's in-memory conversation store is unused here and costs time on every request.
       const common = { logger: clientOptions.logger, clientOptions, convoStore: false as const, ...(slack.mode === 'token' ? { token: slack.botToken } : {}) };
@@ -68,13 +72,22 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
         app = new App({ ...common, ...oauth, socketMode: true, appToken: slack.appToken });
         logger.info('Slack: Socket Mode');
       } else {
-        const receiver = new ExpressReceiver({
+        const receiver = new HTTPReceiver({
           signingSecret: slack.signingSecret,
           endpoints: '/slack/events',
-          app: http,
           logger: clientOptions.logger,
           ...oauth,
         });
+        // Bolt's own listener, straight on the server; what it doesn't serve (the install pages in token mode) goes on to express.
+        const serve: DirectListener = (req, res, next) => {
+          try {
+            receiver.requestListener(req, res);
+          } catch (error) {
+            if ((error as { code?: string }).code !== ErrorCode.HTTPReceiverDeferredRequestError) throw error;
+            next();
+          }
+        };
+        for (const path of ROUTES) http.direct(path, serve);
         app = new App({ ...common, receiver });
         logger.info(`Slack: HTTP on /slack/events, ${slack.mode === 'oauth' ? 'OAuth install at /slack/install' : 'one workspace'}`);
       }

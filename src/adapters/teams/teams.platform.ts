@@ -65,7 +65,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
       registerMessages(bot);
       registerInvokes(bot);
       const guard = teams.local ? [loopbackOnly] : [];
-      http.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
+      http.express.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
         await adapter.process(req, res, (context) => {
           const members = memberLookup(context, store, logger);
           return bot.run(context, {
