@@ -12,7 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Router } from '../src/chat/router';
@@ -59,6 +59,10 @@ type Span = RequestSpan | JobSpan;
 const work = (): Work => ({ poolConnects: 0, poolWaitMs: 0, queries: 0, queryMs: 0, web: new Map() });
 const als = new AsyncLocalStorage<Span>();
 const spans: RequestSpan[] = [];
+/** Garbage collection pauses of this process, on the wall clock `now()` reads. */
+const gcPauses: Array<{ from: number; to: number }> = [];
+/** When each job's queries were called (a sent mark, a claim). */
+const jobQueryTimes: number[] = [];
 const byNotification = new Map<string, { span: RequestSpan; enqueuedAt: number }>();
 let appPort = -1;
 
@@ -108,6 +112,7 @@ function instrument(): void {
   wrapAsync(pg.Client.prototype, 'query', async (_self, args, run) => {
     const span = als.getStore();
     const t = now();
+    if (span?.kind !== 'request') jobQueryTimes.push(t);
     const result = await run();
     if (span) {
       span.queries++;
@@ -179,6 +184,30 @@ function summarise(label: string, values: number[], unit = 'ms'): string {
   return `${label.padEnd(52)}${f(percentile(sorted, 50))}${f(percentile(sorted, 99))}${f(mean)}  (n=${sorted.length}${unit === 'ms' ? '' : `, ${unit}`})`;
 }
 
+/**
+ * What the app did while the slowest 1% of acks waited to be read (send → request event), next to how
+ * often the same happens to any ack: a GC pause, an earlier kudos' channel post answered by Slack, a
+ * job's query called (a sent mark, a claim). A cause shows as a much larger share among the slowest.
+ */
+function slowestAcks(acks: Array<{ sentAt: number; ackMs: number; span: RequestSpan }>, all: RequestSpan[]): string {
+  const answers = all.flatMap((s) => s.jobs.map((j) => ({ owner: s, at: j.channelPostEnd })).filter((a) => a.at !== undefined));
+  const met = (ack: { sentAt: number; span: RequestSpan }) => {
+    const [from, to] = [ack.sentAt, ack.span.arrivedAt];
+    return {
+      gc: gcPauses.some((g) => g.from < to && g.to > from),
+      answer: answers.some((a) => a.owner !== ack.span && a.at! >= from && a.at! <= to),
+      query: jobQueryTimes.some((t) => t >= from && t <= to),
+    };
+  };
+  const shares = (list: typeof acks) => {
+    const m = list.map(met);
+    const pct = (k: 'gc' | 'answer' | 'query') => `${((100 * m.filter((x) => x[k]).length) / list.length).toFixed(0)}%`;
+    return `GC ${pct('gc')}, post answered ${pct('answer')}, job query ${pct('query')}`;
+  };
+  const slow = [...acks].sort((a, b) => b.ackMs - a.ackMs).slice(0, Math.max(1, Math.ceil(acks.length / 100)));
+  return `while waiting to be read, the slowest 1% of acks (${slow.length}, from ${slow.at(-1)!.ackMs.toFixed(2)} ms) met: ${shares(slow)}; all acks: ${shares(acks)}`;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -194,6 +223,9 @@ async function main(): Promise<void> {
   const bot = await startBot(harness, { redis: values.bullmq, worker: 'same process' });
   appPort = Number(new URL(bot.app.url).port);
   const loop = monitorEventLoopDelay({ resolution: 5 });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ from: performance.timeOrigin + e.startTime, to: performance.timeOrigin + e.startTime + e.duration });
+  }).observe({ entryTypes: ['gc'] });
   let elu = performance.eventLoopUtilization();
   try {
     // Spans from the priming request are not measured.
@@ -253,6 +285,7 @@ async function main(): Promise<void> {
     console.log(summarise('  send → channel post at the stub', d((r) => r.postAt! - r.sample.sentAt)));
     console.log(summarise('  send → the worker saw its post', d((r) => r.sample.cycleMs)));
     console.log(summarise('  dispatch end → channel post at the stub', d((r) => r.postAt! - r.span!.dispatchEnd!)));
+    console.log(slowestAcks(rows.map((r) => ({ sentAt: r.sample.sentAt, ackMs: r.sample.ackMs, span: r.span! })), spans));
     const kudos = phase.report.samples.length + phase.report.warmupTriggerIds.length;
     if (cpuFrom && cpuTo) {
       const perKudos = (ms: number) => (ms / kudos).toFixed(2);
