@@ -1,4 +1,4 @@
-import { App, ErrorCode, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { DirectListener } from '../../http/server';
 import type { Logger } from '../../logger';
@@ -78,13 +78,14 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
           logger: clientOptions.logger,
           ...oauth,
         });
-        // Bolt's own listener, straight on the server; what it doesn't serve (the install pages in token mode) goes on to express.
+        // Bolt's own listener, straight on the server (see HttpApp.direct), as Bolt's own server runs it,
+        // except that what it doesn't serve (the install pages in token mode) goes on to express, not to a 404.
         const serve: DirectListener = (req, res, next) => {
           try {
             receiver.requestListener(req, res);
           } catch (error) {
-            if ((error as { code?: string }).code !== ErrorCode.HTTPReceiverDeferredRequestError) throw error;
-            next();
+            if ((error as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError) next();
+            else HTTPModuleFunctions.defaultDispatchErrorHandler({ error: error as Error, logger: clientOptions.logger, request: req, response: res });
           }
         };
         for (const path of ROUTES) http.direct(path, serve);
