@@ -118,6 +118,14 @@ function printChecks(allRows: Row[]): void {
         `          ${r.target} @${r.concurrency}: ${fmt(r.ackP99)} ms vs ${fmt(bolt.get(r.concurrency)!.ackP99)} ms = ${ratio.toFixed(2)}× ${ratio <= 1.5 ? 'ok' : 'over'}`,
       );
     }
+    const boltPacedAt1 = allRows.find((r) => r.target === 'bare Bolt' && r.concurrency === 1 && r.rate !== undefined);
+    if (boltPacedAt1) {
+      const vs = bots.filter((r) => r.concurrency === 1).map((r) => `${r.target} ${(r.ackP99 / boltPacedAt1.ackP99).toFixed(2)}×`);
+      console.log(
+        `          (context, not a target: bare Bolt given the bot's arrivals at 1, ${boltPacedAt1.rate}/s one at a time, ` +
+          `acks at p99 ${fmt(boltPacedAt1.ackP99)} ms: ${vs.join(', ')})`,
+      );
+    }
   } else {
     console.log('  n/a   ack p99 within 1.5× of bare Bolt (needs the bare Bolt rows)');
   }
@@ -226,10 +234,21 @@ async function main(): Promise<void> {
       );
     }
     const phases = [...levels.map((c) => ({ concurrency: c, opts })), ...(paced ? [{ concurrency: 20, opts: paced }] : [])];
+    const bolt = running.find((t) => t.target.name === 'bare Bolt')?.target;
+    // Context for the ratio at 1 (not a target): bare Bolt given the bot's arrivals, one command at a
+    // time at the kudos/s the in-process bot sustained there in the first round.
+    let botPaceAt1: number | undefined;
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) process.stderr.write(`round ${round} of ${rounds}\n`);
       for (const phase of phases) {
-        for (const { target } of running) rows.push((await measure(harness, target, phase.concurrency, phase.opts)).row);
+        for (const { target } of running) {
+          const { row } = await measure(harness, target, phase.concurrency, phase.opts);
+          rows.push(row);
+          if (row.target === 'this bot' && row.concurrency === 1 && !row.rate) botPaceAt1 ??= Math.round(row.throughput);
+        }
+        if (bolt && botPaceAt1 && phase.concurrency === 1 && !phase.opts.rate) {
+          rows.push((await measure(harness, bolt, 1, { ...phase.opts, rate: botPaceAt1 })).row);
+        }
       }
     }
   } finally {
