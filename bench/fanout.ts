@@ -135,7 +135,7 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
       peakRssMb,
       duplicates: [...perUser.values()].reduce((sum, n) => sum + (n - 1), 0),
       lost: PEOPLE - perUser.size,
-      rateLimited: stub.rateLimitedCalls(),
+      rateLimited: stub.refusedCalls(),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -37,7 +37,7 @@ describe('Slack delivery when Slack pushes back', () => {
       const rows = await app.db.selectFrom('notifications').select('status').execute();
       return rows.length === 2 && rows.every((n) => n.status === 'sent');
     }, 15_000);
-    expect(stub.rateLimitedCalls()).toBe(2);
+    expect(stub.refusedCalls()).toBe(2);
     expect(stub.callsTo('chat.postMessage').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });

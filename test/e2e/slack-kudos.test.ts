@@ -234,3 +234,25 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     expect(stub.calls).toHaveLength(0);
   });
 });
+
+describe('Slack kudos while Slack is down', () => {
+  let running: SlackTestApp;
+
+  beforeAll(async () => {
+    running = await startSlackTestApp({ stub: { users, unavailable: ['users.info'] } });
+  });
+  afterAll(() => running?.close());
+
+  it("tells the giver to try again once a few retries of a person's profile fail, and stores nothing", async () => {
+    const { app, stub } = running;
+    // A first contact: the bot looks the giver up with users.info, which answers 503.
+    await postSigned(app.url, slashCommand({ text: '<@UANA> 5 #teamwork thanks', responseUrl: stub.responseUrl('down') }));
+    // It retries briefly (seconds, not the Web API client's default half hour), then answers.
+    await stub.waitFor((calls) => calls.some((c) => c.method === 'response_url'), 15_000);
+    expect(JSON.stringify(stub.callsTo('response_url')[0]!.body)).toContain('Sorry, something went wrong on my side. Please try again in a moment.');
+    expect(stub.refusedCalls()).toBeGreaterThanOrEqual(2);
+    expect(stub.refusedCalls()).toBeLessThanOrEqual(6);
+    expect(await app.db.selectFrom('kudos').select('id').execute()).toEqual([]);
+    expect(await app.db.selectFrom('people').select('id').execute()).toEqual([]);
+  });
+});

@@ -31,6 +31,8 @@ export interface SlackStubOptions {
   postMessageDelayMs?: number;
   /** chat.postMessage to these channels fails with this Slack error code. */
   postMessageErrors?: Record<string, string>;
+  /** Methods Slack answers with HTTP 503, as in an outage. */
+  unavailable?: string[];
   /** Answer this many chat.postMessage calls with 429 and this Retry-After (seconds) first. */
   rateLimited?: { times: number; retryAfter: number };
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
@@ -130,6 +132,12 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
+      if (options.unavailable?.includes(method)) {
+        refused++;
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('service unavailable');
+        return;
+      }
       const call: SlackCall = { method, token, body, at: Date.now(), ts: `${ts++}.000100` };
       calls.push(call);
       for (const listener of listeners) listener();
@@ -149,8 +157,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     apiUrl: `${url}/api/`,
     responseUrl: (id: string) => `${url}/response/${id}`,
     calls,
-    /** Calls answered with 429 (not in `calls`). */
-    rateLimitedCalls: () => refused,
+    /** Calls answered with 429 or 503 (not in `calls`). */
+    refusedCalls: () => refused,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     reset: () => calls.splice(0, calls.length),
     /** Resolves when `predicate` holds for the recorded calls; rejects after `timeoutMs`. */

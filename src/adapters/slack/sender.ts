@@ -71,6 +71,13 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
   };
 }
 
+/**
+ * The client's own calls (a person's profile, a modal, a private reply, the DM history) retry a failed
+ * call for at most 5 s, not the client's default of ten times over half an hour: a person waiting for
+ * an answer is better told to try again, and a job holding a 30 s claim should fail and retry later.
+ */
+const RETRY_BRIEFLY = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true, maxRetryTime: 5_000 };
+
 export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
-  return { fetch: slackFetch, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) };
+  return { fetch: slackFetch, retryConfig: RETRY_BRIEFLY, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) };
 }
