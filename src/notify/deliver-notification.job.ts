@@ -7,9 +7,9 @@ export type Senders = Partial<Record<Platform, Sender>>;
 
 /**
  * Sends one recorded notification. The claim in Postgres makes a retried or duplicated job send once.
- * A worker that dies after the platform accepted a message leaves the claim to run out; the next
- * attempt is marked uncertain and the sender checks whether the message is already there (Slack
- * tags messages with the dedupe key; Teams can't look, so there it may repeat).
+ * A worker that dies after the platform accepted a message, or can't record that it did, leaves the
+ * claim to run out; the next attempt is marked uncertain and the sender checks whether the message is
+ * already there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
  */
 export function deliverNotificationJob(queries: NotifyQueries, senders: Senders): JobDefinition<'deliver_notification'> {
   return {
@@ -19,14 +19,14 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
     async handle({ notificationId }, { final }) {
       const notification = await queries.claim(notificationId);
       if (!notification) return;
+      let messageId: string | undefined;
       try {
         const sender = senders[notification.platform];
         if (!sender) throw new Error(`${notification.platform} is not configured`);
-        const { messageId } = await sender.send(notification.org_id, notification.target, notification.message, {
+        ({ messageId } = await sender.send(notification.org_id, notification.target, notification.message, {
           key: notification.dedupe_key,
           uncertain: notification.uncertain,
-        });
-        await queries.markSent(notification.id, messageId);
+        }));
       } catch (error) {
         if (error instanceof Undeliverable) {
           await queries.release(notification.id, error.reason, true);
@@ -38,6 +38,9 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
         await queries.release(notification.id, error instanceof Error ? error.message : String(error), final);
         throw error;
       }
+      // Sent. If the mark fails, the claim is left to run out rather than released: the next attempt is
+      // then uncertain and looks for the message before sending it again.
+      await queries.markSent(notification.id, messageId);
     },
   };
 }

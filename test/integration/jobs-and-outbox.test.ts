@@ -21,18 +21,24 @@ const logger = createLogger('silent');
 const idle = (name: 'checkin_tick' | 'checkin_digest') => ({ name, attempts: 1, backoffMs: 0, handle: async () => {} });
 const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: 'hello' }] };
 
-/** A platform that records what it was asked to send and can be told to fail the next N sends. */
+/**
+ * A platform that records what it was asked to send and can be told to fail the next N sends. Like
+ * Slack's sender, an uncertain delivery first looks for a message already sent with its key.
+ */
 function recordingSender() {
   const sent: Array<{ target: NotificationTarget; message: Message }> = [];
+  const idByKey = new Map<string, string>();
   let failures = 0;
   const sender: Sender = {
     platform: 'slack',
-    async send(_orgId, target, msg) {
+    async send(_orgId, target, msg, { key, uncertain }) {
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
       }
+      if (uncertain && idByKey.has(key)) return { messageId: idByKey.get(key) };
       sent.push({ target, message: msg });
+      idByKey.set(key, `m${sent.length}`);
       return { messageId: `m${sent.length}` };
     },
   };
@@ -159,6 +165,38 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     await until(async () => (await row(id)).status === 'sent');
     expect(platform.sent).toEqual([{ target, message }]);
     expect((await row(id)).attempts).toBe(1);
+  });
+
+  it('does not send again a message whose sent mark failed: its next attempt looks first', async () => {
+    // The first "sent" mark fails (a sequence is not rolled back with the failed statement).
+    await sql`create sequence mark_attempts`.execute(db);
+    await sql`create function fail_first_mark() returns trigger language plpgsql as $$
+      begin
+        if new.status = 'sent' and nextval('mark_attempts') = 1 then raise exception 'database hiccup'; end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger fail_first_mark before update on notifications for each row execute function fail_first_mark()`.execute(db);
+    try {
+      const [id] = await record('k:mark-failed');
+      await enqueueDeliveries(runner.enqueue.bind(runner), [id!]);
+      // The retry (20 ms later) finds the notification still claimed by the attempt that sent it.
+      await until(() => platform.sent.length === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await row(id!)).toMatchObject({ status: 'pending', attempts: 1 });
+      // Once the claim has run out, the sweep's attempt is uncertain: it finds the message and marks it.
+      await db
+        .updateTable('notifications')
+        .set({ claimed_until: sql<Date>`now() - interval '1 second'`, created_at: sql<Date>`now() - interval '1 minute'` })
+        .execute();
+      await runner.enqueue('sweep_outbox', {});
+      await until(async () => (await row(id!)).status === 'sent');
+      expect(platform.sent).toHaveLength(1);
+      expect(await row(id!)).toMatchObject({ attempts: 2, platform_message_id: 'm1' });
+    } finally {
+      await sql`drop trigger fail_first_mark on notifications`.execute(db);
+      await sql`drop function fail_first_mark`.execute(db);
+      await sql`drop sequence mark_attempts`.execute(db);
+    }
   });
 
   it('sends what a crashed process left behind when the outbox sweep runs', async () => {
