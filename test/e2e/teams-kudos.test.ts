@@ -455,6 +455,23 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(repliesIn(toGiver[0]!.id)[0]).toContain('You recognised **Ana Lopez** and **Ben Okafor** +5 points each');
   });
 
+  it('gives up on a DM the connector never answers, inside its claim, and its retry sends it', async () => {
+    const ben = person('29:ben');
+    await post(message(stub, personal(), '29:giver', `kudos ${tag(ben)} thanks for the quick fix`, [ben]));
+    await waitUntil(allSent, 10_000);
+    const benChat = createdFor('29:ben')[0]!.id;
+    stub.hangNext(1, `/v3/conversations/${benChat}/activities`);
+    await post(message(stub, personal(), '29:giver', `kudos ${tag(ben)} and for the review`, [ben]));
+    // The send times out after 10 s (well inside the 30 s claim); the job's retry follows 2 s later.
+    await waitUntil(allSent, 25_000);
+    expect((await notificationRows()).map((r) => r.attempts).sort()).toEqual([1, 2]);
+    expect(stub.requests.filter((r) => r.path.startsWith(`/v3/conversations/${benChat}/`)).map((r) => r.status)).toEqual([
+      200,
+      undefined,
+      200,
+    ]);
+  }, 40_000);
+
   it('retries a throttled DM through the job and sends it once', async () => {
     const ben = person('29:ben');
     await post(message(stub, personal(), '29:giver', `kudos ${tag(ben)} thanks for the quick fix`, [ben]));

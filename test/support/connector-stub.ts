@@ -56,6 +56,8 @@ export interface ConnectorStub {
   reset(): void;
   /** Makes the next `count` requests (to paths starting with `pathPrefix`) answer with this status, e.g. 429. */
   failNext(count: number, status: number, pathPrefix?: string): void;
+  /** Leaves the next `count` requests (to paths starting with `pathPrefix`) unanswered, recorded with no status. */
+  hangNext(count: number, pathPrefix?: string): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
   let activityCount = 0;
   let conversationCount = 0;
   let failures = { count: 0, status: 0, pathPrefix: '' };
+  let hangs = { count: 0, pathPrefix: '' };
 
   const membersOf = (conversationId: string) => stub.rosters[conversationId] ?? stub.roster;
 
@@ -94,6 +97,10 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
+      if (hangs.count > 0 && path.startsWith(hangs.pathPrefix)) {
+        hangs.count -= 1;
+        return;
+      }
       if (failures.count > 0 && path.startsWith(failures.pathPrefix)) {
         failures.count -= 1;
         send(failures.status, { error: { code: 'Throttled', message: 'stubbed failure' } });
@@ -165,6 +172,9 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     },
     failNext(count, status, pathPrefix = '') {
       failures = { count, status, pathPrefix };
+    },
+    hangNext(count, pathPrefix = '') {
+      hangs = { count, pathPrefix };
     },
     async close() {
       server.closeAllConnections();

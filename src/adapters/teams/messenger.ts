@@ -23,10 +23,14 @@ export interface Messenger {
 // was configured with for this cloud (https://api.botframework.com in the public cloud).
 const CONFIGURED_AUDIENCE = undefined as unknown as string;
 
+const TURN_TIMEOUT_MS = 10_000;
+
 export function createMessenger(adapter: CloudAdapter, store: ConversationStore, appId: string): Messenger {
   /**
    * Runs `send` as a proactive turn and hands back its result. An error inside a turn would go to
-   * onTurnError and be swallowed there; the caller (a job that retries) must see it instead.
+   * onTurnError and be swallowed there; the caller (a job that retries) must see it instead. A turn
+   * the connector doesn't finish within 10 s fails (its client has no timeout of its own, and its
+   * options can't add one), so a send that hangs fails inside its job's 30 s claim and frees the job.
    */
   async function proactively(
     start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
@@ -34,13 +38,22 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
   ): Promise<ResourceResponse | undefined> {
     let result: ResourceResponse | undefined;
     let failure: { error: unknown } | undefined;
-    await start(async (context) => {
+    const turn = start(async (context) => {
       try {
         result = await send(context);
       } catch (error) {
         failure = { error };
       }
     });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Teams: the connector did not answer within ${TURN_TIMEOUT_MS / 1000} s`)), TURN_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([turn, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (failure) throw failure.error;
     return result;
   }
