@@ -47,6 +47,12 @@ export interface Delivery {
   uncertain: boolean;
 }
 
+/**
+ * How long a call to a chat platform may go unanswered before it fails. A send makes a few calls, so
+ * it ends well inside the outbox's 30 s claim and the job's retry takes over.
+ */
+export const PLATFORM_CALL_TIMEOUT_MS = 10_000;
+
 /** Sends on one platform; used by the notification job. Throws Undeliverable, or anything else to retry. */
 export interface Sender {
   platform: Platform;

@@ -99,6 +99,12 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       ]),
     );
   const row = async (id: string) => db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  /** As if every claim ran out and every notification is old enough for the outbox sweep. */
+  const claimsRunOut = () =>
+    db
+      .updateTable('notifications')
+      .set({ claimed_until: sql<Date>`now() - interval '1 second'`, created_at: sql<Date>`now() - interval '1 minute'` })
+      .execute();
 
   it('records a notification once per dedupe key', async () => {
     expect(await record('k:once')).toHaveLength(1);
@@ -184,10 +190,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       await new Promise((r) => setTimeout(r, 300));
       expect(await row(id!)).toMatchObject({ status: 'pending', attempts: 1 });
       // Once the claim has run out, the sweep's attempt is uncertain: it finds the message and marks it.
-      await db
-        .updateTable('notifications')
-        .set({ claimed_until: sql<Date>`now() - interval '1 second'`, created_at: sql<Date>`now() - interval '1 minute'` })
-        .execute();
+      await claimsRunOut();
       await runner.enqueue('sweep_outbox', {});
       await until(async () => (await row(id!)).status === 'sent');
       expect(platform.sent).toHaveLength(1);
@@ -203,10 +206,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const [never, claimed] = [await record('k:never-enqueued'), await record('k:claimed-then-crashed')];
     // A worker claimed this one and died before sending; its claim has run out.
     await notifyQueries(db).claim(claimed[0]!);
-    await db
-      .updateTable('notifications')
-      .set({ claimed_until: sql<Date>`now() - interval '1 second'`, created_at: sql<Date>`now() - interval '1 minute'` })
-      .execute();
+    await claimsRunOut();
     await runner.enqueue('sweep_outbox', {});
     await until(async () => (await row(never[0]!)).status === 'sent' && (await row(claimed[0]!)).status === 'sent');
     expect(platform.sent).toHaveLength(2);

@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import { PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
 
 // HTTP to Slack over undici's `request()`: every kudos makes a few calls, and Node's fetch and
 // axios each cost about four times the CPU per call.
 
 /**
  * Every call to Slack (Web API, response_url) goes through this agent: at most 100 calls in flight to
- * one Slack host at once (the Web API client's own limit), and none left hanging: a call Slack doesn't
- * answer within 10 s fails, so a message's call ends well inside its job's 30 s claim, even after
- * waiting out a Retry-After (below), and the job's retry takes over.
+ * one Slack host at once (the Web API client's own limit), and none left hanging (`PLATFORM_CALL_TIMEOUT_MS`),
+ * even after waiting out a Retry-After (below).
  */
-const slackApi = new Agent({ connections: 100, headersTimeout: 10_000, bodyTimeout: 10_000 });
+const slackApi = new Agent({ connections: 100, headersTimeout: PLATFORM_CALL_TIMEOUT_MS, bodyTimeout: PLATFORM_CALL_TIMEOUT_MS });
 
 /**
  * `fetch` for the Slack Web API client. Node's own fetch also registers every response for

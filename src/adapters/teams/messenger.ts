@@ -5,6 +5,7 @@ import {
   type ResourceResponse,
   TurnContext,
 } from 'botbuilder';
+import { PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
 import type { ConversationStore, Reference } from './conversations';
 
 /**
@@ -23,14 +24,12 @@ export interface Messenger {
 // was configured with for this cloud (https://api.botframework.com in the public cloud).
 const CONFIGURED_AUDIENCE = undefined as unknown as string;
 
-const TURN_TIMEOUT_MS = 10_000;
-
 export function createMessenger(adapter: CloudAdapter, store: ConversationStore, appId: string): Messenger {
   /**
    * Runs `send` as a proactive turn and hands back its result. An error inside a turn would go to
    * onTurnError and be swallowed there; the caller (a job that retries) must see it instead. A turn
-   * the connector doesn't finish within 10 s fails (its client has no timeout of its own, and its
-   * options can't add one), so a send that hangs fails inside its job's 30 s claim and frees the job.
+   * the connector doesn't finish within `PLATFORM_CALL_TIMEOUT_MS` fails (its client has no timeout of
+   * its own, and its options can't add one), so a send that hangs frees its job inside the claim.
    */
   async function proactively(
     start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
@@ -47,7 +46,7 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
     });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Teams: the connector did not answer within ${TURN_TIMEOUT_MS / 1000} s`)), TURN_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`)), PLATFORM_CALL_TIMEOUT_MS);
     });
     try {
       await Promise.race([turn, timedOut]);
