@@ -163,6 +163,9 @@ function gitState(): string {
   }
 }
 
+/** Requests per phase in the unmeasured warm-up round. */
+const WARMUP_ROUND_COUNT = 1000;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -238,6 +241,13 @@ async function main(): Promise<void> {
     // Context for the ratio at 1 (not a target): bare Bolt given the bot's arrivals, one command at a
     // time at the kudos/s the in-process bot sustained there in the first round.
     let botPaceAt1: number | undefined;
+    // A first round, not measured: each target's code runs at a third of its later speed until the JIT
+    // has seen a few thousand requests (bare Bolt at 1: ~1,000 req/s in the first round, 2,500–3,400
+    // after), and the per-phase warm-up alone left the first round cold.
+    process.stderr.write(`warm-up round (${WARMUP_ROUND_COUNT} per phase, not measured)\n`);
+    for (const phase of phases) {
+      for (const { target } of running) await measure(harness, target, phase.concurrency, { ...phase.opts, count: WARMUP_ROUND_COUNT });
+    }
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) process.stderr.write(`round ${round} of ${rounds}\n`);
       for (const phase of phases) {
