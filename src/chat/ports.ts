@@ -40,10 +40,17 @@ export class Undeliverable extends Error {
   }
 }
 
+/**
+ * A send that failed after the platform may have taken the message: no answer in time, or the
+ * connection dropped mid-call. The next attempt is uncertain: it looks for the message first where
+ * the platform lets it, instead of sending a second copy.
+ */
+export class MaybeDelivered extends Error {}
+
 export interface Delivery {
   /** The notification's dedupe key; a platform that can tag messages stores it with the message. */
   key: string;
-  /** An earlier attempt may have been delivered (its worker died mid-send): look before sending again. */
+  /** An earlier attempt may have been delivered (its worker died mid-send, or it ended in MaybeDelivered): look before sending again. */
   uncertain: boolean;
 }
 

@@ -1,5 +1,5 @@
 import type { Platform } from '../chat/interaction';
-import { type Sender, Undeliverable } from '../chat/ports';
+import { MaybeDelivered, type Sender, Undeliverable } from '../chat/ports';
 import type { Enqueue, JobDefinition } from '../jobs/registry';
 import type { NotifyQueries } from './notify.queries';
 
@@ -8,8 +8,9 @@ export type Senders = Partial<Record<Platform, Sender>>;
 /**
  * Sends one recorded notification. The claim in Postgres makes a retried or duplicated job send once.
  * A worker that dies after the platform accepted a message, or can't record that it did, leaves the
- * claim to run out; the next attempt is marked uncertain and the sender checks whether the message is
- * already there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
+ * claim to run out; an attempt that ends in MaybeDelivered (a timeout after the message went out)
+ * says so as it lets go. Either way the next attempt is uncertain and the sender checks whether the
+ * message is already there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
  */
 export function deliverNotificationJob(queries: NotifyQueries, senders: Senders): JobDefinition<'deliver_notification'> {
   return {
@@ -29,13 +30,14 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
         }));
       } catch (error) {
         if (error instanceof Undeliverable) {
-          await queries.release(notification.id, error.reason, true);
+          await queries.release(notification.id, error.reason, { final: true, uncertain: false });
           if (error.personGone && notification.target.kind === 'person') {
             await queries.deactivate(notification.org_id, notification.target.personId);
           }
           return;
         }
-        await queries.release(notification.id, error instanceof Error ? error.message : String(error), final);
+        const reason = error instanceof Error ? error.message : String(error);
+        await queries.release(notification.id, reason, { final, uncertain: error instanceof MaybeDelivered });
         throw error;
       }
       // Sent. If the mark fails, the claim is left to run out rather than released: the next attempt is

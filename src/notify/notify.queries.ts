@@ -18,7 +18,7 @@ export type RecordedNotification = OutgoingNotification & { id: string };
 /** How long a worker owns a notification it is sending before another may try again. */
 const CLAIM_SECONDS = 30;
 
-/** A notification a worker holds for sending. `uncertain`: an earlier claim ran out without an outcome. */
+/** A notification a worker holds for sending. `uncertain`: an earlier attempt ended without a known outcome. */
 export interface ClaimedNotification {
   id: string;
   org_id: string;
@@ -144,10 +144,18 @@ export function notifyQueries(db: Kysely<Database>) {
 
     markSent: (id: string, platformMessageId: string | undefined) => marks.load({ id, messageId: platformMessageId }),
 
-    async release(id: string, error: string, final: boolean) {
+    /**
+     * Lets go of a claim after a failed attempt; `final` gives up on it. `uncertain`: the message may
+     * have gone out, so the claim is ended rather than cleared, which makes the next claim uncertain.
+     */
+    async release(id: string, error: string, { final, uncertain }: { final: boolean; uncertain: boolean }) {
       await db
         .updateTable('notifications')
-        .set({ claimed_until: null, last_error: error.slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) })
+        .set({
+          claimed_until: uncertain ? sql<Date>`now()` : null,
+          last_error: error.slice(0, 2000),
+          ...(final ? { status: 'failed' as const } : {}),
+        })
         .where('id', '=', id)
         .execute();
     },

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
+import { PLATFORM_CALL_TIMEOUT_MS } from '../../src/chat/ports';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { postSigned, slashCommand } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
@@ -10,6 +12,7 @@ describe('Slack delivery when Slack pushes back', () => {
   let app: RunningApp;
   let running: SlackTestApp;
   const rateLimited = { times: 0, retryAfter: 1 };
+  const answerLate = { times: 0, channel: 'UANA', afterMs: 0 };
 
   beforeAll(async () => {
     running = await startSlackTestApp({
@@ -21,6 +24,7 @@ describe('Slack delivery when Slack pushes back', () => {
         ],
         postMessageErrors: { ULEFT: 'account_inactive' },
         rateLimited,
+        answerLate,
       },
     });
     ({ stub, app } = running);
@@ -61,6 +65,27 @@ describe('Slack delivery when Slack pushes back', () => {
     } finally {
       rateLimited.retryAfter = 1;
     }
+  });
+
+  it('does not send a DM twice when Slack took it but answered too late: the retry finds it in the DM history', async () => {
+    answerLate.times = 1;
+    answerLate.afterMs = PLATFORM_CALL_TIMEOUT_MS + 1_000;
+    const historyLookups = stub.callsTo('conversations.history').length;
+    await kudos('<@UANA> 5 thanks for the slow review');
+    const dm = () =>
+      app.db
+        .selectFrom('notifications')
+        .select(['status', 'attempts'])
+        .where('dedupe_key', 'like', 'kudos:%:dm:%')
+        .where(sql<string>`message::text`, 'like', '%the slow review%')
+        .executeTakeFirst();
+    // The first attempt gives up after 10 s without an answer; the message may be in, so the job's
+    // retry looks in the DM history first, finds it there, and marks it sent.
+    await until(async () => (await dm())?.status === 'sent', 20_000);
+    expect((await dm())?.attempts).toBe(2);
+    expect(stub.callsTo('conversations.history').length).toBe(historyLookups + 1);
+    const sent = stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('the slow review'));
+    expect(sent.map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
   });
 
   it('stops for good when the person has left Slack, and schedules nothing more for them', async () => {

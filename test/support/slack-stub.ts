@@ -29,6 +29,8 @@ export interface SlackStubOptions {
   postMessagePerSecond?: number;
   /** Answer chat.postMessage after this long. */
   postMessageDelayMs?: number;
+  /** Take the next `times` chat.postMessage to `channel` (a user id for a DM) but answer only after `afterMs`. */
+  answerLate?: { times: number; channel: string; afterMs: number };
   /** chat.postMessage to these channels fails with this Slack error code. */
   postMessageErrors?: Record<string, string>;
   /** Methods Slack answers with HTTP 503, as in an outage. */
@@ -146,7 +148,11 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         res.end(JSON.stringify(method === 'response_url' ? { ok: true } : answer(call)));
       };
       // A slow Slack: the message is in (recorded, and in the history) before the sender hears back.
-      if (method === 'chat.postMessage' && options.postMessageDelayMs) setTimeout(reply, options.postMessageDelayMs);
+      const late = options.answerLate;
+      if (method === 'chat.postMessage' && late && late.times > 0 && body.channel === late.channel) {
+        late.times--;
+        setTimeout(reply, late.afterMs);
+      } else if (method === 'chat.postMessage' && options.postMessageDelayMs) setTimeout(reply, options.postMessageDelayMs);
       else reply();
     });
   });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
+import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
 
 // HTTP to Slack over undici's `request()`: every kudos makes a few calls, and Node's fetch and
 // axios each cost about four times the CPU per call.
@@ -69,11 +69,22 @@ const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 /** Until when Slack asked each token (a workspace) to hold its calls: one 429 pauses them all, not just the call that got it. */
 const heldUntil = new Map<string, number>();
 
+/** Failures before a call leaves this process: Slack got nothing. */
+const NOT_SENT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** A call that failed once it may have reached Slack (no answer in time, a dropped connection) may have taken effect. */
+function failedAfterSending(method: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NOT_SENT.has(code)) return error;
+  return new MaybeDelivered(`Slack ${method}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
 /**
  * Calls a Web API method that takes JSON (chat.postMessage): every kudos, check-in and reply posts
  * messages, and the Web API client costs about 2.5 times the CPU per call (a queue, a retry wrapper,
  * form-encoding, a WHATWG Response, a redacted copy of the arguments for its debug log). Like the
- * client, it waits out a 429's Retry-After; any other failure throws, for the job to retry.
+ * client, it waits out a 429's Retry-After; any other failure throws, for the job to retry: as
+ * MaybeDelivered when Slack may have acted on the call all the same (a timeout, a 5xx).
  */
 export async function callWithJson<Result extends { ok?: boolean; error?: string }>(
   apiUrl: string,
@@ -95,6 +106,8 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
       body,
       dispatcher: slackApi,
+    }).catch((error: unknown) => {
+      throw failedAfterSending(method, error);
     });
     if (response.statusCode === 429) {
       await response.body.dump();
@@ -104,9 +117,12 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
     }
     if (response.statusCode !== 200) {
       await response.body.dump();
-      throw new Error(`Slack ${method}: HTTP ${response.statusCode}`);
+      const failure = `Slack ${method}: HTTP ${response.statusCode}`;
+      throw response.statusCode >= 500 ? new MaybeDelivered(failure) : new Error(failure);
     }
-    const data = (await response.body.json()) as Result;
+    const data = (await response.body.json().catch((error: unknown) => {
+      throw failedAfterSending(method, error);
+    })) as Result;
     if (!data.ok) throw new SlackApiError(method, { error: data.error ?? 'unknown_error' });
     return data;
   }

@@ -5,7 +5,7 @@ import {
   type ResourceResponse,
   TurnContext,
 } from 'botbuilder';
-import { PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
+import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
 import type { ConversationStore, Reference } from './conversations';
 
 /**
@@ -29,7 +29,8 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
    * Runs `send` as a proactive turn and hands back its result. An error inside a turn would go to
    * onTurnError and be swallowed there; the caller (a job that retries) must see it instead. A turn
    * the connector doesn't finish within `PLATFORM_CALL_TIMEOUT_MS` fails (its client has no timeout of
-   * its own, and its options can't add one), so a send that hangs frees its job inside the claim.
+   * its own, and its options can't add one), so a send that hangs frees its job inside the claim; the
+   * message may still arrive (MaybeDelivered).
    */
   async function proactively(
     start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
@@ -46,7 +47,8 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
     });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`)), PLATFORM_CALL_TIMEOUT_MS);
+      const late = `Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`;
+      timer = setTimeout(() => reject(new MaybeDelivered(late)), PLATFORM_CALL_TIMEOUT_MS);
     });
     try {
       await Promise.race([turn, timedOut]);
