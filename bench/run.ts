@@ -121,9 +121,11 @@ function printChecks(allRows: Row[]): void {
     const boltPacedAt1 = allRows.find((r) => r.target === 'bare Bolt' && r.concurrency === 1 && r.rate !== undefined);
     if (boltPacedAt1) {
       const vs = bots.filter((r) => r.concurrency === 1).map((r) => `${r.target} ${(r.ackP99 / boltPacedAt1.ackP99).toFixed(2)}×`);
+      const backToBack = bolt.get(1);
+      const itself = backToBack ? ` (${(boltPacedAt1.ackP99 / backToBack.ackP99).toFixed(2)}× its own back to back)` : '';
       console.log(
         `          (context, not a target: bare Bolt given the bot's arrivals at 1, ${boltPacedAt1.rate}/s one at a time, ` +
-          `acks at p99 ${fmt(boltPacedAt1.ackP99)} ms: ${vs.join(', ')})`,
+          `acks at p99 ${fmt(boltPacedAt1.ackP99)} ms${itself}: ${vs.join(', ')})`,
       );
     }
   } else {
