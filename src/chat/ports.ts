@@ -52,12 +52,11 @@ export interface Delivery {
   key: string;
   /** An earlier attempt may have been delivered (its worker died mid-send, or it ended in MaybeDelivered): look before sending again. */
   uncertain: boolean;
+  /** Aborted when the attempt's time is up, before its claim runs out: make no call after it, and abort one in flight where the platform's client can. */
+  signal: AbortSignal;
 }
 
-/**
- * How long a call to a chat platform may go unanswered before it fails. A send makes a few calls, so
- * it ends well inside the outbox's 30 s claim and the job's retry takes over.
- */
+/** How long a call to a chat platform may go unanswered before it fails (a send's own deadline is in its job). */
 export const PLATFORM_CALL_TIMEOUT_MS = 10_000;
 
 /** Sends on one platform; used by the notification job. Throws Undeliverable, or anything else to retry. */

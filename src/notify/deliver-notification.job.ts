@@ -1,18 +1,43 @@
 import type { Platform } from '../chat/interaction';
 import { MaybeDelivered, type Sender, Undeliverable } from '../chat/ports';
 import type { Enqueue, JobDefinition } from '../jobs/registry';
-import type { NotifyQueries } from './notify.queries';
+import { CLAIM_SECONDS, type NotifyQueries } from './notify.queries';
 
 export type Senders = Partial<Record<Platform, Sender>>;
+
+/** How long an attempt may take: it ends before its claim does, so no other worker sends while this one still might. */
+const SEND_DEADLINE_MS = (CLAIM_SECONDS - 5) * 1000;
 
 /**
  * Sends one recorded notification. The claim in Postgres makes a retried or duplicated job send once.
  * A worker that dies after the platform accepted a message, or can't record that it did, leaves the
- * claim to run out; an attempt that ends in MaybeDelivered (a timeout after the message went out)
- * says so as it lets go. Either way the next attempt is uncertain and the sender checks whether the
- * message is already there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
+ * claim to run out; an attempt that ends in MaybeDelivered (a timeout after the message went out, or
+ * no outcome by the attempt's deadline) says so as it lets go. Either way the next attempt is
+ * uncertain and the sender checks whether the message is already there (Slack tags messages with the
+ * dedupe key; Teams can't look, so there it may repeat).
  */
-export function deliverNotificationJob(queries: NotifyQueries, senders: Senders): JobDefinition<'deliver_notification'> {
+export function deliverNotificationJob(
+  queries: NotifyQueries,
+  senders: Senders,
+  sendDeadlineMs = SEND_DEADLINE_MS,
+): JobDefinition<'deliver_notification'> {
+  /** The send's outcome, or MaybeDelivered at the deadline (the sender aborts its own call then). */
+  async function sendInTime(send: (signal: AbortSignal) => Promise<{ messageId?: string }>) {
+    const deadline = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        deadline.abort();
+        reject(new MaybeDelivered(`no outcome within ${sendDeadlineMs / 1000} s`));
+      }, sendDeadlineMs);
+    });
+    try {
+      return await Promise.race([send(deadline.signal), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     name: 'deliver_notification',
     attempts: 6,
@@ -24,10 +49,13 @@ export function deliverNotificationJob(queries: NotifyQueries, senders: Senders)
       try {
         const sender = senders[notification.platform];
         if (!sender) throw new Error(`${notification.platform} is not configured`);
-        ({ messageId } = await sender.send(notification.org_id, notification.target, notification.message, {
-          key: notification.dedupe_key,
-          uncertain: notification.uncertain,
-        }));
+        ({ messageId } = await sendInTime((signal) =>
+          sender.send(notification.org_id, notification.target, notification.message, {
+            key: notification.dedupe_key,
+            uncertain: notification.uncertain,
+            signal,
+          }),
+        ));
       } catch (error) {
         if (error instanceof Undeliverable) {
           await queries.release(notification.id, error.reason, { final: true, uncertain: false });

@@ -16,7 +16,7 @@ export interface OutgoingNotification {
 export type RecordedNotification = OutgoingNotification & { id: string };
 
 /** How long a worker owns a notification it is sending before another may try again. */
-const CLAIM_SECONDS = 30;
+export const CLAIM_SECONDS = 30;
 
 /** A notification a worker holds for sending. `uncertain`: an earlier attempt ended without a known outcome. */
 export interface ClaimedNotification {

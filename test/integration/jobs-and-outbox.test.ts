@@ -22,16 +22,19 @@ const idle = (name: 'checkin_tick' | 'checkin_digest') => ({ name, attempts: 1, 
 const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: 'hello' }] };
 
 /**
- * A platform that records what it was asked to send and can be told to fail the next N sends. Like
- * Slack's sender, an uncertain delivery first looks for a message already sent with its key.
+ * A platform that records what it was asked to send and can be told to fail the next N sends, or to
+ * take the next one and never answer (until the job aborts the call). Like Slack's sender, an
+ * uncertain delivery first looks for a message already sent with its key.
  */
 function recordingSender() {
   const sent: Array<{ target: NotificationTarget; message: Message }> = [];
   const idByKey = new Map<string, string>();
   let failures = 0;
+  let hangs = 0;
+  let aborted = 0;
   const sender: Sender = {
     platform: 'slack',
-    async send(_orgId, target, msg, { key, uncertain }) {
+    async send(_orgId, target, msg, { key, uncertain, signal }) {
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
@@ -39,11 +42,24 @@ function recordingSender() {
       if (uncertain && idByKey.has(key)) return { messageId: idByKey.get(key) };
       sent.push({ target, message: msg });
       idByKey.set(key, `m${sent.length}`);
+      if (hangs > 0) {
+        hangs--;
+        await new Promise((_, reject) => {
+          const abort = () => {
+            aborted++;
+            reject(new Error('aborted'));
+          };
+          signal.addEventListener('abort', abort, { once: true });
+        });
+      }
       return { messageId: `m${sent.length}` };
     },
   };
-  return { sender, sent, failNext: (n: number) => (failures = n) };
+  return { sender, sent, failNext: (n: number) => (failures = n), hangNext: () => hangs++, aborted: () => aborted };
 }
+
+/** The tests' send deadline (the app's is 25 s). */
+const SEND_DEADLINE_MS = 300;
 
 
 const runners = [
@@ -79,7 +95,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
     const registry = new JobRegistry([
-      { ...deliverNotificationJob(sender, { slack: platform.sender }), backoffMs: 20, attempts: 3 },
+      { ...deliverNotificationJob(sender, { slack: platform.sender }, SEND_DEADLINE_MS), backoffMs: 20, attempts: 3 },
       sweepOutboxJob(sender, enqueue),
       idle('checkin_tick'),
       idle('checkin_digest'),
@@ -171,6 +187,19 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     await until(async () => (await row(id)).status === 'sent');
     expect(platform.sent).toEqual([{ target, message }]);
     expect((await row(id)).attempts).toBe(1);
+  });
+
+  it('gives up a send that has no outcome by its deadline, inside its claim, and the retry looks first', async () => {
+    platform.hangNext(); // the platform takes the message but never answers
+    const ids = await record('k:hang');
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(async () => (await row(ids[0]!)).status === 'sent', 5_000);
+    // The hung call was aborted at the deadline, long before the 30 s claim ran out; the message may
+    // have been in, so the retry looked for it, found it, and sent nothing more.
+    expect(platform.aborted()).toBe(1);
+    expect(platform.sent).toHaveLength(1);
+    expect((await row(ids[0]!)).attempts).toBe(2);
+    expect((await row(ids[0]!)).platform_message_id).toBe('m1');
   });
 
   it('does not send again a message whose sent mark failed: its next attempt looks first', async () => {

@@ -54,13 +54,15 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
         }
         const { text, blocks } = renderMessage(message);
         if (!client.token) throw new Error(`no Slack token for workspace ${target.workspaceId}`);
-        const result = await callWithJson<ChatPostMessageResponse>(client.slackApiUrl, client.token, 'chat.postMessage', {
+        const post = {
           channel,
           text,
           blocks,
           unfurl_links: false,
           metadata: { event_type: METADATA_TYPE, event_payload: { key: delivery.key } },
-        });
+        };
+        // Aborted at the job's deadline: a post abandoned then must not reach Slack later.
+        const result = await callWithJson<ChatPostMessageResponse>(client.slackApiUrl, client.token, 'chat.postMessage', post, delivery.signal);
         return { messageId: result.ts };
       } catch (error) {
         const code = (error as { data?: { error?: string } }).data?.error;

@@ -91,6 +91,7 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
   token: string,
   method: string,
   args: object,
+  signal?: AbortSignal,
 ): Promise<Result> {
   const body = JSON.stringify(args);
   for (let waitedMs = 0; ; ) {
@@ -99,12 +100,13 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
     else {
       waitedMs += holdMs;
       if (waitedMs > MAX_RATE_LIMIT_WAIT_MS) throw new Error(`Slack ${method}: rate limited for over ${MAX_RATE_LIMIT_WAIT_MS / 1000} s`);
-      await sleep(holdMs);
+      await sleep(holdMs, undefined, { signal });
     }
     const response = await request(`${apiUrl}${method}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
       body,
+      signal,
       dispatcher: slackApi,
     }).catch((error: unknown) => {
       throw failedAfterSending(method, error);
