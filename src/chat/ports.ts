@@ -59,6 +59,26 @@ export interface Delivery {
 /** How long a call to a chat platform may go unanswered before it fails (a send's own deadline is in its job). */
 export const PLATFORM_CALL_TIMEOUT_MS = 10_000;
 
+/**
+ * `work`'s outcome, or `late()`'s error once `ms` have passed. The signal handed to `work` aborts
+ * then, for a client that can cancel its call; one that can't is abandoned, still running.
+ */
+export async function withDeadline<T>(ms: number, late: () => Error, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      deadline.abort();
+      reject(late());
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(deadline.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Sends on one platform; used by the notification job. Throws Undeliverable, or anything else to retry. */
 export interface Sender {
   platform: Platform;

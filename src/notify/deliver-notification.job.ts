@@ -1,5 +1,5 @@
 import type { Platform } from '../chat/interaction';
-import { MaybeDelivered, type Sender, Undeliverable } from '../chat/ports';
+import { MaybeDelivered, type Sender, Undeliverable, withDeadline } from '../chat/ports';
 import type { Enqueue, JobDefinition } from '../jobs/registry';
 import { CLAIM_SECONDS, type NotifyQueries } from './notify.queries';
 
@@ -21,23 +21,6 @@ export function deliverNotificationJob(
   senders: Senders,
   sendDeadlineMs = SEND_DEADLINE_MS,
 ): JobDefinition<'deliver_notification'> {
-  /** The send's outcome, or MaybeDelivered at the deadline (the sender aborts its own call then). */
-  async function sendInTime(send: (signal: AbortSignal) => Promise<{ messageId?: string }>) {
-    const deadline = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        deadline.abort();
-        reject(new MaybeDelivered(`no outcome within ${sendDeadlineMs / 1000} s`));
-      }, sendDeadlineMs);
-    });
-    try {
-      return await Promise.race([send(deadline.signal), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   return {
     name: 'deliver_notification',
     attempts: 6,
@@ -49,7 +32,9 @@ export function deliverNotificationJob(
       try {
         const sender = senders[notification.platform];
         if (!sender) throw new Error(`${notification.platform} is not configured`);
-        ({ messageId } = await sendInTime((signal) =>
+        // At the deadline the attempt is given up, and the sender aborts its call in flight.
+        const late = () => new MaybeDelivered(`no outcome within ${sendDeadlineMs / 1000} s`);
+        ({ messageId } = await withDeadline(sendDeadlineMs, late, (signal) =>
           sender.send(notification.org_id, notification.target, notification.message, {
             key: notification.dedupe_key,
             uncertain: notification.uncertain,

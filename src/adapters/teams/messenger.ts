@@ -5,7 +5,7 @@ import {
   type ResourceResponse,
   TurnContext,
 } from 'botbuilder';
-import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
+import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS, withDeadline } from '../../chat/ports';
 import type { ConversationStore, Reference } from './conversations';
 
 /**
@@ -45,16 +45,8 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
         failure = { error };
       }
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      const late = `Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`;
-      timer = setTimeout(() => reject(new MaybeDelivered(late)), PLATFORM_CALL_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([turn, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const late = () => new MaybeDelivered(`Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`);
+    await withDeadline(PLATFORM_CALL_TIMEOUT_MS, late, () => turn);
     if (failure) throw failure.error;
     return result;
   }
