@@ -244,7 +244,7 @@ async function main(): Promise<void> {
     // time at the kudos/s the in-process bot sustained there in the first round.
     let botPaceAt1: number | undefined;
     // A first round, not measured: each target's code runs at a third of its later speed until the JIT
-    // has seen a few thousand requests (bare Bolt at 1: ~1,000 req/s in the first round, 2,500–3,400
+    // has seen a few thousand requests (bare Bolt at 1: ~1,000 req/s in the first round, 2,300–3,400
     // after), and the per-phase warm-up alone left the first round cold.
     process.stderr.write(`warm-up round (${WARMUP_ROUND_COUNT} per phase, not measured)\n`);
     for (const phase of phases) {

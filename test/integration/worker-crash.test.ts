@@ -41,7 +41,7 @@ describe('a worker killed in the middle of a fan-out', () => {
     await redis.flushdb();
     redis.disconnect();
     // Slack takes the message at once but answers late, so a kill leaves sends whose outcome the worker never heard.
-    stub = await startSlackStub({ postMessageDelayMs: 300 });
+    stub = await startSlackStub({ answerLate: { afterMs: 300 } });
     database = await freshPostgres();
     db = connectDatabase({ kind: 'postgres', url: database.url }, () => {});
   });

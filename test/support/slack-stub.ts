@@ -27,10 +27,11 @@ export interface SlackStubOptions {
   ephemeralFailsIn?: string[];
   /** Enforce a Slack-like limit: at most this many chat.postMessage a second, then 429 Retry-After: 1. */
   postMessagePerSecond?: number;
-  /** Answer chat.postMessage after this long. */
-  postMessageDelayMs?: number;
-  /** Take the next `times` chat.postMessage to `channel` (a user id for a DM) but answer only after `afterMs`. */
-  answerLate?: { times: number; channel: string; afterMs: number };
+  /**
+   * A slow Slack: take chat.postMessage at once but answer only after `afterMs` — only the next `times`
+   * (default: every one), and only those to `channel` (a user id for a DM) when given.
+   */
+  answerLate?: { afterMs: number; times?: number; channel?: string };
   /** chat.postMessage to these channels fails with this Slack error code. */
   postMessageErrors?: Record<string, string>;
   /** Methods Slack answers with HTTP 503, as in an outage. */
@@ -149,11 +150,11 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       };
       // A slow Slack: the message is in (recorded, and in the history) before the sender hears back.
       const late = options.answerLate;
-      if (method === 'chat.postMessage' && late && late.times > 0 && body.channel === late.channel) {
-        late.times--;
-        setTimeout(reply, late.afterMs);
-      } else if (method === 'chat.postMessage' && options.postMessageDelayMs) setTimeout(reply, options.postMessageDelayMs);
-      else reply();
+      const answersLate =
+        method === 'chat.postMessage' && late !== undefined && (late.times ?? 1) > 0 && (late.channel ?? body.channel) === body.channel;
+      if (!answersLate) return reply();
+      if (late.times !== undefined) late.times--;
+      setTimeout(reply, late.afterMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
