@@ -63,7 +63,8 @@ const spans: RequestSpan[] = [];
 const gcPauses: Array<{ from: number; to: number }> = [];
 /** When each job's queries were called (a sent mark, a claim). */
 const jobQueryTimes: number[] = [];
-const byNotification = new Map<string, { span: RequestSpan; enqueuedAt: number }>();
+/** The request that enqueued each delivery job, by the job's first notification id. */
+const byFirstNotification = new Map<string, { span: RequestSpan; enqueuedAt: number }>();
 let appPort = -1;
 
 function wrapAsync<T extends object, K extends keyof T>(proto: T, key: K, around: (self: T, args: unknown[], run: () => Promise<unknown>) => Promise<unknown>) {
@@ -152,8 +153,8 @@ function instrument(): void {
     wrapAsync(Runner.prototype, 'enqueue', async (_self, args, run) => {
       const span = als.getStore();
       const t = now();
-      const notificationId = (args[1] as { notificationId?: string } | undefined)?.notificationId;
-      if (span?.kind === 'request' && notificationId) byNotification.set(notificationId, { span, enqueuedAt: t });
+      const firstId = (args[1] as { notificationIds?: string[] } | undefined)?.notificationIds?.[0];
+      if (span?.kind === 'request' && firstId) byFirstNotification.set(firstId, { span, enqueuedAt: t });
       try {
         return await run();
       } finally {
@@ -163,8 +164,9 @@ function instrument(): void {
   }
 
   wrapAsync(JobRegistry.prototype, 'run', async (_self, args, run) => {
-    const [name, data] = args as [string, { notificationId?: string } | undefined];
-    const parent = data?.notificationId ? byNotification.get(data.notificationId) : undefined;
+    const [name, data] = args as [string, { notificationIds?: string[] } | undefined];
+    const firstId = data?.notificationIds?.[0];
+    const parent = firstId ? byFirstNotification.get(firstId) : undefined;
     if (!parent) return als.exit(run);
     const job: JobSpan = { kind: 'job', name, enqueuedAt: parent.enqueuedAt, start: now(), ...work() };
     parent.span.jobs.push(job);

@@ -25,7 +25,7 @@ import { BullMQRunner } from './jobs/bullmq';
 import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
 import { createLogger, type Logger } from './logger';
-import { deliverNotificationJob } from './notify/deliver-notification.job';
+import { deliverNotificationsJob } from './notify/deliver-notifications.job';
 import { notifyQueries } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
 
@@ -72,7 +72,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const notify = notifyQueries(db);
   const checkins = { queries: checkinsQueries(db), oneOnOneQueries: oneOnOneQueries(db), enqueue, clock };
   const registry = new JobRegistry([
-    deliverNotificationJob(notify, senders),
+    deliverNotificationsJob(notify, senders),
     sweepOutboxJob(notify, enqueue),
     checkinTickJob(checkins),
     checkinDigestJob(checkins),
@@ -98,7 +98,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
         queries: recognitionQueries(db),
         enqueue,
         clock,
-        heldClaims: runner.kind === 'in-process' ? notify : undefined,
+        heldClaims: notify,
       }),
       checkinsFeature(checkins),
       feedbackFeature({ queries: feedbackQueries(db), enqueue }),

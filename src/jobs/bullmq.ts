@@ -18,6 +18,8 @@ export class BullMQRunner implements JobRunner {
   private readonly producerConnection: IORedis;
   private readonly queue: Queue;
   private worker?: Worker;
+  /** First attempts running in this process (`firstAttemptHere`), awaited on close. */
+  private readonly runningHere = new Set<Promise<void>>();
   private workerConnection?: IORedis;
 
   constructor(
@@ -41,12 +43,37 @@ export class BullMQRunner implements JobRunner {
   }
 
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+    if (options.firstAttemptHere) this.attemptHere(name, payload, options);
+    else await this.add(name, payload, options, this.registry.get(name).attempts);
+  }
+
+  /** Runs the first attempt now, in this process; if it fails, the rest of the job's attempts are queued. */
+  private attemptHere(name: string, payload: unknown, options: EnqueueOptions): void {
+    const def = this.registry.get(name);
+    const final = def.attempts <= 1;
+    const run = this.registry
+      .run(name, payload, { attempt: 1, final })
+      .then(
+        () => this.onJobDone(name, 'completed'),
+        async (err: unknown) => {
+          this.logger.warn({ err, job: name, attempt: 1 }, 'job failed');
+          this.onJobDone(name, final ? 'failed' : 'retried');
+          if (final) return;
+          // A retry that can't be queued is logged there; the outbox sweep covers deliveries.
+          await this.add(name, payload, { ...options, delayMs: def.backoffMs }, def.attempts - 1).catch(() => {});
+        },
+      )
+      .finally(() => this.runningHere.delete(run));
+    this.runningHere.add(run);
+  }
+
+  private async add(name: string, payload: unknown, options: EnqueueOptions, attempts: number): Promise<void> {
     const def = this.registry.get(name);
     await this.queue
       .add(name, payload, {
         jobId: options.jobId,
         delay: options.delayMs,
-        attempts: def.attempts,
+        attempts,
         backoff: { type: 'exponential', delay: def.backoffMs, jitter: 0.3 },
         removeOnComplete: true,
         removeOnFail: false,
@@ -98,6 +125,7 @@ export class BullMQRunner implements JobRunner {
   }
 
   async close(): Promise<void> {
+    while (this.runningHere.size > 0) await Promise.allSettled([...this.runningHere]);
     await this.worker?.close();
     await this.queue.close();
     this.workerConnection?.disconnect();

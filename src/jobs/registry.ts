@@ -21,6 +21,12 @@ export interface EnqueueOptions {
   /** A job with a natural identity: a second enqueue while the first is waiting is dropped. No `:` (BullMQ refuses it). */
   jobId?: string;
   delayMs?: number;
+  /**
+   * Start the first attempt in this process, now, rather than through the queue: the job needs what
+   * only this process holds (notifications it recorded already claimed), and it saves a queue round
+   * trip. Retries go through the runner as usual. The in-process runner runs every job here anyway.
+   */
+  firstAttemptHere?: boolean;
 }
 
 export type Enqueue = <N extends JobName>(name: N, payload: JobOf<N>, options?: EnqueueOptions) => Promise<void>;

@@ -30,15 +30,20 @@ export interface ClaimedNotification {
 }
 
 /**
- * The claim columns of a notification being recorded. A process that sends its notifications itself
- * (in-process jobs) records them already claimed, so the delivery needs no claim round trip; the
- * claim runs out like any other if the process dies before sending.
+ * The claim columns of a notification recorded by the process that will send it (with the job's
+ * `firstAttemptHere`): its delivery then needs no claim round trip, and if the process dies before
+ * sending, the claim runs out like any other and the outbox sweep sends it.
  */
-export function claimOnRecord(claim: boolean) {
-  return claim
-    ? { claimedUntil: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: 1 }
-    : { claimedUntil: sql<Date | null>`null::timestamptz`, attempts: 0 };
+export function claimedOnRecord() {
+  return { claimedUntil: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})`, attempts: 1 };
 }
+
+/**
+ * How long after recording a held claim may still be used without asking Postgres: its attempt
+ * (25 s at most) then still ends inside the claim's 30 s. Later (a stalled process), the delivery
+ * claims in Postgres like any other, and waits for the claim to run out.
+ */
+const HELD_CLAIM_USABLE_MS = 2_000;
 
 /** Records notifications in the caller's transaction; returns the ids of new ones (repeats are skipped). */
 export async function recordNotifications(
@@ -67,7 +72,7 @@ export async function recordNotifications(
 /** How long sent marks wait to share one UPDATE; a lost mark only makes the next attempt look first. */
 const MARK_SENT_BATCH_MS = 20;
 
-export function notifyQueries(db: Kysely<Database>) {
+export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_CLAIM_USABLE_MS } = {}) {
   async function claimAll(ids: readonly string[]): Promise<Array<ClaimedNotification | undefined>> {
     const rows = await db
       .with('free', (qb) =>
@@ -118,8 +123,8 @@ export function notifyQueries(db: Kysely<Database>) {
   const claims = new DataLoader(claimAll, { ...batching, batchScheduleFn: (run) => setImmediate(run) });
   const marks = new DataLoader(markAllSent, { ...batching, batchScheduleFn: (run) => setTimeout(run, MARK_SENT_BATCH_MS) });
 
-  /** Notifications this process recorded already claimed (`claimOnRecord`), until their delivery takes them. */
-  const held = new Map<string, ClaimedNotification>();
+  /** Notifications this process recorded already claimed (`claimedOnRecord`), until their delivery takes them. */
+  const held = new Map<string, { notification: ClaimedNotification; usableUntil: number }>();
 
   return {
     /**
@@ -129,16 +134,15 @@ export function notifyQueries(db: Kysely<Database>) {
      */
     claim(id: string): Promise<ClaimedNotification | undefined> {
       const mine = held.get(id);
-      if (!mine) return claims.load(id);
       held.delete(id);
-      return Promise.resolve(mine);
+      return mine && performance.now() < mine.usableUntil ? Promise.resolve(mine.notification) : claims.load(id);
     },
 
     /** Keeps notifications recorded claimed by this process (committed) for their delivery jobs here. */
     hold(orgId: string, recorded: RecordedNotification[]): void {
-      for (const n of recorded) {
-        const { id, dedupeKey, platform, target, message } = n;
-        held.set(id, { id, org_id: orgId, dedupe_key: dedupeKey, platform, target, message, uncertain: false });
+      const usableUntil = performance.now() + heldClaimUsableMs;
+      for (const { id, dedupeKey, platform, target, message } of recorded) {
+        held.set(id, { notification: { id, org_id: orgId, dedupe_key: dedupeKey, platform, target, message, uncertain: false }, usableUntil });
       }
     },
 

@@ -1,5 +1,5 @@
 import type { Enqueue, JobDefinition } from '../jobs/registry';
-import { enqueueDeliveries } from './deliver-notification.job';
+import { enqueueDeliveries } from './deliver-notifications.job';
 import type { NotifyQueries } from './notify.queries';
 
 /** Notifications are enqueued right after their transaction commits; this picks up any a crash left behind. */

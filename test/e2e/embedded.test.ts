@@ -44,7 +44,7 @@ describe('embedded mode: PGlite and in-process jobs', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, jobs: true } });
     const metricsText = async () => (await fetch(`${app.url}/metrics`)).text();
     // A delivery job completes once its sent mark is written, a few ms after the message went out.
-    await until(async () => /jobs_total\{name="deliver_notification",outcome="completed"\} [1-9]/.test(await metricsText()));
+    await until(async () => /jobs_total\{name="deliver_notifications",outcome="completed"\} [1-9]/.test(await metricsText()));
     const metrics = await metricsText();
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/slack\/events"/);
     expect(metrics).toMatch(/interactions_total\{platform="slack",kind="command",name="kudos",outcome="ok"\} 2/);

@@ -127,7 +127,7 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     await stub.waitFor(() => ephemeralText().includes('Kudos given in direct messages will be posted in #kudos'));
     try {
       await postSigned(app.url, command('<@UANA> 10 thanks!', { channelId: 'DOTHER', channelName: 'directmessage' }));
-      await stub.waitFor(() => postsTo('CKUDOS').length === 1 && postsTo('UANA').length === 1);
+      await stub.waitFor(() => postsTo('CKUDOS').length === 1 && postsTo('UANA').length === 1 && stub.callsTo('response_url').length === 3);
       expect(ephemeralText()).toContain('I posted it in the recognition channel');
     } finally {
       await app.db.updateTable('orgs').set({ slack_recognition_channel: null }).execute();

@@ -7,10 +7,10 @@ import type { Message } from '../../src/chat/ui';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
 import { InProcessRunner } from '../../src/jobs/in-process';
-import { type Enqueue, JobRegistry, type JobRunner } from '../../src/jobs/registry';
+import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';
-import { deliverNotificationJob, enqueueDeliveries } from '../../src/notify/deliver-notification.job';
-import { claimOnRecord, notifyQueries, recordNotifications } from '../../src/notify/notify.queries';
+import { deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
+import { claimedOnRecord, notifyQueries, recordNotifications } from '../../src/notify/notify.queries';
 import { sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
@@ -79,6 +79,8 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   let platform: ReturnType<typeof recordingSender>;
   /** The outbox of the process whose runner sends. */
   let sender: ReturnType<typeof notifyQueries>;
+  /** How many notifications each run of a delivery job was given. */
+  let jobSizes: number[];
 
   beforeAll(async () => {
     database = await freshPostgres();
@@ -94,8 +96,16 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     platform = recordingSender();
     sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, SEND_DEADLINE_MS);
+    jobSizes = [];
+    const countedDeliveries: JobDefinition<'deliver_notifications'> = {
+      ...deliveries,
+      backoffMs: 20,
+      attempts: 3,
+      handle: (payload, attempt) => (jobSizes.push(payload.notificationIds.length), deliveries.handle(payload, attempt)),
+    };
     const registry = new JobRegistry([
-      { ...deliverNotificationJob(sender, { slack: platform.sender }, SEND_DEADLINE_MS), backoffMs: 20, attempts: 3 },
+      countedDeliveries,
       sweepOutboxJob(sender, enqueue),
       idle('checkin_tick'),
       idle('checkin_digest'),
@@ -108,11 +118,13 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     await db.deleteFrom('notifications').execute();
   });
 
-  const record = (key: string) =>
+  const record = (...keys: string[]) =>
     db.transaction().execute((trx) =>
-      recordNotifications(trx, orgId, [
-        { dedupeKey: key, platform: 'slack', target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'C1' }, message },
-      ]),
+      recordNotifications(
+        trx,
+        orgId,
+        keys.map((key) => ({ dedupeKey: key, platform: 'slack', target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'C1' }, message })),
+      ),
     );
   const row = async (id: string) => db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   /** As if every claim ran out and every notification is old enough for the outbox sweep. */
@@ -131,7 +143,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const ids = await record('k:many');
     await Promise.all([1, 2, 3].map(() => enqueueDeliveries(runner.enqueue.bind(runner), ids)));
     await until(async () => (await row(ids[0]!)).status === 'sent');
-    await runner.enqueue('deliver_notification', { notificationId: ids[0]! });
+    await runner.enqueue('deliver_notifications', { notificationIds: ids });
     await new Promise((r) => setTimeout(r, 300));
     expect(platform.sent).toHaveLength(1);
     expect((await row(ids[0]!)).platform_message_id).toBe('m1');
@@ -144,6 +156,20 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     await until(async () => (await row(ids[0]!)).status === 'sent');
     expect(platform.sent).toHaveLength(1);
     expect((await row(ids[0]!)).attempts).toBe(3);
+  });
+
+  it('delivers a fan-out ten to a job, side by side, and a job\'s retry sends only what failed', async () => {
+    platform.failNext(1);
+    const ids = await record(...Array.from({ length: 12 }, (_, i) => `k:group-${i}`));
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(async () => (await db.selectFrom('notifications').select('status').execute()).every((r) => r.status === 'sent'));
+    const rows = await db.selectFrom('notifications').select(['attempts', 'platform_message_id']).execute();
+    expect(platform.sent).toHaveLength(12);
+    expect(new Set(rows.map((r) => r.platform_message_id)).size).toBe(12);
+    expect(rows.map((r) => r.attempts).sort()).toEqual([...Array<number>(11).fill(1), 2]);
+    // Two jobs (10 + 2), then one retry of the job whose send failed.
+    expect(jobSizes.slice(0, 2).sort((a, b) => a - b)).toEqual([2, 10]);
+    expect(jobSizes).toHaveLength(3);
   });
 
   it('marks a notification failed, with the reason, when the last attempt fails', async () => {
@@ -162,31 +188,43 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(claims.filter((c) => c !== undefined).map((c) => c!.id)).toEqual([id]);
   });
 
-  it('sends a notification recorded already claimed without claiming it again, and no other worker takes it meanwhile', async () => {
+  /** A notification recorded already claimed, as a process that sends it itself records it. */
+  const recordClaimed = async (key: string) => {
     const target = { kind: 'conversation' as const, workspaceId: 'T1', conversationId: 'C1' };
-    const notification = { dedupeKey: 'k:born-claimed', platform: 'slack' as const, target, message };
-    const claim = claimOnRecord(true);
+    const notification = { dedupeKey: key, platform: 'slack' as const, target, message };
+    const { claimedUntil, attempts } = claimedOnRecord();
     const { id } = await db
       .insertInto('notifications')
-      .values({
-        org_id: orgId,
-        dedupe_key: notification.dedupeKey,
-        platform: 'slack',
-        target: JSON.stringify(target),
-        message: JSON.stringify(message),
-        claimed_until: claim.claimedUntil,
-        attempts: claim.attempts,
-      })
+      .values({ org_id: orgId, dedupe_key: key, platform: 'slack', target: JSON.stringify(target), message: JSON.stringify(message), claimed_until: claimedUntil, attempts })
       .returning('id')
       .executeTakeFirstOrThrow();
-    // Another worker finds it taken.
-    expect(await notifyQueries(db).claim(id)).toBeUndefined();
+    return { ...notification, id };
+  };
 
-    sender.hold(orgId, [{ ...notification, id }]);
-    await enqueueDeliveries(runner.enqueue.bind(runner), [id]);
-    await until(async () => (await row(id)).status === 'sent');
-    expect(platform.sent).toEqual([{ target, message }]);
-    expect((await row(id)).attempts).toBe(1);
+  it('sends a notification recorded already claimed, first attempt here, without claiming it again, and no other worker takes it meanwhile', async () => {
+    const notification = await recordClaimed('k:born-claimed');
+    // Another worker finds it taken.
+    expect(await notifyQueries(db).claim(notification.id)).toBeUndefined();
+
+    sender.hold(orgId, [notification]);
+    await enqueueDeliveries(runner.enqueue.bind(runner), [notification.id], { firstAttemptHere: true });
+    await until(async () => (await row(notification.id)).status === 'sent');
+    expect(platform.sent).toEqual([{ target: notification.target, message }]);
+    expect((await row(notification.id)).attempts).toBe(1);
+  });
+
+  it('claims in Postgres a held notification whose process stalled past using it, so it waits for its claim to run out', async () => {
+    const notification = await recordClaimed('k:stalled');
+    const stalled = notifyQueries(db, { heldClaimUsableMs: 0 });
+    stalled.hold(orgId, [notification]);
+    await deliverNotificationsJob(stalled, { slack: platform.sender }).handle({ notificationIds: [notification.id] }, { attempt: 1, final: false });
+    expect(platform.sent).toHaveLength(0);
+    expect(await row(notification.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    await claimsRunOut();
+    await runner.enqueue('sweep_outbox', {});
+    await until(async () => (await row(notification.id)).status === 'sent');
+    expect(platform.sent).toHaveLength(1);
+    expect((await row(notification.id)).attempts).toBe(2);
   });
 
   it('gives up a send that has no outcome by its deadline, inside its claim, and the retry looks first', async () => {
@@ -242,6 +280,31 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   });
 
   if (name === 'BullMQ') {
+    it('queues the retry of a first attempt here that failed, for any worker to take', async () => {
+      // A web role: it sends its first attempt itself and runs no worker; the runner under test is the worker.
+      const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
+      const web = { outbox: notifyQueries(db), platform: recordingSender() };
+      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender });
+      const webRunner = await BullMQRunner.connect(
+        new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {}), idle('checkin_tick'), idle('checkin_digest')]),
+        logger,
+        { redisUrl: REDIS_URL, prefix },
+      );
+      try {
+        web.platform.failNext(1);
+        const notification = await recordClaimed('k:web-first');
+        web.outbox.hold(orgId, [notification]);
+        await enqueueDeliveries(webRunner.enqueue.bind(webRunner), [notification.id], { firstAttemptHere: true });
+        await until(async () => (await row(notification.id)).status === 'sent');
+        expect(web.platform.sent).toHaveLength(0);
+        expect(platform.sent).toHaveLength(1);
+        expect(jobSizes).toEqual([1]);
+        expect((await row(notification.id)).attempts).toBe(2);
+      } finally {
+        await webRunner.close();
+      }
+    });
+
     it('derives the recurring outbox sweep as a BullMQ job scheduler', async () => {
       const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
       const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
@@ -259,19 +322,19 @@ describe('job registry', () => {
     let handled = 0;
     const registry = new JobRegistry([
       def,
-      { ...def, name: 'deliver_notification', handle: async () => void handled++ },
+      { ...def, name: 'deliver_notifications', handle: async () => void handled++ },
       idle('checkin_tick'),
       idle('checkin_digest'),
     ]);
-    await expect(registry.run('deliver_notification', { notificationId: 'not-a-uuid' }, { attempt: 1, final: true })).rejects.toThrow(
-      /notificationId/,
+    await expect(registry.run('deliver_notifications', { notificationIds: ['not-a-uuid'] }, { attempt: 1, final: true })).rejects.toThrow(
+      /notificationIds/,
     );
     await expect(registry.run('no_such_job', {}, { attempt: 1, final: true })).rejects.toThrow('unknown job no_such_job');
     expect(handled).toBe(0);
   });
 
   it('refuses to start when a job name has no definition or two', () => {
-    expect(() => new JobRegistry([def, idle('checkin_tick'), idle('checkin_digest')])).toThrowError('jobs without a definition: deliver_notification');
+    expect(() => new JobRegistry([def, idle('checkin_tick'), idle('checkin_digest')])).toThrowError('jobs without a definition: deliver_notifications');
     expect(() => new JobRegistry([def, def])).toThrowError('job sweep_outbox has two definitions');
   });
 });

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Db } from '../../src/db/connect';
+import { enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
 import { recordNotifications } from '../../src/notify/notify.queries';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
@@ -11,7 +12,8 @@ import { until } from '../support/wait';
 
 // Its own Redis database, since the worker under test uses the default queue prefix.
 const WORKER_REDIS = `${REDIS_URL}/11`;
-const PEOPLE = 40;
+// More than one worker sends at once (20 jobs of 10, at most 100 calls in flight to Slack), so the kill lands mid-way.
+const PEOPLE = 300;
 
 function startWorker(env: Record<string, string>): ChildProcess {
   return spawn('npx', ['tsx', 'src/main.ts'], {
@@ -73,9 +75,9 @@ describe('a worker killed in the middle of a fan-out', () => {
     const env = { DATABASE_URL: database.url, REDIS_URL: WORKER_REDIS, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-crash', SLACK_API_URL: stub.apiUrl };
     workers.push(startWorker(env));
     const queue = new Queue('hepo', { connection: new IORedis(WORKER_REDIS, { maxRetriesPerRequest: null }) });
-    for (const id of ids) {
-      await queue.add('deliver_notification', { notificationId: id }, { jobId: `notification-${id}`, attempts: 6, backoff: { type: 'exponential', delay: 2_000 } });
-    }
+    await enqueueDeliveries(async (name, payload, { jobId } = {}) => {
+      await queue.add(name, payload, { jobId, attempts: 6, backoff: { type: 'exponential', delay: 2_000 } });
+    }, ids);
     await stub.waitFor((calls) => calls.filter((c) => c.method === 'chat.postMessage').length >= 10, 60_000);
     kill(workers[0]!);
     const atKill = stub.callsTo('chat.postMessage').length;

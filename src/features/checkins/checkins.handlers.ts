@@ -9,7 +9,7 @@ import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import { canAddToTeam, canConfigureTeam, canReadTeam, canReplyToCheckin } from '../people/authorization';
 import type { CheckinsQueries } from './checkins.queries';
 import { oneOnOnes } from './one-on-ones.handlers';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../chat/ports';
 import type { Enqueue, JobDefinition } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { CheckinsQueries } from './checkins.queries';
 import { oneOnOnes } from './one-on-ones.handlers';
 import type { OneOnOneQueries } from './one-on-ones.queries';

@@ -7,7 +7,7 @@ import type { Clock } from '../../chat/ports';
 import type { Handler, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { OneOnOneQueries } from './one-on-ones.queries';
 import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, addPointForm, agendaMessage } from './one-on-ones.views';
 import { WEEKDAYS } from './checkins.views';

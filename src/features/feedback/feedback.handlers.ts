@@ -6,7 +6,7 @@ import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { FeedbackQueries } from './feedback.queries';
 import { GIVE, GIVE_FORM, THANKS, feedbackForm, feedbackMessage, requestMessage, thankedMessage, thanksNotice } from './feedback.views';
 

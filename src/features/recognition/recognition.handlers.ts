@@ -5,7 +5,7 @@ import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notification.job';
+import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { NotifyQueries, OutgoingNotification } from '../../notify/notify.queries';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
 import { allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
@@ -25,10 +25,10 @@ export interface RecognitionDeps {
   enqueue: Enqueue;
   clock: Clock;
   /**
-   * Set when deliveries run in this process (in-process jobs): a kudos' post and DMs are then
-   * recorded already claimed and held here for their jobs, which skip the claim's round trip.
+   * A kudos' post and DMs are recorded already claimed and held here for their delivery, whose
+   * first attempt runs in this process and so skips the claim's round trip and the queue's.
    */
-  heldClaims?: Pick<NotifyQueries, 'hold'>;
+  heldClaims: Pick<NotifyQueries, 'hold'>;
 }
 
 interface KudosInput {
@@ -131,11 +131,10 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
         idempotencyKey: `kudos:${origin.platform}:${interaction.idempotencyKey}`,
       },
       notificationsFor,
-      heldClaims !== undefined,
     );
     if (result.status === 'over_allowance') throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
-    heldClaims?.hold(ctx.org.id, result.notifications);
-    await enqueueDeliveries(enqueue, result.notifications.map((n) => n.id));
+    heldClaims.hold(ctx.org.id, result.notifications);
+    await enqueueDeliveries(enqueue, result.notifications.map((n) => n.id), { firstAttemptHere: true });
 
     const balance = { left: result.pointsLeft, allowance };
     if (!target) return [{ type: 'done', message: recognitionMessage(view, balance) }];

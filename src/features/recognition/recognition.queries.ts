@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database } from '../../db/database';
-import { claimOnRecord, type OutgoingNotification, type RecordedNotification } from '../../notify/notify.queries';
+import { claimedOnRecord, type OutgoingNotification, type RecordedNotification } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
@@ -54,16 +54,12 @@ export function recognitionQueries(db: Db) {
      * delivery (same idempotency key) conflicts there, or waits for the first to commit and then
      * conflicts, and writes nothing else. Concurrent kudos by one giver queue on their allowance row,
      * and its check constraint refuses the one that would overspend, undoing the whole statement.
-     * `claimNotifications`: record them already claimed, for this process sends them (`claimOnRecord`).
+     * The notifications are recorded already claimed, for this process sends them (`claimedOnRecord`).
      */
-    async record(
-      kudos: NewKudos,
-      notificationsFor: (kudosId: string) => OutgoingNotification[],
-      claimNotifications: boolean,
-    ): Promise<RecordResult> {
+    async record(kudos: NewKudos, notificationsFor: (kudosId: string) => OutgoingNotification[]): Promise<RecordResult> {
       const id = randomUUID();
       const outgoing = notificationsFor(id);
-      const claim = claimOnRecord(claimNotifications);
+      const claim = claimedOnRecord();
       const total = kudos.pointsEach * kudos.recipientIds.length;
       const recipients = sql.join(kudos.recipientIds.map((personId) => sql`(${personId}::uuid)`));
       const notifications = sql.join(

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { Platform } from '../chat/interaction';
+import { MaybeDelivered, type Sender, Undeliverable, withDeadline } from '../chat/ports';
+import type { Enqueue, EnqueueOptions, JobDefinition } from '../jobs/registry';
+import { CLAIM_SECONDS, type ClaimedNotification, type NotifyQueries } from './notify.queries';
+
+export type Senders = Partial<Record<Platform, Sender>>;
+
+/** How long an attempt may take: it ends before its claim does, so no other worker sends while this one still might. */
+const SEND_DEADLINE_MS = (CLAIM_SECONDS - 5) * 1000;
+
+/**
+ * Sends a few recorded notifications that were recorded together (a kudos' post and DMs), side by
+ * side: one job and one claim statement for the lot, so the queue's cost per message stays low.
+ * The claims in Postgres make a retried or duplicated job send each once: a retry re-runs the group
+ * and skips what was sent. A worker that dies after the platform accepted a message, or can't
+ * record that it did, leaves the claim to run out; an attempt that ends in MaybeDelivered (a timeout
+ * after the message went out, or no outcome by the attempt's deadline) says so as it lets go.
+ * Either way the next attempt is uncertain and the sender checks whether the message is already
+ * there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
+ */
+export function deliverNotificationsJob(
+  queries: NotifyQueries,
+  senders: Senders,
+  sendDeadlineMs = SEND_DEADLINE_MS,
+): JobDefinition<'deliver_notifications'> {
+  async function deliver(notification: ClaimedNotification, final: boolean): Promise<void> {
+    let messageId: string | undefined;
+    try {
+      const sender = senders[notification.platform];
+      if (!sender) throw new Error(`${notification.platform} is not configured`);
+      // At the deadline the attempt is given up, and the sender aborts its call in flight.
+      const late = () => new MaybeDelivered(`no outcome within ${sendDeadlineMs / 1000} s`);
+      ({ messageId } = await withDeadline(sendDeadlineMs, late, (signal) =>
+        sender.send(notification.org_id, notification.target, notification.message, {
+          key: notification.dedupe_key,
+          uncertain: notification.uncertain,
+          signal,
+        }),
+      ));
+    } catch (error) {
+      if (error instanceof Undeliverable) {
+        await queries.release(notification.id, error.reason, { final: true, uncertain: false });
+        if (error.personGone && notification.target.kind === 'person') {
+          await queries.deactivate(notification.org_id, notification.target.personId);
+        }
+        return;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      await queries.release(notification.id, reason, { final, uncertain: error instanceof MaybeDelivered });
+      throw error;
+    }
+    // Sent. If the mark fails, the claim is left to run out rather than released: the next attempt is
+    // then uncertain and looks for the message before sending it again.
+    await queries.markSent(notification.id, messageId);
+  }
+
+  return {
+    name: 'deliver_notifications',
+    attempts: 6,
+    backoffMs: 2_000,
+    async handle({ notificationIds }, { final }) {
+      const claimed = await Promise.all(notificationIds.map((id) => queries.claim(id)));
+      const outcomes = await Promise.allSettled(claimed.flatMap((n) => (n ? [deliver(n, final)] : [])));
+      const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} of ${notificationIds.length} deliveries failed`);
+    },
+  };
+}
+
+/** Notifications per delivery job: an interaction's few share one; a fan-out is spread over many jobs. */
+export const DELIVERIES_PER_JOB = 10;
+/** Jobs handed to the runner at once. */
+const ENQUEUE_BATCH = 100;
+
+/**
+ * Hands recorded notifications to the job runner, in order, DELIVERIES_PER_JOB to a job; call after
+ * the transaction that recorded them commits. If the queue is unreachable the notifications stay
+ * pending and the outbox sweep sends them later, so the person who acted is not told that something
+ * failed. The job id names its notifications, so the same group enqueued twice while waiting is one job.
+ */
+export async function enqueueDeliveries(
+  enqueue: Enqueue,
+  notificationIds: string[],
+  { firstAttemptHere = false }: Pick<EnqueueOptions, 'firstAttemptHere'> = {},
+): Promise<void> {
+  const groups: string[][] = [];
+  for (let i = 0; i < notificationIds.length; i += DELIVERIES_PER_JOB) groups.push(notificationIds.slice(i, i + DELIVERIES_PER_JOB));
+  const jobId = (ids: string[]) => `notifications-${createHash('sha1').update(ids.join(',')).digest('hex')}`;
+  try {
+    for (let i = 0; i < groups.length; i += ENQUEUE_BATCH) {
+      await Promise.all(
+        groups.slice(i, i + ENQUEUE_BATCH).map((ids) => enqueue('deliver_notifications', { notificationIds: ids }, { jobId: jobId(ids), firstAttemptHere })),
+      );
+    }
+  } catch {
+    // Logged by the runner; the sweep retries from Postgres.
+  }
+}
