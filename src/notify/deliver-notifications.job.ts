@@ -10,8 +10,8 @@ export type Senders = Partial<Record<Platform, Sender>>;
 const SEND_DEADLINE_MS = (CLAIM_SECONDS - 5) * 1000;
 
 /**
- * Sends a few recorded notifications that were recorded together (a kudos' post and DMs), side by
- * side: one job and one claim statement for the lot, so the queue's cost per message stays low.
+ * Sends notifications recorded together (a kudos' post and DMs), side by side: one job and one
+ * claim statement for the lot, so the queue's cost per message stays low.
  * The claims in Postgres make a retried or duplicated job send each once: a retry re-runs the group
  * and skips what was sent. A worker that dies after the platform accepted a message, or can't
  * record that it did, leaves the claim to run out; an attempt that ends in MaybeDelivered (a timeout
@@ -69,29 +69,40 @@ export function deliverNotificationsJob(
   };
 }
 
-/** Notifications per delivery job: an interaction's few share one; a fan-out is spread over many jobs. */
+/** Notifications recorded together that share a delivery job. */
 export const DELIVERIES_PER_JOB = 10;
 /** Jobs handed to the runner at once. */
 const ENQUEUE_BATCH = 100;
 
+export interface DeliveryOptions extends Pick<EnqueueOptions, 'firstAttemptHere'> {
+  /**
+   * A fan-out (a check-in round, the sweep): each notification gets a job of its own, so the
+   * worker's job concurrency bounds the calls in flight to the platform, and a burst of them doesn't
+   * run into its rate limit all at once. Otherwise the notifications are those of one event (a
+   * kudos' post and DMs) and up to DELIVERIES_PER_JOB share a job, sent side by side.
+   */
+  fanOut?: boolean;
+}
+
 /**
- * Hands recorded notifications to the job runner, in order, DELIVERIES_PER_JOB to a job; call after
- * the transaction that recorded them commits. If the queue is unreachable the notifications stay
- * pending and the outbox sweep sends them later, so the person who acted is not told that something
- * failed. The job id names its notifications, so the same group enqueued twice while waiting is one job.
+ * Hands recorded notifications to the job runner, in order; call after the transaction that
+ * recorded them commits. If the queue is unreachable the notifications stay pending and the outbox
+ * sweep sends them later, so the person who acted is not told that something failed. The job id
+ * names its notifications, so the same job enqueued twice while waiting is one job.
  */
 export async function enqueueDeliveries(
   enqueue: Enqueue,
   notificationIds: string[],
-  { firstAttemptHere = false }: Pick<EnqueueOptions, 'firstAttemptHere'> = {},
+  { firstAttemptHere = false, fanOut = false }: DeliveryOptions = {},
 ): Promise<void> {
-  const groups: string[][] = [];
-  for (let i = 0; i < notificationIds.length; i += DELIVERIES_PER_JOB) groups.push(notificationIds.slice(i, i + DELIVERIES_PER_JOB));
+  const perJob = fanOut ? 1 : DELIVERIES_PER_JOB;
+  const jobs: string[][] = [];
+  for (let i = 0; i < notificationIds.length; i += perJob) jobs.push(notificationIds.slice(i, i + perJob));
   const jobId = (ids: string[]) => `notifications-${createHash('sha1').update(ids.join(',')).digest('hex')}`;
   try {
-    for (let i = 0; i < groups.length; i += ENQUEUE_BATCH) {
+    for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
       await Promise.all(
-        groups.slice(i, i + ENQUEUE_BATCH).map((ids) => enqueue('deliver_notifications', { notificationIds: ids }, { jobId: jobId(ids), firstAttemptHere })),
+        jobs.slice(i, i + ENQUEUE_BATCH).map((ids) => enqueue('deliver_notifications', { notificationIds: ids }, { jobId: jobId(ids), firstAttemptHere })),
       );
     }
   } catch {

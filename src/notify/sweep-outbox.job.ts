@@ -10,7 +10,7 @@ export function sweepOutboxJob(queries: NotifyQueries, enqueue: Enqueue): JobDef
     backoffMs: 0,
     everyMs: 30_000,
     async handle() {
-      await enqueueDeliveries(enqueue, await queries.stranded(20, 1_000));
+      await enqueueDeliveries(enqueue, await queries.stranded(20, 1_000), { fanOut: true });
     },
   };
 }

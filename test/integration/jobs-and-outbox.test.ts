@@ -158,7 +158,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect((await row(ids[0]!)).attempts).toBe(3);
   });
 
-  it('delivers a fan-out ten to a job, side by side, and a job\'s retry sends only what failed', async () => {
+  it('delivers notifications recorded together ten to a job, side by side, and a job\'s retry sends only what failed', async () => {
     platform.failNext(1);
     const ids = await record(...Array.from({ length: 12 }, (_, i) => `k:group-${i}`));
     await enqueueDeliveries(runner.enqueue.bind(runner), ids);
@@ -170,6 +170,13 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     // Two jobs (10 + 2), then one retry of the job whose send failed.
     expect(jobSizes.slice(0, 2).sort((a, b) => a - b)).toEqual([2, 10]);
     expect(jobSizes).toHaveLength(3);
+  });
+
+  it('gives each notification of a fan-out a job of its own', async () => {
+    const ids = await record('k:fan-1', 'k:fan-2', 'k:fan-3');
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids, { fanOut: true });
+    await until(() => platform.sent.length === 3);
+    expect(jobSizes).toEqual([1, 1, 1]);
   });
 
   it('marks a notification failed, with the reason, when the last attempt fails', async () => {

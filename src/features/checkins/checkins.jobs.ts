@@ -143,7 +143,7 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tic
             target: targetOf(team, p.person_id),
             message: promptFor(team, byPerson.get(p.person_id)!, p.period, p.id, questions, false),
           }));
-          await enqueueDeliveries(enqueue, ids);
+          await enqueueDeliveries(enqueue, ids, { fanOut: true });
           if (teamMembers.length > 0) await sendDigestIfDue(deps, team, teamMembers, period);
         }
       }
