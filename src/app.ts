@@ -25,7 +25,7 @@ import { BullMQRunner } from './jobs/bullmq';
 import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
 import { createLogger, type Logger } from './logger';
-import { deliverNotificationsJob } from './notify/deliver-notifications.job';
+import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
 
@@ -70,6 +70,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   let jobs: JobRunner | undefined;
   const enqueue: Enqueue = (name, payload, opts) => jobs!.enqueue(name, payload, opts);
   const notify = notifyQueries(db);
+  const sendRecorded = sendRecordedHere(notify, enqueue);
   const checkins = { queries: checkinsQueries(db), oneOnOneQueries: oneOnOneQueries(db), enqueue, clock };
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders),
@@ -94,14 +95,9 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
   const router = new Router({
     features: [
-      recognitionFeature({
-        queries: recognitionQueries(db),
-        enqueue,
-        clock,
-        heldClaims: notify,
-      }),
-      checkinsFeature(checkins),
-      feedbackFeature({ queries: feedbackQueries(db), enqueue }),
+      recognitionFeature({ queries: recognitionQueries(db), clock, sendRecorded }),
+      checkinsFeature({ ...checkins, sendRecorded }),
+      feedbackFeature({ queries: feedbackQueries(db), sendRecorded }),
       peopleFeature(people),
     ],
     contextFor,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
 import { MaybeDelivered, type Sender, Undeliverable, withDeadline } from '../chat/ports';
 import type { Enqueue, EnqueueOptions, JobDefinition } from '../jobs/registry';
-import { CLAIM_SECONDS, type ClaimedNotification, type NotifyQueries } from './notify.queries';
+import { CLAIM_SECONDS, type ClaimedNotification, type NotifyQueries, type RecordedNotification } from './notify.queries';
 
 export type Senders = Partial<Record<Platform, Sender>>;
 
@@ -108,4 +108,19 @@ export async function enqueueDeliveries(
   } catch {
     // Logged by the runner; the sweep retries from Postgres.
   }
+}
+
+/** Sends notifications this process just recorded (`recordNotificationsToSend`), once their transaction has committed. */
+export type SendRecorded = (orgId: string, recorded: RecordedNotification[]) => Promise<void>;
+
+/**
+ * Holds the notifications here, content and all, and starts their delivery's first attempt in this
+ * process: no claim and no queue round trip between the commit and the message. Retries go through
+ * the job runner (on BullMQ, to any worker).
+ */
+export function sendRecordedHere(queries: Pick<NotifyQueries, 'hold'>, enqueue: Enqueue): SendRecorded {
+  return async (orgId, recorded) => {
+    queries.hold(orgId, recorded);
+    await enqueueDeliveries(enqueue, recorded.map((n) => n.id), { firstAttemptHere: true });
+  };
 }

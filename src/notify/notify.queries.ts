@@ -45,14 +45,10 @@ export function claimedOnRecord() {
  */
 const HELD_CLAIM_USABLE_MS = 2_000;
 
-/** Records notifications in the caller's transaction; returns the ids of new ones (repeats are skipped). */
-export async function recordNotifications(
-  trx: Kysely<Database>,
-  orgId: string,
-  notifications: OutgoingNotification[],
-): Promise<string[]> {
+async function insertNotifications(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[], claimed: boolean) {
   if (notifications.length === 0) return [];
-  const rows = await trx
+  const claim = claimed ? claimedOnRecord() : { claimedUntil: null, attempts: 0 };
+  return trx
     .insertInto('notifications')
     .values(
       notifications.map((n) => ({
@@ -61,12 +57,39 @@ export async function recordNotifications(
         platform: n.platform,
         target: JSON.stringify(n.target),
         message: JSON.stringify(n.message),
+        claimed_until: claim.claimedUntil,
+        attempts: claim.attempts,
       })),
     )
     .onConflict((oc) => oc.columns(['org_id', 'dedupe_key']).doNothing())
-    .returning('id')
+    .returning(['id', 'dedupe_key'])
     .execute();
-  return rows.map((r) => r.id);
+}
+
+/** Records notifications in the caller's transaction, for the job runner to send; returns the ids of new ones (repeats are skipped). */
+export async function recordNotifications(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[]): Promise<string[]> {
+  return (await insertNotifications(trx, orgId, notifications, false)).map((r) => r.id);
+}
+
+/**
+ * Records notifications in the caller's transaction that this process sends itself once it commits
+ * (`SendRecorded`): already claimed. Returns the new ones (repeats are skipped) with their ids.
+ */
+export async function recordNotificationsToSend(
+  trx: Kysely<Database>,
+  orgId: string,
+  notifications: OutgoingNotification[],
+): Promise<RecordedNotification[]> {
+  const rows = await insertNotifications(trx, orgId, notifications, true);
+  return withIds(notifications, new Map(rows.map((r) => [r.dedupe_key, r.id])));
+}
+
+/** The notifications that were recorded (their dedupe key has an id), with their ids. */
+export function withIds(notifications: OutgoingNotification[], idByDedupeKey: Map<string, string>): RecordedNotification[] {
+  return notifications.flatMap((n) => {
+    const id = idByDedupeKey.get(n.dedupeKey);
+    return id ? [{ ...n, id }] : [];
+  });
 }
 
 /** How long sent marks wait to share one UPDATE; a lost mark only makes the next attempt look first. */

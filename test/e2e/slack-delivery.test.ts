@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { PLATFORM_CALL_TIMEOUT_MS } from '../../src/chat/ports';
+import { startTestApp } from '../support/app';
+import { REDIS_URL } from '../support/services';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { postSigned, slashCommand } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
@@ -99,5 +102,57 @@ describe('Slack delivery when Slack pushes back', () => {
     expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'ULEFT')).toHaveLength(1);
     const lee = await app.db.selectFrom('people').select('active').where('display_name', '=', 'Lee Left').executeTakeFirstOrThrow();
     expect(lee.active).toBe(false);
+  });
+});
+
+describe('Slack delivery with a web role and a worker role on BullMQ', () => {
+  const queuePrefix = `hepo-test-${randomUUID()}`;
+  const postMessageErrors: Record<string, string> = {};
+  let web: SlackTestApp;
+  let worker: RunningApp | undefined;
+
+  beforeAll(async () => {
+    web = await startSlackTestApp({
+      stub: { users: [{ id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' }, { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' }], postMessageErrors },
+      env: { REDIS_URL, ROLE: 'web' },
+      queuePrefix,
+    });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await web?.close();
+  });
+
+  const kudos = (text: string) => postSigned(web.app.url, slashCommand({ text, userId: 'UGIA', responseUrl: web.stub.responseUrl('g') }));
+  const notification = (kind: 'dm' | 'post', text: string) =>
+    web.app.db
+      .selectFrom('notifications')
+      .select(['status', 'attempts', 'last_error'])
+      .where('dedupe_key', 'like', `kudos:%:${kind}%`)
+      .where(sql<string>`message::text`, 'like', `%${text}%`)
+      .executeTakeFirst();
+  const postsOf = (text: string) => web.stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes(text));
+
+  it('sends a kudos\' post and DM from the web role that recorded them, with no worker running', async () => {
+    await kudos('<@UANA> 5 thanks for the demo');
+    await until(async () => (await notification('dm', 'the demo'))?.status === 'sent' && (await notification('post', 'the demo'))?.status === 'sent');
+    expect(postsOf('the demo').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
+    expect((await notification('dm', 'the demo'))?.attempts).toBe(1);
+  });
+
+  it('queues the retry of a first attempt that failed, and a worker sends it', async () => {
+    postMessageErrors.UANA = 'internal_error';
+    await kudos('<@UANA> 5 thanks for the retro');
+    await until(async () => (await notification('dm', 'the retro'))?.last_error === 'Slack chat.postMessage: internal_error');
+    delete postMessageErrors.UANA;
+    // No worker yet: the retry waits in Redis (its 2 s backoff is long over), and only the post went out.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await notification('dm', 'the retro')).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await notification('post', 'the retro'))?.status).toBe('sent');
+
+    worker = await startTestApp({ ...web.env, ROLE: 'worker' }, { queuePrefix });
+    await until(async () => (await notification('dm', 'the retro'))?.status === 'sent');
+    expect((await notification('dm', 'the retro'))?.attempts).toBe(2);
+    expect(postsOf('the retro').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA', 'UANA']);
   });
 });

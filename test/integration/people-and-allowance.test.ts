@@ -7,7 +7,6 @@ import { peopleQueries } from '../../src/features/people/people.queries';
 import { peopleResolver } from '../../src/features/people/people.resolve';
 import { recognitionFeature } from '../../src/features/recognition/recognition.handlers';
 import { recognitionQueries } from '../../src/features/recognition/recognition.queries';
-import { notifyQueries } from '../../src/notify/notify.queries';
 import { freshPgliteDir, freshPostgres } from '../support/databases';
 
 /** A platform directory with a fixed roster (the platform side of first contact). */
@@ -53,9 +52,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
 
   const routerFor = (shareOneOrg: boolean) =>
     new Router({
-      features: [
-        recognitionFeature({ queries: recognitionQueries(db), enqueue: async () => {}, clock: { now: () => new Date() }, heldClaims: notifyQueries(db) }),
-      ],
+      features: [recognitionFeature({ queries: recognitionQueries(db), clock: { now: () => new Date() }, sendRecorded: async () => {} })],
       contextFor: peopleResolver(peopleQueries(db), { shareOneOrg }).contextFor,
       onError: (err) => {
         throw err;

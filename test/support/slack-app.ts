@@ -8,6 +8,8 @@ import { type SlackStub, type SlackStubOptions, startSlackStub } from './slack-s
 export interface SlackTestApp {
   app: RunningApp;
   stub: SlackStub;
+  /** The app's environment, to start another role of it on the same database and stub. */
+  env: Record<string, string | undefined>;
   close(): Promise<void>;
 }
 
@@ -20,23 +22,24 @@ export async function startSlackTestApp(o: {
   env?: Record<string, string | undefined>;
   clock?: Clock;
   database?: 'postgres' | 'pglite';
+  /** The BullMQ key prefix, for another role to share the queue (default: one of its own). */
+  queuePrefix?: string;
 } = {}): Promise<SlackTestApp> {
   const stub = await startSlackStub(o.stub);
   const postgres = o.database === 'pglite' ? undefined : await freshPostgres();
   const pglite = o.database === 'pglite' ? freshPgliteDir() : undefined;
-  const app = await startTestApp(
-    {
-      ...(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: pglite!.dir }),
-      SLACK_SIGNING_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: stub.apiUrl,
-      ...o.env,
-    },
-    { clock: o.clock },
-  );
+  const env = {
+    ...(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: pglite!.dir }),
+    SLACK_SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: stub.apiUrl,
+    ...o.env,
+  };
+  const app = await startTestApp(env, { clock: o.clock, ...(o.queuePrefix ? { queuePrefix: o.queuePrefix } : {}) });
   return {
     app,
     stub,
+    env,
     async close() {
       await app.close();
       await stub.close();

@@ -9,7 +9,7 @@ import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
+import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { canAddToTeam, canConfigureTeam, canReadTeam, canReplyToCheckin } from '../people/authorization';
 import type { CheckinsQueries } from './checkins.queries';
 import { oneOnOnes } from './one-on-ones.handlers';
@@ -42,6 +42,8 @@ export interface CheckinsDeps {
   oneOnOneQueries: OneOnOneQueries;
   enqueue: Enqueue;
   clock: Clock;
+  /** Replies and welcomes to a team are recorded already claimed, and sent from this process. */
+  sendRecorded: SendRecorded;
 }
 
 dayjs.extend(customParseFormat);
@@ -50,7 +52,7 @@ const SNOOZE_HOURS = 2;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 const USAGE = 'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05`, `/checkin back`, `/checkin 1on1 @ana every friday 10:00` or `/checkin agenda @ana`.';
 
-export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock }: CheckinsDeps): Feature {
+export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, sendRecorded }: CheckinsDeps): Feature {
   const meetings = oneOnOnes({ queries: oneOnOneQueries, enqueue, clock });
 
   /** The prompt, if it is the actor's own. */
@@ -241,7 +243,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock }: Ch
         if (!body) throw new Invalid('Write a few words first.', 'text');
         if (body.length > 2000) throw new Invalid('Please keep it under 2000 characters.', 'text');
         const to = ctx.actor.id === prompt.person_id ? prompt.manager_id : prompt.person_id;
-        const ids = await queries.addReply(
+        const recorded = await queries.addReply(
           { orgId: ctx.org.id, promptId: prompt.id, authorId: ctx.actor.id, text: body, idempotencyKey: `reply:${interaction.origin.platform}:${interaction.idempotencyKey}` },
           (replyId) => ({
             dedupeKey: `checkin-reply:${replyId}`,
@@ -250,7 +252,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock }: Ch
             message: replyMessage({ from: ctx.actor.display_name, period: prompt.period, text: body, promptId: prompt.id }),
           }),
         );
-        await enqueueDeliveries(enqueue, ids);
+        await sendRecorded(ctx.org.id, recorded);
         return [{ type: 'done', message: text('Sent privately.') }];
       },
 
@@ -280,7 +282,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock }: Ch
         // The two-week rhythm starts at the next occurrence of the chosen day.
         let anchor = dayjs.utc(localDate(clock.now(), manager.timezone));
         while (anchor.day() !== weekday) anchor = anchor.add(1, 'day');
-        const notifications = await queries.saveTeam(
+        const welcomes = await queries.saveTeam(
           {
           orgId: ctx.org.id,
           managerId: manager.id,
@@ -301,7 +303,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock }: Ch
             message: addedToTeamMessage({ manager: manager.display_name, weekday, localTime }),
           }),
         );
-        await enqueueDeliveries(enqueue, notifications);
+        await sendRecorded(ctx.org.id, welcomes);
         const when = `${every === 'week' ? 'every' : 'every other'} ${dayjs().day(weekday).format('dddd')} at ${localTime}`;
         return [
           {

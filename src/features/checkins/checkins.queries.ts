@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database, Person, PromptStatus } from '../../db/database';
-import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
+import { type OutgoingNotification, type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
 import { platformIdsOf } from '../people/people.queries';
 import type { QuestionSpec } from './questions.rules';
 
@@ -53,7 +53,7 @@ export function checkinsQueries(db: Db) {
      * Saves a team's settings, members and questions; members now report to its manager. Each new
      * member is told, through a notification recorded in the same transaction.
      */
-    async saveTeam(s: TeamSettings, welcome: (personId: string) => OutgoingNotification): Promise<string[]> {
+    async saveTeam(s: TeamSettings, welcome: (personId: string) => OutgoingNotification): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
         const values = {
           org_id: s.orgId,
@@ -88,7 +88,7 @@ export function checkinsQueries(db: Db) {
           .insertInto('checkin_questions')
           .values(s.questions.map((q, position) => ({ team_id: teamId, org_id: s.orgId, position, kind: q.kind, prompt: q.prompt, options: q.options, role: q.role })))
           .execute();
-        return recordNotifications(trx, s.orgId, added.map(welcome));
+        return recordNotificationsToSend(trx, s.orgId, added.map(welcome));
       });
     },
 
@@ -267,7 +267,7 @@ export function checkinsQueries(db: Db) {
     async addReply(
       r: { orgId: string; promptId: string; authorId: string; text: string; idempotencyKey: string },
       notificationFor: (replyId: string) => OutgoingNotification,
-    ): Promise<string[]> {
+    ): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
         const reply = await trx
           .insertInto('checkin_replies')
@@ -275,7 +275,7 @@ export function checkinsQueries(db: Db) {
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')
           .executeTakeFirst();
-        return reply ? recordNotifications(trx, r.orgId, [notificationFor(reply.id)]) : [];
+        return reply ? recordNotificationsToSend(trx, r.orgId, [notificationFor(reply.id)]) : [];
       });
     },
 

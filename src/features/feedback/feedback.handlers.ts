@@ -5,14 +5,14 @@ import { mentionedUsers, withoutMentions } from '../../chat/mentions';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
-import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
+import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import type { FeedbackQueries } from './feedback.queries';
 import { GIVE, GIVE_FORM, THANKS, feedbackForm, feedbackMessage, requestMessage, thankedMessage, thanksNotice } from './feedback.views';
 
 export interface FeedbackDeps {
   queries: FeedbackQueries;
-  enqueue: Enqueue;
+  /** Feedback, its thanks and requests are recorded already claimed, and sent from this process. */
+  sendRecorded: SendRecorded;
 }
 
 const MAX_TEXT = 2000;
@@ -25,7 +25,7 @@ function checkPerson(actor: Person, person: Person, field: string): void {
 }
 
 /** Private, continuous feedback: given any time, asked for any time, never shown in a channel. */
-export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
+export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Feature {
   async function requestFeedback(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
     const refs = mentionedUsers(interaction);
     if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like `/feedback request @ana @ben about the launch demo`.');
@@ -35,7 +35,7 @@ export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
     const people = await ctx.resolvePeople(refs);
     for (const person of people) checkPerson(ctx.actor, person, 'recipient');
     const { origin } = interaction;
-    const ids = await queries.request(
+    const recorded = await queries.request(
       { orgId: ctx.org.id, requesterId: ctx.actor.id, topic, idempotencyKey: `request:${origin.platform}:${interaction.idempotencyKey}`, platform: origin.platform },
       (requestId) =>
         people.map((person) => ({
@@ -45,7 +45,7 @@ export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
           message: requestMessage({ from: ctx.actor.display_name, topic, requestId }),
         })),
     );
-    await enqueueDeliveries(enqueue, ids);
+    await sendRecorded(ctx.org.id, recorded);
     return [{ type: 'reply', message: text(`Asked ${people.map((p) => p.display_name).join(', ')} for feedback about: ${topic}`) }];
   }
 
@@ -73,13 +73,13 @@ export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
         const feedback = interaction.value ? await queries.feedback(ctx.org.id, interaction.value) : undefined;
         if (!feedback) throw new NotFound("I couldn't find that feedback any more.");
         if (feedback.recipient_id !== ctx.actor.id) throw new NotAllowed('Only the person who received this feedback can thank for it.');
-        const ids = await queries.thank(ctx.org.id, feedback.id, {
+        const recorded = await queries.thank(ctx.org.id, feedback.id, {
           dedupeKey: `feedback-thanks:${feedback.id}`,
           platform: interaction.origin.platform,
           target: { kind: 'person', workspaceId: interaction.origin.workspaceId, personId: feedback.giver_id },
           message: thanksNotice(ctx.actor.display_name),
         });
-        await enqueueDeliveries(enqueue, ids);
+        await sendRecorded(ctx.org.id, recorded);
         return [{ type: 'update_source', message: thankedMessage(feedback.giver_name) }];
       },
     },
@@ -95,7 +95,7 @@ export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
         if (body.length > MAX_TEXT) throw new Invalid(`Please keep it under ${MAX_TEXT} characters.`, 'text');
         const request = interaction.state.requestId ? await queries.requestById(ctx.org.id, interaction.state.requestId) : undefined;
         const { origin } = interaction;
-        const ids = await queries.give(
+        const recorded = await queries.give(
           {
             orgId: ctx.org.id,
             giverId: ctx.actor.id,
@@ -112,7 +112,7 @@ export function feedbackFeature({ queries, enqueue }: FeedbackDeps): Feature {
             message: feedbackMessage({ from: ctx.actor.display_name, kind, text: body, feedbackId, topic: request?.topic }),
           }),
         );
-        await enqueueDeliveries(enqueue, ids);
+        await sendRecorded(ctx.org.id, recorded);
         return [{ type: 'done', message: text(`Sent privately to ${recipient!.display_name}. Thank you for taking the time.`) }];
       },
     },

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
+import { type OutgoingNotification, type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { Platform } from '../../chat/interaction';
 import { platformIdsOf } from '../people/people.queries';
 
@@ -12,7 +12,7 @@ export function feedbackQueries(db: Db) {
     async give(
       f: { orgId: string; giverId: string; recipientId: string; kind: 'praise' | 'suggestion'; text: string; requestId: string | null; idempotencyKey: string },
       notificationFor: (feedbackId: string) => OutgoingNotification,
-    ): Promise<string[]> {
+    ): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('feedback')
@@ -20,7 +20,7 @@ export function feedbackQueries(db: Db) {
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')
           .executeTakeFirst();
-        return row ? recordNotifications(trx, f.orgId, [notificationFor(row.id)]) : [];
+        return row ? recordNotificationsToSend(trx, f.orgId, [notificationFor(row.id)]) : [];
       });
     },
 
@@ -36,7 +36,7 @@ export function feedbackQueries(db: Db) {
     },
 
     /** Marks the thanks and records the giver's notice, once. */
-    async thank(orgId: string, feedbackId: string, notification: OutgoingNotification): Promise<string[]> {
+    async thank(orgId: string, feedbackId: string, notification: OutgoingNotification): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
         const first = await trx
           .updateTable('feedback')
@@ -46,14 +46,14 @@ export function feedbackQueries(db: Db) {
           .where('thanked_at', 'is', null)
           .returning('id')
           .executeTakeFirst();
-        return first ? recordNotifications(trx, orgId, [notification]) : [];
+        return first ? recordNotificationsToSend(trx, orgId, [notification]) : [];
       });
     },
 
     async request(
       r: { orgId: string; requesterId: string; topic: string; idempotencyKey: string; platform: Platform },
       notificationsFor: (requestId: string) => OutgoingNotification[],
-    ): Promise<string[]> {
+    ): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('feedback_requests')
@@ -61,7 +61,7 @@ export function feedbackQueries(db: Db) {
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')
           .executeTakeFirst();
-        return row ? recordNotifications(trx, r.orgId, notificationsFor(row.id)) : [];
+        return row ? recordNotificationsToSend(trx, r.orgId, notificationsFor(row.id)) : [];
       });
     },
 

@@ -4,9 +4,8 @@ import type { Interaction, UserRef } from '../../chat/interaction';
 import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Person } from '../../db/database';
-import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
-import type { NotifyQueries, OutgoingNotification } from '../../notify/notify.queries';
+import type { SendRecorded } from '../../notify/deliver-notifications.job';
+import type { OutgoingNotification } from '../../notify/notify.queries';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
 import { allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
 import type { RecognitionQueries } from './recognition.queries';
@@ -22,13 +21,9 @@ import {
 
 export interface RecognitionDeps {
   queries: RecognitionQueries;
-  enqueue: Enqueue;
   clock: Clock;
-  /**
-   * A kudos' post and DMs are recorded already claimed and held here for their delivery, whose
-   * first attempt runs in this process and so skips the claim's round trip and the queue's.
-   */
-  heldClaims: Pick<NotifyQueries, 'hold'>;
+  /** A kudos' post and DMs are recorded already claimed, and sent from this process. */
+  sendRecorded: SendRecorded;
 }
 
 interface KudosInput {
@@ -57,7 +52,7 @@ function checkRecipients(actor: Person, people: Person[]): void {
 }
 
 export function recognitionFeature(deps: RecognitionDeps): Feature {
-  const { queries, enqueue, clock, heldClaims } = deps;
+  const { queries, clock, sendRecorded } = deps;
 
   async function pointsLeft(ctx: HandlerContext): Promise<{ period: string; left: number }> {
     const period = allowancePeriod(clock.now(), ctx.actor.timezone);
@@ -133,8 +128,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       notificationsFor,
     );
     if (result.status === 'over_allowance') throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
-    heldClaims.hold(ctx.org.id, result.notifications);
-    await enqueueDeliveries(enqueue, result.notifications.map((n) => n.id), { firstAttemptHere: true });
+    await sendRecorded(ctx.org.id, result.notifications);
 
     const balance = { left: result.pointsLeft, allowance };
     if (!target) return [{ type: 'done', message: recognitionMessage(view, balance) }];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Database } from '../../db/database';
-import { claimedOnRecord, type OutgoingNotification, type RecordedNotification } from '../../notify/notify.queries';
+import { claimedOnRecord, type OutgoingNotification, type RecordedNotification, withIds } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
@@ -100,8 +100,7 @@ export function recognitionQueries(db: Db) {
         const row = rows[0]!;
         const pointsLeft = kudos.allowance - row.spent!;
         if (row.kudos_id) {
-          const idOf = new Map(row.notifications.map((n) => [n.key, n.id]));
-          const notifications = outgoing.flatMap((n) => (idOf.has(n.dedupeKey) ? [{ ...n, id: idOf.get(n.dedupeKey)! }] : []));
+          const notifications = withIds(outgoing, new Map(row.notifications.map((n) => [n.key, n.id])));
           return { status: 'recorded', kudosId: row.kudos_id, pointsLeft, notifications };
         }
         const earlier = await db
