@@ -47,12 +47,15 @@ export class BullMQRunner implements JobRunner {
     else await this.add(name, payload, options, this.registry.get(name).attempts);
   }
 
-  /** Runs the first attempt now, in this process; if it fails, the rest of the job's attempts are queued. */
+  /**
+   * Runs the first attempt in this process, once this turn's I/O is handled (as the in-process runner
+   * starts a job); if it fails, the rest of the job's attempts are queued.
+   */
   private attemptHere(name: string, payload: unknown, options: EnqueueOptions): void {
     const def = this.registry.get(name);
     const final = def.attempts <= 1;
-    const run = this.registry
-      .run(name, payload, { attempt: 1, final })
+    const run = new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.registry.run(name, payload, { attempt: 1, final }))
       .then(
         () => this.onJobDone(name, 'completed'),
         async (err: unknown) => {
