@@ -10,7 +10,7 @@ import { InProcessRunner } from '../../src/jobs/in-process';
 import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';
 import { deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
-import { claimedOnRecord, notifyQueries, recordNotifications } from '../../src/notify/notify.queries';
+import { notifyQueries, recordNotifications, recordNotificationsToSend } from '../../src/notify/notify.queries';
 import { sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
@@ -60,7 +60,6 @@ function recordingSender() {
 
 /** The tests' send deadline (the app's is 25 s). */
 const SEND_DEADLINE_MS = 300;
-
 
 const runners = [
   { name: 'in-process', make: (registry: JobRegistry) => Promise.resolve(new InProcessRunner(registry, logger)) },
@@ -198,14 +197,10 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   /** A notification recorded already claimed, as a process that sends it itself records it. */
   const recordClaimed = async (key: string) => {
     const target = { kind: 'conversation' as const, workspaceId: 'T1', conversationId: 'C1' };
-    const notification = { dedupeKey: key, platform: 'slack' as const, target, message };
-    const { claimedUntil, attempts } = claimedOnRecord();
-    const { id } = await db
-      .insertInto('notifications')
-      .values({ org_id: orgId, dedupe_key: key, platform: 'slack', target: JSON.stringify(target), message: JSON.stringify(message), claimed_until: claimedUntil, attempts })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { ...notification, id };
+    const [notification] = await db
+      .transaction()
+      .execute((trx) => recordNotificationsToSend(trx, orgId, [{ dedupeKey: key, platform: 'slack', target, message }]));
+    return notification!;
   };
 
   it('sends a notification recorded already claimed, first attempt here, without claiming it again, and no other worker takes it meanwhile', async () => {
