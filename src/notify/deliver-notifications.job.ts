@@ -47,7 +47,9 @@ export function deliverNotificationsJob(
         return;
       }
       const reason = error instanceof Error ? error.message : String(error);
-      await queries.release(notification.id, reason, { final, uncertain: error instanceof MaybeDelivered });
+      // An attempt that started uncertain and failed (its look, say) leaves it so: the message may be in.
+      const uncertain = notification.uncertain || error instanceof MaybeDelivered;
+      await queries.release(notification.id, reason, { final, uncertain });
       throw error;
     }
     // Sent. If the mark fails, the claim is left to run out rather than released: the next attempt is

@@ -15,7 +15,8 @@ describe('Slack delivery when Slack pushes back', () => {
   let app: RunningApp;
   let running: SlackTestApp;
   const rateLimited = { times: 0, retryAfter: 1 };
-  const answerLate = { times: 0, channel: 'UANA', afterMs: 0 };
+  const answerLate = { times: 0, afterMs: 0 };
+  const unavailable: string[] = [];
 
   beforeAll(async () => {
     running = await startSlackTestApp({
@@ -28,13 +29,17 @@ describe('Slack delivery when Slack pushes back', () => {
         postMessageErrors: { ULEFT: 'account_inactive' },
         rateLimited,
         answerLate,
+        unavailable,
+        // The bot posts to #random without being a member (chat:write.public), so it can't read it.
+        historyErrors: { CRANDOM: 'not_in_channel' },
       },
     });
     ({ stub, app } = running);
   });
   afterAll(() => running?.close());
 
-  const kudos = (text: string) => postSigned(app.url, slashCommand({ text, userId: 'UGIA', responseUrl: stub.responseUrl('g') }));
+  const kudos = (text: string, channelId = 'C1') =>
+    postSigned(app.url, slashCommand({ text, userId: 'UGIA', channelId, responseUrl: stub.responseUrl('g') }));
 
   it('waits out a 429 Retry-After and then sends each message once', async () => {
     rateLimited.times = 2;
@@ -70,25 +75,52 @@ describe('Slack delivery when Slack pushes back', () => {
     }
   });
 
-  it('does not send a DM twice when Slack took it but answered too late: the retry finds it in the DM history', async () => {
-    answerLate.times = 1;
+  it('does not send a post or a DM twice when Slack took them but answered too late: the retry finds them in the history', async () => {
+    answerLate.times = 2;
     answerLate.afterMs = PLATFORM_CALL_TIMEOUT_MS + 1_000;
     const historyLookups = stub.callsTo('conversations.history').length;
     await kudos('<@UANA> 5 thanks for the slow review');
-    const dm = () =>
+    const ours = () =>
       app.db
         .selectFrom('notifications')
         .select(['status', 'attempts'])
-        .where('dedupe_key', 'like', 'kudos:%:dm:%')
         .where(sql<string>`message::text`, 'like', '%the slow review%')
-        .executeTakeFirst();
-    // The first attempt gives up after 10 s without an answer; the message may be in, so the job's
-    // retry looks in the DM history first, finds it there, and marks it sent.
-    await until(async () => (await dm())?.status === 'sent', 20_000);
-    expect((await dm())?.attempts).toBe(2);
-    expect(stub.callsTo('conversations.history').length).toBe(historyLookups + 1);
+        .execute();
+    // The first attempt gives up after 10 s without an answer; the messages may be in, so the job's
+    // retry looks in the channel's and the DM's history first, finds them there, and marks them sent.
+    await until(async () => {
+      const rows = await ours();
+      return rows.length === 2 && rows.every((n) => n.status === 'sent');
+    }, 20_000);
+    expect((await ours()).map((n) => n.attempts)).toEqual([2, 2]);
+    expect(stub.callsTo('conversations.history').map((c) => c.body.channel).slice(historyLookups).sort()).toEqual(['C1', 'DUANA']);
     const sent = stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('the slow review'));
     expect(sent.map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
+  });
+
+  it('sends again a post it may have sent when Slack won\'t let it look in the channel: better twice than never', async () => {
+    unavailable.push('chat.postMessage'); // a 5xx: Slack may have taken the message
+    await kudos('<@UANA> 5 thanks for the outage cover', 'CRANDOM');
+    const ours = () =>
+      app.db
+        .selectFrom('notifications')
+        .select(['status', 'attempts', 'last_error'])
+        .where(sql<string>`message::text`, 'like', '%the outage cover%')
+        .execute();
+    try {
+      await until(async () => {
+        const rows = await ours();
+        return rows.length === 2 && rows.every((n) => n.last_error !== null);
+      });
+    } finally {
+      unavailable.splice(0);
+    }
+    await until(async () => (await ours()).every((n) => n.status === 'sent'), 10_000);
+    expect((await ours()).map((n) => n.attempts)).toEqual([2, 2]);
+    const lookedIn = stub.callsTo('conversations.history').map((c) => c.body.channel);
+    expect(lookedIn).toContain('CRANDOM');
+    const sent = stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('the outage cover'));
+    expect(sent.map((c) => c.body.channel).sort()).toEqual(['CRANDOM', 'UANA']);
   });
 
   it('stops for good when the person has left Slack, and schedules nothing more for them', async () => {

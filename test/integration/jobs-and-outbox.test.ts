@@ -23,13 +23,14 @@ const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: '
 
 /**
  * A platform that records what it was asked to send and can be told to fail the next N sends, or to
- * take the next one and never answer (until the job aborts the call). Like Slack's sender, an
- * uncertain delivery first looks for a message already sent with its key.
+ * take the next one and never answer (until the job aborts the call), or to fail its next look. Like
+ * Slack's sender, an uncertain delivery first looks for a message already sent with its key.
  */
 function recordingSender() {
   const sent: Array<{ target: NotificationTarget; message: Message }> = [];
   const idByKey = new Map<string, string>();
   let failures = 0;
+  let lookFailures = 0;
   let hangs = 0;
   let aborted = 0;
   const sender: Sender = {
@@ -38,6 +39,10 @@ function recordingSender() {
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
+      }
+      if (uncertain && lookFailures > 0) {
+        lookFailures--;
+        throw new Error('platform said 503 to the look');
       }
       if (uncertain && idByKey.has(key)) return { messageId: idByKey.get(key) };
       sent.push({ target, message: msg });
@@ -55,7 +60,14 @@ function recordingSender() {
       return { messageId: `m${sent.length}` };
     },
   };
-  return { sender, sent, failNext: (n: number) => (failures = n), hangNext: () => hangs++, aborted: () => aborted };
+  return {
+    sender,
+    sent,
+    failNext: (n: number) => (failures = n),
+    failNextLook: () => lookFailures++,
+    hangNext: () => hangs++,
+    aborted: () => aborted,
+  };
 }
 
 /** The tests' send deadline (the app's is 25 s). */
@@ -240,6 +252,16 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(platform.sent).toHaveLength(1);
     expect((await row(ids[0]!)).attempts).toBe(2);
     expect((await row(ids[0]!)).platform_message_id).toBe('m1');
+  });
+
+  it('keeps a delivery uncertain when its look fails, so the attempt after still looks first', async () => {
+    platform.hangNext(); // the message is in, its sender never heard so
+    platform.failNextLook(); // and the retry can't look
+    const ids = await record('k:look-failed');
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(async () => (await row(ids[0]!)).status === 'sent', 5_000);
+    expect(platform.sent).toHaveLength(1);
+    expect(await row(ids[0]!)).toMatchObject({ attempts: 3, platform_message_id: 'm1' });
   });
 
   it('does not send again a message whose sent mark failed: its next attempt looks first', async () => {

@@ -34,6 +34,8 @@ export interface SlackStubOptions {
   answerLate?: { afterMs: number; times?: number; channel?: string };
   /** chat.postMessage to these channels fails with this Slack error code. */
   postMessageErrors?: Record<string, string>;
+  /** conversations.history of these channels fails with this Slack error code. */
+  historyErrors?: Record<string, string>;
   /** Methods Slack answers with HTTP 503, as in an outage. */
   unavailable?: string[];
   /** Answer this many chat.postMessage calls with 429 and this Retry-After (seconds) first. */
@@ -103,6 +105,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       case 'conversations.history': {
         // DMs are posted to a user id and read back through the D… channel conversations.open gave.
         const channel = String(body.channel);
+        const error = options.historyErrors?.[channel];
+        if (error) return { ok: false, error };
         const messages = calls
           .filter((c) => c.method === 'chat.postMessage' && (c.body.channel === channel || `D${String(c.body.channel)}` === channel))
           .map((c) => ({ ts: c.ts, text: c.body.text, metadata: c.body.metadata }))

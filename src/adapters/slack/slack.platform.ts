@@ -12,7 +12,18 @@ import { postgresInstallationStore } from './installation-store';
 import { slackSender, webClientOptions } from './sender';
 
 /** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'im:history', 'users:read', 'users:read.email'];
+export const SLACK_BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'im:write',
+  // Read back to find a message an uncertain attempt may have sent (see the sender).
+  'im:history',
+  'channels:history',
+  'groups:history',
+  'users:read',
+  'users:read.email',
+];
 
 /** Events, and (with OAuth) the install page and its redirect. */
 const ROUTES = ['/slack/events', '/slack/install', '/slack/oauth_redirect'];
