@@ -2,12 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
 import { MaybeDelivered, type Sender, Undeliverable, withDeadline } from '../chat/ports';
 import type { Enqueue, EnqueueOptions, JobDefinition } from '../jobs/registry';
-import { CLAIM_SECONDS, type ClaimedNotification, type NotifyQueries, type RecordedNotification } from './notify.queries';
+import { type ClaimedNotification, type NotifyQueries, type RecordedNotification, SEND_DEADLINE_MS } from './notify.queries';
 
 export type Senders = Partial<Record<Platform, Sender>>;
-
-/** How long an attempt may take: it ends before its claim does, so no other worker sends while this one still might. */
-const SEND_DEADLINE_MS = (CLAIM_SECONDS - 5) * 1000;
 
 /**
  * Sends notifications recorded together (a kudos' post and DMs), side by side: one job and one

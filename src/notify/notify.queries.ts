@@ -39,11 +39,16 @@ export function claimedOnRecord() {
 }
 
 /**
- * How long after recording a held claim may still be used without asking Postgres: its attempt
- * (25 s at most) then still ends inside the claim's 30 s. Later (a stalled process), the delivery
- * claims in Postgres like any other, and waits for the claim to run out.
+ * How long after recording a held claim may still be used without asking Postgres. Later (a stalled
+ * process), the delivery claims in Postgres like any other, and waits for the claim to run out.
  */
 const HELD_CLAIM_USABLE_MS = 2_000;
+
+/**
+ * How long a send attempt may take: begun within HELD_CLAIM_USABLE_MS of its claim, it ends before
+ * the claim does, with 3 s to spare, so no other worker sends while this one still might.
+ */
+export const SEND_DEADLINE_MS = CLAIM_SECONDS * 1000 - HELD_CLAIM_USABLE_MS - 3_000;
 
 async function insertNotifications(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[], claimed: boolean) {
   if (notifications.length === 0) return [];
