@@ -462,14 +462,13 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     const benChat = createdFor('29:ben')[0]!.id;
     stub.hangNext(1, `/v3/conversations/${benChat}/activities`);
     await post(message(stub, personal(), '29:giver', `kudos ${tag(ben)} and for the review`, [ben]));
-    // The send times out after 10 s (well inside the 30 s claim); the job's retry follows 2 s later.
+    // The send times out after 10 s (well inside the 30 s claim) and its call is aborted, so it can't
+    // land later; the job's retry follows 2 s later.
     await waitUntil(allSent, 25_000);
     expect((await notificationRows()).map((r) => r.attempts).sort()).toEqual([1, 2]);
-    expect(stub.requests.filter((r) => r.path.startsWith(`/v3/conversations/${benChat}/`)).map((r) => r.status)).toEqual([
-      200,
-      undefined,
-      200,
-    ]);
+    const toBen = stub.requests.filter((r) => r.path.startsWith(`/v3/conversations/${benChat}/`));
+    expect(toBen.map((r) => r.status)).toEqual([200, undefined, 200]);
+    expect(toBen.map((r) => r.abandoned ?? false)).toEqual([false, true, false]);
   }, 40_000);
 
   it('retries a throttled DM through the job and sends it once', async () => {

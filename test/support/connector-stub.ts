@@ -13,6 +13,8 @@ export interface RecordedRequest {
   status?: number;
   /** The body the stub answered with (a posted activity's new id is in it). */
   answer?: any;
+  /** The bot gave up on a request left unanswered and closed its connection. */
+  abandoned?: boolean;
 }
 
 /** An activity the bot posted, with the id the connector gave it (a card's `replyToId` when it is clicked). */
@@ -99,6 +101,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       };
       if (hangs.count > 0 && path.startsWith(hangs.pathPrefix)) {
         hangs.count -= 1;
+        res.on('close', () => (recorded.abandoned = true));
         return;
       }
       if (failures.count > 0 && path.startsWith(failures.pathPrefix)) {

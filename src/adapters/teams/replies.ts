@@ -35,7 +35,7 @@ export function turnReplies(context: TurnContext, messenger: Messenger, logger: 
       if (isPersonal(context.activity)) return here(activity);
       const via = TurnContext.getConversationReference(context.activity) as Reference;
       try {
-        await messenger.toUser(tenantOf(context.activity), actorOf(context.activity).id, activity, via);
+        await messenger.toUser(tenantOf(context.activity), actorOf(context.activity).id, activity, { via });
       } catch (error) {
         // Falling back to the channel would show everyone what was meant for one person.
         logger.warn({ err: error, userId: context.activity.from?.id }, 'Teams: could not reach the user privately');

@@ -10,15 +10,15 @@ import { messageActivity } from './replies';
 export function teamsSender(messenger: Messenger, store: ConversationStore): Sender {
   return {
     platform: 'teams',
-    async send(orgId, target, message) {
+    async send(orgId, target, message, { signal }) {
       const activity = messageActivity(message);
       if (target.kind === 'conversation') {
-        const sent = await messenger.toConversation(target.conversationId, activity);
+        const sent = await messenger.toConversation(target.conversationId, activity, signal);
         return { messageId: sent?.id };
       }
       const userId = await store.teamsUserOf(orgId, target.personId);
       if (!userId) throw new Error(`Teams: person ${target.personId} has no Teams identity in org ${orgId}`);
-      const sent = await messenger.toUser(target.workspaceId, userId, activity);
+      const sent = await messenger.toUser(target.workspaceId, userId, activity, { signal });
       return { messageId: sent?.id };
     },
   };
