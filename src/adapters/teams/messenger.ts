@@ -64,7 +64,8 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
   /**
    * The turn's connector call, made as `context.sendActivity` / `updateActivity` make it (the
    * conversation's reference applied; a reply where it names an activity) but with an abort signal,
-   * which the context's methods can't pass on.
+   * which the context's methods can't pass on. The context's send hooks (`onSendActivities`) are
+   * skipped: the app registers none.
    */
   function connector(context: TurnContext, activity: Partial<Activity>) {
     const client = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
