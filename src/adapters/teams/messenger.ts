@@ -42,7 +42,7 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
   async function proactively(
     start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
     send: (context: TurnContext, signal: AbortSignal) => Promise<ResourceResponse | undefined>,
-    signal: AbortSignal | undefined,
+    signal?: AbortSignal,
   ): Promise<ResourceResponse | undefined> {
     const late = () => new MaybeDelivered(`Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`);
     return withDeadline(PLATFORM_CALL_TIMEOUT_MS, late, async (deadline) => {
@@ -106,7 +106,6 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
           await conversations.updateActivity(id, activityId, outgoing, { abortSignal });
           return undefined;
         },
-        undefined,
       );
     },
 
