@@ -11,6 +11,7 @@ import dayjs from 'dayjs';
 import IORedis from 'ioredis';
 import { Pool } from 'pg';
 import { type RunningApp, startApp } from '../src/app';
+import type { Clock } from '../src/chat/ports';
 import { loadConfig } from '../src/config';
 import { checkinTickJob } from '../src/features/checkins/checkins.jobs';
 import { checkinsQueries } from '../src/features/checkins/checkins.queries';
@@ -53,10 +54,10 @@ function startWorker(env: Record<string, string>): ChildProcess {
   });
 }
 
-async function seed(app: RunningApp): Promise<void> {
+async function seed(app: RunningApp, clock: Clock): Promise<void> {
   const db = app.db;
   const { id: orgId } = await db.insertInto('orgs').values({ name: 'Fan-out Inc' }).returning('id').executeTakeFirstOrThrow();
-  const queries = checkinsQueries(db);
+  const queries = checkinsQueries(db, clock);
   const questions = parseQuestions(DEFAULT_QUESTIONS);
   for (let t = 0; t < PEOPLE / TEAM_SIZE; t++) {
     const people = Array.from({ length: TEAM_SIZE + 1 }, (_, i) => ({
@@ -77,7 +78,6 @@ async function seed(app: RunningApp): Promise<void> {
   }
   // The welcome notes are not part of the measurement.
   await db.updateTable('notifications').set({ status: 'sent' }).execute();
-  await db.updateTable('checkin_teams').set({ created_at: new Date('2026-01-01T00:00:00Z') }).execute();
 }
 
 async function scenario(name: string, killMidway: boolean): Promise<Result> {
@@ -95,11 +95,12 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
   while (friday.day() !== 5) friday = friday.add(1, 'day');
   const saturdayNoon = friday.add(1, 'day').hour(12).toDate(); // 15:00 Friday has passed in every zone
   const env = { DATABASE_URL: url.toString(), REDIS_URL: REDIS, SLACK_SIGNING_SECRET: 'bench', SLACK_BOT_TOKEN: 'xoxb-fanout', SLACK_API_URL: stub.apiUrl };
-  const app = await startApp(loadConfig({ ...env, ROLE: 'web', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { clock: { now: () => saturdayNoon } });
+  const clock: Clock = { now: () => saturdayNoon };
+  const app = await startApp(loadConfig({ ...env, ROLE: 'web', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { clock });
   const workers: ChildProcess[] = [];
   try {
-    await seed(app);
-    const tick = checkinTickJob({ queries: checkinsQueries(app.db), oneOnOneQueries: oneOnOneQueries(app.db), enqueue: app.jobs.enqueue.bind(app.jobs), clock: { now: () => saturdayNoon } });
+    await seed(app, { now: () => friday.subtract(7, 'day').toDate() }); // teams set up the week before
+    const tick = checkinTickJob({ queries: checkinsQueries(app.db, clock), oneOnOneQueries: oneOnOneQueries(app.db, clock), enqueue: app.jobs.enqueue.bind(app.jobs), clock });
     const scheduled = performance.now();
     await tick.handle({}, { attempt: 1, final: true });
     const schedulingMs = performance.now() - scheduled;

@@ -71,7 +71,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const enqueue: Enqueue = (name, payload, opts) => jobs!.enqueue(name, payload, opts);
   const notify = notifyQueries(db);
   const sendRecorded = sendRecordedHere(notify, enqueue);
-  const checkins = { queries: checkinsQueries(db), oneOnOneQueries: oneOnOneQueries(db), enqueue, clock };
+  const checkins = { queries: checkinsQueries(db, clock), oneOnOneQueries: oneOnOneQueries(db, clock), enqueue, clock };
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders),
     sweepOutboxJob(notify, enqueue),
@@ -97,7 +97,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     features: [
       recognitionFeature({ queries: recognitionQueries(db), clock, sendRecorded }),
       checkinsFeature({ ...checkins, sendRecorded }),
-      feedbackFeature({ queries: feedbackQueries(db), sendRecorded }),
+      feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded }),
       peopleFeature(people),
     ],
     contextFor,

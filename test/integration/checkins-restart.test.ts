@@ -38,11 +38,12 @@ describe('check-in schedules after Redis loses everything', () => {
     };
     const manager = await person('UMGR', 'Europe/Lisbon');
     const members = [await person('UANA', 'Asia/Tokyo'), await person('UBEN', 'America/New_York')];
-    await checkinsQueries(db).saveTeam(
+    time.set('2026-11-20T00:00:00Z'); // the team is set up the week before
+    await checkinsQueries(db, time.clock).saveTeam(
       { orgId, managerId: manager, every: 'week', weekday: 5, localTime: '15:00', anchorDate: '2026-11-27', reminderHours: 24, platform: 'slack', workspaceId: 'T1', memberIds: members, questions: parseQuestions(DEFAULT_QUESTIONS) },
       () => ({ dedupeKey: `welcome:${randomUUID()}`, platform: 'slack', target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'CNULL' }, message: { summary: 'x', blocks: [] } }),
     );
-    await db.updateTable('checkin_teams').set({ created_at: new Date('2026-11-20T00:00:00Z') }).execute();
+    time.set('2026-11-27T06:00:00Z');
   });
   afterAll(async () => {
     await app?.close();

@@ -24,6 +24,7 @@ import {
   SKIP_FORM,
   SNOOZE,
   START,
+  WEEKDAYS,
   addedToTeamMessage,
   answerForm,
   closedPromptMessage,
@@ -304,7 +305,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
           }),
         );
         await sendRecorded(ctx.org.id, welcomes);
-        const when = `${every === 'week' ? 'every' : 'every other'} ${dayjs().day(weekday).format('dddd')} at ${localTime}`;
+        const when = `${every === 'week' ? 'every' : 'every other'} ${WEEKDAYS[weekday]} at ${localTime}`;
         return [
           {
             type: 'done',

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
+import type { Clock } from '../../chat/ports';
 import type { Database, Person, PromptStatus } from '../../db/database';
 import { type OutgoingNotification, type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
 import { platformIdsOf } from '../people/people.queries';
@@ -21,7 +22,8 @@ export interface TeamSettings {
   questions: QuestionSpec[];
 }
 
-export function checkinsQueries(db: Db) {
+/** `clock` stamps the times the scheduler compares with its own (a team's start, an answer). */
+export function checkinsQueries(db: Db, clock: Clock) {
   const activeQuestions = (teamId: string) =>
     db.selectFrom('checkin_questions').selectAll().where('team_id', '=', teamId).where('archived', '=', false).orderBy('position').execute();
 
@@ -55,6 +57,7 @@ export function checkinsQueries(db: Db) {
      */
     async saveTeam(s: TeamSettings, welcome: (personId: string) => OutgoingNotification): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
+        const now = clock.now();
         const values = {
           org_id: s.orgId,
           manager_id: s.managerId,
@@ -68,8 +71,8 @@ export function checkinsQueries(db: Db) {
         };
         const { id: teamId } = await trx
           .insertInto('checkin_teams')
-          .values(values)
-          .onConflict((oc) => oc.columns(['org_id', 'manager_id']).doUpdateSet({ ...values, updated_at: sql<Date>`now()` }))
+          .values({ ...values, created_at: now, updated_at: now })
+          .onConflict((oc) => oc.columns(['org_id', 'manager_id']).doUpdateSet({ ...values, updated_at: now }))
           .returning('id')
           .executeTakeFirstOrThrow();
         const before = await trx.selectFrom('checkin_members').select('person_id').where('team_id', '=', teamId).execute();
@@ -182,7 +185,7 @@ export function checkinsQueries(db: Db) {
       return db.transaction().execute(async (trx) => {
         const closed = await trx
           .updateTable('checkin_prompts')
-          .set({ status: 'answered', answered_at: sql<Date>`now()`, snoozed_until: null })
+          .set({ status: 'answered', answered_at: clock.now(), snoozed_until: null })
           .where('id', '=', promptId)
           .where('org_id', '=', orgId)
           .where('status', '=', 'sent')

@@ -1,11 +1,13 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Platform } from '../../chat/interaction';
+import type { Clock } from '../../chat/ports';
 import type { Database } from '../../db/database';
 import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
-export function oneOnOneQueries(db: Db) {
+/** `clock` stamps the times the reminders compare with their own (a 1:1's start, an item done). */
+export function oneOnOneQueries(db: Db, clock: Clock) {
   const withPeople = () =>
     db
       .selectFrom('one_on_ones')
@@ -45,7 +47,7 @@ export function oneOnOneQueries(db: Db) {
       };
       await db
         .insertInto('one_on_ones')
-        .values(values)
+        .values({ ...values, created_at: clock.now() })
         .onConflict((oc) => oc.columns(['org_id', 'manager_id', 'report_id']).doUpdateSet(values))
         .execute();
     },
@@ -93,7 +95,7 @@ export function oneOnOneQueries(db: Db) {
     },
 
     async markDone(orgId: string, itemId: string): Promise<void> {
-      await db.updateTable('agenda_items').set({ done_at: sql<Date>`now()` }).where('org_id', '=', orgId).where('id', '=', itemId).where('done_at', 'is', null).execute();
+      await db.updateTable('agenda_items').set({ done_at: clock.now() }).where('org_id', '=', orgId).where('id', '=', itemId).where('done_at', 'is', null).execute();
     },
 
     /** Records that this meeting's reminder goes out, with both notifications; nothing if it already did. */

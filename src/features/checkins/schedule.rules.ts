@@ -21,14 +21,16 @@ export const WORKDAY_END = 18;
 
 const DAY_MS = 86_400_000;
 
-function safeZone(timeZone: string): string {
+export function isTimeZone(zone: string): boolean {
   try {
-    dayjs().tz(timeZone);
-    return timeZone;
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
   } catch {
-    return 'UTC';
+    return false;
   }
 }
+
+const safeZone = (timeZone: string) => (isTimeZone(timeZone) ? timeZone : 'UTC');
 
 /** The instant `date` at `time` happens in `timeZone` (DST-aware). */
 export function localInstant(date: string, time: string, timeZone: string): Date {

@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { type OutgoingNotification, type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { Platform } from '../../chat/interaction';
+import type { Clock } from '../../chat/ports';
 import { platformIdsOf } from '../people/people.queries';
 
 type Db = Kysely<Database>;
 
-export function feedbackQueries(db: Db) {
+export function feedbackQueries(db: Db, clock: Clock) {
   return {
     /** Records the feedback and the recipient's DM together; a repeated delivery records nothing. */
     async give(
@@ -40,7 +41,7 @@ export function feedbackQueries(db: Db) {
       return db.transaction().execute(async (trx) => {
         const first = await trx
           .updateTable('feedback')
-          .set({ thanked_at: new Date() })
+          .set({ thanked_at: clock.now() })
           .where('org_id', '=', orgId)
           .where('id', '=', feedbackId)
           .where('thanked_at', 'is', null)

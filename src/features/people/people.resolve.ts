@@ -4,6 +4,7 @@ import type { Directory } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/router';
 import { NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
+import { isTimeZone } from '../checkins/schedule.rules';
 import type { PeopleQueries } from './people.queries';
 
 export interface PeopleResolverOptions {
@@ -13,15 +14,6 @@ export interface PeopleResolverOptions {
    * tenant is its own organization.
    */
   shareOneOrg: boolean;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const keyOf = (ref: UserRef) => `${ref.platform}:${ref.id}`;
