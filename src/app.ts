@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './chat/ports';
 import { Router } from './chat/router';
 import type { Config } from './config';
 import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from './db/connect';
+import { adminFeature } from './features/admin/admin.handlers';
 import { checkinsFeature } from './features/checkins/checkins.handlers';
 import { checkinDigestJob, checkinTickJob } from './features/checkins/checkins.jobs';
 import { checkinsQueries } from './features/checkins/checkins.queries';
@@ -92,6 +93,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const people = peopleQueries(db);
   const { contextFor } = peopleResolver(people, {
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
+    hrAdminEmails: config.hrAdminEmails,
   });
   const router = new Router({
     features: [
@@ -99,6 +101,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
       checkinsFeature({ ...checkins, sendRecorded }),
       feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded }),
       peopleFeature(people),
+      adminFeature(people),
     ],
     contextFor,
     onOutcome: metrics.onInteraction,

@@ -33,6 +33,11 @@ const schema = z.object({
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  HR_ADMIN_EMAILS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+    .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), { message: 'expected email addresses separated by commas' }),
 });
 
 type Env = z.infer<typeof schema>;
@@ -68,6 +73,8 @@ export interface Config {
   redisUrl?: string;
   slack: SlackConfig;
   teams: TeamsConfig;
+  /** People with these emails are HR admins when the bot first meets them (a Teams-only org needs one). */
+  hrAdminEmails: string[];
 }
 
 export class ConfigError extends Error {
@@ -141,5 +148,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       appTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
       appType: env.MICROSOFT_APP_TYPE,
     },
+    hrAdminEmails: env.HR_ADMIN_EMAILS,
   };
 }

@@ -10,6 +10,8 @@ export interface HandlerContext {
   actor: Person;
   /** People of this org for these platform users, created on first contact. Order is kept. */
   resolvePeople(refs: UserRef[]): Promise<Person[]>;
+  /** This person's managers up the org chart, nearest first: what the authorization policy needs. */
+  managersOf(personId: string): Promise<string[]>;
 }
 
 type Of<K extends Interaction['kind']> = Extract<Interaction, { kind: K }>;

@@ -4,6 +4,7 @@ import type { NotificationTarget } from '../chat/ports';
 import type { Message } from '../chat/ui';
 
 type CreatedAt = Generated<Date>;
+export type Role = 'employee' | 'manager' | 'hr_admin' | 'executive';
 export type { Platform };
 
 export interface OrgsTable {
@@ -30,7 +31,11 @@ export interface PeopleTable {
   is_bot: Generated<boolean>;
   active: Generated<boolean>;
   manager_id: string | null;
-  is_hr_admin: Generated<boolean>;
+  department: string | null;
+  title: string | null;
+  role: Generated<Role>;
+  /** An HR admin chose the role; the platform's admin flag no longer changes it. */
+  role_set_by_hr: Generated<boolean>;
   /** `YYYY-MM-DD`, the last day away, in their timezone. */
   away_until: ColumnType<string | null, string | null, string | null>;
   created_at: CreatedAt;

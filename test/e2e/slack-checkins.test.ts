@@ -32,6 +32,12 @@ describe('check-ins in Slack, driven by a fake clock', () => {
   const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
   const command = (userId: string, commandText: string) =>
     postSigned(app.url, slashCommand({ command: '/checkin', text: commandText, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
+  const hepo = (userId: string, commandText: string) =>
+    postSigned(app.url, slashCommand({ command: '/hepo', text: commandText, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
+  const repliesTo = (userId: string) => stub.callsTo('response_url').filter((c) => c.responseTo === userId).map(text);
+  /** What only this person saw: answers to their commands, and ephemeral messages. */
+  const privatelyTo = (user: string) =>
+    stub.calls.filter((c) => (c.method === 'response_url' && c.responseTo === user) || (c.method === 'chat.postEphemeral' && c.body.user === user)).map(text);
   const lastReplyTo = (userId: string) => text(stub.calls.filter((c) => c.method === 'response_url').filter((c) => c.body && stub.responseUrl(userId)).at(-1));
   const tick = async () => {
     await app.jobs.enqueue('checkin_tick', {});
@@ -46,7 +52,28 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     await stub.waitFor(() => stub.callsTo('views.open').length > before);
     return stub.callsTo('views.open').at(-1)!.body.view as View;
   }
+  /** Olga's setup form: Ana, Mondays at 09:00. */
+  const olgasTeam = {
+    members: { members: { type: 'multi_users_select', selected_users: ['UANA'] } },
+    every: { every: { type: 'static_select', selected_option: { value: 'week' } } },
+    weekday: { weekday: { type: 'static_select', selected_option: { value: '1' } } },
+    time: { time: { type: 'static_select', selected_option: { value: '09:00' } } },
+    questions: { questions: { type: 'plain_text_input', value: 'Anything?' } },
+  };
   const promptIdIn = (call: SlackCall) => /"action_id":"checkin.start","text":\{[^}]*\},"value":"([0-9a-f-]{36})"/.exec(text(call))![1]!;
+
+  it('lets an HR admin put people under a manager in the org chart, and nobody else', async () => {
+    await hepo('UANA', 'org <@UANA> manager <@UMGR>');
+    await stub.waitFor(() => repliesTo('UANA').some((r) => r.includes('Only an HR admin can change the org chart.')));
+    await hepo('UHR', 'org <@UANA> manager <@UMGR>');
+    await hepo('UHR', 'org <@UBEN> manager <@UMGR>');
+    await stub.waitFor(() => repliesTo('UHR').filter((r) => r.includes('✅ Updated')).length === 2);
+    expect(repliesTo('UHR').at(-1)).toContain('Maya Manager');
+    await hepo('UHR', 'org <@UMGR> manager <@UANA>');
+    await stub.waitFor(() => repliesTo('UHR').some((r) => r.includes('Ana Lopez reports to Maya Manager already')));
+    const managers = await app.db.selectFrom('people').select(['display_name', 'manager_id']).orderBy('display_name').execute();
+    expect(managers.filter((p) => p.manager_id !== null).map((p) => p.display_name)).toEqual(['Ana Lopez', 'Ben Okafor']);
+  });
 
   it('lets a manager set up the team with the default questions, and tells each new member', async () => {
     await command('UMGR', 'setup');
@@ -79,19 +106,12 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     const view = await openedView(1);
     const res = await postSigned(
       app.url,
-      viewSubmission({
-        userId: 'UOTHER',
-        view,
-        values: {
-          members: { members: { type: 'multi_users_select', selected_users: ['UANA'] } },
-          every: { every: { type: 'static_select', selected_option: { value: 'week' } } },
-          weekday: { weekday: { type: 'static_select', selected_option: { value: '1' } } },
-          time: { time: { type: 'static_select', selected_option: { value: '09:00' } } },
-          questions: { questions: { type: 'plain_text_input', value: 'Anything?' } },
-        },
-      }),
+      viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }),
     );
-    expect(await res.json()).toEqual({ response_action: 'errors', errors: { members: 'Ana Lopez already reports to someone else. An HR admin can move them.' } });
+    expect(await res.json()).toEqual({
+      response_action: 'errors',
+      errors: { members: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`." },
+    });
     expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
   });
 
@@ -205,10 +225,29 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     expect(text(dmsTo('UANA').at(-1))).toContain('I will chase the API keys today.');
   });
 
+  it('lets the person, their managers and HR read a check-in’s answers, privately, and nobody else', async () => {
+    const anaPrompt = await app.db.selectFrom('checkin_prompts').innerJoin('people', 'people.id', 'checkin_prompts.person_id').select('checkin_prompts.id').where('people.display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+    const posts = stub.callsTo('chat.postMessage').length;
+    await click('UBEN', 'checkin.view_answers', anaPrompt.id);
+    await stub.waitFor(() => privatelyTo('UBEN').some((t) => t.includes('Only the person, their managers and HR can read these answers.')));
+    for (const reader of ['UMGR', 'UHR']) {
+      await click(reader, 'checkin.view_answers', anaPrompt.id);
+      await stub.waitFor(() => privatelyTo(reader).some((t) => t.includes('Ana Lopez, week of Fri, Nov 27') && t.includes('Waiting on API keys')));
+    }
+    expect(privatelyTo('UBEN').some((t) => t.includes('Waiting on API keys'))).toBe(false);
+    expect(stub.callsTo('chat.postMessage')).toHaveLength(posts);
+
+    await command('UMGR', '<@UANA>');
+    await stub.waitFor(() => privatelyTo('UMGR').some((t) => t.includes("Ana Lopez's check-ins") && t.includes('Answers, Nov 27')));
+    await command('UBEN', '<@UANA>');
+    await stub.waitFor(() => privatelyTo('UBEN').filter((t) => t.includes('Only the person, their managers and HR')).length === 2);
+  });
+
   it('shows people their history and streak, and managers their team’s participation', async () => {
     await command('UANA', '');
     await stub.waitFor(() => lastReplyTo('UANA').includes('Your check-ins'));
     expect(lastReplyTo('UANA')).toContain('week of Fri, Nov 27: ✅ answered');
+    expect(lastReplyTo('UANA')).toContain('"action_id":"checkin.view_answers"');
     await command('UMGR', '');
     await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Your team, week of Fri, Nov 27: 1 of 2 answered')));
   });
@@ -248,7 +287,7 @@ describe('check-ins in Slack, driven by a fake clock', () => {
 
     it('are set up by the manager only', async () => {
       await command('UANA', '1on1 <@UBEN> every friday 10:00');
-      await replyWith("Only Ben Okafor's manager can set up their 1:1");
+      await replyWith('Only their manager, or an HR admin, can set up their 1:1');
       await command('UMGR', '1on1 <@UANA> every monday 10:00');
       await replyWith('1:1 with Ana Lopez set: every Monday at 10:00');
     });
@@ -282,6 +321,41 @@ describe('check-ins in Slack, driven by a fake clock', () => {
       expect(reminders('UMGR')).toHaveLength(1);
       expect(text(reminders('UANA')[0])).toContain('Your 1:1 with Maya Manager is today at 19:00');
       expect(text(reminders('UMGR')[0])).toContain('Career goals for next year');
+    });
+  });
+
+  describe('a person moved in the org chart', () => {
+    it('leaves the old manager’s team, thread and 1:1, and joins the new manager’s team', async () => {
+      const anaPrompt = await app.db.selectFrom('checkin_prompts').innerJoin('people', 'people.id', 'checkin_prompts.person_id').select('checkin_prompts.id').where('people.display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+      await hepo('UHR', 'org <@UANA> manager <@UOTHER>');
+      await stub.waitFor(() => repliesTo('UHR').some((r) => r.includes('✅ Updated Ana Lopez') && r.includes('Olga Other')));
+      const teamOf = async (name: string) =>
+        (await app.db
+          .selectFrom('checkin_members')
+          .innerJoin('people', 'people.id', 'checkin_members.person_id')
+          .innerJoin('checkin_teams', 'checkin_teams.id', 'checkin_members.team_id')
+          .innerJoin('people as manager', 'manager.id', 'checkin_teams.manager_id')
+          .select('manager.display_name as manager')
+          .where('people.display_name', '=', name)
+          .execute()).map((r) => r.manager);
+      expect(await teamOf('Ana Lopez')).toEqual([]);
+
+      await click('UMGR', 'checkin.reply', anaPrompt.id);
+      await stub.waitFor(() => privatelyTo('UMGR').some((r) => r.includes('Only the person and their manager can write about a check-in.')));
+      await click('UANA', 'checkin.reply', anaPrompt.id);
+      await stub.waitFor(() => privatelyTo('UANA').some((r) => r.includes('This check-in was for a team this person is no longer in')));
+      await command('UMGR', 'agenda <@UANA>');
+      await stub.waitFor(() => privatelyTo('UMGR').some((r) => r.includes('Only the two people in a 1:1 see its agenda.')));
+
+      const opened = stub.callsTo('views.open').length;
+      await command('UOTHER', 'setup');
+      const view = await openedView(opened);
+      expect(JSON.stringify(view)).toContain('"initial_users":["UANA"]');
+      await postSigned(
+        app.url,
+        viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }),
+      );
+      await until(async () => (await teamOf('Ana Lopez')).join() === 'Olga Other');
     });
   });
 

@@ -20,10 +20,12 @@ const roster: RosterMember[] = [
   rosterMember('29:ana', 'Ana Lopez'),
   rosterMember('29:ben', 'Ben Okafor'),
   rosterMember('29:olga', 'Olga Other'),
+  rosterMember('29:hana', 'Hana HR'),
+  rosterMember('29:pete', 'Pete Peer'),
 ];
 const member = (id: string) => roster.find((m) => m.id === id)!;
 // Teams rosters carry no time zone; the client sends the user's own with each activity.
-const timezones = { '29:maya': 'Europe/Lisbon', '29:ana': 'Asia/Tokyo', '29:ben': 'America/New_York', '29:olga': 'Europe/Lisbon' };
+const timezones = { '29:maya': 'Europe/Lisbon', '29:ana': 'Asia/Tokyo', '29:ben': 'America/New_York', '29:olga': 'Europe/Lisbon', '29:hana': 'Europe/Lisbon', '29:pete': 'Europe/Lisbon' };
 const QUESTIONS = 'How are you feeling this week? (rating 1-5)\nWhat went well?\nWhat got in the way? (blockers)';
 
 const textOf = (value: unknown) => JSON.stringify(value);
@@ -36,7 +38,7 @@ describe('check-ins in Teams, driven by a fake clock', () => {
   const time = fakeClock('2026-11-25T10:00:00Z'); // a Wednesday
 
   beforeAll(async () => {
-    running = await startTeamsTestApp({ roster, timezones, clock: time.clock });
+    running = await startTeamsTestApp({ roster, timezones, clock: time.clock, env: { HR_ADMIN_EMAILS: 'hana@contoso.test' } });
     ({ app, stub, teams } = running);
   });
   afterAll(() => running?.close());
@@ -64,6 +66,19 @@ describe('check-ins in Teams, driven by a fake clock', () => {
       .orderBy('checkin_prompts.period')
       .execute();
   const inputsOf = (card: any) => card.body.filter((e: any) => e.type.startsWith('Input.'));
+
+  it('lets an HR admin (named in HR_ADMIN_EMAILS) put people under a manager in the org chart, and nobody else', async () => {
+    const at = (id: string) => `<at>${member(id).name}</at>`;
+    const who = (...ids: string[]) => ids.map((id) => ({ id, name: member(id).name }));
+    await teams.say(chatOf('29:pete'), '29:pete', `hepo org ${at('29:pete')} manager ${at('29:maya')}`, who('29:pete', '29:maya'));
+    expect(textOf(lastIn('29:pete').activity)).toContain('Only an HR admin can change the org chart.');
+    for (const report of ['29:ana', '29:ben']) {
+      await teams.say(chatOf('29:hana'), '29:hana', `hepo org ${at(report)} manager ${at('29:maya')}`, who(report, '29:maya'));
+      expect(textOf(lastIn('29:hana').activity)).toContain(`✅ Updated ${member(report).name}`);
+    }
+    await teams.say(chatOf('29:hana'), '29:hana', `hepo org ${at('29:maya')} manager ${at('29:ben')}`, who('29:maya', '29:ben'));
+    expect(textOf(lastIn('29:hana').activity)).toContain('Ben Okafor reports to Maya Manager already');
+  });
 
   it('lets a manager set up the team from a card in their 1:1 chat, and tells each new member', async () => {
     await teams.say(chatOf('29:maya'), '29:maya', 'checkin setup');
@@ -119,7 +134,7 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     });
     const again = res.body.value;
     const at = again.body.findIndex((e: any) => e.id === 'members');
-    expect(again.body[at + 1]).toMatchObject({ color: 'Attention', text: 'Ana Lopez already reports to someone else. An HR admin can move them.' });
+    expect(again.body[at + 1]).toMatchObject({ color: 'Attention', text: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`." });
     expect(again.body[at].value).toBe('29:ana');
     expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
   });
@@ -261,12 +276,13 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(textOf(digest)).toContain('In the way: Waiting on API keys');
     expect(textOf(digest)).toContain('**Ben Okafor**: skipped (Out sick)');
     expect(cardActions(digest).map((a: any) => [a.title, a.data.msteams?.type])).toEqual([
+      ["Ana Lopez's answers", undefined],
       ['Reply to Ana Lopez', 'task/fetch'],
       ['Reply to Ben Okafor', 'task/fetch'],
     ]);
-    // Each reply button sits under its person.
+    // Each person's buttons sit under them.
     const ana = digest.body.findIndex((e: any) => e.text?.includes('**Ana Lopez**'));
-    expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: 'Reply to Ana Lopez' }] });
+    expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: "Ana Lopez's answers" }, { title: 'Reply to Ana Lopez' }] });
     expect(cardProblems(digest)).toEqual([]);
     await tick();
     time.set('2026-12-01T12:00:00Z');
@@ -295,6 +311,18 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(cardActions(reply).map((a: any) => a.title)).toEqual(['Reply']);
     // The digest itself stays as it was.
     expect(stub.updatesTo(chatOf('29:maya').conversationId)).toEqual([]);
+  });
+
+  it('opens a check-in’s answers for the manager from the digest, privately, and for nobody else', async () => {
+    const digest = inChat('29:maya').find((p) => p.activity.summary?.startsWith('Check-ins for the'))!;
+    const refused = await teams.execute(chatOf('29:ben'), '29:ben', digest, "Ana Lopez's answers");
+    expect(textOf(refused.body)).toContain('Only the person, their managers and HR can read these answers.');
+    expect(textOf(refused.body)).not.toContain('Waiting on API keys');
+    const mayaBefore = inChat('29:maya').length;
+    const opened = await teams.execute(chatOf('29:maya'), '29:maya', digest, "Ana Lopez's answers");
+    const shown = textOf(opened.body) + textOf(inChat('29:maya').slice(mayaBefore).map((p) => p.activity));
+    expect(shown).toContain('Ana Lopez, week of Fri, Nov 27');
+    expect(shown).toContain('Waiting on API keys');
   });
 
   it('shows people their history and streak, and managers their team’s participation', async () => {
@@ -355,7 +383,7 @@ describe('check-ins in Teams, driven by a fake clock', () => {
 
     it('are set up by the manager only', async () => {
       await teams.say(chatOf('29:ana'), '29:ana', `checkin 1on1 <at>${ben.name}</at> every friday 10:00`, [ben]);
-      expect(lastText('29:ana')).toContain("Only Ben Okafor's manager can set up their 1:1");
+      expect(lastText('29:ana')).toContain('Only their manager, or an HR admin, can set up their 1:1');
       await teams.say(chatOf('29:maya'), '29:maya', `checkin 1on1 <at>${ana.name}</at> every monday 10:00`, [ana]);
       expect(lastText('29:maya')).toContain('1:1 with Ana Lopez set: every Monday at 10:00');
     });

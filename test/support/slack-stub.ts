@@ -14,6 +14,8 @@ export interface SlackUser {
 export interface SlackCall {
   /** Web API method (`chat.postMessage`), or `response_url` for posts to a command's response URL. */
   method: string;
+  /** For `response_url` posts: whose response URL (the id given to `responseUrl`). */
+  responseTo?: string;
   token?: string;
   body: Record<string, unknown>;
   at: number;
@@ -145,7 +147,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         res.end('service unavailable');
         return;
       }
-      const call: SlackCall = { method, token, body, at: Date.now(), ts: `${ts++}.000100` };
+      const responseTo = method === 'response_url' ? path.slice('/response/'.length) : undefined;
+      const call: SlackCall = { method, responseTo, token, body, at: Date.now(), ts: `${ts++}.000100` };
       calls.push(call);
       for (const listener of listeners) listener();
       const reply = () => {

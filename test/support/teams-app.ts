@@ -12,10 +12,10 @@ export interface TeamsTestApp {
 }
 
 /** The real app in Teams local mode on a fresh Postgres database, with a connector stub and a client for the roster. */
-export async function startTeamsTestApp(o: { roster: RosterMember[]; timezones?: Record<string, string>; clock?: Clock }): Promise<TeamsTestApp> {
+export async function startTeamsTestApp(o: { roster: RosterMember[]; timezones?: Record<string, string>; clock?: Clock; env?: Record<string, string> }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
-  const app = await startTestApp({ DATABASE_URL: database.url }, { clock: o.clock });
+  const app = await startTestApp({ DATABASE_URL: database.url, ...o.env }, { clock: o.clock });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },

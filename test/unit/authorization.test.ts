@@ -1,59 +1,85 @@
 import { describe, expect, it } from 'vitest';
-import type { Person } from '../../src/db/database';
-import { canAddToTeam, canConfigureTeam, canReadCheckin, canReadTeam, canReplyToCheckin } from '../../src/features/people/authorization';
+import type { Person, Role } from '../../src/db/database';
+import { type Action, POLICY, type Relationship, type Subject, can, relationshipOf, wholeOrg } from '../../src/features/people/authorization';
 
-const person = (id: string, extra: Partial<Person> = {}): Person => ({
+const person = (id: string, role: Role, managerId: string | null, orgId = 'acme'): Person => ({
   id,
-  org_id: 'org',
+  org_id: orgId,
   display_name: id,
   email: null,
   timezone: 'UTC',
   is_bot: false,
   active: true,
-  manager_id: null,
-  is_hr_admin: false,
+  manager_id: managerId,
+  department: null,
+  title: null,
+  role,
+  role_set_by_hr: false,
   away_until: null,
-  created_at: new Date(),
-  ...extra,
+  created_at: new Date(0),
 });
 
-// One team: `manager` manages `employee` and `teammate`; `otherManager` manages `outsider`.
-const manager = person('manager');
-const employee = person('employee', { manager_id: 'manager' });
-const teammate = person('teammate', { manager_id: 'manager' });
-const otherManager = person('otherManager');
-const outsider = person('outsider', { manager_id: 'otherManager' });
-const hrAdmin = person('hrAdmin', { is_hr_admin: true });
-const newcomer = person('newcomer');
-const checkin = { personId: employee.id, managerId: manager.id };
+// The org chart: dana → maya → { emma, pete }; emma → rob. Hana (HR) and Xavier (executive) report to dana.
+const dana = person('dana', 'manager', null);
+const maya = person('maya', 'manager', 'dana');
+const emma = person('emma', 'manager', 'maya');
+const pete = person('pete', 'employee', 'maya');
+const rob = person('rob', 'employee', 'emma');
+const hana = person('hana', 'hr_admin', 'dana');
+const xavier = person('xavier', 'executive', 'dana');
+const olga = person('olga', 'hr_admin', null, 'globex');
+const subjectEmma: Subject = { id: emma.id, org_id: emma.org_id, managers: ['maya', 'dana'] };
 
-type Row = [string, Person, { configure: boolean; readTeam: boolean; readCheckin: boolean; reply: boolean }];
+/** Every actor, as they stand to Emma (the subject of every action below). */
+const ACTORS: Array<[Relationship | Role, Person, Relationship]> = [
+  ['self', emma, 'self'],
+  ['manager', maya, 'manager'],
+  ['manager_chain', dana, 'manager_chain'],
+  ['peer', pete, 'peer'],
+  ['report', rob, 'report'],
+  ['hr_admin', hana, 'colleague'],
+  ['executive', xavier, 'colleague'],
+  ['other_org', olga, 'other_org'],
+];
+type Who = (typeof ACTORS)[number][0];
 
-describe('authorization matrix for check-ins', () => {
-  const matrix: Row[] = [
-    ['the employee', employee, { configure: false, readTeam: false, readCheckin: true, reply: true }],
-    ['a teammate', teammate, { configure: false, readTeam: false, readCheckin: false, reply: false }],
-    ['their manager', manager, { configure: true, readTeam: true, readCheckin: true, reply: true }],
-    ['another manager', otherManager, { configure: false, readTeam: false, readCheckin: false, reply: false }],
-    ['someone outside the team', outsider, { configure: false, readTeam: false, readCheckin: false, reply: false }],
-    ['an HR admin', hrAdmin, { configure: true, readTeam: true, readCheckin: true, reply: false }],
-  ];
+/** Who may: one row per action, the columns in ACTORS' order. A new action must add its row. */
+const MATRIX: Record<Action, Who[]> = {
+  'checkins.configure': ['self', 'hr_admin'],
+  'checkins.add_anyone': ['hr_admin'],
+  'checkins.read_answers': ['self', 'manager', 'manager_chain', 'hr_admin'],
+  'checkins.reply': ['self', 'manager'],
+  'one_on_one.schedule': ['manager', 'hr_admin'],
+  'one_on_one.agenda': ['self', 'manager'],
+  'feedback.give': ['manager', 'manager_chain', 'peer', 'report', 'hr_admin', 'executive'],
+  'feedback.read': ['self'],
+  'org_chart.edit': ['hr_admin'],
+  'org.settings': ['hr_admin'],
+};
 
-  it.each(matrix)('%s: configure the team, read the team, read the check-in, write in its thread', (_who, actor, allowed) => {
-    expect({
-      configure: canConfigureTeam(actor, manager.id),
-      readTeam: canReadTeam(actor, manager.id),
-      readCheckin: canReadCheckin(actor, checkin),
-      reply: canReplyToCheckin(actor, checkin),
-    }).toEqual(allowed);
+const ORG_WIDE: Action[] = ['checkins.add_anyone', 'org_chart.edit', 'org.settings'];
+
+describe('the authorization policy', () => {
+  it('has a matrix row for every action it knows', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(POLICY).sort());
   });
 
-  it.each([
-    ['a newcomer with no manager', manager, newcomer, true],
-    ['their own report', manager, employee, true],
-    ["someone else's report", manager, outsider, false],
-    ["someone else's report, by an HR admin", hrAdmin, outsider, true],
-  ])('a manager may add %s to their team: %s', (_case, actor, member, allowed) => {
-    expect(canAddToTeam(actor, member, manager.id)).toBe(allowed);
+  it.each(ACTORS)('reads the org chart: the %s stands to Emma as %s', (_who, actor, relationship) => {
+    expect(relationshipOf(actor, subjectEmma)).toBe(relationship);
+  });
+
+  describe.each(Object.entries(MATRIX) as Array<[Action, Who[]]>)('%s', (action, allowed) => {
+    it.each(ACTORS)('the %s: as the matrix says', (who, actor) => {
+      const subject = ORG_WIDE.includes(action) ? wholeOrg(actor === olga ? 'acme' : emma.org_id) : subjectEmma;
+      expect(can(actor, action, subject)).toBe(allowed.includes(who));
+    });
+  });
+
+  it('refuses someone in another org even with the same role and an id that looks like a manager', () => {
+    const impostor = person('maya', 'hr_admin', null, 'globex');
+    for (const action of Object.keys(POLICY) as Action[]) {
+      const subject = ORG_WIDE.includes(action) ? wholeOrg('acme') : subjectEmma;
+      expect(can(impostor, action, subject)).toBe(false);
+    }
   });
 });

@@ -370,7 +370,7 @@ function checkinCards(): Array<[string, AdaptiveCard]> {
       ),
     ],
     ['a reply about a check-in', renderMessage(replyMessage({ from: 'Maya', period, text: 'Thanks', promptId: 'p1' }))],
-    ['the history', renderMessage(historyMessage({ rows: [{ period, status: 'answered' }], streak: 1, canSetUp: true }))],
+    ['the history', renderMessage(historyMessage({ rows: [{ id: 'p1', period, status: 'answered' }], streak: 1, canSetUp: true }))],
     ['a 1:1 agenda', renderMessage(agendaMessage({ oneOnOneId: 'o', withName: 'Ana', when: 'Mon', reminder: false, items: [{ id: 'i1', text: 'A', author: 'Ana' }, { id: 'i2', text: 'B', author: 'Maya' }] }))],
     ['the talking point form', renderForm(addPointForm('o', 'Ana'), { mode: 'dialog' })],
     ['the feedback form', renderForm(feedbackForm({ recipient: '29:a', requestId: 'r', topic: 'the launch' }), { mode: 'inline' })],

@@ -10,7 +10,7 @@ import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
-import { canAddToTeam, canConfigureTeam, canReadTeam, canReplyToCheckin } from '../people/authorization';
+import { POLICY, authorizeOn, can, wholeOrg } from '../people/authorization';
 import type { CheckinsQueries } from './checkins.queries';
 import { oneOnOnes } from './one-on-ones.handlers';
 import type { OneOnOneQueries } from './one-on-ones.queries';
@@ -20,12 +20,14 @@ import {
   REPLY_FORM,
   SETUP,
   SETUP_FORM,
+  VIEW_ANSWERS,
   SKIP,
   SKIP_FORM,
   SNOOZE,
   START,
   WEEKDAYS,
   addedToTeamMessage,
+  answersMessage,
   answerForm,
   closedPromptMessage,
   historyMessage,
@@ -78,7 +80,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
   ];
 
   async function openSetup(ctx: HandlerContext, interaction: Interaction, manager: Person): Promise<Effect[]> {
-    if (!canConfigureTeam(ctx.actor, manager.id)) throw new NotAllowed('Only a manager, or an HR admin, can set up their team’s check-ins.');
+    await authorizeOn(ctx, 'checkins.configure', manager);
     const team = await queries.teamOf(ctx.org.id, manager.id);
     const members = team?.members ?? (await queries.directReports(ctx.org.id, manager.id));
     const memberIds = await queries.platformIds(ctx.org.id, interaction.origin.platform, members.map((m) => m.id));
@@ -101,7 +103,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
     const rows = await queries.history(ctx.org.id, ctx.actor.id, 8);
     const team = await queries.teamOf(ctx.org.id, ctx.actor.id);
     let teamSummary;
-    if (team && canReadTeam(ctx.actor, team.manager_id)) {
+    if (team) {
       const prompts = await queries.teamPrompts(team.id, 1);
       const period = prompts[0]?.period;
       if (period) teamSummary = { period, answered: prompts.filter((p) => p.status === 'answered').length, expected: prompts.length };
@@ -111,9 +113,31 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       rows,
       streak: streak(rows.map((r) => r.status)),
       team: teamSummary,
-      canSetUp: reports > 0 || ctx.actor.is_hr_admin || Boolean(team),
+      canSetUp: reports > 0 || ctx.actor.role === 'hr_admin' || Boolean(team),
     });
     return [{ type: 'reply', message }];
+  }
+
+  /** `/checkin @ana`: Ana's check-ins, for her managers up the chart and HR admins. */
+  async function historyOf(ctx: HandlerContext, person: Person): Promise<Effect[]> {
+    if (person.id === ctx.actor.id) return history(ctx);
+    await authorizeOn(ctx, 'checkins.read_answers', person);
+    const rows = await queries.history(ctx.org.id, person.id, 8);
+    const message = historyMessage({ whose: person.display_name, rows, streak: streak(rows.map((r) => r.status)), canSetUp: false });
+    return [{ type: 'reply', message }];
+  }
+
+  /**
+   * The other person in a check-in's private thread. It is between the person and the manager whose
+   * team the check-in came from, while that manager still manages them in the org chart.
+   */
+  async function threadPartner(ctx: HandlerContext, prompt: { person_id: string; manager_id: string; org_id: string }): Promise<string> {
+    await authorizeOn(ctx, 'checkins.reply', { id: prompt.person_id, org_id: prompt.org_id });
+    const person = await queries.person(ctx.org.id, prompt.person_id);
+    if (person?.manager_id !== prompt.manager_id) throw new NotAllowed('This check-in was for a team this person is no longer in, so its thread is closed.');
+    if (ctx.actor.id === prompt.person_id) return prompt.manager_id;
+    if (ctx.actor.id === prompt.manager_id) return prompt.person_id;
+    throw new NotAllowed(POLICY['checkins.reply'].refusal);
   }
 
   function parseAway(rest: string, ctx: HandlerContext): string {
@@ -136,6 +160,11 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       async checkin(interaction, ctx) {
         const [word = '', ...restWords] = interaction.text.trim().split(/\s+/);
         const rest = restWords.join(' ');
+        const [mentioned] = mentionedUsers(interaction);
+        if (mentioned && !word.startsWith('setup') && !['1on1', 'agenda'].includes(word.toLowerCase())) {
+          const [person] = await ctx.resolvePeople([mentioned]);
+          return historyOf(ctx, person!);
+        }
         switch (word.toLowerCase()) {
           case '':
             return history(ctx);
@@ -189,10 +218,17 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       async [REPLY](interaction, ctx) {
         const prompt = interaction.value ? await queries.prompt(ctx.org.id, interaction.value) : undefined;
         if (!prompt) throw new NotFound("I couldn't find that check-in any more.");
-        const owner = { personId: prompt.person_id, managerId: prompt.manager_id };
-        if (!canReplyToCheckin(ctx.actor, owner)) throw new NotAllowed('Only the person and their manager can write about a check-in.');
-        const other = await queries.person(ctx.org.id, ctx.actor.id === prompt.person_id ? prompt.manager_id : prompt.person_id);
+        const other = await queries.person(ctx.org.id, await threadPartner(ctx, prompt));
         return [{ type: 'open_form', form: replyForm(prompt.id, other?.display_name ?? 'them') }];
+      },
+
+      /** Opens a check-in's answers, privately, to the person and those the policy lets read them. */
+      async [VIEW_ANSWERS](interaction, ctx) {
+        const prompt = interaction.value ? await queries.prompt(ctx.org.id, interaction.value) : undefined;
+        if (!prompt) throw new NotFound("I couldn't find that check-in any more.");
+        await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
+        const [person, answers] = await Promise.all([queries.person(ctx.org.id, prompt.person_id), queries.answers([prompt.id])]);
+        return [{ type: 'reply', message: answersMessage({ period: prompt.period, name: person?.display_name ?? 'Someone', answers }) }];
       },
     },
     forms: {
@@ -238,12 +274,10 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       async [REPLY_FORM](interaction, ctx) {
         const prompt = interaction.state.promptId ? await queries.prompt(ctx.org.id, interaction.state.promptId) : undefined;
         if (!prompt) throw new NotFound("I couldn't find that check-in any more.");
-        const owner = { personId: prompt.person_id, managerId: prompt.manager_id };
-        if (!canReplyToCheckin(ctx.actor, owner)) throw new NotAllowed('Only the person and their manager can write about a check-in.');
+        const to = await threadPartner(ctx, prompt);
         const body = String(interaction.values.text ?? '').trim();
         if (!body) throw new Invalid('Write a few words first.', 'text');
         if (body.length > 2000) throw new Invalid('Please keep it under 2000 characters.', 'text');
-        const to = ctx.actor.id === prompt.person_id ? prompt.manager_id : prompt.person_id;
         const recorded = await queries.addReply(
           { orgId: ctx.org.id, promptId: prompt.id, authorId: ctx.actor.id, text: body, idempotencyKey: `reply:${interaction.origin.platform}:${interaction.idempotencyKey}` },
           (replyId) => ({
@@ -261,7 +295,8 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
         const managerId = interaction.state.managerId ?? ctx.actor.id;
         const manager = managerId === ctx.actor.id ? ctx.actor : await queries.person(ctx.org.id, managerId);
         if (!manager) throw new NotFound("I couldn't find that manager any more.");
-        if (!canConfigureTeam(ctx.actor, manager.id)) throw new NotAllowed('Only a manager, or an HR admin, can set up their team’s check-ins.');
+        await authorizeOn(ctx, 'checkins.configure', manager);
+        const mayAddAnyone = can(ctx.actor, 'checkins.add_anyone', wholeOrg(ctx.org.id));
         const refs = [interaction.values.members ?? []].flat().map((id) => ({ platform: interaction.origin.platform, id }));
         if (refs.length === 0) throw new Invalid('Pick at least one person.', 'members');
         const members = await ctx.resolvePeople(refs);
@@ -269,8 +304,11 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
           if (m.id === manager.id) throw new Invalid(`Leave ${m.display_name} out: they run this team's check-ins.`, 'members');
           if (m.is_bot) throw new Invalid(`${m.display_name} is a bot.`, 'members');
           if (!m.active) throw new Invalid(`${m.display_name} is no longer active.`, 'members');
-          if (!canAddToTeam(ctx.actor, m, manager.id)) {
-            throw new Invalid(`${m.display_name} already reports to someone else. An HR admin can move them.`, 'members');
+          if (m.manager_id !== manager.id && !mayAddAnyone) {
+            throw new Invalid(
+              `${m.display_name} doesn't report to ${manager.id === ctx.actor.id ? 'you' : manager.display_name} in the org chart. An HR admin can change that with \`/hepo org\`.`,
+              'members',
+            );
           }
         }
         const every = interaction.values.every === 'two_weeks' ? 'two_weeks' : 'week';

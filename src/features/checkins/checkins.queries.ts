@@ -77,13 +77,20 @@ export function checkinsQueries(db: Db, clock: Clock) {
           .executeTakeFirstOrThrow();
         const before = await trx.selectFrom('checkin_members').select('person_id').where('team_id', '=', teamId).execute();
         const added = s.memberIds.filter((id) => !before.some((b) => b.person_id === id));
-        await trx.deleteFrom('checkin_members').where('team_id', '=', teamId).execute();
+        // Members now report to this manager: for someone an HR admin moved here, the org chart's
+        // trigger takes them out of their old team (a person is in one team).
+        if (s.memberIds.length > 0) {
+          await trx.updateTable('people').set({ manager_id: s.managerId }).where('org_id', '=', s.orgId).where('id', 'in', s.memberIds).execute();
+        }
+        let leaving = trx.deleteFrom('checkin_members').where('team_id', '=', teamId);
+        if (s.memberIds.length > 0) leaving = leaving.where('person_id', 'not in', s.memberIds);
+        await leaving.execute();
         if (s.memberIds.length > 0) {
           await trx
             .insertInto('checkin_members')
             .values(s.memberIds.map((person_id) => ({ team_id: teamId, org_id: s.orgId, person_id })))
+            .onConflict((oc) => oc.doNothing())
             .execute();
-          await trx.updateTable('people').set({ manager_id: s.managerId }).where('org_id', '=', s.orgId).where('id', 'in', s.memberIds).execute();
         }
         // Old questions stay (answers point at them) but leave the form.
         await trx.updateTable('checkin_questions').set({ archived: true }).where('team_id', '=', teamId).execute();

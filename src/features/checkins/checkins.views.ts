@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import type { Form, FormField, Message } from '../../chat/ui';
+import type { Button, Form, FormField, Message } from '../../chat/ui';
 import type { QuestionKind } from '../../db/database';
 
 export const ANSWER_FORM = 'checkin.answer';
@@ -11,11 +11,14 @@ export const SKIP = 'checkin.skip';
 export const SNOOZE = 'checkin.snooze';
 export const REPLY = 'checkin.reply';
 export const SETUP = 'checkin.setup';
+export const VIEW_ANSWERS = 'checkin.view_answers';
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') =>
   `${every === 'week' ? 'week' : 'fortnight'} of ${dayjs(period).format('ddd, MMM D')}`;
+
+const shortPeriod = (period: string) => dayjs(period).format('MMM D');
 
 export interface QuestionView {
   id: string;
@@ -111,7 +114,15 @@ export function digestMessage(o: { period: string; rows: DigestRow[]; trend: num
       ...o.rows.flatMap((r) => [
         { type: 'section' as const, text: line(r) },
         ...(r.promptId && (r.state === 'answered' || r.state === 'skipped')
-          ? [{ type: 'actions' as const, buttons: [{ actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true }] }]
+          ? [
+              {
+                type: 'actions' as const,
+                buttons: [
+                  ...(r.state === 'answered' ? [viewAnswersButton(r.promptId, `${r.name}'s answers`)] : []),
+                  { actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true },
+                ],
+              },
+            ]
           : []),
       ]),
     ],
@@ -140,29 +151,49 @@ export function replyMessage(o: { from: string; period: string; text: string; pr
   };
 }
 
+const viewAnswersButton = (promptId: string, label = 'View answers'): Button => ({ actionId: VIEW_ANSWERS, label, value: promptId });
+
 export function answersMessage(o: { period: string; name: string; answers: Array<{ prompt: string; value: string }> }): Message {
   return {
     summary: `${o.name}'s check-in`,
     blocks: [
       { type: 'header', text: `${o.name}, ${periodLabel(o.period)}` },
-      { type: 'fields', fields: o.answers.map((a) => ({ label: a.prompt, value: a.value || '—' })) },
+      o.answers.length === 0
+        ? { type: 'section', text: 'No answers in this check-in.' }
+        : { type: 'fields', fields: o.answers.map((a) => ({ label: a.prompt, value: a.value || '—' })) },
     ],
   };
 }
 
+/** Answered check-ins with a button each to open their answers; a platform shows a handful of buttons at most. */
+const ANSWER_BUTTONS = 4;
+
+/** `whose`: absent for the actor's own history, else the name of the person it is about. */
 export function historyMessage(o: {
-  rows: Array<{ period: string; status: string }>;
+  whose?: string;
+  rows: Array<{ id: string; period: string; status: string }>;
   streak: number;
   team?: { answered: number; expected: number; period: string };
   canSetUp: boolean;
 }): Message {
   const mark = (status: string) => (status === 'answered' ? '✅ answered' : status === 'skipped' ? '⏭️ skipped' : '⏳ open');
+  const title = o.whose ? `${o.whose}'s check-ins` : 'Your check-ins';
+  const answered = o.rows.filter((r) => r.status === 'answered').slice(0, ANSWER_BUTTONS);
   return {
-    summary: 'Your check-ins',
+    summary: title,
     blocks: [
-      { type: 'section', text: o.rows.length === 0 ? 'You have no check-ins yet.' : `Your check-ins:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}` },
+      {
+        type: 'section',
+        text: o.rows.length === 0 ? `${o.whose ? `${o.whose} has` : 'You have'} no check-ins yet.` : `${title}:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}`,
+      },
       ...(o.streak > 0 ? [{ type: 'context' as const, text: `Streak: ${o.streak} in a row.` }] : []),
-      ...(o.team ? [{ type: 'section' as const, text: `Your team, ${periodLabel(o.team.period)}: ${o.team.answered} of ${o.team.expected} answered.` }] : []),
+      ...(answered.length > 0 ? [{ type: 'actions' as const, buttons: answered.map((r) => viewAnswersButton(r.id, `Answers, ${shortPeriod(r.period)}`)) }] : []),
+      ...(o.team
+        ? [
+            { type: 'section' as const, text: `Your team, ${periodLabel(o.team.period)}: ${o.team.answered} of ${o.team.expected} answered.` },
+            { type: 'context' as const, text: 'Open someone’s check-ins with `/checkin @name`.' },
+          ]
+        : []),
       ...(o.canSetUp ? [{ type: 'actions' as const, buttons: [{ actionId: SETUP, label: 'Set up check-ins', opensForm: true }] }] : []),
     ],
   };

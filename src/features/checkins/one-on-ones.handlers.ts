@@ -8,6 +8,7 @@ import type { Handler, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Enqueue } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
+import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
 import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, addPointForm, agendaMessage } from './one-on-ones.views';
 import { WEEKDAYS } from './checkins.views';
@@ -50,9 +51,11 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
     return found;
   }
 
-  function own(ctx: HandlerContext, o: OneOnOne | undefined): OneOnOne {
+  /** The 1:1, if the actor is in it and the org chart still has its manager managing its report. */
+  async function own(ctx: HandlerContext, o: OneOnOne | undefined): Promise<OneOnOne> {
     if (!o) throw new NotFound("I couldn't find that 1:1 any more.");
-    if (ctx.actor.id !== o.manager_id && ctx.actor.id !== o.report_id) throw new NotAllowed('Only the two people in a 1:1 see its agenda.');
+    if (ctx.actor.id !== o.manager_id && ctx.actor.id !== o.report_id) throw new NotAllowed(POLICY['one_on_one.agenda'].refusal);
+    await authorizeOn(ctx, 'one_on_one.agenda', { id: o.report_id, org_id: o.org_id });
     return o;
   }
 
@@ -72,9 +75,7 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
         throw new Invalid('Tell me who and when, like `/checkin 1on1 @ana every friday 10:00` (or `every other friday`).');
       }
       const [report] = await ctx.resolvePeople([ref]);
-      if (report!.manager_id !== ctx.actor.id && !ctx.actor.is_hr_admin) {
-        throw new NotAllowed(`Only ${report!.display_name}'s manager can set up their 1:1. Add them to your team with \`/checkin setup\` first.`);
-      }
+      await authorizeOn(ctx, 'one_on_one.schedule', report!);
       const managerId = report!.manager_id ?? ctx.actor.id;
       const localTime = `${match[3]!.padStart(2, '0')}:${match[4]}`;
       let anchor = dayjs.utc(localDate(clock.now(), ctx.actor.timezone));
@@ -95,7 +96,7 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
 
     /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
     async agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-      const o = own(ctx, await forPair(ctx, interaction));
+      const o = await own(ctx, await forPair(ctx, interaction));
       const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
       if (point) {
         if (point.length > 500) throw new Invalid('Keep a talking point under 500 characters.');
@@ -107,12 +108,12 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
 
   const actions: Record<string, Handler<'action'>> = {
     async [AGENDA_ADD](interaction, ctx) {
-      const o = own(ctx, interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined);
+      const o = await own(ctx, interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined);
       return [{ type: 'open_form', form: addPointForm(o.id, ctx.actor.id === o.manager_id ? o.report_name : o.manager_name) }];
     },
     async [AGENDA_DONE](interaction, ctx) {
       const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
-      const o = own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
+      const o = await own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
       await queries.markDone(ctx.org.id, item!.id);
       return [{ type: 'update_source', message: await agendaFor(ctx, o) }];
     },
@@ -120,7 +121,7 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
 
   const forms: Record<string, Handler<'form_submit'>> = {
     async [AGENDA_ADD_FORM](interaction, ctx) {
-      const o = own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
+      const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
       const point = String(interaction.values.text ?? '').trim();
       if (!point) throw new Invalid('Write the talking point first.', 'text');
       if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');

@@ -1,27 +1,122 @@
-import type { Person } from '../../db/database';
+import { NotAllowed } from '../../chat/errors';
+import type { HandlerContext } from '../../chat/router';
+import type { Person, Role } from '../../db/database';
 
 /**
- * Who may do what with people's check-ins and teams. Handlers call these before every read or
- * write; the UI only hides what these refuse anyway.
+ * Who may do what: one policy, read by every handler before it reads or writes. An answer depends
+ * on the actor's role and on how the actor stands to the person the action is about, in the org
+ * chart. The UI only hides what this refuses anyway. A new capability adds its actions here, and
+ * rows to the matrix test.
  */
 
-/** Set up or change the check-ins of the team managed by `managerId`. */
-export const canConfigureTeam = (actor: Person, managerId: string) => actor.id === managerId || actor.is_hr_admin;
+export const ROLES: readonly Role[] = ['employee', 'manager', 'hr_admin', 'executive'];
 
-/**
- * Put `person` in the team of `managerId`: HR admins may put anyone; a manager only people who
- * report to nobody yet or already to them (they are told, and can leave).
- */
-export const canAddToTeam = (actor: Person, person: Person, managerId: string) =>
-  actor.is_hr_admin || person.manager_id === null || person.manager_id === managerId;
+/** The person an action is about, with their managers up the chart, nearest first. */
+export type Subject = Pick<Person, 'id' | 'org_id'> & { managers: string[] };
 
-/** Read someone's check-in answers: themselves, their team's manager, HR admins. */
-export const canReadCheckin = (actor: Person, owner: { personId: string; managerId: string }) =>
-  actor.id === owner.personId || actor.id === owner.managerId || actor.is_hr_admin;
+export type Relationship =
+  | 'self'
+  /** The actor is the subject's direct manager. */
+  | 'manager'
+  /** The actor manages the subject's manager, or someone above. */
+  | 'manager_chain'
+  /** The subject is the actor's direct manager. */
+  | 'report'
+  /** Same direct manager. */
+  | 'peer'
+  /** Anyone else in the org. */
+  | 'colleague'
+  | 'other_org';
 
-/** Write in the private thread of a check-in: only the two people it is between. */
-export const canReplyToCheckin = (actor: Person, owner: { personId: string; managerId: string }) =>
-  actor.id === owner.personId || actor.id === owner.managerId;
+export function relationshipOf(actor: Pick<Person, 'id' | 'org_id' | 'manager_id'>, subject: Subject): Relationship {
+  if (actor.org_id !== subject.org_id) return 'other_org';
+  if (actor.id === subject.id) return 'self';
+  if (subject.managers[0] === actor.id) return 'manager';
+  if (subject.managers.includes(actor.id)) return 'manager_chain';
+  if (actor.manager_id === subject.id) return 'report';
+  if (actor.manager_id !== null && actor.manager_id === subject.managers[0]) return 'peer';
+  return 'colleague';
+}
 
-/** See a team's participation and digest: its manager and HR admins. */
-export const canReadTeam = (actor: Person, managerId: string) => actor.id === managerId || actor.is_hr_admin;
+interface Rule {
+  allows(role: Role, relationship: Relationship): boolean;
+  /** Told to someone refused, in words that help them. */
+  refusal: string;
+}
+
+const managerChain = (r: Relationship) => r === 'manager' || r === 'manager_chain';
+
+export const POLICY = {
+  /** Set up check-ins for the team of the subject (a manager): themselves, or an HR admin. */
+  'checkins.configure': {
+    allows: (role, r) => r === 'self' || role === 'hr_admin',
+    refusal: 'Only a manager, or an HR admin, can set up their team’s check-ins.',
+  },
+  /** Put someone in a check-in team whatever the org chart says. */
+  'checkins.add_anyone': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Only an HR admin can add someone who reports to another manager. Ask HR to change the org chart.',
+  },
+  /** Read the subject's check-in answers: themselves, their manager chain, HR admins. Never executives: they see aggregates. */
+  'checkins.read_answers': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'Only the person, their managers and HR can read these answers.',
+  },
+  /** Write in the private thread of the subject's check-in: the two people it is between. */
+  'checkins.reply': {
+    allows: (_role, r) => r === 'self' || r === 'manager',
+    refusal: 'Only the person and their manager can write about a check-in.',
+  },
+  /** Schedule the subject's 1:1 with their manager. */
+  'one_on_one.schedule': {
+    allows: (role, r) => r === 'manager' || role === 'hr_admin',
+    refusal: 'Only their manager, or an HR admin, can set up their 1:1. The org chart says who manages whom: `/hepo org`.',
+  },
+  /** The 1:1 agenda between the subject and their manager. */
+  'one_on_one.agenda': {
+    allows: (_role, r) => r === 'self' || r === 'manager',
+    refusal: 'Only the two people in a 1:1 see its agenda.',
+  },
+  /** Give the subject private feedback: anyone in the org but themselves. */
+  'feedback.give': {
+    allows: (_role, r) => r !== 'self',
+    refusal: 'You can give feedback to colleagues in your organization, not to yourself.',
+  },
+  /** Read feedback the subject received: only them (givers see what they gave). */
+  'feedback.read': {
+    allows: (_role, r) => r === 'self',
+    refusal: 'Feedback is private to the person who received it.',
+  },
+  /** Change the subject's manager, department, title or role; import the org chart. */
+  'org_chart.edit': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Only an HR admin can change the org chart.',
+  },
+  /** Company values, allowance, recognition channel, default timezone, working hours. */
+  'org.settings': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Only an HR admin can change the organization’s settings.',
+  },
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof POLICY;
+
+/** Nobody acts across orgs, whatever their role: checked here once, not in each rule. */
+export function can(actor: Person, action: Action, subject: Subject): boolean {
+  const relationship = relationshipOf(actor, subject);
+  return relationship !== 'other_org' && POLICY[action].allows(actor.role, relationship);
+}
+
+/** Throws NotAllowed with the action's refusal unless the actor may. */
+export function authorize(actor: Person, action: Action, subject: Subject): void {
+  if (!can(actor, action, subject)) throw new NotAllowed(POLICY[action].refusal);
+}
+
+/** Throws NotAllowed unless the actor may do this about `person`, reading their managers from the org chart. */
+export async function authorizeOn(ctx: HandlerContext, action: Action, person: Pick<Person, 'id' | 'org_id'>): Promise<void> {
+  const managers = person.id === ctx.actor.id ? [] : await ctx.managersOf(person.id);
+  authorize(ctx.actor, action, { id: person.id, org_id: person.org_id, managers });
+}
+
+/** For org-wide actions (settings, the org chart as a whole), the org itself is the subject. */
+export const wholeOrg = (orgId: string): Subject => ({ id: `org:${orgId}`, org_id: orgId, managers: [] });

@@ -1,7 +1,15 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, Org, Person, Platform } from '../../db/database';
+import type { Database, Org, Person, Platform, Role } from '../../db/database';
+import { wouldLoop } from './org-chart.rules';
 
 type Db = Kysely<Database>;
+
+export interface OrgChartChange {
+  manager_id?: string | null;
+  department?: string | null;
+  title?: string | null;
+  role?: Role;
+}
 
 export interface NewPerson {
   displayName: string;
@@ -29,8 +37,23 @@ export async function platformIdsOf(db: Db, orgId: string, platform: Platform, p
   return personIds.flatMap((id) => rows.filter((r) => r.person_id === id).map((r) => r.platform_user_id));
 }
 
+/** A person's managers up the org chart, nearest first (the chart is kept free of cycles; the depth guard is belt and braces). */
+export async function managersOf(db: Db, orgId: string, personId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with recursive chain(id, depth) as (
+      select manager_id, 1 from people where org_id = ${orgId} and id = ${personId} and manager_id is not null
+      union all
+      select p.manager_id, chain.depth + 1 from people p join chain on p.id = chain.id
+      where p.org_id = ${orgId} and p.manager_id is not null and chain.depth < 50
+    )
+    select id from chain order by depth`.execute(db);
+  return rows.map((r) => r.id);
+}
+
 export function peopleQueries(db: Db) {
   return {
+    managersOf: (orgId: string, personId: string) => managersOf(db, orgId, personId),
+
     /**
      * The org behind a workspace and the people it knows behind these platform users (keyed by
      * platform user id): what every interaction needs before its feature decides, in one round trip.
@@ -133,6 +156,37 @@ export function peopleQueries(db: Db) {
         .execute();
     },
 
+    async person(orgId: string, personId: string): Promise<Person | undefined> {
+      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('id', '=', personId).executeTakeFirst();
+    },
+
+    async directReports(orgId: string, managerId: string): Promise<Person[]> {
+      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
+    },
+
+    async hrAdmins(orgId: string): Promise<Person[]> {
+      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('role', '=', 'hr_admin').where('active', '=', true).execute();
+    },
+
+    /**
+     * One change to the org chart, or `loop` if the new manager reports to the person somewhere up
+     * the chart. Changes in one org take turns, so two edits can't close a loop between them. A role
+     * set here is the HR admin's: the platform's admin flag no longer changes it.
+     */
+    async updateOrgChart(orgId: string, personId: string, change: OrgChartChange): Promise<Person | 'loop'> {
+      return db.transaction().execute(async (trx) => {
+        await lock(trx, `org-chart:${orgId}`);
+        if (change.manager_id && wouldLoop(personId, change.manager_id, await managersOf(trx, orgId, change.manager_id))) return 'loop';
+        return trx
+          .updateTable('people')
+          .set({ ...change, ...(change.role ? { role_set_by_hr: true } : {}) })
+          .where('org_id', '=', orgId)
+          .where('id', '=', personId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      });
+    },
+
     /** Creates the person, or links this identity to the person with the same email. */
     async addIdentity(orgId: string, platform: Platform, platformUserId: string, person: NewPerson): Promise<Person> {
       const email = person.email?.trim().toLowerCase() || undefined;
@@ -166,7 +220,7 @@ export function peopleQueries(db: Db) {
               timezone: person.timezone ?? 'UTC',
               is_bot: person.isBot,
               active: person.active,
-              is_hr_admin: person.isAdmin,
+              role: person.isAdmin ? 'hr_admin' : 'employee',
               away_until: person.awayUntil ?? null,
             })
             .returningAll()

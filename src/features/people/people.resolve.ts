@@ -14,6 +14,8 @@ export interface PeopleResolverOptions {
    * tenant is its own organization.
    */
   shareOneOrg: boolean;
+  /** Lower-case emails of people who are HR admins from their first contact (`HR_ADMIN_EMAILS`). */
+  hrAdminEmails?: string[];
 }
 
 const keyOf = (ref: UserRef) => `${ref.platform}:${ref.id}`;
@@ -30,7 +32,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       timezone: found.timezone,
       isBot: found.isBot,
       active: !found.deleted,
-      isAdmin: found.isAdmin ?? false,
+      isAdmin: Boolean(found.isAdmin) || (found.email !== undefined && (options.hrAdminEmails ?? []).includes(found.email.trim().toLowerCase())),
       awayUntil: found.awayUntil,
     });
   }
@@ -62,6 +64,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
         org,
         actor,
         resolvePeople: (refs) => resolvePeople(org, refs, known, directory),
+        managersOf: (personId) => queries.managersOf(org.id, personId),
       };
     },
   };

@@ -1,11 +1,12 @@
 import type { Effect } from '../../chat/effects';
-import { Invalid, NotAllowed } from '../../chat/errors';
+import { Invalid } from '../../chat/errors';
 import type { Interaction, UserRef } from '../../chat/interaction';
 import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import type { OutgoingNotification } from '../../notify/notify.queries';
+import { authorize, wholeOrg } from '../people/authorization';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
 import { allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
 import type { RecognitionQueries } from './recognition.queries';
@@ -138,7 +139,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
 
   /** `/kudos channel #recognition`: where kudos given in DMs are shown to everyone (HR admins, Slack). */
   async function setChannel(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
-    if (!ctx.actor.is_hr_admin) throw new NotAllowed('Only an HR admin can choose the recognition channel.');
+    authorize(ctx.actor, 'org.settings', wholeOrg(ctx.org.id));
     if (interaction.origin.platform !== 'slack') {
       throw new Invalid('In Teams, kudos are shown in the conversation where they are given.');
     }
