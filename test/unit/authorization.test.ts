@@ -53,6 +53,7 @@ const MATRIX: Record<Action, Who[]> = {
   'one_on_one.agenda': ['self', 'manager'],
   'feedback.give': ['manager', 'manager_chain', 'peer', 'report', 'hr_admin', 'executive'],
   'feedback.read': ['self'],
+  'feedback.thank': ['self'],
   'org_chart.edit': ['hr_admin'],
   'org.settings': ['hr_admin'],
 };

@@ -1,11 +1,12 @@
 import type { Effect } from '../../chat/effects';
-import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
+import { Invalid, NotFound } from '../../chat/errors';
 import type { Interaction } from '../../chat/interaction';
 import { mentionedUsers, withoutMentions } from '../../chat/mentions';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
+import { authorizeOn } from '../people/authorization';
 import type { FeedbackQueries } from './feedback.queries';
 import { GIVE, GIVE_FORM, THANKS, feedbackForm, feedbackMessage, requestMessage, thankedMessage, thanksNotice } from './feedback.views';
 
@@ -72,7 +73,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
       async [THANKS](interaction, ctx) {
         const feedback = interaction.value ? await queries.feedback(ctx.org.id, interaction.value) : undefined;
         if (!feedback) throw new NotFound("I couldn't find that feedback any more.");
-        if (feedback.recipient_id !== ctx.actor.id) throw new NotAllowed('Only the person who received this feedback can thank for it.');
+        await authorizeOn(ctx, 'feedback.thank', { id: feedback.recipient_id, org_id: feedback.org_id });
         const recorded = await queries.thank(ctx.org.id, feedback.id, {
           dedupeKey: `feedback-thanks:${feedback.id}`,
           platform: interaction.origin.platform,
@@ -89,6 +90,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
         if (!recipientId) throw new Invalid('Choose who the feedback is for.', 'recipient');
         const [recipient] = await ctx.resolvePeople([{ platform: interaction.origin.platform, id: recipientId }]);
         checkPerson(ctx.actor, recipient!, 'recipient');
+        await authorizeOn(ctx, 'feedback.give', recipient!);
         const kind = interaction.values.kind === 'suggestion' ? 'suggestion' : 'praise';
         const body = String(interaction.values.text ?? '').trim();
         if (!body) throw new Invalid('Write your feedback first.', 'text');

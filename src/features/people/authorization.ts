@@ -87,6 +87,11 @@ export const POLICY = {
     allows: (_role, r) => r === 'self',
     refusal: 'Feedback is private to the person who received it.',
   },
+  /** Thank for feedback the subject received: only them. */
+  'feedback.thank': {
+    allows: (_role, r) => r === 'self',
+    refusal: 'Only the person who received this feedback can thank for it.',
+  },
   /** Change the subject's manager, department, title or role; import the org chart. */
   'org_chart.edit': {
     allows: (role) => role === 'hr_admin',
