@@ -84,9 +84,20 @@ describe('Slack renderer', () => {
 });
 
 describe('Slack text from commands', () => {
-  it('keeps user mentions for the parser and disarms channel-wide pings', () => {
-    expect(neutralText('<@U1> thanks <!here> and <!channel> &amp; <#C1|launch> see <https://x.test|the doc> &lt;3')).toBe(
-      '<@U1> thanks @here and @channel & #launch see the doc (https://x.test) <3',
-    );
+  it('turns user mentions into markers with the users they name, and disarms channel-wide pings', () => {
+    expect(neutralText('<@U1> thanks <!here> and <!channel> &amp; <#C1|launch> see <https://x.test|the doc> &lt;3')).toEqual({
+      text: '{mention:0} thanks @here and @channel & #launch see the doc (https://x.test) <3',
+      mentions: [{ platform: 'slack', id: 'U1' }],
+    });
+  });
+
+  it('names each mentioned user once, with or without the name Slack adds, and leaves a typed-out mention as text', () => {
+    expect(neutralText('<@U1> <@U2|ben>, <@U1> and &lt;@U3&gt;')).toEqual({
+      text: '{mention:0} {mention:1}, {mention:0} and <@U3>',
+      mentions: [
+        { platform: 'slack', id: 'U1' },
+        { platform: 'slack', id: 'U2' },
+      ],
+    });
   });
 });

@@ -3,7 +3,6 @@ import customParseFormat from 'dayjs/plugin/customParseFormat';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers } from '../../chat/mentions';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
@@ -141,7 +140,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             return history(ctx);
           case 'setup': {
             // HR admins may name the manager whose team they set up: `/checkin setup @manager`.
-            const [manager = ctx.actor] = await ctx.resolvePeople(mentionedUsers(interaction).slice(0, 1));
+            const [manager = ctx.actor] = await ctx.resolvePeople(interaction.mentions.slice(0, 1));
             return openSetup(ctx, interaction, manager);
           }
           case 'away': {

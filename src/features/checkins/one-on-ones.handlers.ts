@@ -1,8 +1,7 @@
 import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
-import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Handler, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
@@ -42,7 +41,7 @@ const whenFor = (at: Date, timeZone: string) => dayjs(at).tz(timeZone).format('d
 /** 1:1s between a manager and a report: a schedule, a running agenda, a reminder to both. */
 export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
   async function forPair(ctx: HandlerContext, interaction: Command) {
-    const [ref] = mentionedUsers(interaction);
+    const [ref] = interaction.mentions;
     if (!ref) throw new Invalid('Mention the person, like `/checkin agenda @ana`.');
     const [other] = await ctx.resolvePeople([ref]);
     const found = await queries.between(ctx.org.id, ctx.actor.id, other!.id);
@@ -65,7 +64,7 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
   const commands = {
     /** `/checkin 1on1 @ana every friday 10:00` (or `every other friday`), by Ana's manager or an HR admin. */
     async setUp(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-      const [ref] = mentionedUsers(interaction);
+      const [ref] = interaction.mentions;
       const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
       const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
       if (!ref || !match || weekday < 0 || Number(match[3]) > 23) {

@@ -1,7 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
-import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
@@ -27,7 +26,7 @@ function checkPerson(actor: Person, person: Person, field: string): void {
 /** Private, continuous feedback: given any time, asked for any time, never shown in a channel. */
 export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Feature {
   async function requestFeedback(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
-    const refs = mentionedUsers(interaction);
+    const refs = interaction.mentions;
     if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like `/feedback request @ana @ben about the launch demo`.');
     const topic = withoutMentions(interaction.text).replace(/^request\s*/i, '').replace(/^about\s+/i, '').trim();
     if (!topic) throw new Invalid('Say what the feedback is about, like `… about the launch demo`.');
@@ -55,7 +54,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
     commands: {
       async feedback(interaction, ctx) {
         if (/^request\b/i.test(interaction.text.trim())) return requestFeedback(interaction, ctx);
-        const [ref] = mentionedUsers(interaction);
+        const [ref] = interaction.mentions;
         if (ref) await ctx.resolvePeople([ref]).then(([person]) => checkPerson(ctx.actor, person!, 'recipient'));
         const rest = withoutMentions(interaction.text);
         return [{ type: 'open_form', form: feedbackForm({ recipient: ref?.id, text: rest || undefined }) }];
