@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
-import { type AdaptiveCard, renderButton, renderForm, renderMessage } from '../../src/adapters/teams/render';
-import type { Form, Message } from '../../src/chat/ui';
+import { type AdaptiveCard, renderButton, renderForm, renderMessage, summaryOf } from '../../src/adapters/teams/render';
+import { type Form, type Message, personRef } from '../../src/chat/ui';
 import { answerForm, digestMessage, historyMessage, promptMessage, replyMessage, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { addPointForm, agendaMessage } from '../../src/features/checkins/one-on-ones.views';
 import { feedbackForm, feedbackMessage, requestMessage } from '../../src/features/feedback/feedback.views';
@@ -107,6 +107,35 @@ describe('Teams renderer: messages', () => {
     expect(card.body.map((e) => e.type)).toEqual(['TextBlock', 'ActionSet', 'TextBlock', 'ActionSet']);
     expect(card.body[1]).toEqual({ type: 'ActionSet', actions: [renderButton({ actionId: 'done', label: 'Done', value: '1' })] });
     expect(card.actions).toEqual([renderButton({ actionId: 'add', label: 'Add', opensForm: true })]);
+  });
+
+  it('mentions the people a message names with <at> tags and an entity each, or shows in bold someone with no Teams account', () => {
+    const named: Message = {
+      summary: `${personRef('p-gia')} recognised ${personRef('p-ana')} and ${personRef('p-cy')}`,
+      blocks: [
+        { type: 'section', text: `🎉 ${personRef('p-gia')} recognised ${personRef('p-ana')} and ${personRef('p-cy')}` },
+        { type: 'fields', fields: [{ label: 'From', value: personRef('p-gia') }] },
+        { type: 'context', text: `Also ${personRef('p-gone')}` },
+      ],
+      people: { 'p-gia': { name: 'Gia Giver', userId: '29:gia' }, 'p-ana': { name: 'Ana Lopez', userId: '29:ana' }, 'p-cy': { name: 'Cy' } },
+    };
+    const card = renderMessage(named);
+    expect(card.body).toEqual([
+      { type: 'TextBlock', text: '🎉 <at>Gia Giver</at> recognised <at>Ana Lopez</at> and **Cy**', wrap: true },
+      { type: 'FactSet', facts: [{ title: 'From', value: '<at>Gia Giver</at>' }] },
+      { type: 'TextBlock', text: 'Also someone', wrap: true, size: 'Small', isSubtle: true },
+    ]);
+    // One entity per person, however often the card names them.
+    expect(card.msteams).toEqual({
+      entities: [
+        { type: 'mention', text: '<at>Gia Giver</at>', mentioned: { id: '29:gia', name: 'Gia Giver' } },
+        { type: 'mention', text: '<at>Ana Lopez</at>', mentioned: { id: '29:ana', name: 'Ana Lopez' } },
+      ],
+    });
+    // The activity's summary, shown in notifications, is plain text.
+    expect(summaryOf(named)).toBe('Gia Giver recognised Ana Lopez and Cy');
+    expect(cardProblems(card)).toEqual([]);
+    expect(renderMessage(message)).not.toHaveProperty('msteams');
   });
 
   it('falls back to the summary for a message without text blocks', () => {
