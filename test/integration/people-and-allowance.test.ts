@@ -3,7 +3,7 @@ import type { Interaction, Origin } from '../../src/chat/interaction';
 import type { Directory, DirectoryUser } from '../../src/chat/ports';
 import { Router } from '../../src/chat/router';
 import { connectDatabase, type Db, migrateToLatest } from '../../src/db/connect';
-import { peopleQueries } from '../../src/features/people/people.queries';
+import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';
 import { peopleResolver } from '../../src/features/people/people.resolve';
 import { recognitionFeature } from '../../src/features/recognition/recognition.handlers';
 import { recognitionQueries } from '../../src/features/recognition/recognition.queries';
@@ -54,6 +54,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     new Router({
       features: [recognitionFeature({ queries: recognitionQueries(db), clock: { now: () => new Date() }, sendRecorded: async () => {} })],
       contextFor: peopleResolver(peopleQueries(db), { shareOneOrg }).contextFor,
+      showPeople: (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds),
       onError: (err) => {
         throw err;
       },
