@@ -249,7 +249,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             dedupeKey: `checkin-reply:${replyId}`,
             platform: prompt.platform,
             target: { kind: 'person', workspaceId: prompt.workspace_id, personId: to },
-            message: replyMessage({ from: ctx.actor.display_name, period: prompt.period, text: body, promptId: prompt.id }),
+            message: replyMessage({ fromId: ctx.actor.id, period: prompt.period, text: body, promptId: prompt.id }),
           }),
         );
         await sendRecorded(ctx.org.id, recorded);
@@ -300,7 +300,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             dedupeKey: `checkin-added:${manager.id}:${personId}`,
             platform: interaction.origin.platform,
             target: { kind: 'person', workspaceId: interaction.origin.workspaceId, personId },
-            message: addedToTeamMessage({ manager: manager.display_name, weekday, localTime }),
+            message: addedToTeamMessage({ managerId: manager.id, weekday, localTime }),
           }),
         );
         await sendRecorded(ctx.org.id, welcomes);

@@ -56,9 +56,9 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
   }
 
   async function agendaFor(ctx: HandlerContext, o: OneOnOne): Promise<Message> {
-    const withName = ctx.actor.id === o.manager_id ? o.report_name : o.manager_name;
+    const withId = ctx.actor.id === o.manager_id ? o.report_id : o.manager_id;
     const items = await queries.openItems(o.id);
-    return agendaMessage({ oneOnOneId: o.id, withName, when: whenFor(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
+    return agendaMessage({ oneOnOneId: o.id, withId, when: whenFor(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
   }
 
   const commands = {
@@ -136,15 +136,15 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
         const at = localInstant(date, o.local_time, o.manager_timezone);
         if (now.getTime() < at.getTime() - REMIND_BEFORE_MS || now >= at || at < o.created_at) continue;
         const items = await queries.openItems(o.id);
-        const to = (personId: string, withName: string, timeZone: string) => ({
+        const to = (personId: string, withId: string, timeZone: string) => ({
           dedupeKey: `one-on-one:${o.id}:${date}:${personId}`,
           platform: o.platform,
           target: { kind: 'person' as const, workspaceId: o.workspace_id, personId },
-          message: agendaMessage({ oneOnOneId: o.id, withName, when: `today at ${dayjs(at).tz(timeZone).format('HH:mm')}`, items, reminder: true }),
+          message: agendaMessage({ oneOnOneId: o.id, withId, when: `today at ${dayjs(at).tz(timeZone).format('HH:mm')}`, items, reminder: true }),
         });
         const ids = await queries.recordReminder(o.org_id, o.id, date, [
-          to(o.manager_id, o.report_name, o.manager_timezone),
-          to(o.report_id, o.manager_name, o.report_timezone),
+          to(o.manager_id, o.report_id, o.manager_timezone),
+          to(o.report_id, o.manager_id, o.report_timezone),
         ]);
         await enqueueDeliveries(enqueue, ids);
       }

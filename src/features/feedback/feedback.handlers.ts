@@ -41,7 +41,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
           dedupeKey: `feedback-request:${requestId}:${person.id}`,
           platform: origin.platform,
           target: { kind: 'person', workspaceId: origin.workspaceId, personId: person.id },
-          message: requestMessage({ from: ctx.actor.display_name, topic, requestId }),
+          message: requestMessage({ fromId: ctx.actor.id, topic, requestId }),
         })),
     );
     await sendRecorded(ctx.org.id, recorded);
@@ -76,7 +76,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
           dedupeKey: `feedback-thanks:${feedback.id}`,
           platform: interaction.origin.platform,
           target: { kind: 'person', workspaceId: interaction.origin.workspaceId, personId: feedback.giver_id },
-          message: thanksNotice(ctx.actor.display_name),
+          message: thanksNotice(ctx.actor.id),
         });
         await sendRecorded(ctx.org.id, recorded);
         return [{ type: 'update_source', message: thankedMessage(feedback.giver_name) }];
@@ -108,7 +108,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
             dedupeKey: `feedback:${feedbackId}`,
             platform: origin.platform,
             target: { kind: 'person', workspaceId: origin.workspaceId, personId: recipient!.id },
-            message: feedbackMessage({ from: ctx.actor.display_name, kind, text: body, feedbackId, topic: request?.topic }),
+            message: feedbackMessage({ fromId: ctx.actor.id, kind, text: body, feedbackId, topic: request?.topic }),
           }),
         );
         await sendRecorded(ctx.org.id, recorded);

@@ -90,8 +90,8 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     const pointsEach = checkPoints(input.points, recipients.length, Number.POSITIVE_INFINITY, allowance);
 
     const view: KudosView = {
-      giverName: ctx.actor.display_name,
-      recipientNames: recipients.map((p) => p.display_name),
+      giverId: ctx.actor.id,
+      recipients: recipients.map((p) => ({ id: p.id, name: p.display_name })),
       pointsEach,
       value,
       message,
