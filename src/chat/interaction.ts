@@ -34,7 +34,7 @@ export type Interaction =
   | (Base & {
       kind: 'command';
       name: string;
-      /** What follows the command word; where it mentions someone it holds a marker (`mentionMarker`). */
+      /** What follows the command word; where it mentions someone it holds a marker (`MENTION_MARKER`). */
       text: string;
       /** The users the command mentions, each once, in order of first mention: marker `i` stands for `mentions[i]`. */
       mentions: UserRef[];

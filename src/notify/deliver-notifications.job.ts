@@ -42,9 +42,10 @@ export function deliverNotificationsJob(
   async function deliver(notification: ClaimedNotification, people: Promise<People | undefined>, final: boolean): Promise<void> {
     let messageId: string | undefined;
     try {
+      // Awaited first: a look-up that fails must reach every delivery waiting on it, never go unhandled.
+      const message = { ...notification.message, people: await people };
       const sender = senders[notification.platform];
       if (!sender) throw new Error(`${notification.platform} is not configured`);
-      const message = { ...notification.message, people: await people };
       // At the deadline the attempt is given up, and the sender aborts its call in flight.
       const late = () => new MaybeDelivered(`no outcome within ${sendDeadlineMs / 1000} s`);
       ({ messageId } = await withDeadline(sendDeadlineMs, late, (signal) =>

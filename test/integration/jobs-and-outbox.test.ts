@@ -95,8 +95,13 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   let jobSizes: number[];
   /** The people each look-up for a delivery asked about. */
   let lookups: string[][];
-  const showPeople: ShowPeople = (org, platform, personIds) => {
+  let lookupFailures: number;
+  const showPeople: ShowPeople = async (org, platform, personIds) => {
     lookups.push(personIds);
+    if (lookupFailures > 0) {
+      lookupFailures--;
+      throw new Error('the database is away');
+    }
     return peopleShownOn(db, org, platform, personIds);
   };
 
@@ -117,6 +122,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, showPeople, SEND_DEADLINE_MS);
     jobSizes = [];
     lookups = [];
+    lookupFailures = 0;
     const countedDeliveries: JobDefinition<'deliver_notifications'> = {
       ...deliveries,
       backoffMs: 20,
@@ -191,6 +197,21 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(jobSizes).toHaveLength(3);
   });
 
+  /** Notifications recorded together, each naming these people. */
+  const recordNaming = (...notifications: Array<[key: string, personIds: string[]]>) =>
+    db.transaction().execute((trx) =>
+      recordNotifications(
+        trx,
+        orgId,
+        notifications.map(([key, personIds]) => ({
+          dedupeKey: key,
+          platform: 'slack',
+          target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'C1' },
+          message: { summary: personIds.map(personRef).join(' and '), blocks: [] },
+        })),
+      ),
+    );
+
   it('looks up the people the messages name as they go out, once for a job: their names of now and their ids on its platform', async () => {
     const person = async (name: string, slackId?: string) => {
       const { id } = await db.insertInto('people').values({ org_id: orgId, display_name: name }).returning('id').executeTakeFirstOrThrow();
@@ -199,14 +220,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       return id;
     };
     const [ana, cy] = [await person('Ana', 'UANA'), await person('Cy')];
-    const naming = (...ids: string[]): Message => ({ summary: ids.map(personRef).join(' and '), blocks: [] });
-    const target = { kind: 'conversation' as const, workspaceId: 'T1', conversationId: 'C1' };
-    const ids = await db.transaction().execute((trx) =>
-      recordNotifications(trx, orgId, [
-        { dedupeKey: 'k:names-1', platform: 'slack', target, message: naming(ana) },
-        { dedupeKey: 'k:names-2', platform: 'slack', target, message: naming(ana, cy) },
-      ]),
-    );
+    const ids = await recordNaming(['k:names-1', [ana]], ['k:names-2', [ana, cy]]);
     await db.updateTable('people').set({ display_name: 'Ana Lopez' }).where('id', '=', ana).execute();
     await enqueueDeliveries(runner.enqueue.bind(runner), ids);
     await until(() => platform.sent.length === 2);
@@ -214,6 +228,14 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const shown = { [ana]: { name: 'Ana Lopez', userId: 'UANA' }, [cy]: { name: 'Cy' } };
     expect(platform.sent.map((s) => s.message.people)).toEqual([shown, shown]);
     expect(lookups).toEqual([[ana, cy]]);
+
+    // A look-up that fails is a failed attempt like any other: released, retried, sent once.
+    lookupFailures = 1;
+    const [again] = await recordNaming(['k:names-3', [cy]]);
+    await enqueueDeliveries(runner.enqueue.bind(runner), [again!]);
+    await until(async () => (await row(again!)).status === 'sent');
+    expect(await row(again!)).toMatchObject({ attempts: 2, last_error: null });
+    expect(platform.sent).toHaveLength(3);
   });
 
   it('gives each notification of a fan-out a job of its own', async () => {
