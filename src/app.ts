@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createSlackPlatform } from './adapters/slack/slack.platform';
 import { createTeamsPlatform } from './adapters/teams/teams.platform';
 import type { PlatformAdapter } from './adapters/platform';
-import type { Sender } from './chat/ports';
-import { type Clock, systemClock } from './chat/ports';
+import { type Clock, type Sender, type ShowPeople, systemClock } from './chat/ports';
 import { Router } from './chat/router';
 import type { Config } from './config';
 import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from './db/connect';
@@ -16,7 +15,7 @@ import { oneOnOneQueries } from './features/checkins/one-on-ones.queries';
 import { feedbackFeature } from './features/feedback/feedback.handlers';
 import { feedbackQueries } from './features/feedback/feedback.queries';
 import { peopleFeature } from './features/people/people.handlers';
-import { peopleQueries } from './features/people/people.queries';
+import { peopleQueries, peopleShownOn } from './features/people/people.queries';
 import { peopleResolver } from './features/people/people.resolve';
 import { recognitionFeature } from './features/recognition/recognition.handlers';
 import { recognitionQueries } from './features/recognition/recognition.queries';
@@ -71,10 +70,11 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   let jobs: JobRunner | undefined;
   const enqueue: Enqueue = (name, payload, opts) => jobs!.enqueue(name, payload, opts);
   const notify = notifyQueries(db);
+  const showPeople: ShowPeople = (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds);
   const sendRecorded = sendRecordedHere(notify, enqueue);
   const checkins = { queries: checkinsQueries(db, clock), oneOnOneQueries: oneOnOneQueries(db, clock), enqueue, clock };
   const registry = new JobRegistry([
-    deliverNotificationsJob(notify, senders),
+    deliverNotificationsJob(notify, senders, showPeople),
     sweepOutboxJob(notify, enqueue),
     checkinTickJob(checkins),
     checkinDigestJob(checkins),
@@ -104,6 +104,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
       adminFeature(people),
     ],
     contextFor,
+    showPeople,
     onOutcome: metrics.onInteraction,
     onError: (err, interaction) =>
       logger.error({ err, platform: interaction.origin.platform, kind: interaction.kind }, 'interaction failed'),

@@ -34,9 +34,10 @@ export type Interaction =
   | (Base & {
       kind: 'command';
       name: string;
+      /** What follows the command word; where it mentions someone it holds a marker (`MENTION_MARKER`). */
       text: string;
-      /** Teams only: the `<at>…</at>` tags in `text` with the user each stands for, in order. */
-      mentions?: Array<{ text: string; userId: string }>;
+      /** The users the command mentions, each once, in order of first mention: marker `i` stands for `mentions[i]`. */
+      mentions: UserRef[];
       /** Channels the command names (Slack `#channel` links), in order. */
       channels?: Array<{ id: string; name: string }>;
     })
@@ -46,3 +47,27 @@ export type Interaction =
   | (Base & { kind: 'profile'; profile: DirectoryUser });
 
 export type InteractionKind = Interaction['kind'];
+
+/**
+ * How a command's text marks a mention: adapters put `{mention:0}` where the first user of
+ * `mentions` was mentioned, so no platform's mention syntax reaches the features.
+ */
+export const MENTION_MARKER = /\{mention:(\d+)\}/;
+
+/** Numbers the users a command mentions, each once, in order; `markerFor` gives what stands for one in the text. For adapters. */
+export function mentionList(platform: Platform) {
+  const mentions: UserRef[] = [];
+  return {
+    mentions,
+    markerFor(userId: string): string {
+      let index = mentions.findIndex((m) => m.id === userId);
+      if (index < 0) index = mentions.push({ platform, id: userId }) - 1;
+      return `{mention:${index}}`;
+    },
+  };
+}
+
+/** A command's text without its mentions. */
+export function withoutMentions(text: string): string {
+  return text.replace(new RegExp(MENTION_MARKER, 'g'), ' ').replace(/\s+/g, ' ').trim();
+}

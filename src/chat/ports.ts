@@ -1,5 +1,5 @@
 import type { Platform } from './interaction';
-import type { Message } from './ui';
+import type { Message, People } from './ui';
 
 /** A person as a platform's directory describes them (Slack users.info, Teams member info). */
 export interface DirectoryUser {
@@ -15,6 +15,9 @@ export interface DirectoryUser {
   /** `YYYY-MM-DD`, their last day away, when their platform status says they are away (holiday, sick…). */
   awayUntil?: string;
 }
+
+/** How these people of the org show on a platform: their current names, and their user ids there. */
+export type ShowPeople = (orgId: string, platform: Platform, personIds: string[]) => Promise<People>;
 
 /** Looks people up on the platform an interaction came from. */
 export interface Directory {

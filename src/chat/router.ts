@@ -1,9 +1,9 @@
 import type { Org, Person } from '../db/database';
 import type { Effect } from './effects';
 import { DomainError, Invalid } from './errors';
-import type { Interaction, UserRef } from './interaction';
-import type { Directory } from './ports';
-import type { Message } from './ui';
+import type { Interaction, Platform, UserRef } from './interaction';
+import type { Directory, ShowPeople } from './ports';
+import { lookUpPeople, type Message } from './ui';
 
 export interface HandlerContext {
   org: Org;
@@ -34,6 +34,8 @@ export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
 export interface RouterDeps {
   features: Feature[];
   contextFor(interaction: Interaction, directory: Directory): Promise<HandlerContext>;
+  /** How the people the answers name show on the platform answering. */
+  showPeople: ShowPeople;
   onOutcome?(interaction: Interaction, outcome: Outcome): void;
   onError(error: unknown, interaction: Interaction): void;
 }
@@ -86,6 +88,13 @@ export class Router {
     };
   }
 
+  /** The answers' messages with how the people they name show, looked up once for them all. */
+  private async withPeopleShown(effects: Effect[], ctx: HandlerContext, platform: Platform): Promise<Effect[]> {
+    const messages = effects.flatMap((e) => ('message' in e ? [e.message] : []));
+    const people = await lookUpPeople(messages, (ids) => this.deps.showPeople(ctx.org.id, platform, ids));
+    return people ? effects.map((e) => ('message' in e ? { ...e, message: { ...e.message, people } } : e)) : effects;
+  }
+
   async dispatch(interaction: Interaction, directory: Directory): Promise<Effect[]> {
     const handler = this.handlers.get(`${interaction.kind}:${interactionName(interaction)}`);
     if (!handler) {
@@ -94,7 +103,7 @@ export class Router {
     }
     try {
       const ctx = await this.deps.contextFor(interaction, directory);
-      const effects = await handler(interaction, ctx);
+      const effects = await this.withPeopleShown(await handler(interaction, ctx), ctx, interaction.origin.platform);
       this.deps.onOutcome?.(interaction, 'ok');
       return effects;
     } catch (error) {

@@ -1,7 +1,28 @@
 /**
  * The neutral UI model. Features describe messages and forms with it; adapters/slack renders it to
- * Block Kit and adapters/teams to Adaptive Cards. Text uses a small markdown subset: **bold**, _italic_.
+ * Block Kit and adapters/teams to Adaptive Cards. Text uses a small markdown subset: **bold**, _italic_,
+ * and names people with `personRef`.
  */
+
+/**
+ * A person named in a message's text (a block's or the summary). Each renderer shows them the
+ * platform's way: a mention where they have an account there, which notifies them and shows their
+ * current name, else their name in bold. Messages to other people name people this way, not by name.
+ */
+export const personRef = (personId: string) => `{person:${personId}}`;
+
+const PERSON_REF = /\{person:([\w-]+)\}/g;
+
+/** How a person named in a message shows on the platform it goes to. */
+export interface ShownPerson {
+  /** Their display name now. */
+  name: string;
+  /** Their user id on that platform; none for someone the bot met only on the other one. */
+  userId?: string;
+}
+
+/** How the people a message names show, by person id. */
+export type People = Record<string, ShownPerson>;
 
 export interface Button {
   /** Routed back to the feature as an `action` interaction with this id. */
@@ -29,7 +50,35 @@ export interface Message {
   /** Plain-text summary, used for notifications and as a fallback. */
   summary: string;
   blocks: Block[];
+  /**
+   * How the people its text names show where it goes. Features leave it out: it is looked up just
+   * before the message goes out (`lookUpPeople`), by the delivery job or, for replies, the router.
+   */
+  people?: People;
 }
+
+/** The ids of the people a message names, each once. */
+export function peopleNamedIn(message: Message): string[] {
+  const ids = [...JSON.stringify([message.summary, message.blocks]).matchAll(PERSON_REF)].map((m) => m[1]!);
+  return [...new Set(ids)];
+}
+
+/** How the people these messages name show, in one look-up; undefined when they name nobody. */
+export async function lookUpPeople(messages: Message[], lookup: (personIds: string[]) => Promise<People>): Promise<People | undefined> {
+  const ids = [...new Set(messages.flatMap(peopleNamedIn))];
+  return ids.length > 0 ? lookup(ids) : undefined;
+}
+
+/** The text with each person it names written by `write`; one whose look-up found nobody is "someone". */
+export function writePeople(text: string, people: People | undefined, write: (person: ShownPerson) => string): string {
+  return text.replace(PERSON_REF, (_, id: string) => {
+    const person = people?.[id];
+    return person ? write(person) : 'someone';
+  });
+}
+
+/** The text with people by their names, for places that show plain text. */
+export const withNames = (text: string, people: People | undefined) => writePeople(text, people, (p) => p.name);
 
 interface FieldBase {
   id: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
-import { MaybeDelivered, type Sender, Undeliverable, withDeadline } from '../chat/ports';
+import { MaybeDelivered, type Sender, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
+import { lookUpPeople, type People } from '../chat/ui';
 import type { Enqueue, EnqueueOptions, JobDefinition } from '../jobs/registry';
 import { type ClaimedNotification, type NotifyQueries, type RecordedNotification, SEND_DEADLINE_MS } from './notify.queries';
 
@@ -15,21 +16,40 @@ export type Senders = Partial<Record<Platform, Sender>>;
  * after the message went out, or no outcome by the attempt's deadline) says so as it lets go.
  * Either way the next attempt is uncertain and the sender checks whether the message is already
  * there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
+ * The people a message names are looked up as it goes out (`showPeople`), so it shows their names
+ * of now and mentions them by their ids on its platform.
  */
 export function deliverNotificationsJob(
   queries: NotifyQueries,
   senders: Senders,
+  showPeople: ShowPeople,
   sendDeadlineMs = SEND_DEADLINE_MS,
 ): JobDefinition<'deliver_notifications'> {
-  async function deliver(notification: ClaimedNotification, final: boolean): Promise<void> {
+  /** How the people the notifications name show: one look-up per org and platform, started when first asked for. */
+  function peopleShownFor(notifications: ClaimedNotification[]) {
+    const lookups = new Map<string, Promise<People | undefined>>();
+    const keyOf = (n: ClaimedNotification) => `${n.org_id}:${n.platform}`;
+    return (notification: ClaimedNotification): Promise<People | undefined> => {
+      const key = keyOf(notification);
+      if (!lookups.has(key)) {
+        const messages = notifications.filter((n) => keyOf(n) === key).map((n) => n.message);
+        lookups.set(key, lookUpPeople(messages, (ids) => showPeople(notification.org_id, notification.platform, ids)));
+      }
+      return lookups.get(key)!;
+    };
+  }
+
+  async function deliver(notification: ClaimedNotification, people: Promise<People | undefined>, final: boolean): Promise<void> {
     let messageId: string | undefined;
     try {
+      // Awaited first: a look-up that fails must reach every delivery waiting on it, never go unhandled.
+      const message = { ...notification.message, people: await people };
       const sender = senders[notification.platform];
       if (!sender) throw new Error(`${notification.platform} is not configured`);
       // At the deadline the attempt is given up, and the sender aborts its call in flight.
       const late = () => new MaybeDelivered(`no outcome within ${sendDeadlineMs / 1000} s`);
       ({ messageId } = await withDeadline(sendDeadlineMs, late, (signal) =>
-        sender.send(notification.org_id, notification.target, notification.message, {
+        sender.send(notification.org_id, notification.target, message, {
           key: notification.dedupe_key,
           uncertain: notification.uncertain,
           signal,
@@ -59,8 +79,9 @@ export function deliverNotificationsJob(
     attempts: 6,
     backoffMs: 2_000,
     async handle({ notificationIds }, { final }) {
-      const claimed = await Promise.all(notificationIds.map((id) => queries.claim(id)));
-      const outcomes = await Promise.allSettled(claimed.flatMap((n) => (n ? [deliver(n, final)] : [])));
+      const claimed = (await Promise.all(notificationIds.map((id) => queries.claim(id)))).filter((n) => n !== undefined);
+      const peopleShown = peopleShownFor(claimed);
+      const outcomes = await Promise.allSettled(claimed.map((n) => deliver(n, peopleShown(n), final)));
       const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1) throw new AggregateError(failures, `${failures.length} of ${notificationIds.length} deliveries failed`);

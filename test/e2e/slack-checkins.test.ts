@@ -96,7 +96,7 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     );
     expect(await res.text()).toBe('');
     await stub.waitFor(() => dmsTo('UANA').length === 1 && dmsTo('UBEN').length === 1);
-    expect(text(dmsTo('UANA')[0])).toContain('Maya Manager added you to their team check-ins');
+    expect(text(dmsTo('UANA')[0])).toContain('<@UMGR> added you to their team check-ins');
     const reports = await app.db.selectFrom('people').select('display_name').where('manager_id', 'is not', null).orderBy('display_name').execute();
     expect(reports.map((r) => r.display_name)).toEqual(['Ana Lopez', 'Ben Okafor']);
   });
@@ -201,9 +201,10 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     await postSigned(app.url, viewSubmission({ userId: 'UBEN', view, values: { reason: { reason: { type: 'plain_text_input', value: 'Out sick' } } } }));
     await stub.waitFor(() => dmsTo('UMGR').length === 1);
     const digest = text(dmsTo('UMGR')[0]);
-    expect(digest).toContain('*Ana Lopez*: mood 4/5');
+    // Members are named with mentions: clickable, and shown by Slack with their names of now.
+    expect(digest).toContain('<@UANA>: mood 4/5');
     expect(digest).toContain('In the way: Waiting on API keys');
-    expect(digest).toContain('*Ben Okafor*: skipped (Out sick)');
+    expect(digest).toContain('<@UBEN>: skipped (Out sick)');
     expect(digest).toContain('1 of 2 answered');
     await tick();
     time.set('2026-12-01T12:00:00Z');
@@ -221,7 +222,7 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     const anaDms = dmsTo('UANA').length;
     await postSigned(app.url, viewSubmission({ userId: 'UMGR', view, values: { text: { text: { type: 'plain_text_input', value: 'I will chase the API keys today.' } } } }));
     await stub.waitFor(() => dmsTo('UANA').length === anaDms + 1);
-    expect(text(dmsTo('UANA').at(-1))).toContain('Maya Manager* replied about your check-in');
+    expect(text(dmsTo('UANA').at(-1))).toContain('<@UMGR> replied about your check-in');
     expect(text(dmsTo('UANA').at(-1))).toContain('I will chase the API keys today.');
   });
 
@@ -278,8 +279,8 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     await tick();
     await stub.waitFor(() => dmsTo('UMGR').length === 2);
     const digest = text(dmsTo('UMGR')[1]);
-    expect(digest).toContain('*Ben Okafor*: away');
-    expect(digest).toContain('*Ana Lopez*: no check-in');
+    expect(digest).toContain('<@UBEN>: away');
+    expect(digest).toContain('<@UANA>: no check-in');
   });
 
   describe('1:1s', () => {
@@ -294,9 +295,9 @@ describe('check-ins in Slack, driven by a fake clock', () => {
 
     it('share a running agenda that only the two of them see', async () => {
       await command('UANA', 'agenda <@UMGR> add Discuss the API key delay');
-      await replyWith('Discuss the API key delay _(Ana Lopez)_');
+      await replyWith('Discuss the API key delay _(<@UANA>)_');
       await command('UMGR', 'agenda <@UANA> add Career goals for next year');
-      await replyWith('Career goals for next year _(Maya Manager)_');
+      await replyWith('Career goals for next year _(<@UMGR>)_');
       await command('UBEN', 'agenda <@UANA>');
       await replyWith('You have no 1:1 set up with Ana Lopez');
       const [first] = await app.db.selectFrom('agenda_items').select('id').orderBy('created_at').execute();
@@ -319,7 +320,7 @@ describe('check-ins in Slack, driven by a fake clock', () => {
       await stub.waitFor(() => reminders('UMGR').length === 1 && reminders('UANA').length === 1);
       await tick();
       expect(reminders('UMGR')).toHaveLength(1);
-      expect(text(reminders('UANA')[0])).toContain('Your 1:1 with Maya Manager is today at 19:00');
+      expect(text(reminders('UANA')[0])).toContain('Your 1:1 with <@UMGR> is today at 19:00');
       expect(text(reminders('UMGR')[0])).toContain('Career goals for next year');
     });
   });

@@ -47,7 +47,7 @@ describe('continuous feedback in Slack', () => {
     await stub.waitFor(() => dmsTo('UANA').length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(dmsTo('UANA')).toHaveLength(1);
-    expect(text(dmsTo('UANA')[0])).toContain('*Gia Giver* sent you praise');
+    expect(text(dmsTo('UANA')[0])).toContain('<@UGIA> sent you praise');
     expect(stub.callsTo('chat.postMessage').every((c) => String(c.body.channel).startsWith('U'))).toBe(true);
     expect(await app.db.selectFrom('feedback').select(['kind', 'text']).execute()).toEqual([{ kind: 'praise', text: 'Your demo was crisp and calm.' }]);
   });
@@ -60,7 +60,7 @@ describe('continuous feedback in Slack', () => {
       await postSigned(app.url, buttonClick({ actionId: 'feedback.thanks', value: feedbackId, userId: 'UANA', channelId: 'DUANA', messageTs: '9.9', responseUrl: stub.responseUrl('ana') }));
     }
     await stub.waitFor(() => dmsTo('UGIA').length === 1 && stub.callsTo('chat.update').length === 2);
-    expect(text(dmsTo('UGIA')[0])).toContain('*Ana Lopez* said thanks for your feedback');
+    expect(text(dmsTo('UGIA')[0])).toContain('<@UANA> said thanks for your feedback');
     expect(text(stub.callsTo('chat.update')[0])).toContain('You thanked Gia Giver for their feedback');
     await new Promise((r) => setTimeout(r, 300));
     expect(dmsTo('UGIA')).toHaveLength(1);
@@ -78,7 +78,7 @@ describe('continuous feedback in Slack', () => {
   it('asks people for feedback about a topic; their answer reaches the requester privately', async () => {
     await command('UGIA', 'request <@UANA> <@UBEN> about the Q4 planning session');
     await stub.waitFor(() => dmsTo('UBEN').length === 1 && dmsTo('UANA').length === 2);
-    expect(text(dmsTo('UBEN')[0])).toContain('*Gia Giver* asked for your feedback about: the Q4 planning session');
+    expect(text(dmsTo('UBEN')[0])).toContain('<@UGIA> asked for your feedback about: the Q4 planning session');
     const requestId = /"action_id":"feedback.give"[^}]*\},"value":"([0-9a-f-]{36})"/.exec(text(dmsTo('UBEN')[0]))![1]!;
     const before = stub.callsTo('views.open').length;
     await postSigned(app.url, buttonClick({ actionId: 'feedback.give', value: requestId, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('ben') }));
@@ -86,7 +86,7 @@ describe('continuous feedback in Slack', () => {
     expect(JSON.stringify(view)).toContain('"initial_user":"UGIA"');
     await postSigned(app.url, viewSubmission({ userId: 'UBEN', view, values: values('UGIA', 'suggestion', 'Share the agenda a day earlier.') }));
     await stub.waitFor(() => dmsTo('UGIA').length === 2);
-    expect(text(dmsTo('UGIA')[1])).toContain('*Ben Okafor* sent you a suggestion about the Q4 planning session');
+    expect(text(dmsTo('UGIA')[1])).toContain('<@UBEN> sent you a suggestion about the Q4 planning session');
     const linked = await app.db.selectFrom('feedback').select('request_id').where('kind', '=', 'suggestion').executeTakeFirstOrThrow();
     expect(linked.request_id).toBe(requestId);
   });

@@ -57,9 +57,13 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
 
     const post = postsTo('C1')[0]!;
     expect(post.token).toBe('xoxb-test-token');
-    expect(JSON.stringify(post.body.blocks)).toContain('*Gia Giver* recognised *Ana Lopez* and *Ben Okafor* for #teamwork');
+    // People are named with mentions, in the blocks and in the notification text: Slack notifies them and shows their names of now.
+    expect(JSON.stringify(post.body.blocks)).toContain('<@UGIVER> recognised <@UANA> and <@UBEN> for #teamwork');
+    expect(post.body.text).toBe('<@UGIVER> recognised <@UANA> and <@UBEN> for #teamwork');
+    expect(JSON.stringify(post.body.blocks)).not.toContain('*Ana Lopez*');
     expect(JSON.stringify(post.body.blocks)).toContain('thanks for carrying the launch demo');
-    expect(JSON.stringify(postsTo('UANA')[0]!.body.blocks)).toContain('*Gia Giver* recognised you for #teamwork +20 points');
+    expect(JSON.stringify(postsTo('UANA')[0]!.body.blocks)).toContain('<@UGIVER> recognised you for #teamwork +20 points');
+    expect(postsTo('UANA')[0]!.body.text).toBe('<@UGIVER> recognised you for #teamwork');
     expect(stub.callsTo('response_url')[0]!.body).toMatchObject({ response_type: 'ephemeral', text: 'You recognised Ana Lopez and Ben Okafor' });
     expect(ephemeralText()).toContain('60 of 100 points left this month');
 
@@ -117,7 +121,7 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     await postSigned(app.url, command('<@UANA> 10 #respect thanks for the review', { channelId: 'DOTHER', channelName: 'directmessage' }));
     await stub.waitFor(() => postsTo('UANA').length === 1 && stub.callsTo('response_url').length === 1);
     expect(postsTo('DOTHER')).toHaveLength(0);
-    expect(ephemeralText()).toContain('recognised *Ana Lopez* for #respect');
+    expect(ephemeralText()).toContain('<@UGIVER> recognised <@UANA> for #respect');
   });
 
   it('lets an HR admin choose the recognition channel, where kudos given in a DM are then posted', async () => {

@@ -101,7 +101,8 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(textOf(res.body.value)).toContain('✅ Check-ins are set for 2 people: every Friday at 15:00');
 
     await stub.waitFor(() => inChat('29:ana').length === 1 && inChat('29:ben').length === 1);
-    expect(textOf(cardOf(inChat('29:ana')[0]!.activity))).toContain('Maya Manager added you to their team check-ins');
+    expect(textOf(cardOf(inChat('29:ana')[0]!.activity))).toContain('<at>Maya Manager</at> added you to their team check-ins');
+    expect(inChat('29:ana')[0]!.activity.summary).toBe('Maya Manager added you to their check-ins');
     const reports = await app.db
       .selectFrom('people')
       .innerJoin('identities', 'identities.person_id', 'people.id')
@@ -272,16 +273,21 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     await stub.waitFor(() => digests().length === 1);
     const digest = cardOf(digests()[0]!.activity);
     expect(digests()[0]!.activity.summary).toBe('Check-ins for the week of Fri, Nov 27: 1 of 2 answered');
-    expect(textOf(digest)).toContain('**Ana Lopez**: mood 4/5');
+    // Members are named with mentions: clickable, with their names of now.
+    expect(textOf(digest)).toContain('<at>Ana Lopez</at>: mood 4/5');
     expect(textOf(digest)).toContain('In the way: Waiting on API keys');
-    expect(textOf(digest)).toContain('**Ben Okafor**: skipped (Out sick)');
+    expect(textOf(digest)).toContain('<at>Ben Okafor</at>: skipped (Out sick)');
+    expect(digest.msteams.entities).toEqual([
+      { type: 'mention', text: '<at>Ana Lopez</at>', mentioned: { id: '29:ana', name: 'Ana Lopez' } },
+      { type: 'mention', text: '<at>Ben Okafor</at>', mentioned: { id: '29:ben', name: 'Ben Okafor' } },
+    ]);
     expect(cardActions(digest).map((a: any) => [a.title, a.data.msteams?.type])).toEqual([
       ["Ana Lopez's answers", undefined],
       ['Reply to Ana Lopez', 'task/fetch'],
       ['Reply to Ben Okafor', 'task/fetch'],
     ]);
     // Each person's buttons sit under them.
-    const ana = digest.body.findIndex((e: any) => e.text?.includes('**Ana Lopez**'));
+    const ana = digest.body.findIndex((e: any) => e.text?.includes('<at>Ana Lopez</at>'));
     expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: "Ana Lopez's answers" }, { title: 'Reply to Ana Lopez' }] });
     expect(cardProblems(digest)).toEqual([]);
     await tick();
@@ -306,7 +312,7 @@ describe('check-ins in Teams, driven by a fake clock', () => {
 
     await stub.waitFor(() => inChat('29:ana').length === anaBefore + 1);
     const reply = cardOf(lastIn('29:ana').activity);
-    expect(textOf(reply)).toContain('**Maya Manager** replied about your check-in for the week of Fri, Nov 27');
+    expect(textOf(reply)).toContain('<at>Maya Manager</at> replied about your check-in for the week of Fri, Nov 27');
     expect(textOf(reply)).toContain('I will chase the API keys today.');
     expect(cardActions(reply).map((a: any) => a.title)).toEqual(['Reply']);
     // The digest itself stays as it was.
@@ -371,8 +377,8 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     const digests = () => inChat('29:maya').filter((p) => p.activity.summary?.startsWith('Check-ins for the'));
     await stub.waitFor(() => digests().length === 2);
     const digest = textOf(cardOf(digests()[1]!.activity));
-    expect(digest).toContain('**Ben Okafor**: away');
-    expect(digest).toContain('**Ana Lopez**: skipped (Travelling)');
+    expect(digest).toContain('<at>Ben Okafor</at>: away');
+    expect(digest).toContain('<at>Ana Lopez</at>: skipped (Travelling)');
   });
 
   describe('1:1s', () => {
@@ -390,11 +396,11 @@ describe('check-ins in Teams, driven by a fake clock', () => {
 
     it('share a running agenda that only the two of them see', async () => {
       await teams.say(chatOf('29:ana'), '29:ana', `checkin agenda <at>${maya.name}</at> add Discuss the API key delay`, [maya]);
-      expect(lastText('29:ana')).toContain('Discuss the API key delay _(Ana Lopez)_');
+      expect(lastText('29:ana')).toContain('Discuss the API key delay _(<at>Ana Lopez</at>)_');
       await teams.say(chatOf('29:maya'), '29:maya', `checkin agenda <at>${ana.name}</at> add Career goals for next year`, [ana]);
       const agenda = lastIn('29:maya');
       const card = cardOf(agenda.activity);
-      expect(textOf(card)).toContain('Career goals for next year _(Maya Manager)_');
+      expect(textOf(card)).toContain('Career goals for next year _(<at>Maya Manager</at>)_');
       // Each "Done" sits under its point; adding one is a dialog.
       const first = card.body.findIndex((e: any) => e.text?.includes('Discuss the API key delay'));
       expect(card.body[first + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: 'Done', type: 'Action.Execute' }] });
@@ -438,7 +444,12 @@ describe('check-ins in Teams, driven by a fake clock', () => {
       await stub.waitFor(() => reminders('29:maya').length === 1 && reminders('29:ana').length === 1);
       await tick();
       expect(reminders('29:maya')).toHaveLength(1);
-      expect(textOf(cardOf(reminders('29:ana')[0]!.activity))).toContain('Your 1:1 with Maya Manager is today at 19:00');
+      expect(textOf(cardOf(reminders('29:ana')[0]!.activity))).toContain('Your 1:1 with <at>Maya Manager</at> is today at 19:00');
+      expect(cardOf(reminders('29:ana')[0]!.activity).msteams.entities).toContainEqual({
+        type: 'mention',
+        text: '<at>Maya Manager</at>',
+        mentioned: { id: '29:maya', name: 'Maya Manager' },
+      });
       expect(textOf(cardOf(reminders('29:maya')[0]!.activity))).toContain('Career goals for next year');
       expect(cardProblems(cardOf(reminders('29:maya')[0]!.activity))).toEqual([]);
     });

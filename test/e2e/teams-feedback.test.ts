@@ -72,7 +72,7 @@ describe('continuous feedback in Teams', () => {
     expect(inChat('29:ana')).toHaveLength(1);
     const note = inChat('29:ana')[0]!.activity;
     expect(note.summary).toBe('Gia Giver sent you praise');
-    expect(textOf(cardOf(note))).toContain('**Gia Giver** sent you praise:');
+    expect(textOf(cardOf(note))).toContain('<at>Gia Giver</at> sent you praise:');
     expect(textOf(cardOf(note))).toContain('Your demo was crisp and calm.');
     expect(textOf(cardOf(note))).toContain('Only you can see this.');
     expect(cardActions(cardOf(note))).toEqual([
@@ -95,7 +95,7 @@ describe('continuous feedback in Teams', () => {
       expect(cardActions(res.body.value)).toEqual([]);
     }
     await stub.waitFor(() => withSummary('29:gia', 'Ana Lopez said thanks').length === 1);
-    expect(textOf(cardOf(withSummary('29:gia', 'Ana Lopez said thanks')[0]!.activity))).toContain('**Ana Lopez** said thanks for your feedback');
+    expect(textOf(cardOf(withSummary('29:gia', 'Ana Lopez said thanks')[0]!.activity))).toContain('<at>Ana Lopez</at> said thanks for your feedback');
     await settle();
     expect(withSummary('29:gia', 'Ana Lopez said thanks')).toHaveLength(1);
     expect(inChat('29:ana')).toHaveLength(1);
@@ -120,7 +120,7 @@ describe('continuous feedback in Teams', () => {
     await stub.waitFor(() => inChat('29:ben').length === 2 && inChat('29:ana').length === 2);
     const request = lastIn('29:ben');
     expect(request.activity.summary).toBe('Gia Giver asked for your feedback');
-    expect(textOf(cardOf(request.activity))).toContain('**Gia Giver** asked for your feedback about: the Q4 planning session');
+    expect(textOf(cardOf(request.activity))).toContain('<at>Gia Giver</at> asked for your feedback about: the Q4 planning session');
     expect(cardActions(cardOf(request.activity)).map((a: any) => [a.title, a.data.msteams?.type])).toEqual([['Give feedback', 'task/fetch']]);
 
     // In Teams the button opens a dialog with the form, addressed to the requester.
@@ -133,7 +133,7 @@ describe('continuous feedback in Teams', () => {
     expect(sent.body).toEqual({ task: { type: 'message', value: 'Sent privately to Gia Giver. Thank you for taking the time.' } });
     await stub.waitFor(() => withSummary('29:gia', 'Ben Okafor sent you a suggestion').length === 1);
     expect(textOf(cardOf(withSummary('29:gia', 'Ben Okafor sent you a suggestion')[0]!.activity))).toContain(
-      '**Ben Okafor** sent you a suggestion about the Q4 planning session',
+      '<at>Ben Okafor</at> sent you a suggestion about the Q4 planning session',
     );
     const linked = await app.db.selectFrom('feedback').select('request_id').where('kind', '=', 'suggestion').executeTakeFirstOrThrow();
     expect(linked.request_id).toBe(fetched.body.task.value.card.content.actions[0].data.hepoForm.state.requestId);

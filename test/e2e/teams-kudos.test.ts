@@ -155,7 +155,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // The reply is in the giver's chat, answering the message, as an Adaptive Card.
     const reply = stub.requests.find((r) => r.path === `/v3/conversations/${PERSONAL}/activities/${sent.id}`);
     expect(reply?.body.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textOf(cardOf(reply!.body))).toContain('**Gina Giver** recognised **Ana Lopez** for #teamwork');
+    expect(textOf(cardOf(reply!.body))).toContain('<at>Gina Giver</at> recognised <at>Ana Lopez</at> for #teamwork');
     expect(textOf(cardOf(reply!.body))).toContain('80 of 100 points left this month');
 
     // Ana had never talked to the bot: it starts a 1:1 with her in the tenant, then writes there.
@@ -169,7 +169,8 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     });
     const [dm] = stub.activitiesTo(createdFor('29:ana')[0]!.id);
     expect(dm.summary).toBe('Gina Giver recognised you for #teamwork');
-    expect(textOf(cardOf(dm))).toContain('**Gina Giver** recognised you for #teamwork +20 points');
+    expect(textOf(cardOf(dm))).toContain('<at>Gina Giver</at> recognised you for #teamwork +20 points');
+    expect(cardOf(dm).msteams.entities).toEqual([mention(person('29:giver'))]);
     expect(textOf(cardOf(dm))).toContain('thanks for the demo');
     await waitUntil(allSent);
 
@@ -245,7 +246,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // The bot is added to a team: from then on, the team's roster answers for Dan.
     await post(activity(stub, channel, '29:carla', { type: 'conversationUpdate', membersAdded: [BOT] }));
     await post(message(stub, personal(), '29:giver', `kudos ${tag(dan)} 5 thanks for the docs`, [dan]));
-    expect(repliesIn(PERSONAL)[2]).toContain('**Gina Giver** recognised **Dan Smith**');
+    expect(repliesIn(PERSONAL)[2]).toContain('<at>Gina Giver</at> recognised <at>Dan Smith</at>');
     await waitUntil(allSent);
     expect(stub.requests.some((r) => r.path === '/v3/conversations/19:general@thread.tacv2/members/29:dan')).toBe(true);
     expect(await kudosRows()).toHaveLength(1);
@@ -298,7 +299,11 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
 
     await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 1);
     const [post_] = stub.activitiesTo(CHANNEL);
-    expect(textOf(cardOf(post_))).toContain('**Carla Diaz** recognised **Ana Lopez** for #teamwork');
+    // Both are mentioned, so Teams notifies Ana and shows their names of now: the tags in the text, an entity for each.
+    const recognition = cardOf(post_).body.find((e: any) => e.text?.includes('recognised'));
+    expect(recognition).toMatchObject({ type: 'TextBlock', text: '🎉 <at>Carla Diaz</at> recognised <at>Ana Lopez</at> for #teamwork' });
+    expect(cardOf(post_).msteams.entities).toEqual([mention(person('29:carla')), mention(ana)]);
+    expect(post_.summary).toBe('Carla Diaz recognised Ana Lopez for #teamwork');
     expect(textOf(cardOf(post_))).toContain('great pairing today');
     expect(textOf(cardOf(post_))).not.toContain('points left');
     // The channel card offers a dialog to give kudos too.
@@ -354,7 +359,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     const valid = execute({ recipients: '29:ana', points: '15', value: 'growth', message: 'Thanks for the review' });
     const done = await post(valid);
     expect(done.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textOf(done.body.value)).toContain('**Gina Giver** recognised **Ana Lopez** for #growth');
+    expect(textOf(done.body.value)).toContain('<at>Gina Giver</at> recognised <at>Ana Lopez</at> for #growth');
     expect(textOf(done.body.value)).toContain('85 of 100 points left this month');
     expect(done.body.value.actions ?? []).toEqual([]);
     // A second click on the same card (a new activity id) records nothing more.
@@ -388,7 +393,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(textOf(res.body.value)).toContain('I posted it where you gave it, for everyone to see.');
     expect(textOf(res.body.value)).toContain('100 of 100 points left this month');
     await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 1);
-    expect(textOf(cardOf(stub.activitiesTo(CHANNEL)[0]))).toContain('**Gina Giver** recognised **Ben Okafor**');
+    expect(textOf(cardOf(stub.activitiesTo(CHANNEL)[0]))).toContain('<at>Gina Giver</at> recognised <at>Ben Okafor</at>');
     await waitUntil(allSent);
     expect(stub.activitiesTo(CHANNEL)).toHaveLength(1);
   });
@@ -405,7 +410,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
       invoke(stub, personal(giverChat), '29:giver', 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: submit.verb, data } }, 'activity-forged'),
     );
     // It counts as given in the giver's 1:1 chat: recorded, posted in no conversation.
-    expect(textOf(res.body.value)).toContain('**Gina Giver** recognised **Ben Okafor**');
+    expect(textOf(res.body.value)).toContain('<at>Gina Giver</at> recognised <at>Ben Okafor</at>');
     await waitUntil(allSent);
     expect(stub.activitiesTo('19:secret@thread.tacv2')).toHaveLength(0);
     expect(stub.requests.some((r) => r.path === '/v3/conversations/19:secret@thread.tacv2/members/29:giver')).toBe(true);

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NotificationTarget, Sender } from '../../src/chat/ports';
-import type { Message } from '../../src/chat/ui';
+import type { NotificationTarget, Sender, ShowPeople } from '../../src/chat/ports';
+import { type Message, personRef } from '../../src/chat/ui';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
 import { InProcessRunner } from '../../src/jobs/in-process';
 import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
+import { peopleShownOn } from '../../src/features/people/people.queries';
 import { createLogger } from '../../src/logger';
 import { deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
 import { notifyQueries, recordNotifications, recordNotificationsToSend } from '../../src/notify/notify.queries';
@@ -92,6 +93,17 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   let sender: ReturnType<typeof notifyQueries>;
   /** How many notifications each run of a delivery job was given. */
   let jobSizes: number[];
+  /** The people each look-up for a delivery asked about. */
+  let lookups: string[][];
+  let lookupFailures: number;
+  const showPeople: ShowPeople = async (org, platform, personIds) => {
+    lookups.push(personIds);
+    if (lookupFailures > 0) {
+      lookupFailures--;
+      throw new Error('the database is away');
+    }
+    return peopleShownOn(db, org, platform, personIds);
+  };
 
   beforeAll(async () => {
     database = await freshPostgres();
@@ -107,8 +119,10 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     platform = recordingSender();
     sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
-    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, SEND_DEADLINE_MS);
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, showPeople, SEND_DEADLINE_MS);
     jobSizes = [];
+    lookups = [];
+    lookupFailures = 0;
     const countedDeliveries: JobDefinition<'deliver_notifications'> = {
       ...deliveries,
       backoffMs: 20,
@@ -183,6 +197,47 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(jobSizes).toHaveLength(3);
   });
 
+  /** Notifications recorded together, each naming these people. */
+  const recordNaming = (...notifications: Array<[key: string, personIds: string[]]>) =>
+    db.transaction().execute((trx) =>
+      recordNotifications(
+        trx,
+        orgId,
+        notifications.map(([key, personIds]) => ({
+          dedupeKey: key,
+          platform: 'slack',
+          target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'C1' },
+          message: { summary: personIds.map(personRef).join(' and '), blocks: [] },
+        })),
+      ),
+    );
+
+  it('looks up the people the messages name as they go out, once for a job: their names of now and their ids on its platform', async () => {
+    const person = async (name: string, slackId?: string) => {
+      const { id } = await db.insertInto('people').values({ org_id: orgId, display_name: name }).returning('id').executeTakeFirstOrThrow();
+      if (slackId) await db.insertInto('identities').values({ org_id: orgId, platform: 'slack', platform_user_id: slackId, person_id: id }).execute();
+      await db.insertInto('identities').values({ org_id: orgId, platform: 'teams', platform_user_id: `29:${name}`, person_id: id }).execute();
+      return id;
+    };
+    const [ana, cy] = [await person('Ana', 'UANA'), await person('Cy')];
+    const ids = await recordNaming(['k:names-1', [ana]], ['k:names-2', [ana, cy]]);
+    await db.updateTable('people').set({ display_name: 'Ana Lopez' }).where('id', '=', ana).execute();
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(() => platform.sent.length === 2);
+    // Cy was met only on Teams: shown by name.
+    const shown = { [ana]: { name: 'Ana Lopez', userId: 'UANA' }, [cy]: { name: 'Cy' } };
+    expect(platform.sent.map((s) => s.message.people)).toEqual([shown, shown]);
+    expect(lookups).toEqual([[ana, cy]]);
+
+    // A look-up that fails is a failed attempt like any other: released, retried, sent once.
+    lookupFailures = 1;
+    const [again] = await recordNaming(['k:names-3', [cy]]);
+    await enqueueDeliveries(runner.enqueue.bind(runner), [again!]);
+    await until(async () => (await row(again!)).status === 'sent');
+    expect(await row(again!)).toMatchObject({ attempts: 2, last_error: null });
+    expect(platform.sent).toHaveLength(3);
+  });
+
   it('gives each notification of a fan-out a job of its own', async () => {
     const ids = await record('k:fan-1', 'k:fan-2', 'k:fan-3');
     await enqueueDeliveries(runner.enqueue.bind(runner), ids, { fanOut: true });
@@ -231,7 +286,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const notification = await recordClaimed('k:stalled');
     const stalled = notifyQueries(db, { heldClaimUsableMs: 0 });
     stalled.hold(orgId, [notification]);
-    await deliverNotificationsJob(stalled, { slack: platform.sender }).handle({ notificationIds: [notification.id] }, { attempt: 1, final: false });
+    await deliverNotificationsJob(stalled, { slack: platform.sender }, showPeople).handle({ notificationIds: [notification.id] }, { attempt: 1, final: false });
     expect(platform.sent).toHaveLength(0);
     expect(await row(notification.id)).toMatchObject({ status: 'pending', attempts: 1 });
     await claimsRunOut();
@@ -308,7 +363,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       // A web role: it sends its first attempt itself and runs no worker; the runner under test is the worker.
       const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
       const web = { outbox: notifyQueries(db), platform: recordingSender() };
-      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender });
+      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, showPeople);
       const webRunner = await BullMQRunner.connect(
         new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {}), idle('checkin_tick'), idle('checkin_digest')]),
         logger,

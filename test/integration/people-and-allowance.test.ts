@@ -3,7 +3,7 @@ import type { Interaction, Origin } from '../../src/chat/interaction';
 import type { Directory, DirectoryUser } from '../../src/chat/ports';
 import { Router } from '../../src/chat/router';
 import { connectDatabase, type Db, migrateToLatest } from '../../src/db/connect';
-import { peopleQueries } from '../../src/features/people/people.queries';
+import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';
 import { peopleResolver } from '../../src/features/people/people.resolve';
 import { recognitionFeature } from '../../src/features/recognition/recognition.handlers';
 import { recognitionQueries } from '../../src/features/recognition/recognition.queries';
@@ -54,6 +54,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     new Router({
       features: [recognitionFeature({ queries: recognitionQueries(db), clock: { now: () => new Date() }, sendRecorded: async () => {} })],
       contextFor: peopleResolver(peopleQueries(db), { shareOneOrg }).contextFor,
+      showPeople: (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds),
       onError: (err) => {
         throw err;
       },
@@ -65,6 +66,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
       kind: 'command',
       name: 'kudos',
       text: '',
+      mentions: [],
       origin,
       actor: { platform: origin.platform, id: actor },
       idempotencyKey: actor,
@@ -87,7 +89,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     const resolver = peopleResolver(peopleQueries(db), { shareOneOrg: true });
     const from = (actorTimezone: string) =>
       resolver.contextFor(
-        { kind: 'command', name: 'kudos', text: '', origin: teamsOrigin, actor: { platform: 'teams', id: '29:zoe' }, idempotencyKey: actorTimezone, actorTimezone },
+        { kind: 'command', name: 'kudos', text: '', mentions: [], origin: teamsOrigin, actor: { platform: 'teams', id: '29:zoe' }, idempotencyKey: actorTimezone, actorTimezone },
         roster([{ id: '29:zoe', email: 'zoe@acme.test' }]),
       );
     expect((await from('Asia/Tokyo')).actor.timezone).toBe('Asia/Tokyo');
@@ -98,8 +100,8 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     const resolver = peopleResolver(peopleQueries(db), { shareOneOrg: false });
     const directory = roster([{ id: 'U9', email: 'same@acme.test' }]);
     const base = { kind: 'command', name: 'kudos', text: '', actor: { platform: 'slack', id: 'U9' }, idempotencyKey: 'x' } as const;
-    const a = await resolver.contextFor({ ...base, origin: { ...slackOrigin, workspaceId: 'TA' } }, directory);
-    const b = await resolver.contextFor({ ...base, origin: { ...slackOrigin, workspaceId: 'TB' } }, directory);
+    const a = await resolver.contextFor({ ...base, mentions: [], origin: { ...slackOrigin, workspaceId: 'TA' } }, directory);
+    const b = await resolver.contextFor({ ...base, mentions: [], origin: { ...slackOrigin, workspaceId: 'TB' } }, directory);
     expect(a.org.id).not.toBe(b.org.id);
     expect(a.actor.id).not.toBe(b.actor.id);
   });
@@ -110,7 +112,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         resolver.contextFor(
-          { kind: 'command', name: 'kudos', text: '', origin: slackOrigin, actor: { platform: 'slack', id: 'UNEW' }, idempotencyKey: `n${i}` },
+          { kind: 'command', name: 'kudos', text: '', mentions: [], origin: slackOrigin, actor: { platform: 'slack', id: 'UNEW' }, idempotencyKey: `n${i}` },
           directory,
         ),
       ),
@@ -129,7 +131,8 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
           {
             kind: 'command',
             name: 'kudos',
-            text: `<@UANA2> 20 thanks number ${i}`,
+            text: `{mention:0} 20 thanks number ${i}`,
+            mentions: [{ platform: 'slack', id: 'UANA2' }],
             origin: slackOrigin,
             actor: { platform: 'slack', id: 'USPENDER' },
             idempotencyKey: `spend-${i}`,

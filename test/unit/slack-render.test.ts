@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { mrkdwn, renderMessage, renderModal } from '../../src/adapters/slack/render';
 import { neutralText } from '../../src/adapters/slack/interactions';
-import type { Form, Message } from '../../src/chat/ui';
+import { type Form, type Message, personRef } from '../../src/chat/ui';
 
 const message: Message = {
   summary: 'Gia recognised Ana',
@@ -56,6 +56,28 @@ describe('Slack renderer', () => {
     });
   });
 
+  it('mentions the people a message names, or shows in bold the name of someone with no Slack account', () => {
+    const named: Message = {
+      summary: `${personRef('p-gia')} recognised ${personRef('p-cy')} & ${personRef('p-ana')}`,
+      blocks: [
+        { type: 'header', text: `Kudos for ${personRef('p-ana')}` },
+        { type: 'section', text: `🎉 ${personRef('p-gia')} recognised ${personRef('p-cy')}, **twice** ${personRef('p-gone')}` },
+        { type: 'fields', fields: [{ label: 'From', value: personRef('p-gia') }] },
+        { type: 'context', text: `_${personRef('p-ana')}_` },
+      ],
+      people: { 'p-gia': { name: 'Gia', userId: 'UGIA' }, 'p-ana': { name: 'Ana', userId: 'UANA' }, 'p-cy': { name: 'Cy <3' } },
+    };
+    const { text, blocks } = renderMessage(named);
+    // The notification text: Slack turns <@U…> into the person's name there too.
+    expect(text).toBe('<@UGIA> recognised Cy &lt;3 &amp; <@UANA>');
+    expect(blocks).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'Kudos for Ana', emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: '🎉 <@UGIA> recognised *Cy &lt;3*, *twice* someone' } },
+      { type: 'section', fields: [{ type: 'mrkdwn', text: '*From*\n<@UGIA>' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: '_<@UANA>_' }] },
+    ]);
+  });
+
   it('renders a form as a modal with one input block per field, ids kept for the submission', () => {
     const view = renderModal(form, '{"state":{}}') as ModalView;
     expect(view.type).toBe('modal');
@@ -84,9 +106,20 @@ describe('Slack renderer', () => {
 });
 
 describe('Slack text from commands', () => {
-  it('keeps user mentions for the parser and disarms channel-wide pings', () => {
-    expect(neutralText('<@U1> thanks <!here> and <!channel> &amp; <#C1|launch> see <https://x.test|the doc> &lt;3')).toBe(
-      '<@U1> thanks @here and @channel & #launch see the doc (https://x.test) <3',
-    );
+  it('turns user mentions into markers with the users they name, and disarms channel-wide pings', () => {
+    expect(neutralText('<@U1> thanks <!here> and <!channel> &amp; <#C1|launch> see <https://x.test|the doc> &lt;3')).toEqual({
+      text: '{mention:0} thanks @here and @channel & #launch see the doc (https://x.test) <3',
+      mentions: [{ platform: 'slack', id: 'U1' }],
+    });
+  });
+
+  it('names each mentioned user once, with or without the name Slack adds, and leaves a typed-out mention as text', () => {
+    expect(neutralText('<@U1> <@U2|ben>, <@U1> and &lt;@U3&gt;')).toEqual({
+      text: '{mention:0} {mention:1}, {mention:0} and <@U3>',
+      mentions: [
+        { platform: 'slack', id: 'U1' },
+        { platform: 'slack', id: 'U2' },
+      ],
+    });
   });
 });

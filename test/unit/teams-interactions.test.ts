@@ -19,7 +19,7 @@ const base = {
 };
 
 describe('Teams messages as commands', () => {
-  it('drops the bot mention, takes the first word as the command and keeps the other mentions in order', () => {
+  it('drops the bot mention, takes the first word as the command and marks the other mentions, in order', () => {
     const activity = {
       ...base,
       type: 'message',
@@ -29,10 +29,10 @@ describe('Teams messages as commands', () => {
     expect(commandOf(a(activity), ['kudos'])).toEqual({
       kind: 'command',
       name: 'kudos',
-      text: '<at>Ana Lopez</at> <at>Ben</at> 20 #teamwork thanks',
+      text: '{mention:0} {mention:1} 20 #teamwork thanks',
       mentions: [
-        { text: '<at>Ana Lopez</at>', userId: '29:ana' },
-        { text: '<at>Ben</at>', userId: '29:ben' },
+        { platform: 'teams', id: '29:ana' },
+        { platform: 'teams', id: '29:ben' },
       ],
       origin: { platform: 'teams', workspaceId: 't1', conversationId: '19:c@thread.tacv2;messageid=1', isDirect: false },
       actor: { platform: 'teams', id: '29:giver' },
@@ -48,8 +48,25 @@ describe('Teams messages as commands', () => {
       conversation: { id: 'a:1', conversationType: 'personal' },
       channelData: {},
     };
-    expect(commandOf(a(activity), ['kudos'])).toMatchObject({ name: 'kudos', text: '', origin: { workspaceId: 'local', isDirect: true } });
-    expect(commandOf(a(activity), ['kudos'])).not.toHaveProperty('mentions');
+    expect(commandOf(a(activity), ['kudos'])).toMatchObject({ name: 'kudos', text: '', mentions: [], origin: { workspaceId: 'local', isDirect: true } });
+  });
+
+  it('tells two people of the same name apart by the entities, in order, and keeps a tag no entity explains as its name', () => {
+    const sam1 = { id: '29:sam-1', name: 'Sam' };
+    const sam2 = { id: '29:sam-2', name: 'Sam' };
+    const activity = {
+      ...base,
+      type: 'message',
+      text: 'kudos <at>Sam</at> <at>Sam</at> <at>Zed</at> thanks <at>Sam</at>',
+      entities: [mention(sam1), mention(sam2), mention(sam1)],
+    };
+    expect(commandOf(a(activity), ['kudos'])).toMatchObject({
+      text: '{mention:0} {mention:1} Zed thanks {mention:0}',
+      mentions: [
+        { platform: 'teams', id: '29:sam-1' },
+        { platform: 'teams', id: '29:sam-2' },
+      ],
+    });
   });
 
   it('leaves unknown words and empty messages to the help reply', () => {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
-import { type AdaptiveCard, renderButton, renderForm, renderMessage } from '../../src/adapters/teams/render';
-import type { Form, Message } from '../../src/chat/ui';
+import { type AdaptiveCard, renderButton, renderForm, renderMessage, summaryOf } from '../../src/adapters/teams/render';
+import { type Form, type Message, peopleNamedIn, personRef } from '../../src/chat/ui';
 import { answerForm, digestMessage, historyMessage, promptMessage, replyMessage, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { addPointForm, agendaMessage } from '../../src/features/checkins/one-on-ones.views';
 import { feedbackForm, feedbackMessage, requestMessage } from '../../src/features/feedback/feedback.views';
@@ -107,6 +107,35 @@ describe('Teams renderer: messages', () => {
     expect(card.body.map((e) => e.type)).toEqual(['TextBlock', 'ActionSet', 'TextBlock', 'ActionSet']);
     expect(card.body[1]).toEqual({ type: 'ActionSet', actions: [renderButton({ actionId: 'done', label: 'Done', value: '1' })] });
     expect(card.actions).toEqual([renderButton({ actionId: 'add', label: 'Add', opensForm: true })]);
+  });
+
+  it('mentions the people a message names with <at> tags and an entity each, or shows in bold someone with no Teams account', () => {
+    const named: Message = {
+      summary: `${personRef('p-gia')} recognised ${personRef('p-ana')} and ${personRef('p-cy')}`,
+      blocks: [
+        { type: 'section', text: `🎉 ${personRef('p-gia')} recognised ${personRef('p-ana')} and ${personRef('p-cy')}` },
+        { type: 'fields', fields: [{ label: 'From', value: personRef('p-gia') }] },
+        { type: 'context', text: `Also ${personRef('p-gone')}` },
+      ],
+      people: { 'p-gia': { name: 'Gia Giver', userId: '29:gia' }, 'p-ana': { name: 'Ana Lopez', userId: '29:ana' }, 'p-cy': { name: 'Cy' } },
+    };
+    const card = renderMessage(named);
+    expect(card.body).toEqual([
+      { type: 'TextBlock', text: '🎉 <at>Gia Giver</at> recognised <at>Ana Lopez</at> and **Cy**', wrap: true },
+      { type: 'FactSet', facts: [{ title: 'From', value: '<at>Gia Giver</at>' }] },
+      { type: 'TextBlock', text: 'Also someone', wrap: true, size: 'Small', isSubtle: true },
+    ]);
+    // One entity per person, however often the card names them.
+    expect(card.msteams).toEqual({
+      entities: [
+        { type: 'mention', text: '<at>Gia Giver</at>', mentioned: { id: '29:gia', name: 'Gia Giver' } },
+        { type: 'mention', text: '<at>Ana Lopez</at>', mentioned: { id: '29:ana', name: 'Ana Lopez' } },
+      ],
+    });
+    // The activity's summary, shown in notifications, is plain text.
+    expect(summaryOf(named)).toBe('Gia Giver recognised Ana Lopez and Cy');
+    expect(cardProblems(card)).toEqual([]);
+    expect(renderMessage(message)).not.toHaveProperty('msteams');
   });
 
   it('falls back to the summary for a message without text blocks', () => {
@@ -312,12 +341,19 @@ describe('Teams renderer: forms inside messages (form_entry)', () => {
   });
 });
 
+/** The message with everyone it names shown as a Teams user, as the delivery job fills it in. */
+const shown = (m: Message): Message => ({ ...m, people: Object.fromEntries(peopleNamedIn(m).map((id) => [id, { name: `Name ${id}`, userId: `29:${id}` }])) });
+
 describe('Teams cards pass the official Adaptive Cards validation', () => {
-  const view = { giverName: 'Gia', recipientNames: ['Ana', 'Ben'], pointsEach: 20, value: 'teamwork', message: 'Thanks for the demo' };
+  const recipients = [
+    { id: 'ana', name: 'Ana' },
+    { id: 'ben', name: 'Ben' },
+  ];
+  const view = { giverId: 'gia', recipients, pointsEach: 20, value: 'teamwork', message: 'Thanks for the demo' };
   const cards: Array<[string, AdaptiveCard]> = [
     ['a message with every block', renderMessage(message)],
-    ['the recognition post', renderMessage(recognitionMessage(view))],
-    ['the recipient note', renderMessage(recipientMessage(view))],
+    ['the recognition post', renderMessage(shown(recognitionMessage(view)))],
+    ['the recipient note', renderMessage(shown(recipientMessage(view)))],
     ['the kudos form inline', renderForm(kudosForm(['teamwork', 'growth'], 80, 100), { mode: 'inline' })],
     ['the kudos form in a dialog', renderForm(kudosForm(['teamwork'], 0, 100), { mode: 'dialog' })],
     ['every field kind', renderForm(form, { mode: 'inline' })],
@@ -358,23 +394,25 @@ function checkinCards(): Array<[string, AdaptiveCard]> {
     [
       'the digest',
       renderMessage(
-        digestMessage({
-          period,
-          trend: [4, 3.5],
-          rows: [
-            { promptId: 'p1', name: 'Ana', state: 'answered', mood: { value: 4, max: 5 }, blockers: 'keys' },
-            { promptId: 'p2', name: 'Ben', state: 'skipped', skipReason: 'sick' },
-            { promptId: undefined, name: 'Cy', state: 'away' },
-          ],
-        }),
+        shown(
+          digestMessage({
+            period,
+            trend: [4, 3.5],
+            rows: [
+              { promptId: 'p1', personId: 'ana', name: 'Ana', state: 'answered', mood: { value: 4, max: 5 }, blockers: 'keys' },
+              { promptId: 'p2', personId: 'ben', name: 'Ben', state: 'skipped', skipReason: 'sick' },
+              { promptId: undefined, personId: 'cy', name: 'Cy', state: 'away' },
+            ],
+          }),
+        ),
       ),
     ],
-    ['a reply about a check-in', renderMessage(replyMessage({ from: 'Maya', period, text: 'Thanks', promptId: 'p1' }))],
+    ['a reply about a check-in', renderMessage(shown(replyMessage({ fromId: 'maya', period, text: 'Thanks', promptId: 'p1' })))],
     ['the history', renderMessage(historyMessage({ rows: [{ id: 'p1', period, status: 'answered' }], streak: 1, canSetUp: true }))],
-    ['a 1:1 agenda', renderMessage(agendaMessage({ oneOnOneId: 'o', withName: 'Ana', when: 'Mon', reminder: false, items: [{ id: 'i1', text: 'A', author: 'Ana' }, { id: 'i2', text: 'B', author: 'Maya' }] }))],
+    ['a 1:1 agenda', renderMessage(shown(agendaMessage({ oneOnOneId: 'o', withId: 'ana', when: 'Mon', reminder: false, items: [{ id: 'i1', text: 'A', authorId: 'ana' }, { id: 'i2', text: 'B', authorId: 'maya' }] })))],
     ['the talking point form', renderForm(addPointForm('o', 'Ana'), { mode: 'dialog' })],
     ['the feedback form', renderForm(feedbackForm({ recipient: '29:a', requestId: 'r', topic: 'the launch' }), { mode: 'inline' })],
-    ['a feedback note', renderMessage(feedbackMessage({ from: 'Gia', kind: 'praise', text: 'Great', feedbackId: 'f1' }))],
-    ['a feedback request', renderMessage(requestMessage({ from: 'Gia', topic: 'the launch', requestId: 'r' }))],
+    ['a feedback note', renderMessage(shown(feedbackMessage({ fromId: 'gia', kind: 'praise', text: 'Great', feedbackId: 'f1' })))],
+    ['a feedback request', renderMessage(shown(requestMessage({ fromId: 'gia', topic: 'the launch', requestId: 'r' })))],
   ];
 }

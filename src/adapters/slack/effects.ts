@@ -2,7 +2,7 @@ import type { ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Effect } from '../../chat/effects';
 import type { Origin } from '../../chat/interaction';
-import type { Message } from '../../chat/ui';
+import { type Message, withNames } from '../../chat/ui';
 import { modalMetadata, type SourceMessage } from './interactions';
 import { renderMessage, renderModal } from './render';
 import { postToResponseUrl } from './transport';
@@ -77,7 +77,7 @@ export function viewAcknowledgement(
   let update: ViewResponseAction | undefined;
   for (const effect of effects) {
     if (effect.type === 'form_errors') Object.assign(errors, effect.errors);
-    else if (effect.type === 'reply' && firstInputBlockId) errors[firstInputBlockId] = effect.message.summary;
+    else if (effect.type === 'reply' && firstInputBlockId) errors[firstInputBlockId] = withNames(effect.message.summary, effect.message.people);
     else if (effect.type === 'open_form') {
       update = { response_action: 'update', view: renderModal(effect.form, modalMetadata(effect.form.state, origin)) };
     } else after.push(effect);

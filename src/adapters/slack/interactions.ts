@@ -1,5 +1,5 @@
 import type { BlockAction, GlobalShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
-import type { Interaction, Origin } from '../../chat/interaction';
+import { type Interaction, mentionList, type Origin, type UserRef } from '../../chat/interaction';
 import type { FormValues } from '../../chat/ui';
 
 interface Workspace {
@@ -19,11 +19,14 @@ function isDirect(channelId: string, channelName?: string): boolean {
 }
 
 /**
- * Slack escapes in command text become neutral text; user mentions stay `<@U…>` for the parsers.
+ * Slack escapes in command text become neutral text; user mentions (`<@U123>`, `<@U123|name>`)
+ * become the interaction's markers, before `&lt;` is decoded, so text typed as `<@U123>` stays text.
  * Special mentions lose their power so a kudos can't ping a whole channel.
  */
-export function neutralText(text: string): string {
-  return text
+export function neutralText(text: string): { text: string; mentions: UserRef[] } {
+  const list = mentionList('slack');
+  const neutral = text
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_, userId: string) => list.markerFor(userId))
     .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
     .replace(/<!subteam\^[A-Z0-9]+\|([^>]+)>/g, '$1')
     .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
@@ -32,6 +35,7 @@ export function neutralText(text: string): string {
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
+  return { text: neutral, mentions: list.mentions };
 }
 
 export function commandInteraction(command: SlashCommand): Interaction {
@@ -39,7 +43,7 @@ export function commandInteraction(command: SlashCommand): Interaction {
   return {
     kind: 'command',
     name: command.command.replace(/^\//, ''),
-    text: neutralText(command.text ?? ''),
+    ...neutralText(command.text ?? ''),
     ...(channels.length > 0 ? { channels } : {}),
     origin: {
       platform: 'slack',

@@ -1,13 +1,20 @@
 import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
-import type { Block, Button, Form, FormField, Message } from '../../chat/ui';
+import { type Block, type Button, type Form, type FormField, type Message, type People, withNames, writePeople } from '../../chat/ui';
 
 /** Slack escapes only these three; anything else in neutral text is shown as typed. */
 const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-/** Neutral markdown (`**bold**`, `_italic_`) to Slack mrkdwn (`*bold*`, `_italic_`). */
-export function mrkdwn(text: string): string {
-  return escape(text).replace(/\*\*(.+?)\*\*/gs, '*$1*');
+/** Escaped text with each person it names as a mention, or as `unknown` shows someone with no Slack account. */
+const mentioning = (escaped: string, people: People | undefined, unknown: (name: string) => string) =>
+  writePeople(escaped, people, (p) => (p.userId ? `<@${p.userId}>` : unknown(escape(p.name))));
+
+/** Neutral markdown (`**bold**`, `_italic_`, people) to Slack mrkdwn (`*bold*`, `_italic_`, `<@U…>`). */
+export function mrkdwn(text: string, people?: People): string {
+  return mentioning(escape(text).replace(/\*\*(.+?)\*\*/gs, '*$1*'), people, (name) => `*${name}*`);
 }
+
+/** The message's `text`, which Slack shows in notifications: plain, but mentions work there too. */
+const summaryText = (message: Message) => mentioning(escape(message.summary), message.people, (name) => name);
 
 const plain = (text: string, max = 150) => ({ type: 'plain_text' as const, text: text.slice(0, max), emoji: true });
 
@@ -21,19 +28,20 @@ function button(b: Button) {
   };
 }
 
-function block(b: Block): KnownBlock {
+function block(b: Block, people: People | undefined): KnownBlock {
   switch (b.type) {
     case 'header':
-      return { type: 'header', text: plain(b.text) };
+      // Plain text: no mentions in a header.
+      return { type: 'header', text: plain(withNames(b.text, people)) };
     case 'section':
-      return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(b.text).slice(0, 3000) } };
+      return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(b.text, people).slice(0, 3000) } };
     case 'fields':
       return {
         type: 'section',
-        fields: b.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${escape(f.label)}*\n${mrkdwn(f.value)}` })),
+        fields: b.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${mrkdwn(f.label, people)}*\n${mrkdwn(f.value, people)}` })),
       };
     case 'context':
-      return { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(b.text) }] };
+      return { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(b.text, people) }] };
     case 'actions':
       return { type: 'actions', elements: b.buttons.map(button) };
     case 'form_entry':
@@ -43,7 +51,7 @@ function block(b: Block): KnownBlock {
 }
 
 export function renderMessage(message: Message): { text: string; blocks: SlackBlock[] } {
-  return { text: message.summary, blocks: message.blocks.map(block) };
+  return { text: summaryText(message), blocks: message.blocks.map((b) => block(b, message.people)) };
 }
 
 const option = (value: string, label: string) => ({ text: plain(label, 75), value });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity, Mention } from 'botbuilder';
-import type { Interaction, Origin, UserRef } from '../../chat/interaction';
+import { type Interaction, mentionList, type Origin, type UserRef } from '../../chat/interaction';
 import type { CardData } from './card-data';
 
 /** Bot Framework activities as neutral interactions. Pure. */
@@ -52,11 +52,22 @@ export function textWithoutBot(activity: Incoming): string {
   return text.replace(/&nbsp;/g, ' ').trim();
 }
 
-/** Everyone @mentioned except the bot, in order. */
-export function mentionsOf(activity: Incoming): Array<{ text: string; userId: string }> {
-  return mentionEntities(activity)
-    .filter((m) => m.mentioned.id !== activity.recipient?.id)
-    .map((m) => ({ text: m.text, userId: m.mentioned.id }));
+/**
+ * The text with each `<at>…</at>` tag as the interaction's marker, and the users the tags stand for:
+ * the activity's mention entities, matched by their text in order (two people may share a name). A
+ * tag no entity explains stays as the name it shows.
+ */
+function markMentions(text: string, activity: Incoming): { text: string; mentions: UserRef[] } {
+  const usersByTag = new Map<string, string[]>();
+  for (const m of mentionEntities(activity)) {
+    if (m.mentioned.id !== activity.recipient?.id) usersByTag.set(m.text, [...(usersByTag.get(m.text) ?? []), m.mentioned.id]);
+  }
+  const list = mentionList('teams');
+  const marked = text.replace(/<at>([\s\S]*?)<\/at>/g, (tag, name: string) => {
+    const userId = usersByTag.get(tag)?.shift();
+    return userId ? list.markerFor(userId) : name;
+  });
+  return { text: marked, mentions: list.mentions };
 }
 
 /** `kudos <at>Ana</at> 20 thanks` → the `kudos` command; undefined when the first word is no known command. */
@@ -64,12 +75,10 @@ export function commandOf(activity: Incoming, commandNames: string[]): Extract<I
   const match = /^\/?(\S+)\s*([\s\S]*)$/.exec(textWithoutBot(activity));
   const name = match?.[1]?.toLowerCase();
   if (!name || !commandNames.includes(name)) return undefined;
-  const mentions = mentionsOf(activity);
   return {
     kind: 'command',
     name,
-    text: (match?.[2] ?? '').trim(),
-    ...(mentions.length > 0 ? { mentions } : {}),
+    ...markMentions((match?.[2] ?? '').trim(), activity),
     origin: originOf(activity),
     actor: actorOf(activity),
     idempotencyKey: activityKey(activity),

@@ -1,10 +1,10 @@
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Effect } from '../../chat/effects';
-import type { Form, Message } from '../../chat/ui';
+import { type Form, type Message, withNames } from '../../chat/ui';
 import type { TurnKit } from './bot';
 import type { Carried, SourceRef } from './card-data';
 import type { Submitted } from './card-submission';
-import { type AdaptiveCard, ADAPTIVE_CARD_CONTENT_TYPE, attachment, type Entered, renderForm, renderMessage } from './render';
+import { type AdaptiveCard, ADAPTIVE_CARD_CONTENT_TYPE, attachment, type Entered, renderForm, renderMessage, summaryOf } from './render';
 import { formActivity, messageActivity } from './replies';
 import { isPersonal } from './interactions';
 
@@ -82,6 +82,7 @@ const errorsText = (errors: Record<string, string>) => Object.values(errors).joi
 const merged = (messages: Message[]): Message => ({
   summary: messages[0]?.summary ?? '',
   blocks: messages.flatMap((m) => m.blocks),
+  people: Object.fromEntries(messages.flatMap((m) => Object.entries(m.people ?? {}))),
 });
 
 /** A message's words without its layout, for places that show one block of text. */
@@ -89,7 +90,7 @@ function plainText(message: Message): string {
   const parts = message.blocks.flatMap((b) =>
     b.type === 'section' || b.type === 'header' || b.type === 'context' ? [b.text] : [],
   );
-  return parts.length > 0 ? parts.join('\n') : message.summary;
+  return withNames(parts.length > 0 ? parts.join('\n') : message.summary, message.people);
 }
 
 /** The submitted form again, with what was entered: the message it was part of, or the form on its own. */
@@ -175,7 +176,7 @@ export async function answerDialog(effects: Effect[], turn: Answering): Promise<
     return taskContinue(renderForm(plan.form, { mode: 'dialog', carry, people: await kit.formPeople() }), plan.form.title);
   }
   const [first] = plan.notes;
-  return first ? taskMessage(first.message.summary) : { status: 200, body: {} };
+  return first ? taskMessage(summaryOf(first.message)) : { status: 200, body: {} };
 }
 
 const cardResponse = (card: AdaptiveCard): InvokeResponse => ({
@@ -218,7 +219,7 @@ export async function answerCardAction(effects: Effect[], turn: Answering): Prom
       await kit.replies.replace(carried, messageActivity(plan.update));
       if (personal) return cardResponse(renderMessage(notes.length > 0 ? merged(notes.map((n) => n.message)) : plan.update));
       await privately(notes);
-      return toast(notes[0]?.message.summary ?? plan.update.summary);
+      return toast(summaryOf(notes[0]?.message ?? plan.update));
     }
     if (personal) return cardResponse(renderMessage(merged([plan.update, ...notes.map((n) => n.message)])));
     await privately(notes);
@@ -234,5 +235,5 @@ export async function answerCardAction(effects: Effect[], turn: Answering): Prom
     return cardResponse(await submittedAgain(submitted, { notice: notes.map((n) => plainText(n.message)).join('\n') }, kit));
   }
   await privately(notes);
-  return toast(first.message.summary);
+  return toast(summaryOf(first.message));
 }

@@ -1,4 +1,4 @@
-import type { Block, Button, Form, FormField, FormValues, Message } from '../../chat/ui';
+import { type Block, type Button, type Form, type FormField, type FormValues, type Message, type People, withNames, writePeople } from '../../chat/ui';
 import { type ButtonData, type Carried, type FormSubmitData, SUBMIT_VERB_PREFIX } from './card-data';
 
 /** Neutral messages and forms as Adaptive Cards 1.5 (Action.Execute needs 1.4+). Pure. */
@@ -8,12 +8,20 @@ const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
 export type CardElement = { type: string } & Record<string, unknown>;
 
+/** Teams' entity for an `<at>Name</at>` in a card's text: it makes the tag a mention of that user. */
+export interface MentionEntity {
+  type: 'mention';
+  text: string;
+  mentioned: { id: string; name: string };
+}
+
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: string;
   version: '1.5';
   body: CardElement[];
   actions?: CardElement[];
+  msteams?: { entities: MentionEntity[] };
 }
 
 export interface CardAttachment {
@@ -21,12 +29,13 @@ export interface CardAttachment {
   content: AdaptiveCard;
 }
 
-const card = (body: CardElement[], actions: CardElement[]): AdaptiveCard => ({
+const card = (body: CardElement[], actions: CardElement[], mentions: MentionEntity[] = []): AdaptiveCard => ({
   type: 'AdaptiveCard',
   $schema: SCHEMA,
   version: '1.5',
   body,
   ...(actions.length > 0 ? { actions } : {}),
+  ...(mentions.length > 0 ? { msteams: { entities: mentions } } : {}),
 });
 
 export const attachment = (content: AdaptiveCard): CardAttachment => ({ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content });
@@ -34,6 +43,27 @@ export const attachment = (content: AdaptiveCard): CardAttachment => ({ contentT
 const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
 
 const ACTION_STYLE = { primary: 'positive', danger: 'destructive' } as const;
+
+/**
+ * Writes the people a message names as `<at>Name</at>` (their current name) and keeps the entity
+ * each needs, one per person; someone with no Teams account is their name in bold.
+ */
+function mentioner(people: People | undefined) {
+  const entities = new Map<string, MentionEntity>();
+  return {
+    write: (value: string) =>
+      writePeople(value, people, ({ name, userId }) => {
+        if (!userId) return `**${name}**`;
+        const tag = `<at>${name}</at>`;
+        entities.set(userId, { type: 'mention', text: tag, mentioned: { id: userId, name } });
+        return tag;
+      }),
+    entities: () => [...entities.values()],
+  };
+}
+
+/** The summary Teams shows in notifications: plain text, people by name. */
+export const summaryOf = (message: Message) => withNames(message.summary, message.people);
 
 function unreachable(value: never): never {
   throw new Error(`Teams renderer: unknown ${JSON.stringify(value)}`);
@@ -112,6 +142,7 @@ const executeSubmit = (form: Form, data: FormSubmitData): CardElement => ({
  * followed by more content is shown in place, so each "Done" stays next to its line.
  */
 export function renderMessage(message: Message, options: MessageRenderOptions = {}): AdaptiveCard {
+  const people = mentioner(message.people);
   const ignoreInputs = message.blocks.some((b) => b.type === 'form_entry' && b.form.fields.length > 0);
   const body: CardElement[] = [];
   let row: CardElement[] | undefined;
@@ -128,17 +159,17 @@ export function renderMessage(message: Message, options: MessageRenderOptions = 
   for (const block of message.blocks) {
     switch (block.type) {
       case 'header':
-        content(text(block.text, { size: 'Large', weight: 'Bolder' }));
+        content(text(people.write(block.text), { size: 'Large', weight: 'Bolder' }));
         break;
       case 'section':
         // The neutral markdown subset (**bold**, _italic_) is Adaptive Card markdown already.
-        content(text(block.text));
+        content(text(people.write(block.text)));
         break;
       case 'fields':
-        content({ type: 'FactSet', facts: block.fields.map((f) => ({ title: f.label, value: f.value })) });
+        content({ type: 'FactSet', facts: block.fields.map((f) => ({ title: people.write(f.label), value: people.write(f.value) })) });
         break;
       case 'context':
-        content(text(block.text, { size: 'Small', isSubtle: true }));
+        content(text(people.write(block.text), { size: 'Small', isSubtle: true }));
         break;
       case 'actions': {
         const buttons = block.buttons.map((b) => renderButton(b, { ignoreInputs }));
@@ -166,7 +197,7 @@ export function renderMessage(message: Message, options: MessageRenderOptions = 
     }
   }
   const actions = row ?? [];
-  return card(body.length > 0 ? body : [text(message.summary)], actions);
+  return card(body.length > 0 ? body : [text(people.write(message.summary))], actions, people.entities());
 }
 
 export interface FormRenderOptions extends InputsOptions {

@@ -5,10 +5,10 @@ import type { SourceRef } from './card-data';
 import { actorOf, isPersonal, tenantOf } from './interactions';
 import type { Reference } from './conversations';
 import type { Messenger } from './messenger';
-import { attachment, type FormRenderOptions, type MessageRenderOptions, renderForm, renderMessage } from './render';
+import { attachment, type FormRenderOptions, type MessageRenderOptions, renderForm, renderMessage, summaryOf } from './render';
 
 export function messageActivity(message: Message, options?: MessageRenderOptions): Partial<Activity> {
-  return { type: 'message', summary: message.summary, attachments: [attachment(renderMessage(message, options))] };
+  return { type: 'message', summary: summaryOf(message), attachments: [attachment(renderMessage(message, options))] };
 }
 
 /** A form as a card in the conversation, submitted with Action.Execute. */

@@ -3,7 +3,6 @@ import customParseFormat from 'dayjs/plugin/customParseFormat';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers } from '../../chat/mentions';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
@@ -160,7 +159,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       async checkin(interaction, ctx) {
         const [word = '', ...restWords] = interaction.text.trim().split(/\s+/);
         const rest = restWords.join(' ');
-        const [mentioned] = mentionedUsers(interaction);
+        const [mentioned] = interaction.mentions;
         if (mentioned && !word.startsWith('setup') && !['1on1', 'agenda'].includes(word.toLowerCase())) {
           const [person] = await ctx.resolvePeople([mentioned]);
           return historyOf(ctx, person!);
@@ -170,7 +169,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             return history(ctx);
           case 'setup': {
             // HR admins may name the manager whose team they set up: `/checkin setup @manager`.
-            const [manager = ctx.actor] = await ctx.resolvePeople(mentionedUsers(interaction).slice(0, 1));
+            const [manager = ctx.actor] = await ctx.resolvePeople(interaction.mentions.slice(0, 1));
             return openSetup(ctx, interaction, manager);
           }
           case 'away': {
@@ -284,7 +283,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             dedupeKey: `checkin-reply:${replyId}`,
             platform: prompt.platform,
             target: { kind: 'person', workspaceId: prompt.workspace_id, personId: to },
-            message: replyMessage({ from: ctx.actor.display_name, period: prompt.period, text: body, promptId: prompt.id }),
+            message: replyMessage({ fromId: ctx.actor.id, period: prompt.period, text: body, promptId: prompt.id }),
           }),
         );
         await sendRecorded(ctx.org.id, recorded);
@@ -339,7 +338,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             dedupeKey: `checkin-added:${manager.id}:${personId}`,
             platform: interaction.origin.platform,
             target: { kind: 'person', workspaceId: interaction.origin.workspaceId, personId },
-            message: addedToTeamMessage({ manager: manager.display_name, weekday, localTime }),
+            message: addedToTeamMessage({ managerId: manager.id, weekday, localTime }),
           }),
         );
         await sendRecorded(ctx.org.id, welcomes);

@@ -47,6 +47,7 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
       const away = !prompt && isAway(m, dueAtFor(team, m, period));
       return {
         promptId: prompt?.id,
+        personId: m.id,
         name: m.display_name,
         state: away ? 'away' : prompt?.status === 'answered' ? 'answered' : prompt?.status === 'skipped' ? 'skipped' : 'missing',
       };

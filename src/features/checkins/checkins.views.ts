@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import type { Button, Form, FormField, Message } from '../../chat/ui';
+import { type Button, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionKind } from '../../db/database';
 
 export const ANSWER_FORM = 'checkin.answer';
@@ -85,6 +85,8 @@ export const streakLine = (count: number) => (count >= 2 ? ` 🔥 ${count} in a 
 
 export interface DigestRow {
   promptId: string | undefined;
+  personId: string;
+  /** For the reply button's label, which can't mention. */
   name: string;
   state: 'answered' | 'skipped' | 'missing' | 'away';
   mood?: { value: number; max: number };
@@ -101,10 +103,11 @@ export function digestMessage(o: { period: string; rows: DigestRow[]; trend: num
       ? 'No mood answers yet.'
       : `Team mood ${current.toFixed(1)}${before.length > 0 ? ` (before: ${before.map((m) => m.toFixed(1)).join(', ')})` : ''}`;
   const line = (r: DigestRow) => {
-    if (r.state === 'away') return `**${r.name}**: away`;
-    if (r.state === 'missing') return `**${r.name}**: no check-in`;
-    if (r.state === 'skipped') return `**${r.name}**: skipped (${r.skipReason ?? 'no reason'})`;
-    return `**${r.name}**: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
+    const who = personRef(r.personId);
+    if (r.state === 'away') return `${who}: away`;
+    if (r.state === 'missing') return `${who}: no check-in`;
+    if (r.state === 'skipped') return `${who}: skipped (${r.skipReason ?? 'no reason'})`;
+    return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
   };
   return {
     summary: `Check-ins for the ${periodLabel(o.period)}: ${answered} of ${o.rows.length - away} answered`,
@@ -140,11 +143,11 @@ export function replyForm(promptId: string, toName: string): Form {
   };
 }
 
-export function replyMessage(o: { from: string; period: string; text: string; promptId: string }): Message {
+export function replyMessage(o: { fromId: string; period: string; text: string; promptId: string }): Message {
   return {
-    summary: `${o.from} replied to your check-in`,
+    summary: `${personRef(o.fromId)} replied to your check-in`,
     blocks: [
-      { type: 'section', text: `💬 **${o.from}** replied about your check-in for the ${periodLabel(o.period)}:` },
+      { type: 'section', text: `💬 ${personRef(o.fromId)} replied about your check-in for the ${periodLabel(o.period)}:` },
       { type: 'section', text: o.text },
       { type: 'actions', buttons: [{ actionId: REPLY, label: 'Reply', value: o.promptId, opensForm: true }] },
     ],
@@ -233,13 +236,14 @@ export function setupForm(o: {
   };
 }
 
-export function addedToTeamMessage(o: { manager: string; weekday: number; localTime: string }): Message {
+export function addedToTeamMessage(o: { managerId: string; weekday: number; localTime: string }): Message {
+  const manager = personRef(o.managerId);
   return {
-    summary: `${o.manager} added you to their check-ins`,
+    summary: `${manager} added you to their check-ins`,
     blocks: [
       {
         type: 'section',
-        text: `${o.manager} added you to their team check-ins as your manager. You'll get a short check-in every ${WEEKDAYS[o.weekday]} at ${o.localTime}, your time. Only you and ${o.manager} see your answers. If ${o.manager} isn't your manager, tell HR.`,
+        text: `${manager} added you to their team check-ins as your manager. You'll get a short check-in every ${WEEKDAYS[o.weekday]} at ${o.localTime}, your time. Only you and ${manager} see your answers. If ${manager} isn't your manager, tell HR.`,
       },
     ],
   };

@@ -1,8 +1,7 @@
 import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
-import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Handler, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
@@ -43,7 +42,7 @@ const whenFor = (at: Date, timeZone: string) => dayjs(at).tz(timeZone).format('d
 /** 1:1s between a manager and a report: a schedule, a running agenda, a reminder to both. */
 export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
   async function forPair(ctx: HandlerContext, interaction: Command) {
-    const [ref] = mentionedUsers(interaction);
+    const [ref] = interaction.mentions;
     if (!ref) throw new Invalid('Mention the person, like `/checkin agenda @ana`.');
     const [other] = await ctx.resolvePeople([ref]);
     const found = await queries.between(ctx.org.id, ctx.actor.id, other!.id);
@@ -60,15 +59,15 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
   }
 
   async function agendaFor(ctx: HandlerContext, o: OneOnOne): Promise<Message> {
-    const withName = ctx.actor.id === o.manager_id ? o.report_name : o.manager_name;
+    const withId = ctx.actor.id === o.manager_id ? o.report_id : o.manager_id;
     const items = await queries.openItems(o.id);
-    return agendaMessage({ oneOnOneId: o.id, withName, when: whenFor(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
+    return agendaMessage({ oneOnOneId: o.id, withId, when: whenFor(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
   }
 
   const commands = {
     /** `/checkin 1on1 @ana every friday 10:00` (or `every other friday`), by Ana's manager or an HR admin. */
     async setUp(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-      const [ref] = mentionedUsers(interaction);
+      const [ref] = interaction.mentions;
       const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
       const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
       if (!ref || !match || weekday < 0 || Number(match[3]) > 23) {
@@ -138,15 +137,15 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
         const at = localInstant(date, o.local_time, o.manager_timezone);
         if (now.getTime() < at.getTime() - REMIND_BEFORE_MS || now >= at || at < o.created_at) continue;
         const items = await queries.openItems(o.id);
-        const to = (personId: string, withName: string, timeZone: string) => ({
+        const to = (personId: string, withId: string, timeZone: string) => ({
           dedupeKey: `one-on-one:${o.id}:${date}:${personId}`,
           platform: o.platform,
           target: { kind: 'person' as const, workspaceId: o.workspace_id, personId },
-          message: agendaMessage({ oneOnOneId: o.id, withName, when: `today at ${dayjs(at).tz(timeZone).format('HH:mm')}`, items, reminder: true }),
+          message: agendaMessage({ oneOnOneId: o.id, withId, when: `today at ${dayjs(at).tz(timeZone).format('HH:mm')}`, items, reminder: true }),
         });
         const ids = await queries.recordReminder(o.org_id, o.id, date, [
-          to(o.manager_id, o.report_name, o.manager_timezone),
-          to(o.report_id, o.manager_name, o.report_timezone),
+          to(o.manager_id, o.report_id, o.manager_timezone),
+          to(o.report_id, o.manager_id, o.report_timezone),
         ]);
         await enqueueDeliveries(enqueue, ids);
       }

@@ -74,11 +74,10 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
     async openItems(oneOnOneId: string) {
       return db
         .selectFrom('agenda_items')
-        .innerJoin('people', 'people.id', 'agenda_items.author_id')
-        .select(['agenda_items.id', 'agenda_items.text', 'people.display_name as author'])
+        .select(['id', 'text', 'author_id as authorId'])
         .where('one_on_one_id', '=', oneOnOneId)
         .where('done_at', 'is', null)
-        .orderBy('agenda_items.created_at')
+        .orderBy('created_at')
         .execute();
     },
 

@@ -1,4 +1,4 @@
-import type { Form, Message } from '../../chat/ui';
+import { type Form, type Message, personRef } from '../../chat/ui';
 
 export const AGENDA_ADD = 'agenda.add';
 export const AGENDA_ADD_FORM = 'agenda.add';
@@ -7,19 +7,21 @@ export const AGENDA_DONE = 'agenda.done';
 export interface AgendaItemView {
   id: string;
   text: string;
-  author: string;
+  authorId: string;
 }
 
-export function agendaMessage(o: { oneOnOneId: string; withName: string; when: string; items: AgendaItemView[]; reminder: boolean }): Message {
-  const heading = o.reminder ? `📅 Your 1:1 with ${o.withName} is ${o.when}.` : `📝 Your running agenda with ${o.withName} (next 1:1 ${o.when}).`;
+/** `withId`: the other person of the 1:1. */
+export function agendaMessage(o: { oneOnOneId: string; withId: string; when: string; items: AgendaItemView[]; reminder: boolean }): Message {
+  const other = personRef(o.withId);
+  const heading = o.reminder ? `📅 Your 1:1 with ${other} is ${o.when}.` : `📝 Your running agenda with ${other} (next 1:1 ${o.when}).`;
   return {
-    summary: o.reminder ? `1:1 with ${o.withName} ${o.when}` : `Agenda with ${o.withName}`,
+    summary: o.reminder ? `1:1 with ${other} ${o.when}` : `Agenda with ${other}`,
     blocks: [
       { type: 'section', text: heading },
       ...(o.items.length === 0
         ? [{ type: 'context' as const, text: 'No talking points yet. Either of you can add one.' }]
         : o.items.flatMap((item) => [
-            { type: 'section' as const, text: `• ${item.text} _(${item.author})_` },
+            { type: 'section' as const, text: `• ${item.text} _(${personRef(item.authorId)})_` },
             { type: 'actions' as const, buttons: [{ actionId: AGENDA_DONE, label: 'Done', value: item.id }] },
           ])),
       { type: 'actions', buttons: [{ actionId: AGENDA_ADD, label: 'Add a talking point', value: o.oneOnOneId, opensForm: true }] },

@@ -1,7 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
-import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
@@ -28,7 +27,7 @@ function checkPerson(actor: Person, person: Person, field: string): void {
 /** Private, continuous feedback: given any time, asked for any time, never shown in a channel. */
 export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Feature {
   async function requestFeedback(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
-    const refs = mentionedUsers(interaction);
+    const refs = interaction.mentions;
     if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like `/feedback request @ana @ben about the launch demo`.');
     const topic = withoutMentions(interaction.text).replace(/^request\s*/i, '').replace(/^about\s+/i, '').trim();
     if (!topic) throw new Invalid('Say what the feedback is about, like `… about the launch demo`.');
@@ -43,7 +42,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
           dedupeKey: `feedback-request:${requestId}:${person.id}`,
           platform: origin.platform,
           target: { kind: 'person', workspaceId: origin.workspaceId, personId: person.id },
-          message: requestMessage({ from: ctx.actor.display_name, topic, requestId }),
+          message: requestMessage({ fromId: ctx.actor.id, topic, requestId }),
         })),
     );
     await sendRecorded(ctx.org.id, recorded);
@@ -56,7 +55,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
     commands: {
       async feedback(interaction, ctx) {
         if (/^request\b/i.test(interaction.text.trim())) return requestFeedback(interaction, ctx);
-        const [ref] = mentionedUsers(interaction);
+        const [ref] = interaction.mentions;
         if (ref) await ctx.resolvePeople([ref]).then(([person]) => checkPerson(ctx.actor, person!, 'recipient'));
         const rest = withoutMentions(interaction.text);
         return [{ type: 'open_form', form: feedbackForm({ recipient: ref?.id, text: rest || undefined }) }];
@@ -78,7 +77,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
           dedupeKey: `feedback-thanks:${feedback.id}`,
           platform: interaction.origin.platform,
           target: { kind: 'person', workspaceId: interaction.origin.workspaceId, personId: feedback.giver_id },
-          message: thanksNotice(ctx.actor.display_name),
+          message: thanksNotice(ctx.actor.id),
         });
         await sendRecorded(ctx.org.id, recorded);
         return [{ type: 'update_source', message: thankedMessage(feedback.giver_name) }];
@@ -111,7 +110,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
             dedupeKey: `feedback:${feedbackId}`,
             platform: origin.platform,
             target: { kind: 'person', workspaceId: origin.workspaceId, personId: recipient!.id },
-            message: feedbackMessage({ from: ctx.actor.display_name, kind, text: body, feedbackId, topic: request?.topic }),
+            message: feedbackMessage({ fromId: ctx.actor.id, kind, text: body, feedbackId, topic: request?.topic }),
           }),
         );
         await sendRecorded(ctx.org.id, recorded);

@@ -1,4 +1,4 @@
-import type { Form, Message } from '../../chat/ui';
+import { type Form, type Message, personRef } from '../../chat/ui';
 
 export const GIVE_FORM = 'feedback.give';
 export const GIVE = 'feedback.give';
@@ -31,11 +31,11 @@ export function feedbackForm(o: { recipient?: string; text?: string; requestId?:
   };
 }
 
-export function feedbackMessage(o: { from: string; kind: 'praise' | 'suggestion'; text: string; feedbackId: string; topic?: string }): Message {
+export function feedbackMessage(o: { fromId: string; kind: 'praise' | 'suggestion'; text: string; feedbackId: string; topic?: string }): Message {
   return {
-    summary: `${o.from} sent you ${KIND_LABEL[o.kind]}`,
+    summary: `${personRef(o.fromId)} sent you ${KIND_LABEL[o.kind]}`,
     blocks: [
-      { type: 'section', text: `💬 **${o.from}** sent you ${KIND_LABEL[o.kind]}${o.topic ? ` about ${o.topic}` : ''}:` },
+      { type: 'section', text: `💬 ${personRef(o.fromId)} sent you ${KIND_LABEL[o.kind]}${o.topic ? ` about ${o.topic}` : ''}:` },
       { type: 'section', text: o.text },
       { type: 'context', text: 'Only you can see this.' },
       { type: 'actions', buttons: [{ actionId: THANKS, label: '🙏 Thanks', value: o.feedbackId }] },
@@ -48,16 +48,16 @@ export const thankedMessage = (from: string): Message => ({
   blocks: [{ type: 'section', text: `🙏 You thanked ${from} for their feedback.` }],
 });
 
-export const thanksNotice = (name: string): Message => ({
-  summary: `${name} said thanks`,
-  blocks: [{ type: 'section', text: `🙏 **${name}** said thanks for your feedback.` }],
+export const thanksNotice = (fromId: string): Message => ({
+  summary: `${personRef(fromId)} said thanks`,
+  blocks: [{ type: 'section', text: `🙏 ${personRef(fromId)} said thanks for your feedback.` }],
 });
 
-export function requestMessage(o: { from: string; topic: string; requestId: string }): Message {
+export function requestMessage(o: { fromId: string; topic: string; requestId: string }): Message {
   return {
-    summary: `${o.from} asked for your feedback`,
+    summary: `${personRef(o.fromId)} asked for your feedback`,
     blocks: [
-      { type: 'section', text: `🙋 **${o.from}** asked for your feedback about: ${o.topic}` },
+      { type: 'section', text: `🙋 ${personRef(o.fromId)} asked for your feedback about: ${o.topic}` },
       { type: 'actions', buttons: [{ actionId: GIVE, label: 'Give feedback', value: o.requestId, style: 'primary', opensForm: true }] },
     ],
   };

@@ -1,7 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
-import type { Interaction } from '../../chat/interaction';
-import { mentionedUsers, withoutMentions } from '../../chat/mentions';
+import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
@@ -73,7 +72,7 @@ export function orgChartCommand(queries: PeopleQueries) {
   }
 
   return async function org(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-    const refs = mentionedUsers(interaction);
+    const refs = interaction.mentions;
     if (refs.length === 0) throw new Invalid(USAGE);
     const [person, newManager] = await ctx.resolvePeople(refs.slice(0, 2));
     const [, fieldWord = '', ...rest] = withoutMentions(interaction.text).split(/\s+/);

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { People } from '../../chat/ui';
 import type { Database, Org, Person, Platform, Role } from '../../db/database';
 import { wouldLoop } from './org-chart.rules';
 
@@ -48,6 +49,27 @@ export async function managersOf(db: Db, orgId: string, personId: string): Promi
     )
     select id from chain order by depth`.execute(db);
   return rows.map((r) => r.id);
+}
+
+/**
+ * How these people show on a platform, for messages that name them: their display name now, and
+ * their user id there (the first one the bot met them by) when they have one.
+ */
+export async function peopleShownOn(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<People> {
+  if (personIds.length === 0) return {};
+  const rows = await db
+    .selectFrom('people')
+    .leftJoin('identities', (join) => join.onRef('identities.person_id', '=', 'people.id').on('identities.platform', '=', platform))
+    .select(['people.id', 'people.display_name', 'identities.platform_user_id'])
+    .where('people.org_id', '=', orgId)
+    .where('people.id', 'in', personIds)
+    .orderBy('identities.created_at')
+    .execute();
+  const shown: People = {};
+  for (const row of rows) {
+    shown[row.id] ??= { name: row.display_name, ...(row.platform_user_id ? { userId: row.platform_user_id } : {}) };
+  }
+  return shown;
 }
 
 export function peopleQueries(db: Db) {

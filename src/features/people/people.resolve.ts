@@ -1,5 +1,4 @@
 import type { Interaction, Origin, UserRef } from '../../chat/interaction';
-import { mentionedUsers } from '../../chat/mentions';
 import type { Directory } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/router';
 import { NotFound } from '../../chat/errors';
@@ -51,7 +50,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     async contextFor(interaction: Interaction, directory: Directory): Promise<HandlerContext> {
       const { origin, actor: ref } = interaction;
       // The people a command mentions come along with the actor: its feature will ask for them.
-      const mentioned = interaction.kind === 'command' ? mentionedUsers(interaction) : [];
+      const mentioned = interaction.kind === 'command' ? interaction.mentions : [];
       const ids = [ref.id, ...mentioned.map((m) => m.id)];
       const found = await queries.orgAndPeople(origin.platform, origin.workspaceId, ids);
       const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId, options.shareOneOrg));

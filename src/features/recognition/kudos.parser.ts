@@ -1,24 +1,17 @@
-import { SLACK_MENTION, TEAMS_MENTION } from '../../chat/mentions';
+import { MENTION_MARKER, type UserRef } from '../../chat/interaction';
 
 /**
  * Reads `/kudos` text: `@ana @ben 20 #teamwork thanks for carrying the launch demo`.
  * The header (mentions, a number of points, hashtags, in any order) comes first; the rest is the
  * message. Mentions anywhere are recipients; `+N` in the message counts as points when the header has none.
- * Mentions come as Slack escapes (`<@U123>`, `<@U123|ana>`) or Teams tags (`<at>Ana</at>`, whose user
- * ids come from the activity's mention entities, in order of appearance).
+ * Mentions come as the command's markers (`{mention:0}` for `mentions[0]`).
  */
 
-export interface MentionEntity {
-  /** The tag as it appears in the text, e.g. `<at>Ana Lopez</at>`. */
-  text: string;
-  userId: string;
-}
-
-export type MessagePart = string | { mention: string; name?: string };
+export type MessagePart = string | { mention: UserRef };
 
 export interface ParsedKudos {
-  /** Platform user ids, first mention first, each once. */
-  recipients: string[];
+  /** The users mentioned, first mention first, each once. */
+  recipients: UserRef[];
   /** Every number of points given; more than one is a mistake the handler reports. */
   points: number[];
   /** Hashtags before the message: meant as the company value. Lower case, without #. */
@@ -28,33 +21,16 @@ export interface ParsedKudos {
   message: MessagePart[];
 }
 
-const TOKEN = new RegExp(`${SLACK_MENTION.source}|${TEAMS_MENTION.source}|\\S+`, 'g');
+const TOKEN = new RegExp(`${MENTION_MARKER.source}|\\S+`, 'g');
 const POINTS = /^\+?(\d{1,9})$/;
 const BODY_POINTS = /^\+(\d{1,9})[.,!?;:]*$/;
 const HASHTAG = /^#([\p{L}\p{N}_-]+)[.,!?;:]*$/u;
 const SEPARATOR = /^(,|&|and)$/i;
 
-interface Mention {
-  userId?: string;
-  name?: string;
-}
-
-function mentionOf(match: RegExpMatchArray, teamsMentions: Map<string, string[]>): Mention | undefined {
-  if (match[1]) return { userId: match[1], name: match[2] || undefined };
-  if (match[3] !== undefined) {
-    const queue = teamsMentions.get(match[0]);
-    return { userId: queue?.shift(), name: match[3].trim() };
-  }
-  return undefined;
-}
-
-export function parseKudosText(text: string, mentions: MentionEntity[] = []): ParsedKudos {
-  const teamsMentions = new Map<string, string[]>();
-  for (const m of mentions) teamsMentions.set(m.text, [...(teamsMentions.get(m.text) ?? []), m.userId]);
-
+export function parseKudosText(text: string, mentions: UserRef[]): ParsedKudos {
   const result: ParsedKudos = { recipients: [], points: [], headerTags: [], bodyTags: [], message: [] };
-  const addRecipient = (id: string | undefined) => {
-    if (id && !result.recipients.includes(id)) result.recipients.push(id);
+  const addRecipient = (ref: UserRef) => {
+    if (!result.recipients.includes(ref)) result.recipients.push(ref);
   };
 
   const bodyPoints: number[] = [];
@@ -63,10 +39,11 @@ export function parseKudosText(text: string, mentions: MentionEntity[] = []): Pa
   for (const match of text.matchAll(TOKEN)) {
     const token = match[0];
     const index = match.index!;
-    const mention = mentionOf(match, teamsMentions);
+    // A marker that stands for nobody is read as a word.
+    const mention = match[1] === undefined ? undefined : mentions[Number(match[1])];
     if (inHeader) {
       if (mention) {
-        addRecipient(mention.userId);
+        addRecipient(mention);
       } else if (POINTS.test(token)) {
         result.points.push(Number(POINTS.exec(token)![1]));
       } else if (HASHTAG.test(token)) {
@@ -79,9 +56,9 @@ export function parseKudosText(text: string, mentions: MentionEntity[] = []): Pa
     }
     const before = text.slice(cursor, index);
     if (mention) {
-      addRecipient(mention.userId);
+      addRecipient(mention);
       appendText(result.message, before);
-      result.message.push({ mention: mention.userId ?? '', name: mention.name });
+      result.message.push({ mention });
       cursor = index + token.length;
       continue;
     }
@@ -109,8 +86,6 @@ function trimMessage(parts: MessagePart[]): void {
 }
 
 /** The message as text, with each mention written as @name. */
-export function messageText(parts: MessagePart[], nameOf: (userId: string) => string | undefined): string {
-  return parts
-    .map((p) => (typeof p === 'string' ? p : `@${nameOf(p.mention) ?? p.name ?? 'someone'}`))
-    .join('');
+export function messageText(parts: MessagePart[], nameOf: (user: UserRef) => string): string {
+  return parts.map((p) => (typeof p === 'string' ? p : `@${nameOf(p.mention)}`)).join('');
 }

@@ -84,15 +84,15 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     checkRecipients(ctx.actor, recipients);
     const value = chooseValue(input.headerTags, input.bodyTags, ctx.org.company_values);
     const names = new Map(input.recipients.map((ref, i) => [ref.id, recipients[i]!.display_name]));
-    const message = checkMessage(messageText(input.message, (id) => names.get(id)));
+    const message = checkMessage(messageText(input.message, (ref) => names.get(ref.id)!));
     const allowance = ctx.org.kudos_monthly_allowance;
     const period = allowancePeriod(clock.now(), ctx.actor.timezone);
     // What is left is checked under the allowance lock when recording.
     const pointsEach = checkPoints(input.points, recipients.length, Number.POSITIVE_INFINITY, allowance);
 
     const view: KudosView = {
-      giverName: ctx.actor.display_name,
-      recipientNames: recipients.map((p) => p.display_name),
+      giverId: ctx.actor.id,
+      recipients: recipients.map((p) => ({ id: p.id, name: p.display_name })),
       pointsEach,
       value,
       message,
@@ -156,11 +156,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       async kudos(interaction, ctx) {
         if (interaction.text.trim() === '') return openForm(ctx);
         if (/^channel\b/i.test(interaction.text.trim())) return setChannel(interaction, ctx);
-        const parsed = parseKudosText(interaction.text, interaction.mentions);
-        return give(interaction, ctx, {
-          ...parsed,
-          recipients: parsed.recipients.map((id) => ({ platform: interaction.origin.platform, id })),
-        });
+        return give(interaction, ctx, parseKudosText(interaction.text, interaction.mentions));
       },
     },
     forms: {

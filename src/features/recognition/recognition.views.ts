@@ -1,11 +1,12 @@
-import type { Form, Message } from '../../chat/ui';
+import { type Form, type Message, personRef } from '../../chat/ui';
 
 export const KUDOS_FORM = 'kudos';
 export const OPEN_KUDOS_FORM = 'kudos.open_form';
 
 export interface KudosView {
-  giverName: string;
-  recipientNames: string[];
+  giverId: string;
+  /** `name` is for the giver's own confirmation, which mentions nobody. */
+  recipients: Array<{ id: string; name: string }>;
   pointsEach: number;
   value: string | undefined;
   message: string;
@@ -15,6 +16,8 @@ const listOf = (names: string[]) =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 
 const bold = (names: string[]) => listOf(names.map((n) => `**${n}**`));
+
+const recipientRefs = (k: KudosView) => listOf(k.recipients.map((r) => personRef(r.id)));
 
 const pointsLine = (points: number, each: boolean) =>
   points > 0 ? ` +${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}` : '';
@@ -34,14 +37,14 @@ const balanceLine = (b: Balance) => ({ type: 'context' as const, text: `${b.left
  */
 export function recognitionMessage(k: KudosView, balance?: Balance): Message {
   const value = k.value ? ` for #${k.value}` : '';
-  const headline = `${bold([k.giverName])} recognised ${bold(k.recipientNames)}${value}`;
+  const headline = `${personRef(k.giverId)} recognised ${recipientRefs(k)}${value}`;
   return {
-    summary: `${k.giverName} recognised ${listOf(k.recipientNames)}${value}`,
+    summary: headline,
     blocks: [
       { type: 'section', text: `🎉 ${headline}` },
       { type: 'section', text: `“${k.message}”` },
       ...(k.pointsEach > 0 || k.value
-        ? [{ type: 'context' as const, text: [pointsLine(k.pointsEach, k.recipientNames.length > 1).trim(), k.value ? `#${k.value}` : ''].filter(Boolean).join(' · ') }]
+        ? [{ type: 'context' as const, text: [pointsLine(k.pointsEach, k.recipients.length > 1).trim(), k.value ? `#${k.value}` : ''].filter(Boolean).join(' · ') }]
         : []),
       balance ? balanceLine(balance) : { type: 'actions', buttons: [giveKudosButton] },
     ],
@@ -52,18 +55,19 @@ export function recognitionMessage(k: KudosView, balance?: Balance): Message {
 export function recipientMessage(k: KudosView): Message {
   const value = k.value ? ` for #${k.value}` : '';
   return {
-    summary: `${k.giverName} recognised you${value}`,
+    summary: `${personRef(k.giverId)} recognised you${value}`,
     blocks: [
-      { type: 'section', text: `🎉 ${bold([k.giverName])} recognised you${value}${pointsLine(k.pointsEach, false)}` },
+      { type: 'section', text: `🎉 ${personRef(k.giverId)} recognised you${value}${pointsLine(k.pointsEach, false)}` },
       { type: 'section', text: `“${k.message}”` },
     ],
   };
 }
 
 export function confirmationMessage(k: KudosView, balance: Balance, where: string): Message {
-  const sent = `You recognised ${bold(k.recipientNames)}${pointsLine(k.pointsEach, k.recipientNames.length > 1)}. ${where}`;
+  const names = k.recipients.map((r) => r.name);
+  const sent = `You recognised ${bold(names)}${pointsLine(k.pointsEach, names.length > 1)}. ${where}`;
   return {
-    summary: `You recognised ${listOf(k.recipientNames)}`,
+    summary: `You recognised ${listOf(names)}`,
     blocks: [{ type: 'section', text: `✅ ${sent}` }, balanceLine(balance)],
   };
 }
