@@ -26,7 +26,7 @@ import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
 import { createLogger, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
-import { notifyQueries } from './notify/notify.queries';
+import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
 
 export interface AppOptions {
@@ -104,6 +104,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     onOutcome: metrics.onInteraction,
     onError: (err, interaction) =>
       logger.error({ err, platform: interaction.origin.platform, kind: interaction.kind }, 'interaction failed'),
+    notifyOnce: async (orgId, notification) => sendRecorded(orgId, await recordNotificationsToSend(db, orgId, [notification])),
   });
 
   const routes = ['/healthz', '/readyz', '/metrics', ...platforms.flatMap((p) => p.routes)];

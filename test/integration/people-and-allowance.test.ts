@@ -57,6 +57,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
       onError: (err) => {
         throw err;
       },
+      notifyOnce: async () => {},
     });
 
   it('links a Slack user and a Teams user with the same email to one person in one org', async () => {

@@ -46,6 +46,14 @@ export function renderMessage(message: Message): { text: string; blocks: SlackBl
   return { text: message.summary, blocks: message.blocks.map(block) };
 }
 
+/** Slack refuses a Home tab of more blocks (`invalid_blocks`); features keep their sections short, this is the last guard. */
+const HOME_MAX_BLOCKS = 100;
+
+/** A person's home as their App Home tab (views.publish). */
+export function renderHome(home: Message): View {
+  return { type: 'home', blocks: home.blocks.slice(0, HOME_MAX_BLOCKS).map(block) };
+}
+
 const option = (value: string, label: string) => ({ text: plain(label, 75), value });
 
 function element(field: FormField) {

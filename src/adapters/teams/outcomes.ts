@@ -69,6 +69,10 @@ function planOf(effects: Effect[]): Plan {
       case 'done':
         plan.notes.push(effect);
         break;
+      case 'show_home':
+        // Teams has no home tab for a bot: the home is a card for the person alone, like a reply.
+        plan.notes.push({ type: 'reply', message: effect.home });
+        break;
       default:
         unreachable(effect);
     }
