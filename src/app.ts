@@ -95,7 +95,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
   const router = new Router({
     features: [
-      recognitionFeature({ queries: recognitionQueries(db), clock, sendRecorded }),
+      recognitionFeature({ queries: recognitionQueries(db, clock), clock, sendRecorded }),
       checkinsFeature({ ...checkins, sendRecorded }),
       feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded }),
       peopleFeature(people),
