@@ -4,6 +4,7 @@ import * as checkins from './0002_checkins';
 import * as oneOnOnes from './0003_one_on_ones';
 import * as allowanceGuard from './0004_allowance_guard';
 import * as lighterKudosWrites from './0005_lighter_kudos_writes';
+import * as home from './0007_home';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_one_on_ones': oneOnOnes,
   '0004_allowance_guard': allowanceGuard,
   '0005_lighter_kudos_writes': lighterKudosWrites,
+  '0007_home': home,
 };
