@@ -31,6 +31,8 @@ describe('check-in schedule', () => {
     const now = new Date('2026-11-27T10:00:00Z');
     expect(nextOccurrence(fridays, 'America/New_York', now).toISOString()).toBe('2026-11-27T20:00:00.000Z');
     expect(nextOccurrence(fridays, 'Asia/Tokyo', now).toISOString()).toBe('2026-12-04T06:00:00.000Z');
+    // The one due right now has come: the next is a week on.
+    expect(nextOccurrence(fridays, 'Asia/Tokyo', new Date('2026-11-27T06:00:00Z')).toISOString()).toBe('2026-12-04T06:00:00.000Z');
     const biweekly: Cadence = { ...fridays, every: 'two_weeks', anchorDate: '2026-11-13' };
     expect(nextOccurrence(biweekly, 'Asia/Tokyo', now).toISOString()).toBe('2026-12-11T06:00:00.000Z');
     // Before the period has begun anywhere (Wednesday), the coming Friday.

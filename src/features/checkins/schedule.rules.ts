@@ -72,13 +72,13 @@ export function openPeriods(cadence: Cadence, now: Date): string[] {
 }
 
 /**
- * The cadence's next time at or after `now`, at its local time in `timeZone`: in the latest period
- * that has begun somewhere, or else in the one after it.
+ * The cadence's next time after `now` (the one due now has come), at its local time in `timeZone`:
+ * in the latest period that has begun somewhere, or else in the one after it.
  */
 export function nextOccurrence(cadence: Cadence, timeZone: string, now: Date): Date {
   const [latest] = openPeriods(cadence, now);
   const at = localInstant(latest!, cadence.localTime, timeZone);
-  if (at >= now) return at;
+  if (at > now) return at;
   const next = dayjs.utc(latest).add(cadence.every === 'week' ? 7 : 14, 'day').format('YYYY-MM-DD');
   return localInstant(next, cadence.localTime, timeZone);
 }

@@ -121,7 +121,7 @@ export function homeSection(h: RecognitionHome): Block[] {
       type: 'fields',
       fields: [
         { label: 'Points to give', value: `${h.balance.left} of ${h.balance.allowance} left this month` },
-        { label: 'Received this month', value: `${h.received.count} kudos${pointsLine(h.received.points, false)}` },
+        { label: 'Received this month', value: `${h.received.count} kudos · ${h.received.points} points` },
         { label: 'Given this month', value: `${h.given} kudos` },
       ],
     },
