@@ -48,7 +48,7 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
     return stub.callsTo('views.open').at(-1)!.body.view as View;
   }
 
-  it('publishes a home with the allowance left, the kudos of the month, the next check-in and the requests waiting', async () => {
+  it('publishes a home with the allowance left, the kudos of the month, the next check-in, the 1:1 agenda and the requests waiting', async () => {
     await command('UGIA', '/kudos', '<@UANA> 5 #teamwork thanks for the demo');
     await command('UANA', '/kudos', '<@UGIA> 20 great review');
     await command('UMGR', '/feedback', 'request <@UANA> about the offsite');
@@ -70,6 +70,9 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
       }),
     );
     await until(async () => (await app.db.selectFrom('checkin_teams').select('id').execute()).length === 1 && (await allSent()));
+    await command('UMGR', '/checkin', '1on1 <@UANA> every friday 10:00');
+    await command('UMGR', '/checkin', 'agenda <@UANA> add the offsite budget');
+    await until(async () => (await app.db.selectFrom('agenda_items').select('id').execute()).length === 1);
 
     const home = await homeOf('UANA');
     expect(home).toContain('Hi Ana Lopez');
@@ -79,6 +82,9 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
     // Friday 15:00 in Tokyo, Ana's own time.
     expect(home).toContain('Next check-in: Fri, Nov 27 at 15:00');
     expect(home).toContain('*Maya Manager* asked for your feedback about: the offsite');
+    // The 1:1 is at 10:00 in Lisbon, the manager's time: 19:00 for Ana.
+    expect(home).toContain('*Maya Manager*, next Fri, Nov 27 at 19:00\\n• the offsite budget _(Maya Manager)_');
+    expect(home).toContain('"action_id":"agenda.add"');
     expect(home).toContain('"action_id":"kudos.open_form"');
     expect(home).toContain('"action_id":"feedback.open_form"');
   });
