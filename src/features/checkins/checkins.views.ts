@@ -18,7 +18,8 @@ export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday',
 /** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
 export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');
 
-export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') => `${every === 'week' ? 'week' : 'fortnight'} of ${dayLabel(period)}`;
+export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') =>
+  `${every === 'week' ? 'week' : 'fortnight'} of ${dayLabel(period)}`;
 
 export interface QuestionView {
   id: string;

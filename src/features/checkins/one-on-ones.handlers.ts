@@ -24,7 +24,7 @@ type OneOnOne = NonNullable<Awaited<ReturnType<OneOnOneQueries['byId']>>>;
 
 const REMIND_BEFORE_MS = 2 * 3_600_000;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
-/** The next meeting at or after `now`: its time is the manager's. */
+/** The next meeting after `now`; its time of day is the manager's. */
 const nextMeeting = (o: OneOnOne, now: Date) => nextOccurrence(cadenceOf(o), o.manager_timezone, now);
 
 /** 1:1s between a manager and a report: a schedule, a running agenda, a reminder to both. */
