@@ -26,7 +26,7 @@ import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
 import { createLogger, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
-import { notifyQueries } from './notify/notify.queries';
+import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
 
 export interface AppOptions {
@@ -97,7 +97,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
   const router = new Router({
     features: [
-      recognitionFeature({ queries: recognitionQueries(db), clock, sendRecorded }),
+      recognitionFeature({ queries: recognitionQueries(db, clock), clock, sendRecorded }),
       checkinsFeature({ ...checkins, sendRecorded }),
       feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded }),
       peopleFeature(people),
@@ -108,6 +108,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     onOutcome: metrics.onInteraction,
     onError: (err, interaction) =>
       logger.error({ err, platform: interaction.origin.platform, kind: interaction.kind }, 'interaction failed'),
+    notifyOnce: async (orgId, notification) => sendRecorded(orgId, await recordNotificationsToSend(db, orgId, [notification])),
   });
 
   const routes = ['/healthz', '/readyz', '/metrics', ...platforms.flatMap((p) => p.routes)];

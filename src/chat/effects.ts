@@ -16,4 +16,6 @@ export type Effect =
    * Replace the message the interaction started from (a button's message, or the message whose
    * button opened the form being submitted), e.g. a prompt that becomes "Submitted ✓".
    */
-  | { type: 'update_source'; message: Message };
+  | { type: 'update_source'; message: Message }
+  /** The person's home: Slack publishes it as their Home tab, Teams shows it as a card in their 1:1 chat. */
+  | { type: 'show_home'; message: Message };

@@ -44,7 +44,11 @@ export type Interaction =
   | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string> })
   | (Base & { kind: 'action'; actionId: string; value?: string })
   /** The platform says a person's profile changed (name, timezone, status, deactivation). */
-  | (Base & { kind: 'profile'; profile: DirectoryUser });
+  | (Base & { kind: 'profile'; profile: DirectoryUser })
+  /** The person opened their home (Slack's Home tab) or asked for it (`home` to the bot in Teams). */
+  | (Base & { kind: 'home' })
+  /** The app was installed for the person themselves (Teams: in personal scope), not for a team. */
+  | (Base & { kind: 'installed' });
 
 export type InteractionKind = Interaction['kind'];
 

@@ -1,9 +1,11 @@
 import type { Org, Person } from '../db/database';
+import type { OutgoingNotification } from '../notify/notify.queries';
 import type { Effect } from './effects';
 import { DomainError, Invalid } from './errors';
+import { homeHandlers } from './home';
 import type { Interaction, Platform, UserRef } from './interaction';
 import type { Directory, ShowPeople } from './ports';
-import { lookUpPeople, type Message } from './ui';
+import { type Block, type Button, lookUpPeople, type Message } from './ui';
 
 export interface HandlerContext {
   org: Org;
@@ -27,6 +29,13 @@ export interface Feature {
   actions?: Record<string, Handler<'action'>>;
   /** Profile changes from the platform; at most one feature takes them. */
   profile?: Handler<'profile'>;
+  /**
+   * Its section of the person's home (Slack's Home tab, the Teams `home` card): what they have and
+   * what waits for them here, with buttons to act. Nothing when it has nothing to say to them.
+   */
+  home?(ctx: HandlerContext): Promise<Block[]>;
+  /** The one thing to try first, for the welcome and the top of the home: a line and the button that does it. */
+  tryThis?: { text: string; button: Button };
 }
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
@@ -38,6 +47,8 @@ export interface RouterDeps {
   showPeople: ShowPeople;
   onOutcome?(interaction: Interaction, outcome: Outcome): void;
   onError(error: unknown, interaction: Interaction): void;
+  /** Records a notification and sends it from this process, unless its dedupe key is recorded already: the welcome's way out. */
+  notifyOnce(orgId: string, notification: OutgoingNotification): Promise<void>;
 }
 
 const text = (summary: string): Message => ({ summary, blocks: [{ type: 'section', text: summary }] });
@@ -52,6 +63,10 @@ export function interactionName(interaction: Interaction): string {
       return interaction.actionId;
     case 'profile':
       return 'changed';
+    case 'home':
+      return 'home';
+    case 'installed':
+      return 'welcome';
   }
 }
 
@@ -60,19 +75,23 @@ export class Router {
   private readonly handlers = new Map<string, Handler<Interaction['kind']>>();
 
   constructor(private readonly deps: RouterDeps) {
+    const add = (kind: Interaction['kind'], table: Record<string, unknown> | undefined) => {
+      for (const [name, handler] of Object.entries(table ?? {})) {
+        const key = `${kind}:${name}`;
+        if (this.handlers.has(key)) throw new Error(`${key} is claimed by two features`);
+        this.handlers.set(key, handler as Handler<Interaction['kind']>);
+      }
+    };
     for (const feature of deps.features) {
-      const add = (kind: Interaction['kind'], table: Record<string, unknown> | undefined) => {
-        for (const [name, handler] of Object.entries(table ?? {})) {
-          const key = `${kind}:${name}`;
-          if (this.handlers.has(key)) throw new Error(`${key} is claimed by two features`);
-          this.handlers.set(key, handler as Handler<Interaction['kind']>);
-        }
-      };
       add('command', feature.commands);
       add('form_submit', feature.forms);
       add('action', feature.actions);
       add('profile', feature.profile ? { changed: feature.profile } : undefined);
     }
+    // The home and the welcome are every feature's, so the router answers them itself.
+    const home = homeHandlers(deps.features, deps.notifyOnce);
+    add('home', { home: home.show });
+    add('installed', { welcome: home.welcome });
   }
 
   /** Commands the router knows, for adapters that match message text ("kudos …") to a command. */

@@ -216,6 +216,13 @@ export interface FeedbackRequestsTable {
   created_at: CreatedAt;
 }
 
+/** Who a feedback request asked. */
+export interface FeedbackRequestRecipientsTable {
+  request_id: string;
+  org_id: string;
+  person_id: string;
+}
+
 export interface OneOnOnesTable {
   id: Generated<string>;
   org_id: string;
@@ -268,6 +275,7 @@ export interface Database {
   checkin_replies: CheckinRepliesTable;
   feedback: FeedbackTable;
   feedback_requests: FeedbackRequestsTable;
+  feedback_request_recipients: FeedbackRequestRecipientsTable;
   one_on_ones: OneOnOnesTable;
   agenda_items: AgendaItemsTable;
   one_on_one_reminders: OneOnOneRemindersTable;

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { Pool } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations';
@@ -16,6 +16,7 @@ const TABLES = [
   'checkin_replies',
   'checkin_teams',
   'feedback',
+  'feedback_request_recipients',
   'feedback_requests',
   'identities',
   'kudos',
@@ -78,5 +79,34 @@ describe('migrations', () => {
     const orgs = await second.selectFrom('orgs').select('name').execute();
     expect(orgs).toEqual([{ name: 'Kept' }]);
     await second.destroy();
+  });
+
+  it('give requests made before 0007 the people they asked, from the notifications that asked them', async () => {
+    const { dir, remove } = freshPgliteDir();
+    cleanups.push(remove);
+    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    await migrator.migrateTo('0005_lighter_kudos_writes');
+    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
+    const [ana, ben] = await db
+      .insertInto('people')
+      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
+      .returning('id')
+      .execute();
+    const request = await db
+      .insertInto('feedback_requests')
+      .values({ org_id: org.id, requester_id: ana!.id, topic: 'the demo', idempotency_key: 'r1' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const notification = (dedupe_key: string) => ({ org_id: org.id, dedupe_key, platform: 'slack' as const, target: '{}', message: '{}' });
+    await db
+      .insertInto('notifications')
+      .values([notification(`feedback-request:${request.id}:${ben!.id}`), notification(`feedback:${request.id}`)])
+      .execute();
+
+    await migrateToLatest(db);
+    const asked = await db.selectFrom('feedback_request_recipients').select(['request_id', 'person_id']).execute();
+    expect(asked).toEqual([{ request_id: request.id, person_id: ben!.id }]);
+    await db.destroy();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction, Origin } from '../../src/chat/interaction';
-import type { Directory, DirectoryUser } from '../../src/chat/ports';
+import { type Directory, type DirectoryUser, systemClock } from '../../src/chat/ports';
 import { Router } from '../../src/chat/router';
 import { connectDatabase, type Db, migrateToLatest } from '../../src/db/connect';
 import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';
@@ -52,12 +52,13 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
 
   const routerFor = (shareOneOrg: boolean) =>
     new Router({
-      features: [recognitionFeature({ queries: recognitionQueries(db), clock: { now: () => new Date() }, sendRecorded: async () => {} })],
+      features: [recognitionFeature({ queries: recognitionQueries(db, systemClock), clock: systemClock, sendRecorded: async () => {} })],
       contextFor: peopleResolver(peopleQueries(db), { shareOneOrg }).contextFor,
       showPeople: (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds),
       onError: (err) => {
         throw err;
       },
+      notifyOnce: async () => {},
     });
 
   it('links a Slack user and a Teams user with the same email to one person in one org', async () => {

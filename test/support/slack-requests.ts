@@ -41,9 +41,17 @@ async function post(
   });
 }
 
-/** POSTs an Events API callback (JSON) to /slack/events, signed. */
-export async function postSignedEvent(baseUrl: string, event: Record<string, unknown>, teamId = 'T1'): Promise<Response> {
-  const body = JSON.stringify({ type: 'event_callback', team_id: teamId, api_app_id: 'A1', event_id: `Ev${randomUUID().slice(0, 8)}`, event_time: 1, event });
+/**
+ * POSTs an Events API callback (JSON) to /slack/events, signed. `eventId` and `retry` send it as
+ * Slack sends a retry: the same event id, with the retry's number and reason in headers.
+ */
+export async function postSignedEvent(
+  baseUrl: string,
+  event: Record<string, unknown>,
+  teamId = 'T1',
+  { eventId = `Ev${randomUUID().slice(0, 8)}`, retry }: { eventId?: string; retry?: { num: number; reason: string } } = {},
+): Promise<Response> {
+  const body = JSON.stringify({ type: 'event_callback', team_id: teamId, api_app_id: 'A1', event_id: eventId, event_time: 1, event });
   const timestamp = Math.floor(Date.now() / 1000);
   return fetch(`${baseUrl}/slack/events`, {
     method: 'POST',
@@ -51,6 +59,7 @@ export async function postSignedEvent(baseUrl: string, event: Record<string, unk
       'content-type': 'application/json',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(SLACK_SIGNING_SECRET, timestamp, body),
+      ...(retry ? { 'x-slack-retry-num': String(retry.num), 'x-slack-retry-reason': retry.reason } : {}),
     },
     body,
   });
@@ -107,6 +116,20 @@ export function buttonClick(o: {
     container: { type: 'message', channel_id: o.channelId, message_ts: o.messageTs ?? '1.0', is_ephemeral: false },
     trigger_id: `trigger-${randomUUID()}`,
     response_url: o.responseUrl,
+    actions: [{ type: 'button', action_id: o.actionId, block_id: 'b', action_ts: '1', ...(o.value ? { value: o.value } : {}) }],
+    is_enterprise_install: false,
+  });
+}
+
+/** A click on a button in the person's Home tab: the payload names the view, and no channel or response_url. */
+export function homeButtonClick(o: { actionId: string; value?: string; userId: string; teamId?: string }): Record<string, string> {
+  return interactionPayload({
+    type: 'block_actions',
+    team: { id: o.teamId ?? 'T1' },
+    user: { id: o.userId },
+    container: { type: 'view', view_id: 'VHOME' },
+    view: { id: 'VHOME', type: 'home', team_id: o.teamId ?? 'T1', blocks: [], private_metadata: '', callback_id: '', hash: 'h' },
+    trigger_id: `trigger-${randomUUID()}`,
     actions: [{ type: 'button', action_id: o.actionId, block_id: 'b', action_ts: '1', ...(o.value ? { value: o.value } : {}) }],
     is_enterprise_install: false,
   });

@@ -102,6 +102,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         return { ok: true, message_ts: `${ts++}.000200` };
       case 'views.open':
         return { ok: true, view: { id: `V${ts++}` } };
+      case 'views.publish':
+        return { ok: true, view: { id: `V${ts++}`, type: 'home' } };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users)}` } };
       case 'conversations.history': {

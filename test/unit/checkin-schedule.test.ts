@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Cadence, localDate, localInstant, openPeriods, reminderTime, streak } from '../../src/features/checkins/schedule.rules';
+import { type Cadence, localDate, localInstant, nextOccurrence, openPeriods, reminderTime, streak } from '../../src/features/checkins/schedule.rules';
 
 const fridays: Cadence = { every: 'week', weekday: 5, localTime: '15:00', anchorDate: '2026-11-06' };
 
@@ -24,6 +24,19 @@ describe('check-in schedule', () => {
     expect(localInstant('2026-07-03', '15:00', 'America/New_York').toISOString()).toBe('2026-07-03T19:00:00.000Z');
     expect(localInstant('2026-11-27', '15:00', 'Not/AZone').toISOString()).toBe('2026-11-27T15:00:00.000Z');
     expect(localDate(new Date('2026-11-27T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-11-28');
+  });
+
+  it('finds the next time in the person’s own timezone: this period’s until it has passed there, then the next', () => {
+    // Friday 2026-11-27 10:00 UTC: 15:00 has passed in Tokyo (06:00 UTC), not yet in New York (20:00 UTC).
+    const now = new Date('2026-11-27T10:00:00Z');
+    expect(nextOccurrence(fridays, 'America/New_York', now).toISOString()).toBe('2026-11-27T20:00:00.000Z');
+    expect(nextOccurrence(fridays, 'Asia/Tokyo', now).toISOString()).toBe('2026-12-04T06:00:00.000Z');
+    // The one due right now has come: the next is a week on.
+    expect(nextOccurrence(fridays, 'Asia/Tokyo', new Date('2026-11-27T06:00:00Z')).toISOString()).toBe('2026-12-04T06:00:00.000Z');
+    const biweekly: Cadence = { ...fridays, every: 'two_weeks', anchorDate: '2026-11-13' };
+    expect(nextOccurrence(biweekly, 'Asia/Tokyo', now).toISOString()).toBe('2026-12-11T06:00:00.000Z');
+    // Before the period has begun anywhere (Wednesday), the coming Friday.
+    expect(nextOccurrence(fridays, 'Europe/Lisbon', new Date('2026-11-25T10:00:00Z')).toISOString()).toBe('2026-11-27T15:00:00.000Z');
   });
 
   it('reminds 24 hours later, but never at night or on the weekend', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Invalid } from '../../src/chat/errors';
-import { allowancePeriod, checkMessage, checkPoints, chooseValue } from '../../src/features/recognition/kudos.rules';
+import { allowanceMonth, allowancePeriod, checkMessage, checkPoints, chooseValue } from '../../src/features/recognition/kudos.rules';
 
 const VALUES = ['teamwork', 'integrity', 'excellence', 'growth', 'respect'];
 
@@ -10,6 +10,18 @@ describe('kudos rules', () => {
     expect(allowancePeriod(instant, 'UTC')).toBe('2026-12');
     expect(allowancePeriod(instant, 'America/Los_Angeles')).toBe('2026-11');
     expect(allowancePeriod(new Date('2026-11-30T14:30:00Z'), 'Pacific/Auckland')).toBe('2026-12');
+  });
+
+  it('bounds "this month" by midnight on the 1st in the person’s own timezone, across a DST change', () => {
+    expect(allowanceMonth(new Date('2026-11-30T23:30:00Z'), 'Asia/Tokyo')).toEqual({
+      from: new Date('2026-11-30T15:00:00Z'),
+      to: new Date('2026-12-31T15:00:00Z'),
+    });
+    // New York leaves summer time on Sunday, November 1st, 2026.
+    expect(allowanceMonth(new Date('2026-11-15T12:00:00Z'), 'America/New_York')).toEqual({
+      from: new Date('2026-11-01T04:00:00Z'),
+      to: new Date('2026-12-01T05:00:00Z'),
+    });
   });
 
   it('falls back to UTC for a timezone it does not know', () => {

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { mrkdwn, renderMessage, renderModal } from '../../src/adapters/slack/render';
+import { mrkdwn, renderHome, renderMessage, renderModal } from '../../src/adapters/slack/render';
 import { neutralText } from '../../src/adapters/slack/interactions';
 import { type Form, type Message, personRef } from '../../src/chat/ui';
 
@@ -121,5 +121,12 @@ describe('Slack text from commands', () => {
         { platform: 'slack', id: 'U2' },
       ],
     });
+  });
+
+  it('renders a home as a Home tab view, cut at the 100 blocks Slack takes', () => {
+    const home = renderHome(message);
+    expect(home).toEqual({ type: 'home', blocks: renderMessage(message).blocks });
+    const long = renderHome({ summary: 'Your home', blocks: Array.from({ length: 130 }, (_, i) => ({ type: 'section' as const, text: `line ${i}` })) });
+    expect(long.blocks).toHaveLength(100);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
-import { cardActionKey, cardInteraction, commandOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
+import { cardActionKey, cardInteraction, commandOf, installedOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
 
 /** Activities as Teams sends them: partial next to the SDK's types. */
 const a = (activity: object) => activity as Parameters<typeof commandOf>[0];
@@ -105,5 +105,24 @@ describe('Teams card actions as interactions', () => {
     expect(cardActionKey(a({ ...base, id: 'act-2', replyToId: 'm1' }))).toBe('card:m1:29:giver');
     expect(cardActionKey(a({ ...base, from: { id: '29:other', name: 'O' }, replyToId: 'm1' }))).toBe('card:m1:29:other');
     expect(cardActionKey(a(base))).toBe('act-1');
+  });
+});
+
+describe('Teams installs', () => {
+  const personal = { ...base, conversation: { id: 'a:1', conversationType: 'personal', tenantId: 't1' } };
+
+  it('takes an install for the person themselves, whichever of its two activities Teams sends', () => {
+    const installed = installedOf(a({ ...personal, type: 'installationUpdate', action: 'add' }));
+    expect(installed).toMatchObject({ kind: 'installed', actor: { platform: 'teams', id: '29:giver' }, origin: { conversationId: 'a:1', isDirect: true } });
+    expect(installedOf(a({ ...personal, type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }))).toMatchObject({ kind: 'installed' });
+  });
+
+  it('takes no install into a team or a group chat, no upgrade, no removal and no one else joining for one', () => {
+    const group = { ...base, conversation: { id: '19:g', conversationType: 'groupChat', tenantId: 't1' } };
+    expect(installedOf(a({ ...base, type: 'installationUpdate', action: 'add' }))).toBeUndefined();
+    expect(installedOf(a({ ...group, type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }))).toBeUndefined();
+    expect(installedOf(a({ ...personal, type: 'installationUpdate', action: 'add-upgrade' }))).toBeUndefined();
+    expect(installedOf(a({ ...personal, type: 'installationUpdate', action: 'remove' }))).toBeUndefined();
+    expect(installedOf(a({ ...base, type: 'conversationUpdate', membersAdded: [{ id: '29:ana' }] }))).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import type { Effect } from '../../chat/effects';
 import type { Origin } from '../../chat/interaction';
 import { type Message, withNames } from '../../chat/ui';
 import { modalMetadata, type SourceMessage } from './interactions';
-import { renderMessage, renderModal } from './render';
+import { renderHome, renderMessage, renderModal } from './render';
 import { postToResponseUrl } from './transport';
 
 export interface Answerer {
@@ -58,6 +58,10 @@ export async function applyEffects(effects: Effect[], to: Answerer): Promise<voi
         break;
       case 'update_source':
         if (to.source) await to.client.chat.update({ channel: to.source.channel, ts: to.source.ts, ...renderMessage(effect.message) });
+        break;
+      case 'show_home':
+        // Replaces the whole tab: publishing the same home twice shows it once.
+        await to.client.views.publish({ user_id: to.userId, view: renderHome(effect.message) });
         break;
     }
   }

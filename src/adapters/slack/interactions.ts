@@ -1,4 +1,4 @@
-import type { BlockAction, GlobalShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, EnvelopedEvent, GlobalShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import { type Interaction, mentionList, type Origin, type UserRef } from '../../chat/interaction';
 import type { FormValues } from '../../chat/ui';
 
@@ -165,12 +165,16 @@ export function viewSubmissionInteraction(body: ViewSubmitAction): Interaction {
 export function blockActionInteraction(body: BlockAction): Interaction | undefined {
   const action = body.actions[0];
   if (!action || action.type !== 'button') return undefined;
-  const channelId = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  // A button in the Home tab has no channel: answers go to the person's DM with the bot.
+  const where = channelId
+    ? { conversationId: channelId, isDirect: isDirect(channelId, body.channel?.name) }
+    : { conversationId: body.user.id, isDirect: true };
   return {
     kind: 'action',
     actionId: action.action_id,
     value: action.value,
-    ...fromPayload(body, { conversationId: channelId, isDirect: isDirect(channelId, body.channel?.name) }, `action:${body.trigger_id}`),
+    ...fromPayload(body, where, `action:${body.trigger_id}`),
   };
 }
 
@@ -180,5 +184,31 @@ export function shortcutInteraction(shortcut: GlobalShortcut): Interaction {
     actionId: shortcut.callback_id,
     // Global shortcuts have no channel: answers go to the person's DM with the bot.
     ...fromPayload(shortcut, { conversationId: shortcut.user.id, isDirect: true }, `shortcut:${shortcut.trigger_id}`),
+  };
+}
+
+/**
+ * An Events API event about one person (their profile, their Home tab): they are the actor, and it
+ * happened in their DM with the bot. `teamId`: the person's team, for an envelope without one.
+ */
+export function personalEvent(
+  body: Pick<EnvelopedEvent, 'team_id' | 'enterprise_id' | 'authorizations' | 'event_id'>,
+  userId: string,
+  conversationId: string,
+  teamId?: string,
+): Pick<Interaction, 'origin' | 'actor' | 'idempotencyKey'> {
+  return {
+    origin: {
+      platform: 'slack',
+      workspaceId: workspaceIdOf({
+        teamId: body.team_id ?? teamId,
+        enterpriseId: body.enterprise_id,
+        isEnterpriseInstall: body.authorizations?.[0]?.is_enterprise_install,
+      }),
+      conversationId,
+      isDirect: true,
+    },
+    actor: { platform: 'slack', id: userId },
+    idempotencyKey: `event:${body.event_id}`,
   };
 }

@@ -54,6 +54,14 @@ export function renderMessage(message: Message): { text: string; blocks: SlackBl
   return { text: summaryText(message), blocks: message.blocks.map((b) => block(b, message.people)) };
 }
 
+/** Slack refuses a Home tab of more blocks (`invalid_blocks`); features keep their sections short, this is the last guard. */
+const HOME_MAX_BLOCKS = 100;
+
+/** A person's home as their App Home tab (views.publish). */
+export function renderHome(home: Message): View {
+  return { type: 'home', blocks: home.blocks.slice(0, HOME_MAX_BLOCKS).map((b) => block(b, home.people)) };
+}
+
 const option = (value: string, label: string) => ({ text: plain(label, 75), value });
 
 function element(field: FormField) {

@@ -17,7 +17,8 @@ export const SLACK_BOT_SCOPES = [
   'chat:write',
   'chat:write.public',
   'im:write',
-  // Read back to find a message an uncertain attempt may have sent (see the sender).
+  // Read back to find a message an uncertain attempt may have sent (see the sender); im:history also
+  // brings the messages people type to the bot (message.im).
   'im:history',
   'channels:history',
   'groups:history',

@@ -21,7 +21,8 @@ export interface TurnKit {
   logger: Logger;
 }
 
-export interface MessageListener {
+/** Handles the activities it matches, among those of the kind it is registered for (messages, or updates). */
+export interface ActivityListener {
   matches(activity: Activity): boolean;
   handle(context: TurnContext, kit: TurnKit): Promise<void>;
 }
@@ -31,14 +32,20 @@ export type InvokeListener = (context: TurnContext, kit: TurnKit) => Promise<Inv
 
 /** Routes each activity to the listener registered for its kind; remembers every conversation it sees. */
 export class TeamsBot {
-  private readonly messages: MessageListener[] = [];
+  private readonly messages: ActivityListener[] = [];
+  private readonly updates: ActivityListener[] = [];
   private readonly invokes = new Map<string, InvokeListener>();
 
   constructor(private readonly store: ConversationStore) {}
 
   /** Listeners are tried in registration order; the first that matches handles the message. */
-  onMessage(listener: MessageListener): void {
+  onMessage(listener: ActivityListener): void {
     this.messages.push(listener);
+  }
+
+  /** For conversationUpdate and installationUpdate activities, tried in registration order like messages. */
+  onUpdate(listener: ActivityListener): void {
+    this.updates.push(listener);
   }
 
   onInvoke(name: string, listener: InvokeListener): void {
@@ -51,6 +58,8 @@ export class TeamsBot {
     await this.remember(activity);
     if (activity.type === 'message') {
       await this.messages.find((l) => l.matches(activity))?.handle(context, kit);
+    } else if (activity.type === 'conversationUpdate' || activity.type === 'installationUpdate') {
+      await this.updates.find((l) => l.matches(activity))?.handle(context, kit);
     } else if (activity.type === 'invoke') {
       const listener = this.invokes.get(activity.name ?? '');
       const response: InvokeResponse = listener ? await listener(context, kit) : { status: 501 };

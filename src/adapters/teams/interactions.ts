@@ -70,6 +70,17 @@ function markMentions(text: string, activity: Incoming): { text: string; mention
   return { text: marked, mentions: list.mentions };
 }
 
+/** Teams sends the user's timezone with each activity; people keep it (rosters don't have it). */
+const timezoneOf = (activity: Incoming) => (activity.localTimezone ? { actorTimezone: activity.localTimezone } : {});
+
+/** What every interaction from this activity carries: where, who, its key and the actor's timezone. */
+const interactionBase = (activity: Incoming) => ({
+  origin: originOf(activity),
+  actor: actorOf(activity),
+  idempotencyKey: activityKey(activity),
+  ...timezoneOf(activity),
+});
+
 /** `kudos <at>Ana</at> 20 thanks` → the `kudos` command; undefined when the first word is no known command. */
 export function commandOf(activity: Incoming, commandNames: string[]): Extract<Interaction, { kind: 'command' }> | undefined {
   const match = /^\/?(\S+)\s*([\s\S]*)$/.exec(textWithoutBot(activity));
@@ -79,19 +90,30 @@ export function commandOf(activity: Incoming, commandNames: string[]): Extract<I
     kind: 'command',
     name,
     ...markMentions((match?.[2] ?? '').trim(), activity),
-    origin: originOf(activity),
-    actor: actorOf(activity),
-    idempotencyKey: activityKey(activity),
-    ...timezoneOf(activity),
+    ...interactionBase(activity),
   };
 }
 
-/** Teams sends the user's timezone with each activity; people keep it (rosters don't have it). */
-const timezoneOf = (activity: Incoming) => (activity.localTimezone ? { actorTimezone: activity.localTimezone } : {});
+/** `home` (or `/home`) typed to the bot asks for the person's home. */
+export function homeRequestOf(activity: Incoming): Interaction | undefined {
+  return /^\/?home$/i.test(textWithoutBot(activity)) ? { kind: 'home', ...interactionBase(activity) } : undefined;
+}
+
+/**
+ * The app installed for this person, in their 1:1 chat with the bot: Teams says so twice, as an
+ * installationUpdate `add` and as a conversationUpdate adding the bot. An install into a team or a
+ * group chat is none of these: the bot writes to nobody for it.
+ */
+export function installedOf(activity: Incoming): Interaction | undefined {
+  const added =
+    (activity.type === 'installationUpdate' && activity.action === 'add') ||
+    (activity.type === 'conversationUpdate' && activity.membersAdded?.some((m) => m.id === activity.recipient?.id) === true);
+  return added && isPersonal(activity) && activity.from?.id ? { kind: 'installed', ...interactionBase(activity) } : undefined;
+}
 
 /** A card's action as an interaction; `idempotencyKey` is chosen by the caller (it depends on how the card was submitted). */
 export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
-  const base = { origin: originOf(activity), actor: actorOf(activity), idempotencyKey, ...timezoneOf(activity) };
+  const base = { ...interactionBase(activity), idempotencyKey };
   if (data.kind === 'form') {
     return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...base };
   }

@@ -1,7 +1,8 @@
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Effect } from '../../chat/effects';
+import type { Interaction } from '../../chat/interaction';
 import { type Form, type Message, withNames } from '../../chat/ui';
-import type { TurnKit } from './bot';
+import type { ActivityListener, TurnKit } from './bot';
 import type { Carried, SourceRef } from './card-data';
 import type { Submitted } from './card-submission';
 import { type AdaptiveCard, ADAPTIVE_CARD_CONTENT_TYPE, attachment, type Entered, renderForm, renderMessage, summaryOf } from './render';
@@ -68,6 +69,10 @@ function planOf(effects: Effect[]): Plan {
       case 'reply':
       case 'done':
         plan.notes.push(effect);
+        break;
+      case 'show_home':
+        // Teams has no home tab for a bot: the home is a card for the person alone, like a reply.
+        plan.notes.push({ type: 'reply', message: effect.message });
         break;
       default:
         unreachable(effect);
@@ -144,6 +149,16 @@ export async function answerMessage(effects: Effect[], turn: Answering): Promise
   let notes = plan.notes;
   if (plan.update) notes = await replaceSource(turn, submitted?.carried.source ?? turn.card, plan.update, notes);
   for (const note of notes) await kit.replies.privately(messageActivity(note.message));
+}
+
+/** A listener for activities that are each one interaction (`interactionOf` says which), answered like a message. */
+export function answeredLikeMessages(interactionOf: (activity: Partial<Activity>) => Interaction | undefined): ActivityListener {
+  return {
+    matches: (activity) => interactionOf(activity) !== undefined,
+    async handle(context, kit) {
+      await answerMessage(await kit.router.dispatch(interactionOf(context.activity)!, kit.directory), answering(context, kit, false));
+    },
+  };
 }
 
 const taskMessage = (text: string): InvokeResponse => ({ status: 200, body: { task: { type: 'message', value: text } } });

@@ -7,6 +7,7 @@ import { conversationStore } from './conversations';
 import { knownPeople, memberLookup, membership, turnDirectory } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
+import { register as registerUpdates } from './listeners/updates';
 import { loopbackOnly } from './local-only';
 import { createMessenger } from './messenger';
 import { turnReplies } from './replies';
@@ -63,6 +64,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
     async attach(http, router) {
       const bot = new TeamsBot(store);
       registerMessages(bot);
+      registerUpdates(bot);
       registerInvokes(bot);
       const guard = teams.local ? [loopbackOnly] : [];
       http.express.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {

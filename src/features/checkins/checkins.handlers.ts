@@ -15,6 +15,7 @@ import { oneOnOnes } from './one-on-ones.handlers';
 import type { OneOnOneQueries } from './one-on-ones.queries';
 import {
   ANSWER_FORM,
+  HISTORY,
   REPLY,
   REPLY_FORM,
   SETUP,
@@ -29,7 +30,9 @@ import {
   answersMessage,
   answerForm,
   closedPromptMessage,
+  dayLabel,
   historyMessage,
+  homeSection,
   replyForm,
   replyMessage,
   setupForm,
@@ -37,7 +40,7 @@ import {
   streakLine,
 } from './checkins.views';
 import { DEFAULT_QUESTIONS, formatQuestions, parseQuestions } from './questions.rules';
-import { localDate, streak } from './schedule.rules';
+import { cadenceOf, localDate, localWhen, nextOccurrence, streak } from './schedule.rules';
 
 export interface CheckinsDeps {
   queries: CheckinsQueries;
@@ -98,15 +101,17 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
     ];
   }
 
+  /** A team's latest round of check-ins: its period, its prompts and how many were answered. */
+  async function latestRound(teamId: string) {
+    const prompts = await queries.teamPrompts(teamId, 1);
+    const period = prompts[0]?.period;
+    return period ? { period, prompts, answered: prompts.filter((p) => p.status === 'answered').length, expected: prompts.length } : undefined;
+  }
+
   async function history(ctx: HandlerContext): Promise<Effect[]> {
     const rows = await queries.history(ctx.org.id, ctx.actor.id, 8);
     const team = await queries.teamOf(ctx.org.id, ctx.actor.id);
-    let teamSummary;
-    if (team) {
-      const prompts = await queries.teamPrompts(team.id, 1);
-      const period = prompts[0]?.period;
-      if (period) teamSummary = { period, answered: prompts.filter((p) => p.status === 'answered').length, expected: prompts.length };
-    }
+    const teamSummary = team ? await latestRound(team.id) : undefined;
     const reports = team ? team.members.length : (await queries.directReports(ctx.org.id, ctx.actor.id)).length;
     const message = historyMessage({
       rows,
@@ -139,6 +144,41 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
     throw new NotAllowed(POLICY['checkins.reply'].refusal);
   }
 
+  /** The latest round of the team the person runs, with the check-ins in it they haven't written back about. */
+  async function waitingOn(ctx: HandlerContext, teamId: string) {
+    const round = await latestRound(teamId);
+    if (!round) return undefined;
+    const replied = await queries.repliedTo(ctx.org.id, round.prompts.map((p) => p.id), ctx.actor.id);
+    const waiting = round.prompts
+      .filter((p) => p.status !== 'sent' && !replied.has(p.id))
+      .map((p) => ({ promptId: p.id, name: p.display_name, status: p.status }));
+    return { ...round, waiting };
+  }
+
+  /** Their open check-in, the next one and their streak, their team's round if they run one, and their 1:1s. */
+  async function home(ctx: HandlerContext) {
+    const now = clock.now();
+    const { timezone } = ctx.actor;
+    const [rows, team, led, oneOnOneBlocks] = await Promise.all([
+      queries.history(ctx.org.id, ctx.actor.id, 52),
+      queries.teamWithMember(ctx.org.id, ctx.actor.id),
+      queries.teamOf(ctx.org.id, ctx.actor.id),
+      meetings.home(ctx),
+    ]);
+    const [latest] = rows;
+    const away = ctx.actor.away_until !== null && ctx.actor.away_until >= localDate(now, timezone);
+    return [
+      ...homeSection({
+        open: latest?.status === 'sent' ? { promptId: latest.id, period: latest.period } : undefined,
+        next: team ? localWhen(nextOccurrence(cadenceOf(team), timezone, now), timezone) : undefined,
+        awayUntil: away ? dayLabel(ctx.actor.away_until!) : undefined,
+        streak: streak(rows.map((r) => r.status)),
+        team: led ? await waitingOn(ctx, led.id) : undefined,
+      }),
+      ...oneOnOneBlocks,
+    ];
+  }
+
   function parseAway(rest: string, ctx: HandlerContext): string {
     const match = /^until\s+(\d{4}-\d{2}-\d{2})$/i.exec(rest.trim());
     if (!match || !dayjs(match[1], 'YYYY-MM-DD', true).isValid()) {
@@ -155,6 +195,11 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       '`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`',
       '`/checkin 1on1 @ana every friday 10:00` schedule a 1:1 · `/checkin agenda @ana add <point>` its shared agenda',
     ],
+    home,
+    tryThis: {
+      text: '**Check in** with your team each week and keep your streak: `/checkin` shows yours, `/checkin setup` sets up your team’s',
+      button: { actionId: HISTORY, label: 'My check-ins' },
+    },
     commands: {
       async checkin(interaction, ctx) {
         const [word = '', ...restWords] = interaction.text.trim().split(/\s+/);
@@ -175,7 +220,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
           case 'away': {
             const until = parseAway(rest, ctx);
             await queries.setAway(ctx.org.id, ctx.actor.id, until);
-            return [{ type: 'reply', message: text(`Enjoy your time away. No check-ins or reminders until ${dayjs(until).format('ddd, MMM D')} (included).`) }];
+            return [{ type: 'reply', message: text(`Enjoy your time away. No check-ins or reminders until ${dayLabel(until)} (included).`) }];
           }
           case '1on1':
             return meetings.commands.setUp(interaction, ctx);
@@ -192,6 +237,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
     actions: {
       ...meetings.actions,
       [SETUP]: (interaction, ctx) => openSetup(ctx, interaction, ctx.actor),
+      [HISTORY]: (_interaction, ctx) => history(ctx),
 
       async [START](interaction, ctx) {
         const prompt = await ownPrompt(ctx, interaction.value);

@@ -5,7 +5,7 @@ import type { CheckinsQueries } from './checkins.queries';
 import { oneOnOnes } from './one-on-ones.handlers';
 import type { OneOnOneQueries } from './one-on-ones.queries';
 import { type DigestRow, answerForm, digestMessage, promptMessage } from './checkins.views';
-import { type Cadence, localDate, localInstant, openPeriods, reminderTime } from './schedule.rules';
+import { cadenceOf, localDate, localInstant, openPeriods, reminderTime } from './schedule.rules';
 
 export interface CheckinJobDeps {
   queries: CheckinsQueries;
@@ -23,7 +23,6 @@ type Question = Awaited<ReturnType<CheckinsQueries['questionsOf']>>[number];
 const targetOf = (team: Team, personId: string) => ({ kind: 'person' as const, workspaceId: team.workspace_id, personId });
 const promptFor = (team: Team, member: Member, period: string, promptId: string, questions: Question[], reminder: boolean) =>
   promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
-const cadenceOf = (team: Team): Cadence => ({ every: team.every, weekday: team.weekday, localTime: team.local_time, anchorDate: team.anchor_date });
 const isAway = (member: Member, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
 const dueAtFor = (team: Team, member: Member, period: string) => localInstant(period, team.local_time, member.timezone);
 /** The digest goes once every member's answer window has closed (or earlier, when all have answered). */

@@ -51,6 +51,19 @@ export function checkinsQueries(db: Db, clock: Clock) {
       return { ...team, members, questions: await activeQuestions(team.id) };
     },
 
+    /** The team whose check-ins the person gets, if any (the latest they were added to). */
+    async teamWithMember(orgId: string, personId: string) {
+      return db
+        .selectFrom('checkin_members')
+        .innerJoin('checkin_teams', 'checkin_teams.id', 'checkin_members.team_id')
+        .selectAll('checkin_teams')
+        .where('checkin_members.org_id', '=', orgId)
+        .where('checkin_members.person_id', '=', personId)
+        .orderBy('checkin_members.added_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
     /**
      * Saves a team's settings, members and questions; members now report to its manager. Each new
      * member is told, through a notification recorded in the same transaction.
@@ -287,6 +300,20 @@ export function checkinsQueries(db: Db, clock: Clock) {
           .executeTakeFirst();
         return reply ? recordNotificationsToSend(trx, r.orgId, [notificationFor(reply.id)]) : [];
       });
+    },
+
+    /** Which of these check-ins this person has written about. */
+    async repliedTo(orgId: string, promptIds: string[], authorId: string): Promise<Set<string>> {
+      if (promptIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('checkin_replies')
+        .select('prompt_id')
+        .distinct()
+        .where('org_id', '=', orgId)
+        .where('prompt_id', 'in', promptIds)
+        .where('author_id', '=', authorId)
+        .execute();
+      return new Set(rows.map((r) => r.prompt_id));
     },
 
     async statusOf(promptId: string): Promise<PromptStatus | undefined> {

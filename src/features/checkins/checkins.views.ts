@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import { type Button, type Form, type FormField, type Message, personRef } from '../../chat/ui';
+import { type Block, type Button, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionKind } from '../../db/database';
 
 export const ANSWER_FORM = 'checkin.answer';
@@ -12,11 +12,15 @@ export const SNOOZE = 'checkin.snooze';
 export const REPLY = 'checkin.reply';
 export const SETUP = 'checkin.setup';
 export const VIEW_ANSWERS = 'checkin.view_answers';
+export const HISTORY = 'checkin.history';
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+/** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
+export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');
+
 export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') =>
-  `${every === 'week' ? 'week' : 'fortnight'} of ${dayjs(period).format('ddd, MMM D')}`;
+  `${every === 'week' ? 'week' : 'fortnight'} of ${dayLabel(period)}`;
 
 const shortPeriod = (period: string) => dayjs(period).format('MMM D');
 
@@ -247,4 +251,48 @@ export function addedToTeamMessage(o: { managerId: string; weekday: number; loca
       },
     ],
   };
+}
+
+/** How many of a manager's people waiting for a word back the home names. */
+const HOME_WAITING = 5;
+
+export interface CheckinsHome {
+  /** The person's latest check-in, while it is open. */
+  open?: { promptId: string; period: string };
+  /** When their next check-in comes, as they read it; none when they are in no team's check-ins. */
+  next?: string;
+  /** Their last day away, as they read it, while they are away. */
+  awayUntil?: string;
+  streak: number;
+  /** The team they run: its latest round, and the check-ins in it they haven't written back about. */
+  team?: { period: string; answered: number; expected: number; waiting: Array<{ promptId: string; name: string; status: string }> };
+}
+
+/** The person's check-ins in their home: the open one, the next one and their streak; for a manager, their team's round. */
+export function homeSection(h: CheckinsHome): Block[] {
+  const blocks: Block[] = [{ type: 'header', text: '✅ Check-ins' }];
+  if (h.open) {
+    blocks.push(
+      { type: 'section', text: `Your check-in for the ${periodLabel(h.open.period)} is open.` },
+      { type: 'actions', buttons: [{ actionId: START, label: 'Check in now', value: h.open.promptId, style: 'primary', opensForm: true }] },
+    );
+  }
+  if (h.awayUntil) {
+    blocks.push({ type: 'section', text: `🌴 You're away until ${h.awayUntil} (included): no check-ins until then. \`/checkin back\` turns them on again.` });
+  } else if (h.next) {
+    blocks.push({ type: 'context', text: `Next check-in: ${h.next}${h.streak > 0 ? ` · 🔥 ${h.streak} in a row` : ''}` });
+  } else {
+    blocks.push({ type: 'context', text: "You're in no team's check-ins yet. A manager sets them up with `/checkin setup`." });
+  }
+  if (h.team) {
+    const waiting = h.team.waiting.slice(0, HOME_WAITING);
+    blocks.push({ type: 'section', text: `Your team, ${periodLabel(h.team.period)}: ${h.team.answered} of ${h.team.expected} answered.` });
+    if (waiting.length > 0) {
+      blocks.push(
+        { type: 'section', text: `💬 Waiting for a word from you: ${waiting.map((w) => `**${w.name}** (${w.status})`).join(', ')}` },
+        { type: 'actions', buttons: waiting.map((w) => ({ actionId: REPLY, label: `Reply to ${w.name}`, value: w.promptId, opensForm: true })) },
+      );
+    }
+  }
+  return blocks;
 }

@@ -9,9 +9,9 @@ import type { Enqueue } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
-import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, addPointForm, agendaMessage } from './one-on-ones.views';
+import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, HOME_MEETINGS, addPointForm, agendaMessage, oneOnOnesHome } from './one-on-ones.views';
 import { WEEKDAYS } from './checkins.views';
-import { type Cadence, localDate, localInstant, openPeriods } from './schedule.rules';
+import { cadenceOf, localDate, localInstant, localWhen, nextOccurrence, openPeriods } from './schedule.rules';
 
 export interface OneOnOneDeps {
   queries: OneOnOneQueries;
@@ -24,20 +24,8 @@ type OneOnOne = NonNullable<Awaited<ReturnType<OneOnOneQueries['byId']>>>;
 
 const REMIND_BEFORE_MS = 2 * 3_600_000;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
-const cadenceOf = (o: OneOnOne): Cadence => ({ every: o.every, weekday: o.weekday, localTime: o.local_time, anchorDate: o.anchor_date });
-
-/** The next meeting at or after `now`, as an instant. */
-function nextMeeting(o: OneOnOne, now: Date): Date {
-  const step = o.every === 'week' ? 7 : 14;
-  for (let days = 0; days <= 28; days += step) {
-    const [date] = openPeriods(cadenceOf(o), new Date(now.getTime() + days * 86_400_000));
-    const at = localInstant(date!, o.local_time, o.manager_timezone);
-    if (at >= now) return at;
-  }
-  return localInstant(openPeriods(cadenceOf(o), now)[0]!, o.local_time, o.manager_timezone);
-}
-
-const whenFor = (at: Date, timeZone: string) => dayjs(at).tz(timeZone).format('ddd, MMM D [at] HH:mm');
+/** The next meeting after `now`; its time of day is the manager's. */
+const nextMeeting = (o: OneOnOne, now: Date) => nextOccurrence(cadenceOf(o), o.manager_timezone, now);
 
 /** 1:1s between a manager and a report: a schedule, a running agenda, a reminder to both. */
 export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
@@ -61,7 +49,22 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
   async function agendaFor(ctx: HandlerContext, o: OneOnOne): Promise<Message> {
     const withId = ctx.actor.id === o.manager_id ? o.report_id : o.manager_id;
     const items = await queries.openItems(o.id);
-    return agendaMessage({ oneOnOneId: o.id, withId, when: whenFor(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
+    return agendaMessage({ oneOnOneId: o.id, withId, when: localWhen(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
+  }
+
+  /** The person's 1:1s for their home: each with the other person, when it is next and its open points. */
+  async function home(ctx: HandlerContext) {
+    const now = clock.now();
+    const theirs = await queries.ofPerson(ctx.org.id, ctx.actor.id, HOME_MEETINGS);
+    const meetings = await Promise.all(
+      theirs.map(async (o) => ({
+        oneOnOneId: o.id,
+        withId: ctx.actor.id === o.manager_id ? o.report_id : o.manager_id,
+        when: localWhen(nextMeeting(o, now), ctx.actor.timezone),
+        items: await queries.openItems(o.id),
+      })),
+    );
+    return oneOnOnesHome(meetings);
   }
 
   const commands = {
@@ -152,5 +155,5 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
     }
   }
 
-  return { commands, actions, forms, remind };
+  return { commands, actions, forms, remind, home };
 }

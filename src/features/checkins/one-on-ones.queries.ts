@@ -71,6 +71,17 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
 
     all: () => withPeople().execute(),
 
+    /** The person's 1:1s with active reports, whichever side they are on, oldest first. */
+    async ofPerson(orgId: string, personId: string, limit: number) {
+      return withPeople()
+        .where('one_on_ones.org_id', '=', orgId)
+        .where((eb) => eb.or([eb('one_on_ones.manager_id', '=', personId), eb('one_on_ones.report_id', '=', personId)]))
+        .where('report.active', '=', true)
+        .orderBy('one_on_ones.created_at')
+        .limit(limit)
+        .execute();
+    },
+
     async openItems(oneOnOneId: string) {
       return db
         .selectFrom('agenda_items')

@@ -1,4 +1,4 @@
-import { type Form, type Message, personRef } from '../../chat/ui';
+import { type Block, type Form, type Message, personRef } from '../../chat/ui';
 
 export const AGENDA_ADD = 'agenda.add';
 export const AGENDA_ADD_FORM = 'agenda.add';
@@ -9,6 +9,12 @@ export interface AgendaItemView {
   text: string;
   authorId: string;
 }
+
+/** How many 1:1s, and open points of each, the home shows. */
+export const HOME_MEETINGS = 5;
+const HOME_POINTS = 3;
+
+const pointLine = (item: AgendaItemView) => `• ${item.text} _(${personRef(item.authorId)})_`;
 
 /** `withId`: the other person of the 1:1. */
 export function agendaMessage(o: { oneOnOneId: string; withId: string; when: string; items: AgendaItemView[]; reminder: boolean }): Message {
@@ -21,7 +27,7 @@ export function agendaMessage(o: { oneOnOneId: string; withId: string; when: str
       ...(o.items.length === 0
         ? [{ type: 'context' as const, text: 'No talking points yet. Either of you can add one.' }]
         : o.items.flatMap((item) => [
-            { type: 'section' as const, text: `• ${item.text} _(${personRef(item.authorId)})_` },
+            { type: 'section' as const, text: pointLine(item) },
             { type: 'actions' as const, buttons: [{ actionId: AGENDA_DONE, label: 'Done', value: item.id }] },
           ])),
       { type: 'actions', buttons: [{ actionId: AGENDA_ADD, label: 'Add a talking point', value: o.oneOnOneId, opensForm: true }] },
@@ -38,4 +44,24 @@ export function addPointForm(oneOnOneId: string, withName: string): Form {
     fields: [{ id: 'text', kind: 'multiline', label: 'Talking point', required: true, maxLength: 500 }],
     state: { oneOnOneId },
   };
+}
+
+/** The person's 1:1s in their home: who with, when next, and the open talking points. */
+/** `withId`: the other person of each 1:1. */
+export function oneOnOnesHome(meetings: Array<{ oneOnOneId: string; withId: string; when: string; items: AgendaItemView[] }>): Block[] {
+  if (meetings.length === 0) return [];
+  return [
+    { type: 'header', text: '📅 1:1s' },
+    ...meetings.flatMap((m): Block[] => {
+      const more = m.items.length - HOME_POINTS;
+      const points =
+        m.items.length === 0
+          ? 'No talking points yet.'
+          : [...m.items.slice(0, HOME_POINTS).map(pointLine), ...(more > 0 ? [`…and ${more} more`] : [])].join('\n');
+      return [
+        { type: 'section', text: `${personRef(m.withId)}, next ${m.when}\n${points}` },
+        { type: 'actions', buttons: [{ actionId: AGENDA_ADD, label: 'Add a talking point', value: m.oneOnOneId, opensForm: true }] },
+      ];
+    }),
+  ];
 }

@@ -16,6 +16,14 @@ export interface Cadence {
   anchorDate: string;
 }
 
+/** A team's or a 1:1's cadence, from its row. */
+export const cadenceOf = (row: { every: Cadence['every']; weekday: number; local_time: string; anchor_date: string }): Cadence => ({
+  every: row.every,
+  weekday: row.weekday,
+  localTime: row.local_time,
+  anchorDate: row.anchor_date,
+});
+
 export const WORKDAY_START = 9;
 export const WORKDAY_END = 18;
 
@@ -41,6 +49,11 @@ export function localDate(instant: Date, timeZone: string): string {
   return dayjs(instant).tz(safeZone(timeZone)).format('YYYY-MM-DD');
 }
 
+/** An instant as the person reads it in their timezone, e.g. `Fri, Nov 27 at 15:00`. */
+export function localWhen(instant: Date, timeZone: string): string {
+  return dayjs(instant).tz(safeZone(timeZone)).format('ddd, MMM D [at] HH:mm');
+}
+
 /**
  * The period dates (the cadence weekday, as a calendar date) that can be open at `now`: the latest one
  * that has begun somewhere on Earth, and the one before it. Every member's prompt for a period is due
@@ -56,6 +69,18 @@ export function openPeriods(cadence: Cadence, now: Date): string[] {
     if (Math.abs(weeks) % 2 === 1) day = day.subtract(7, 'day');
   }
   return [day.format('YYYY-MM-DD'), day.subtract(step, 'day').format('YYYY-MM-DD')];
+}
+
+/**
+ * The cadence's next time after `now` (the one due now has come), at its local time in `timeZone`:
+ * in the latest period that has begun somewhere, or else in the one after it.
+ */
+export function nextOccurrence(cadence: Cadence, timeZone: string, now: Date): Date {
+  const [latest] = openPeriods(cadence, now);
+  const at = localInstant(latest!, cadence.localTime, timeZone);
+  if (at > now) return at;
+  const next = dayjs.utc(latest).add(cadence.every === 'week' ? 7 : 14, 'day').format('YYYY-MM-DD');
+  return localInstant(next, cadence.localTime, timeZone);
 }
 
 /**

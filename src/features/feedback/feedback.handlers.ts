@@ -7,7 +7,20 @@ import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { authorizeOn } from '../people/authorization';
 import type { FeedbackQueries } from './feedback.queries';
-import { GIVE, GIVE_FORM, THANKS, feedbackForm, feedbackMessage, requestMessage, thankedMessage, thanksNotice } from './feedback.views';
+import {
+  GIVE,
+  GIVE_FORM,
+  HOME_REQUESTS,
+  OPEN_FORM,
+  THANKS,
+  feedbackForm,
+  feedbackMessage,
+  giveFeedbackButton,
+  homeSection,
+  requestMessage,
+  thankedMessage,
+  thanksNotice,
+} from './feedback.views';
 
 export interface FeedbackDeps {
   queries: FeedbackQueries;
@@ -36,7 +49,14 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
     for (const person of people) checkPerson(ctx.actor, person, 'recipient');
     const { origin } = interaction;
     const recorded = await queries.request(
-      { orgId: ctx.org.id, requesterId: ctx.actor.id, topic, idempotencyKey: `request:${origin.platform}:${interaction.idempotencyKey}`, platform: origin.platform },
+      {
+        orgId: ctx.org.id,
+        requesterId: ctx.actor.id,
+        recipientIds: people.map((p) => p.id),
+        topic,
+        idempotencyKey: `request:${origin.platform}:${interaction.idempotencyKey}`,
+        platform: origin.platform,
+      },
       (requestId) =>
         people.map((person) => ({
           dedupeKey: `feedback-request:${requestId}:${person.id}`,
@@ -52,6 +72,8 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
   return {
     name: 'feedback',
     help: ['`/feedback @ana` give private feedback · `/feedback request @ana @ben about the launch` ask for it'],
+    home: async (ctx) => homeSection(await queries.waitingFor(ctx.org.id, ctx.actor.id, HOME_REQUESTS)),
+    tryThis: { text: '**Tell someone privately** what went well, or what to try: `/feedback @ana`', button: giveFeedbackButton },
     commands: {
       async feedback(interaction, ctx) {
         if (/^request\b/i.test(interaction.text.trim())) return requestFeedback(interaction, ctx);
@@ -62,6 +84,8 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
       },
     },
     actions: {
+      [OPEN_FORM]: async () => [{ type: 'open_form', form: feedbackForm({}) }],
+
       async [GIVE](interaction, ctx) {
         const request = interaction.value ? await queries.requestById(ctx.org.id, interaction.value) : undefined;
         if (!request) throw new NotFound("I couldn't find that request any more.");

@@ -51,8 +51,9 @@ export function feedbackQueries(db: Db, clock: Clock) {
       });
     },
 
+    /** Records the request, who it asks, and their DMs together; a repeated delivery records nothing. */
     async request(
-      r: { orgId: string; requesterId: string; topic: string; idempotencyKey: string; platform: Platform },
+      r: { orgId: string; requesterId: string; recipientIds: string[]; topic: string; idempotencyKey: string; platform: Platform },
       notificationsFor: (requestId: string) => OutgoingNotification[],
     ): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {
@@ -62,8 +63,39 @@ export function feedbackQueries(db: Db, clock: Clock) {
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')
           .executeTakeFirst();
-        return row ? recordNotificationsToSend(trx, r.orgId, notificationsFor(row.id)) : [];
+        if (!row) return [];
+        await trx
+          .insertInto('feedback_request_recipients')
+          .values(r.recipientIds.map((person_id) => ({ request_id: row.id, org_id: r.orgId, person_id })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        return recordNotificationsToSend(trx, r.orgId, notificationsFor(row.id));
       });
+    },
+
+    /** Requests that asked this person and that they haven't answered yet, newest first. */
+    async waitingFor(orgId: string, personId: string, limit: number) {
+      return db
+        .selectFrom('feedback_request_recipients as asked')
+        .innerJoin('feedback_requests', 'feedback_requests.id', 'asked.request_id')
+        .innerJoin('people as requester', 'requester.id', 'feedback_requests.requester_id')
+        .select(['feedback_requests.id', 'feedback_requests.topic', 'feedback_requests.requester_id'])
+        .where('asked.org_id', '=', orgId)
+        .where('asked.person_id', '=', personId)
+        .where('requester.active', '=', true)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('feedback')
+                .select('feedback.id')
+                .whereRef('feedback.request_id', '=', 'feedback_requests.id')
+                .where('feedback.giver_id', '=', personId),
+            ),
+          ),
+        )
+        .orderBy('feedback_requests.created_at', 'desc')
+        .limit(limit)
+        .execute();
     },
 
     async requestById(orgId: string, requestId: string) {

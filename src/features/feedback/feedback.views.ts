@@ -1,8 +1,14 @@
-import { type Form, type Message, personRef } from '../../chat/ui';
+import { type Block, type Button, type Form, type Message, personRef } from '../../chat/ui';
 
 export const GIVE_FORM = 'feedback.give';
 export const GIVE = 'feedback.give';
 export const THANKS = 'feedback.thanks';
+export const OPEN_FORM = 'feedback.open_form';
+
+export const giveFeedbackButton: Button = { actionId: OPEN_FORM, label: 'Give feedback', opensForm: true };
+
+/** How many requests waiting for the person the home lists. */
+export const HOME_REQUESTS = 5;
 
 const KIND_LABEL = { praise: 'praise', suggestion: 'a suggestion' } as const;
 
@@ -61,4 +67,14 @@ export function requestMessage(o: { fromId: string; topic: string; requestId: st
       { type: 'actions', buttons: [{ actionId: GIVE, label: 'Give feedback', value: o.requestId, style: 'primary', opensForm: true }] },
     ],
   };
+}
+
+/** Feedback in the person's home: the requests waiting for their answer, each with its button. */
+export function homeSection(waiting: Array<{ id: string; topic: string; requester_id: string }>): Block[] {
+  return [
+    { type: 'header', text: '💬 Feedback' },
+    ...(waiting.length === 0
+      ? [{ type: 'context' as const, text: 'Nobody is waiting for your feedback. Ask for some with `/feedback request @ana about …`.' }]
+      : waiting.flatMap((r) => requestMessage({ fromId: r.requester_id, topic: r.topic, requestId: r.id }).blocks)),
+  ];
 }

@@ -1,4 +1,9 @@
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
 import { Invalid } from '../../chat/errors';
+import { localInstant } from '../checkins/schedule.rules';
+
+dayjs.extend(utc);
 
 export const MAX_MESSAGE_LENGTH = 1000;
 
@@ -23,6 +28,13 @@ export function allowancePeriod(now: Date, timeZone: string): string {
   const parts = monthFormat(timeZone).formatToParts(now);
   const part = (type: 'year' | 'month') => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}`;
+}
+
+/** When the allowance month that holds `now` begins and ends, in this timezone. */
+export function allowanceMonth(now: Date, timeZone: string): { from: Date; to: Date } {
+  const first = `${allowancePeriod(now, timeZone)}-01`;
+  const next = dayjs.utc(first).add(1, 'month').format('YYYY-MM-DD');
+  return { from: localInstant(first, '00:00', timeZone), to: localInstant(next, '00:00', timeZone) };
 }
 
 /** Picks the company value: a hashtag before the message must be one; inside the message, only one that is counts. */

@@ -8,13 +8,15 @@ import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import type { OutgoingNotification } from '../../notify/notify.queries';
 import { authorize, wholeOrg } from '../people/authorization';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
-import { allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
+import { allowanceMonth, allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
 import type { RecognitionQueries } from './recognition.queries';
 import {
   type KudosView,
   KUDOS_FORM,
   OPEN_KUDOS_FORM,
   confirmationMessage,
+  giveKudosButton,
+  homeSection,
   kudosForm,
   recipientMessage,
   recognitionMessage,
@@ -149,9 +151,18 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     return [{ type: 'reply', message: { summary: 'Recognition channel set', blocks: [{ type: 'section', text: `Kudos given in direct messages will be posted in #${channel.name}.` }] } }];
   }
 
+  /** This month in the person's own calendar: what they can still give, and the kudos they got and gave. */
+  async function home(ctx: HandlerContext) {
+    const { from, to } = allowanceMonth(clock.now(), ctx.actor.timezone);
+    const [{ left }, kudos] = await Promise.all([pointsLeft(ctx), queries.kudosBetween(ctx.org.id, ctx.actor.id, from, to)]);
+    return homeSection({ balance: { left, allowance: ctx.org.kudos_monthly_allowance }, ...kudos });
+  }
+
   return {
     name: 'recognition',
     help: [`${EXAMPLE} recognise teammates (or just \`/kudos\` for a form) · \`/kudos channel #recognition\` (HR admins)`],
+    home,
+    tryThis: { text: `**Thank a teammate** with kudos and points: ${EXAMPLE}`, button: giveKudosButton },
     commands: {
       async kudos(interaction, ctx) {
         if (interaction.text.trim() === '') return openForm(ctx);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
+import type { Clock } from '../../chat/ports';
 import type { Database } from '../../db/database';
 import { claimedOnRecord, type OutgoingNotification, type RecordedNotification, withIds } from '../../notify/notify.queries';
 
@@ -29,7 +30,11 @@ function isOverAllowance(error: unknown): boolean {
   return e.code === '23514' && e.constraint === 'point_allowances_within_allowance';
 }
 
-export function recognitionQueries(db: Db) {
+/** How many of the latest kudos a person received the home lists. */
+const LATEST_RECEIVED = 3;
+
+/** `clock` stamps a kudos' time, which a person's month of kudos is counted by. */
+export function recognitionQueries(db: Db, clock: Clock) {
   async function pointsSpent(orgId: string, personId: string, period: string): Promise<number> {
     const row = await db
       .selectFrom('point_allowances')
@@ -47,6 +52,37 @@ export function recognitionQueries(db: Db) {
     },
 
     pointsSpent,
+
+    /** What a person received (counts, points and the latest few) and gave between `from` and `to`. */
+    async kudosBetween(orgId: string, personId: string, from: Date, to: Date) {
+      const received = db
+        .selectFrom('kudos_recipients')
+        .innerJoin('kudos', 'kudos.id', 'kudos_recipients.kudos_id')
+        .where('kudos_recipients.org_id', '=', orgId)
+        .where('kudos_recipients.person_id', '=', personId)
+        .where('kudos.created_at', '>=', from)
+        .where('kudos.created_at', '<', to);
+      const [totals, latest, given] = await Promise.all([
+        received
+          .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.coalesce(eb.fn.sum<string>('kudos_recipients.points'), eb.lit(0)).as('points')])
+          .executeTakeFirstOrThrow(),
+        received
+          .innerJoin('people as giver', 'giver.id', 'kudos.giver_id')
+          .select(['giver.display_name as giver', 'kudos.message', 'kudos.company_value'])
+          .orderBy('kudos.created_at', 'desc')
+          .limit(LATEST_RECEIVED)
+          .execute(),
+        db
+          .selectFrom('kudos')
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('org_id', '=', orgId)
+          .where('giver_id', '=', personId)
+          .where('created_at', '>=', from)
+          .where('created_at', '<', to)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { received: { count: Number(totals.count), points: Number(totals.points), latest }, given: Number(given.count) };
+    },
 
     /**
      * Records the kudos, its recipients and notifications and spends the points in one statement, so
@@ -72,9 +108,9 @@ export function recognitionQueries(db: Db) {
       try {
         const { rows } = await sql<{ kudos_id: string | null; spent: number | null; notifications: Array<{ id: string; key: string }> }>`
           with new_kudos as (
-            insert into kudos (id, org_id, giver_id, points_each, company_value, message, platform, allowance_period, idempotency_key)
+            insert into kudos (id, org_id, giver_id, points_each, company_value, message, platform, allowance_period, idempotency_key, created_at)
             values (${id}, ${kudos.orgId}, ${kudos.giverId}, ${kudos.pointsEach}, ${kudos.companyValue ?? null}, ${kudos.message},
-                    ${kudos.platform}, ${kudos.period}, ${kudos.idempotencyKey})
+                    ${kudos.platform}, ${kudos.period}, ${kudos.idempotencyKey}, ${clock.now()})
             on conflict (org_id, idempotency_key) do nothing
             returning id
           ), spend as (

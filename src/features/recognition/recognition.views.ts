@@ -1,4 +1,4 @@
-import { type Form, type Message, personRef } from '../../chat/ui';
+import { type Block, type Form, type Message, personRef } from '../../chat/ui';
 
 export const KUDOS_FORM = 'kudos';
 export const OPEN_KUDOS_FORM = 'kudos.open_form';
@@ -22,7 +22,7 @@ const recipientRefs = (k: KudosView) => listOf(k.recipients.map((r) => personRef
 const pointsLine = (points: number, each: boolean) =>
   points > 0 ? ` +${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}` : '';
 
-const giveKudosButton = { actionId: OPEN_KUDOS_FORM, label: 'Give kudos', opensForm: true } as const;
+export const giveKudosButton = { actionId: OPEN_KUDOS_FORM, label: 'Give kudos', opensForm: true } as const;
 
 export interface Balance {
   left: number;
@@ -105,4 +105,39 @@ export function kudosForm(values: string[], pointsLeft: number, allowance: numbe
       },
     ],
   };
+}
+
+/** A kudos message as the home quotes it: the start of it. */
+const QUOTE_LENGTH = 140;
+const quote = (text: string) => (text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH - 1)}…` : text);
+
+export interface RecognitionHome {
+  balance: Balance;
+  received: { count: number; points: number; latest: Array<{ giver: string; message: string; company_value: string | null }> };
+  given: number;
+}
+
+/** The person's month in kudos, for their home: what they can still give, what they got and gave. */
+export function homeSection(h: RecognitionHome): Block[] {
+  return [
+    { type: 'header', text: '🎉 Recognition' },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Points to give', value: `${h.balance.left} of ${h.balance.allowance} left this month` },
+        { label: 'Received this month', value: `${h.received.count} kudos · ${h.received.points} points` },
+        { label: 'Given this month', value: `${h.given} kudos` },
+      ],
+    },
+    ...(h.received.latest.length > 0
+      ? [
+          {
+            type: 'section' as const,
+            text: h.received.latest
+              .map((k) => `• **${k.giver}**${k.company_value ? ` for #${k.company_value}` : ''}: “${quote(k.message)}”`)
+              .join('\n'),
+          },
+        ]
+      : []),
+  ];
 }

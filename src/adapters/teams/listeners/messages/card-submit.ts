@@ -1,4 +1,4 @@
-import type { MessageListener } from '../../bot';
+import type { ActivityListener } from '../../bot';
 import { readCardData } from '../../card-data';
 import { cardSubmission } from '../../card-submission';
 import { activityKey } from '../../interactions';
@@ -8,7 +8,7 @@ import { answerMessage, answering } from '../../outcomes';
  * A card's Action.Submit outside a dialog arrives as a message whose `value` is the action's data:
  * in Agents Playground, which has no dialogs, that is also how a dialog button arrives.
  */
-export const cardSubmit: MessageListener = {
+export const cardSubmit: ActivityListener = {
   matches: (activity) => readCardData(activity.value) !== undefined,
   async handle(context, kit) {
     const data = readCardData(context.activity.value)!;
