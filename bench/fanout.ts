@@ -15,7 +15,6 @@ import type { Clock } from '../src/chat/ports';
 import { loadConfig } from '../src/config';
 import { checkinTickJob } from '../src/features/checkins/checkins.jobs';
 import { checkinsQueries } from '../src/features/checkins/checkins.queries';
-import { oneOnOneQueries } from '../src/features/checkins/one-on-ones.queries';
 import { DEFAULT_QUESTIONS, parseQuestions } from '../src/features/checkins/questions.rules';
 import { startSlackStub } from '../test/support/slack-stub';
 
@@ -100,7 +99,7 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
   const workers: ChildProcess[] = [];
   try {
     await seed(app, { now: () => friday.subtract(7, 'day').toDate() }); // teams set up the week before
-    const tick = checkinTickJob({ queries: checkinsQueries(app.db, clock), oneOnOneQueries: oneOnOneQueries(app.db, clock), enqueue: app.jobs.enqueue.bind(app.jobs), clock });
+    const tick = checkinTickJob({ queries: checkinsQueries(app.db, clock), enqueue: app.jobs.enqueue.bind(app.jobs), clock });
     const scheduled = performance.now();
     await tick.handle({}, { attempt: 1, final: true });
     const schedulingMs = performance.now() - scheduled;

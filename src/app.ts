@@ -7,18 +7,9 @@ import { type Clock, type Sender, type ShowPeople, systemClock } from './chat/po
 import { Router } from './chat/router';
 import type { Config } from './config';
 import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from './db/connect';
-import { adminFeature } from './features/admin/admin.handlers';
-import { checkinsFeature } from './features/checkins/checkins.handlers';
-import { checkinDigestJob, checkinTickJob } from './features/checkins/checkins.jobs';
-import { checkinsQueries } from './features/checkins/checkins.queries';
-import { oneOnOneQueries } from './features/checkins/one-on-ones.queries';
-import { feedbackFeature } from './features/feedback/feedback.handlers';
-import { feedbackQueries } from './features/feedback/feedback.queries';
-import { peopleFeature } from './features/people/people.handlers';
+import { CAPABILITIES } from './features';
 import { peopleQueries, peopleShownOn } from './features/people/people.queries';
 import { peopleResolver } from './features/people/people.resolve';
-import { recognitionFeature } from './features/recognition/recognition.handlers';
-import { recognitionQueries } from './features/recognition/recognition.queries';
 import { createHttpApp, listen } from './http/server';
 import { createMetrics } from './http/metrics';
 import { BullMQRunner } from './jobs/bullmq';
@@ -68,16 +59,15 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const senders: Partial<Record<Sender['platform'], Sender>> = Object.fromEntries(platforms.map((p) => [p.platform, p.sender]));
 
   let jobs: JobRunner | undefined;
-  const enqueue: Enqueue = (name, payload, opts) => jobs!.enqueue(name, payload, opts);
+  const enqueue: Enqueue = (type, payload, opts) => jobs!.enqueue(type, payload, opts);
   const notify = notifyQueries(db);
   const showPeople: ShowPeople = (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds);
   const sendRecorded = sendRecordedHere(notify, enqueue);
-  const checkins = { queries: checkinsQueries(db, clock), oneOnOneQueries: oneOnOneQueries(db, clock), enqueue, clock };
+  const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded }));
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, showPeople),
     sweepOutboxJob(notify, enqueue),
-    checkinTickJob(checkins),
-    checkinDigestJob(checkins),
+    ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
   jobs = config.redisUrl
     ? await BullMQRunner.connect(registry, logger, { redisUrl: config.redisUrl, prefix: options.queuePrefix }, metrics.onJobDone)
@@ -85,9 +75,9 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const runner = jobs;
   if (config.role !== 'web') {
     await runner.startWorking();
-    // Reconcile at start: send what was recorded but not sent, and catch up on due check-ins.
-    await enqueue('sweep_outbox', {});
-    await enqueue('checkin_tick', {});
+    // Reconcile at start: every recurring job runs once now (the outbox sweep sends what was recorded
+    // but not sent; the ticks catch up on what fell due while nothing ran).
+    for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
   }
 
   const people = peopleQueries(db);
@@ -96,13 +86,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     hrAdminEmails: config.hrAdminEmails,
   });
   const router = new Router({
-    features: [
-      recognitionFeature({ queries: recognitionQueries(db, clock), clock, sendRecorded }),
-      checkinsFeature({ ...checkins, sendRecorded }),
-      feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded }),
-      peopleFeature(people),
-      adminFeature(people),
-    ],
+    features: capabilities,
     contextFor,
     showPeople,
     onOutcome: metrics.onInteraction,

@@ -96,7 +96,21 @@ export class Router {
 
   /** Commands the router knows, for adapters that match message text ("kudos …") to a command. */
   get commandNames(): string[] {
-    return [...this.handlers.keys()].filter((k) => k.startsWith('command:')).map((k) => k.slice('command:'.length));
+    const names = [...this.handlers.keys()].filter((k) => k.startsWith('command:')).map((k) => k.slice('command:'.length));
+    return names.filter((name) => !name.includes(' '));
+  }
+
+  /**
+   * A command's handler: a feature may own one word of another's command (`checkin 1on1`), so a
+   * capability can live in its own folder while people find it where they look for it.
+   */
+  private handlerFor(interaction: Interaction): Handler<Interaction['kind']> | undefined {
+    if (interaction.kind === 'command') {
+      const word = interaction.text.trim().split(/\s+/)[0]?.toLowerCase();
+      const sub = word ? this.handlers.get(`command:${interaction.name} ${word}`) : undefined;
+      if (sub) return sub;
+    }
+    return this.handlers.get(`${interaction.kind}:${interactionName(interaction)}`);
   }
 
   help(): Message {
@@ -115,7 +129,7 @@ export class Router {
   }
 
   async dispatch(interaction: Interaction, directory: Directory): Promise<Effect[]> {
-    const handler = this.handlers.get(`${interaction.kind}:${interactionName(interaction)}`);
+    const handler = this.handlerFor(interaction);
     if (!handler) {
       this.deps.onOutcome?.(interaction, 'unknown');
       return [{ type: 'reply', message: this.help() }];

@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import type { Logger } from '../logger';
-import type { EnqueueOptions, JobOutcome, JobRegistry, JobRunner } from './registry';
+import type { EnqueueOptions, JobOutcome, JobRegistry, JobRunner, JobType } from './registry';
 
 export interface BullMQOptions {
   redisUrl: string;
@@ -42,7 +42,8 @@ export class BullMQRunner implements JobRunner {
     return runner;
   }
 
-  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+  async enqueue<P>(type: JobType<P>, payload: P, options: EnqueueOptions = {}): Promise<void> {
+    const { name } = type;
     if (options.firstAttemptHere) this.attemptHere(name, payload, options);
     else await this.add(name, payload, options, this.registry.get(name).attempts);
   }
@@ -92,9 +93,9 @@ export class BullMQRunner implements JobRunner {
     for (const def of this.registry.definitions) {
       if (!def.everyMs) continue;
       await this.queue.upsertJobScheduler(
-        def.name,
+        def.type.name,
         { every: def.everyMs },
-        { name: def.name, data: {}, opts: { attempts: def.attempts, removeOnComplete: true, removeOnFail: 100 } },
+        { name: def.type.name, data: {}, opts: { attempts: def.attempts, removeOnComplete: true, removeOnFail: 100 } },
       );
     }
     this.workerConnection = new IORedis(this.options.redisUrl, { maxRetriesPerRequest: null });

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { EnqueueOptions, JobOutcome, JobRegistry, JobRunner } from './registry';
+import type { EnqueueOptions, JobOutcome, JobRegistry, JobRunner, JobType } from './registry';
 
 /**
  * Embedded mode: runs jobs in this process with the same registry, retries and job ids as BullMQ.
@@ -18,7 +18,8 @@ export class InProcessRunner implements JobRunner {
     private readonly onJobDone: (name: string, outcome: JobOutcome) => void = () => {},
   ) {}
 
-  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+  async enqueue<P>(type: JobType<P>, payload: P, options: EnqueueOptions = {}): Promise<void> {
+    const { name } = type;
     if (this.closed) throw new Error('job runner is closed');
     this.registry.get(name);
     if (options.jobId) {
@@ -31,7 +32,7 @@ export class InProcessRunner implements JobRunner {
   async startWorking(): Promise<void> {
     for (const def of this.registry.definitions) {
       if (!def.everyMs) continue;
-      const timer = setInterval(() => void this.enqueue(def.name, {}, { jobId: `every-${def.name}` }), def.everyMs);
+      const timer = setInterval(() => void this.enqueue(def.type, {}, { jobId: `every-${def.type.name}` }), def.everyMs);
       timer.unref();
       this.timers.add(timer);
     }

@@ -1,4 +1,15 @@
-import { type JobName, type JobOf, jobPayloads } from './payloads';
+import type { z } from 'zod';
+
+/**
+ * A job's name and payload schema, declared next to its handler by the capability that owns it.
+ * Producers enqueue by it, so a payload is typed where it is written and checked where it is run.
+ */
+export interface JobType<P> {
+  readonly name: string;
+  readonly payload: z.ZodType<P>;
+}
+
+export const jobType = <P>(name: string, payload: z.ZodType<P>): JobType<P> => ({ name, payload });
 
 export interface JobAttempt {
   /** 1 for the first run. */
@@ -7,14 +18,16 @@ export interface JobAttempt {
   final: boolean;
 }
 
-export interface JobDefinition<N extends JobName = JobName> {
-  name: N;
+/** A job's handler and retry policy. `any` by default: a registry holds definitions of every payload type. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export interface JobDefinition<P = any> {
+  type: JobType<P>;
   attempts: number;
   /** First retry delay; doubles on each further retry. */
   backoffMs: number;
   /** Runs again and again at this interval, on every runner; derived at start, never stored elsewhere. */
   everyMs?: number;
-  handle(payload: JobOf<N>, attempt: JobAttempt): Promise<void>;
+  handle(payload: P, attempt: JobAttempt): Promise<void>;
 }
 
 export interface EnqueueOptions {
@@ -29,7 +42,7 @@ export interface EnqueueOptions {
   firstAttemptHere?: boolean;
 }
 
-export type Enqueue = <N extends JobName>(name: N, payload: JobOf<N>, options?: EnqueueOptions) => Promise<void>;
+export type Enqueue = <P>(type: JobType<P>, payload: NoInfer<P>, options?: EnqueueOptions) => Promise<void>;
 
 export type JobOutcome = 'completed' | 'retried' | 'failed';
 
@@ -44,16 +57,17 @@ export interface JobRunner {
 }
 
 export class JobRegistry {
-  private readonly byName = new Map<JobName, JobDefinition>();
+  private readonly byName = new Map<string, JobDefinition>();
 
-  /** Refuses to start unless every job name has exactly one definition. */
+  /**
+   * Refuses to start if a job has two definitions. A job type with none can't be enqueued: the
+   * runner refuses it at once (`get`), so a capability missing from the app fails its first test.
+   */
   constructor(definitions: JobDefinition[]) {
     for (const def of definitions) {
-      if (this.byName.has(def.name)) throw new Error(`job ${def.name} has two definitions`);
-      this.byName.set(def.name, def);
+      if (this.byName.has(def.type.name)) throw new Error(`job ${def.type.name} has two definitions`);
+      this.byName.set(def.type.name, def);
     }
-    const missing = Object.keys(jobPayloads).filter((name) => !this.byName.has(name as JobName));
-    if (missing.length > 0) throw new Error(`jobs without a definition: ${missing.join(', ')}`);
   }
 
   get definitions(): JobDefinition[] {
@@ -61,7 +75,7 @@ export class JobRegistry {
   }
 
   get(name: string): JobDefinition {
-    const def = this.byName.get(name as JobName);
+    const def = this.byName.get(name);
     if (!def) throw new Error(`unknown job ${name}`);
     return def;
   }
@@ -69,7 +83,6 @@ export class JobRegistry {
   /** Validates the payload and runs the job's handler. */
   async run(name: string, data: unknown, attempt: JobAttempt): Promise<void> {
     const def = this.get(name);
-    const payload = jobPayloads[def.name].parse(data);
-    await def.handle(payload as never, attempt);
+    await def.handle(def.type.payload.parse(data), attempt);
   }
 }

@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
 import { MaybeDelivered, type Sender, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
 import { lookUpPeople, type People } from '../chat/ui';
-import type { Enqueue, EnqueueOptions, JobDefinition } from '../jobs/registry';
+import { z } from 'zod';
+import { type Enqueue, type EnqueueOptions, type JobDefinition, jobType } from '../jobs/registry';
 import { type ClaimedNotification, type NotifyQueries, type RecordedNotification, SEND_DEADLINE_MS } from './notify.queries';
 
 export type Senders = Partial<Record<Platform, Sender>>;
+
+/** Notifications recorded together that share a delivery job. */
+export const DELIVERIES_PER_JOB = 10;
+
+export const deliverNotifications = jobType('deliver_notifications', z.object({ notificationIds: z.array(z.uuid()).min(1).max(DELIVERIES_PER_JOB) }));
 
 /**
  * Sends notifications recorded together (a kudos' post and DMs), side by side: one job and one
@@ -24,7 +30,7 @@ export function deliverNotificationsJob(
   senders: Senders,
   showPeople: ShowPeople,
   sendDeadlineMs = SEND_DEADLINE_MS,
-): JobDefinition<'deliver_notifications'> {
+): JobDefinition<z.infer<typeof deliverNotifications.payload>> {
   /** How the people the notifications name show: one look-up per org and platform, started when first asked for. */
   function peopleShownFor(notifications: ClaimedNotification[]) {
     const lookups = new Map<string, Promise<People | undefined>>();
@@ -75,7 +81,7 @@ export function deliverNotificationsJob(
   }
 
   return {
-    name: 'deliver_notifications',
+    type: deliverNotifications,
     attempts: 6,
     backoffMs: 2_000,
     async handle({ notificationIds }, { final }) {
@@ -89,8 +95,6 @@ export function deliverNotificationsJob(
   };
 }
 
-/** Notifications recorded together that share a delivery job. */
-export const DELIVERIES_PER_JOB = 10;
 /** Jobs handed to the runner at once. */
 const ENQUEUE_BATCH = 100;
 
@@ -122,7 +126,7 @@ export async function enqueueDeliveries(
   try {
     for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
       await Promise.all(
-        jobs.slice(i, i + ENQUEUE_BATCH).map((ids) => enqueue('deliver_notifications', { notificationIds: ids }, { jobId: jobId(ids), firstAttemptHere })),
+        jobs.slice(i, i + ENQUEUE_BATCH).map((ids) => enqueue(deliverNotifications, { notificationIds: ids }, { jobId: jobId(ids), firstAttemptHere })),
       );
     }
   } catch {

@@ -1,11 +1,14 @@
-import type { Enqueue, JobDefinition } from '../jobs/registry';
+import { z } from 'zod';
+import { type Enqueue, type JobDefinition, jobType } from '../jobs/registry';
 import { enqueueDeliveries } from './deliver-notifications.job';
 import type { NotifyQueries } from './notify.queries';
 
+export const sweepOutbox = jobType('sweep_outbox', z.object({}));
+
 /** Notifications are enqueued right after their transaction commits; this picks up any a crash left behind. */
-export function sweepOutboxJob(queries: NotifyQueries, enqueue: Enqueue): JobDefinition<'sweep_outbox'> {
+export function sweepOutboxJob(queries: NotifyQueries, enqueue: Enqueue): JobDefinition {
   return {
-    name: 'sweep_outbox',
+    type: sweepOutbox,
     attempts: 1,
     backoffMs: 0,
     everyMs: 30_000,

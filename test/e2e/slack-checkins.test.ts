@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkinTick } from '../../src/features/checkins/checkins.jobs';
+import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
@@ -40,7 +42,8 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     stub.calls.filter((c) => (c.method === 'response_url' && c.responseTo === user) || (c.method === 'chat.postEphemeral' && c.body.user === user)).map(text);
   const lastReplyTo = (userId: string) => text(stub.calls.filter((c) => c.method === 'response_url').filter((c) => c.body && stub.responseUrl(userId)).at(-1));
   const tick = async () => {
-    await app.jobs.enqueue('checkin_tick', {});
+    await app.jobs.enqueue(checkinTick, {});
+    await app.jobs.enqueue(oneOnOneTick, {});
     await new Promise((r) => setTimeout(r, 400));
   };
   async function click(userId: string, actionId: string, value: string, messageTs = '100.1') {

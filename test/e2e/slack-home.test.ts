@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkinTick } from '../../src/features/checkins/checkins.jobs';
+import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
@@ -74,6 +76,8 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
     );
     await until(async () => (await app.db.selectFrom('checkin_teams').select('id').execute()).length === 1 && (await allSent()));
     await command('UMGR', '/checkin', '1on1 <@UANA> every friday 10:00');
+    // Slack acknowledges a command before the bot acts on it: the agenda needs the 1:1 first.
+    await until(async () => (await app.db.selectFrom('one_on_ones').select('id').execute()).length === 1);
     await command('UMGR', '/checkin', 'agenda <@UANA> add the offsite budget');
     await until(async () => (await app.db.selectFrom('agenda_items').select('id').execute()).length === 1);
 
@@ -104,7 +108,8 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
 
   it('offers Check in now while the check-in is open, and tells the manager whose answer waits for a word back', async () => {
     time.set('2026-11-27T06:00:00Z'); // 15:00 in Tokyo
-    await app.jobs.enqueue('checkin_tick', {});
+    await app.jobs.enqueue(checkinTick, {});
+    await app.jobs.enqueue(oneOnOneTick, {});
     await until(async () => (await app.db.selectFrom('checkin_prompts').select('id').execute()).length === 1 && (await allSent()));
     const [prompt] = await app.db.selectFrom('checkin_prompts').select('id').execute();
 

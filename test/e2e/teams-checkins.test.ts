@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkinTick } from '../../src/features/checkins/checkins.jobs';
+import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import type { RunningApp } from '../../src/app';
 import {
   cardActions,
@@ -53,7 +55,8 @@ describe('check-ins in Teams, driven by a fake clock', () => {
   const notificationsSettled = async () =>
     (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status !== 'pending');
   const tick = async () => {
-    await app.jobs.enqueue('checkin_tick', {});
+    await app.jobs.enqueue(checkinTick, {});
+    await app.jobs.enqueue(oneOnOneTick, {});
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 100 && !(await notificationsSettled()); i++) await new Promise((r) => setTimeout(r, 30));
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkinTick } from '../../src/features/checkins/checkins.jobs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ describe('check-in schedules after Redis loses everything', () => {
   });
 
   it('re-creates its schedules at start and neither loses nor repeats a prompt of the current period', async () => {
-    await app!.jobs.enqueue('checkin_tick', {});
+    await app!.jobs.enqueue(checkinTick, {});
     await stub.waitFor(() => prompts('UANA').length === 1);
     await app!.close();
     app = undefined;
@@ -67,7 +68,7 @@ describe('check-in schedules after Redis loses everything', () => {
     time.set('2026-11-27T20:00:00Z'); // Friday 15:00 in New York
     app = await start(); // the tick at start catches up
     await stub.waitFor(() => prompts('UBEN').length === 1, 10_000);
-    await app.jobs.enqueue('checkin_tick', {});
+    await app.jobs.enqueue(checkinTick, {});
     await new Promise((r) => setTimeout(r, 500));
     expect(prompts('UANA')).toHaveLength(1);
     expect(prompts('UBEN')).toHaveLength(1);
@@ -75,6 +76,6 @@ describe('check-in schedules after Redis loses everything', () => {
     const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
     const schedulers = (await queue.getJobSchedulers()).map((s) => s.key).sort();
     await queue.close();
-    expect(schedulers).toEqual(['checkin_tick', 'sweep_outbox']);
+    expect(schedulers).toEqual(['checkin_tick', 'one_on_one_tick', 'sweep_outbox']);
   });
 });

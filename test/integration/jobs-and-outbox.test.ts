@@ -10,16 +10,15 @@ import { InProcessRunner } from '../../src/jobs/in-process';
 import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
 import { peopleShownOn } from '../../src/features/people/people.queries';
 import { createLogger } from '../../src/logger';
-import { deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
+import { deliverNotifications, deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
 import { notifyQueries, recordNotifications, recordNotificationsToSend } from '../../src/notify/notify.queries';
-import { sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
+import { sweepOutbox, sweepOutboxJob } from '../../src/notify/sweep-outbox.job';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
 import { until } from '../support/wait';
 
 const logger = createLogger('silent');
 /** The registry insists on every job; these tests exercise only the outbox ones. */
-const idle = (name: 'checkin_tick' | 'checkin_digest') => ({ name, attempts: 1, backoffMs: 0, handle: async () => {} });
 const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: 'hello' }] };
 
 /**
@@ -123,7 +122,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     jobSizes = [];
     lookups = [];
     lookupFailures = 0;
-    const countedDeliveries: JobDefinition<'deliver_notifications'> = {
+    const countedDeliveries: typeof deliveries = {
       ...deliveries,
       backoffMs: 20,
       attempts: 3,
@@ -132,8 +131,6 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const registry = new JobRegistry([
       countedDeliveries,
       sweepOutboxJob(sender, enqueue),
-      idle('checkin_tick'),
-      idle('checkin_digest'),
     ]);
     runner = await make(registry);
     await runner.startWorking();
@@ -168,7 +165,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const ids = await record('k:many');
     await Promise.all([1, 2, 3].map(() => enqueueDeliveries(runner.enqueue.bind(runner), ids)));
     await until(async () => (await row(ids[0]!)).status === 'sent');
-    await runner.enqueue('deliver_notifications', { notificationIds: ids });
+    await runner.enqueue(deliverNotifications, { notificationIds: ids });
     await new Promise((r) => setTimeout(r, 300));
     expect(platform.sent).toHaveLength(1);
     expect((await row(ids[0]!)).platform_message_id).toBe('m1');
@@ -290,7 +287,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(platform.sent).toHaveLength(0);
     expect(await row(notification.id)).toMatchObject({ status: 'pending', attempts: 1 });
     await claimsRunOut();
-    await runner.enqueue('sweep_outbox', {});
+    await runner.enqueue(sweepOutbox, {});
     await until(async () => (await row(notification.id)).status === 'sent');
     expect(platform.sent).toHaveLength(1);
     expect((await row(notification.id)).attempts).toBe(2);
@@ -337,7 +334,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       expect(await row(id!)).toMatchObject({ status: 'pending', attempts: 1 });
       // Once the claim has run out, the sweep's attempt is uncertain: it finds the message and marks it.
       await claimsRunOut();
-      await runner.enqueue('sweep_outbox', {});
+      await runner.enqueue(sweepOutbox, {});
       await until(async () => (await row(id!)).status === 'sent');
       expect(platform.sent).toHaveLength(1);
       expect(await row(id!)).toMatchObject({ attempts: 2, platform_message_id: 'm1' });
@@ -353,7 +350,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     // A worker claimed this one and died before sending; its claim has run out.
     await notifyQueries(db).claim(claimed[0]!);
     await claimsRunOut();
-    await runner.enqueue('sweep_outbox', {});
+    await runner.enqueue(sweepOutbox, {});
     await until(async () => (await row(never[0]!)).status === 'sent' && (await row(claimed[0]!)).status === 'sent');
     expect(platform.sent).toHaveLength(2);
   });
@@ -365,7 +362,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       const web = { outbox: notifyQueries(db), platform: recordingSender() };
       const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, showPeople);
       const webRunner = await BullMQRunner.connect(
-        new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {}), idle('checkin_tick'), idle('checkin_digest')]),
+        new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {})]),
         logger,
         { redisUrl: REDIS_URL, prefix },
       );
@@ -395,16 +392,11 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
 });
 
 describe('job registry', () => {
-  const def = { name: 'sweep_outbox' as const, attempts: 1, backoffMs: 0, handle: async () => {} };
+  const def = { type: sweepOutbox, attempts: 1, backoffMs: 0, handle: async () => {} };
 
   it('refuses a payload that does not match its job before the handler runs', async () => {
     let handled = 0;
-    const registry = new JobRegistry([
-      def,
-      { ...def, name: 'deliver_notifications', handle: async () => void handled++ },
-      idle('checkin_tick'),
-      idle('checkin_digest'),
-    ]);
+    const registry = new JobRegistry([def, { type: deliverNotifications, attempts: 1, backoffMs: 0, handle: async () => void handled++ }]);
     await expect(registry.run('deliver_notifications', { notificationIds: ['not-a-uuid'] }, { attempt: 1, final: true })).rejects.toThrow(
       /notificationIds/,
     );
@@ -412,8 +404,10 @@ describe('job registry', () => {
     expect(handled).toBe(0);
   });
 
-  it('refuses to start when a job name has no definition or two', () => {
-    expect(() => new JobRegistry([def, idle('checkin_tick'), idle('checkin_digest')])).toThrowError('jobs without a definition: deliver_notifications');
+  it('refuses to start when a job has two definitions, and to enqueue a job with none', async () => {
     expect(() => new JobRegistry([def, def])).toThrowError('job sweep_outbox has two definitions');
+    const runner = new InProcessRunner(new JobRegistry([def]), logger);
+    await expect(runner.enqueue(deliverNotifications, { notificationIds: [randomUUID()] })).rejects.toThrow('unknown job deliver_notifications');
+    await runner.close();
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Cadence, localDate, localInstant, nextOccurrence, openPeriods, reminderTime, streak } from '../../src/features/checkins/schedule.rules';
+import { streak } from '../../src/features/checkins/checkins.rules';
+import { type Cadence, localDate, localInstant, nextOccurrence, openPeriods, reminderTime } from '../../src/schedule/cadence.rules';
 
 const fridays: Cadence = { every: 'week', weekday: 5, localTime: '15:00', anchorDate: '2026-11-06' };
 

@@ -4,7 +4,7 @@ import { readCardData } from '../../src/adapters/teams/card-data';
 import { type AdaptiveCard, renderButton, renderForm, renderMessage, summaryOf } from '../../src/adapters/teams/render';
 import { type Form, type Message, peopleNamedIn, personRef } from '../../src/chat/ui';
 import { answerForm, digestMessage, historyMessage, promptMessage, replyMessage, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
-import { addPointForm, agendaMessage } from '../../src/features/checkins/one-on-ones.views';
+import { addPointForm, agendaMessage } from '../../src/features/one-on-ones/one-on-ones.views';
 import { feedbackForm, feedbackMessage, requestMessage } from '../../src/features/feedback/feedback.views';
 import { kudosForm, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
 

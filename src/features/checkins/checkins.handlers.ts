@@ -10,9 +10,8 @@ import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { POLICY, authorizeOn, can, wholeOrg } from '../people/authorization';
+import { checkinDigest } from './checkins.jobs';
 import type { CheckinsQueries } from './checkins.queries';
-import { oneOnOnes } from './one-on-ones.handlers';
-import type { OneOnOneQueries } from './one-on-ones.queries';
 import {
   ANSWER_FORM,
   HISTORY,
@@ -25,7 +24,6 @@ import {
   SKIP_FORM,
   SNOOZE,
   START,
-  WEEKDAYS,
   addedToTeamMessage,
   answersMessage,
   answerForm,
@@ -40,11 +38,11 @@ import {
   streakLine,
 } from './checkins.views';
 import { DEFAULT_QUESTIONS, formatQuestions, parseQuestions } from './questions.rules';
-import { cadenceOf, localDate, localWhen, nextOccurrence, streak } from './schedule.rules';
+import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
+import { streak } from './checkins.rules';
 
 export interface CheckinsDeps {
   queries: CheckinsQueries;
-  oneOnOneQueries: OneOnOneQueries;
   enqueue: Enqueue;
   clock: Clock;
   /** Replies and welcomes to a team are recorded already claimed, and sent from this process. */
@@ -57,8 +55,7 @@ const SNOOZE_HOURS = 2;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 const USAGE = 'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05`, `/checkin back`, `/checkin 1on1 @ana every friday 10:00` or `/checkin agenda @ana`.';
 
-export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, sendRecorded }: CheckinsDeps): Feature {
-  const meetings = oneOnOnes({ queries: oneOnOneQueries, enqueue, clock });
+export function checkinsFeature({ queries, enqueue, clock, sendRecorded }: CheckinsDeps): Feature {
 
   /** The prompt, if it is the actor's own. */
   async function ownPrompt(ctx: HandlerContext, promptId: string | undefined) {
@@ -70,7 +67,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
 
   /** The last answer of a period sends the manager's digest right away rather than at the next tick. */
   const digestSoon = (prompt: { team_id: string; period: string }) =>
-    enqueue('checkin_digest', { teamId: prompt.team_id, period: prompt.period }, { jobId: `checkin-digest-${prompt.team_id}-${prompt.period}` }).catch(
+    enqueue(checkinDigest, { teamId: prompt.team_id, period: prompt.period }, { jobId: `checkin-digest-${prompt.team_id}-${prompt.period}` }).catch(
       () => {
         // The scheduler's next tick sends it anyway.
       },
@@ -159,11 +156,10 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
   async function home(ctx: HandlerContext) {
     const now = clock.now();
     const { timezone } = ctx.actor;
-    const [rows, team, led, oneOnOneBlocks] = await Promise.all([
+    const [rows, team, led] = await Promise.all([
       queries.history(ctx.org.id, ctx.actor.id, 52),
       queries.teamWithMember(ctx.org.id, ctx.actor.id),
       queries.teamOf(ctx.org.id, ctx.actor.id),
-      meetings.home(ctx),
     ]);
     const [latest] = rows;
     const away = ctx.actor.away_until !== null && ctx.actor.away_until >= localDate(now, timezone);
@@ -175,7 +171,6 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
         streak: streak(rows.map((r) => r.status)),
         team: led ? await waitingOn(ctx, led.id) : undefined,
       }),
-      ...oneOnOneBlocks,
     ];
   }
 
@@ -193,7 +188,6 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
     name: 'checkins',
     help: [
       '`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`',
-      '`/checkin 1on1 @ana every friday 10:00` schedule a 1:1 · `/checkin agenda @ana add <point>` its shared agenda',
     ],
     home,
     tryThis: {
@@ -205,7 +199,7 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
         const [word = '', ...restWords] = interaction.text.trim().split(/\s+/);
         const rest = restWords.join(' ');
         const [mentioned] = interaction.mentions;
-        if (mentioned && !word.startsWith('setup') && !['1on1', 'agenda'].includes(word.toLowerCase())) {
+        if (mentioned && word.toLowerCase() !== 'setup') {
           const [person] = await ctx.resolvePeople([mentioned]);
           return historyOf(ctx, person!);
         }
@@ -222,10 +216,6 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
             await queries.setAway(ctx.org.id, ctx.actor.id, until);
             return [{ type: 'reply', message: text(`Enjoy your time away. No check-ins or reminders until ${dayLabel(until)} (included).`) }];
           }
-          case '1on1':
-            return meetings.commands.setUp(interaction, ctx);
-          case 'agenda':
-            return meetings.commands.agenda(interaction, ctx);
           case 'back':
             await queries.setAway(ctx.org.id, ctx.actor.id, null);
             return [{ type: 'reply', message: text('Welcome back! Your check-ins are on again.') }];
@@ -235,7 +225,6 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       },
     },
     actions: {
-      ...meetings.actions,
       [SETUP]: (interaction, ctx) => openSetup(ctx, interaction, ctx.actor),
       [HISTORY]: (_interaction, ctx) => history(ctx),
 
@@ -277,7 +266,6 @@ export function checkinsFeature({ queries, oneOnOneQueries, enqueue, clock, send
       },
     },
     forms: {
-      ...meetings.forms,
       async [ANSWER_FORM](interaction, ctx) {
         const prompt = await ownPrompt(ctx, interaction.state.promptId);
         if (prompt.status !== 'sent') return alreadyClosed(prompt);

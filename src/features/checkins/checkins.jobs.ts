@@ -1,15 +1,13 @@
 import type { Clock } from '../../chat/ports';
-import type { Enqueue, JobDefinition } from '../../jobs/registry';
+import { z } from 'zod';
+import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { CheckinsQueries } from './checkins.queries';
-import { oneOnOnes } from './one-on-ones.handlers';
-import type { OneOnOneQueries } from './one-on-ones.queries';
 import { type DigestRow, answerForm, digestMessage, promptMessage } from './checkins.views';
-import { cadenceOf, localDate, localInstant, openPeriods, reminderTime } from './schedule.rules';
+import { cadenceOf, localDate, localInstant, openPeriods, reminderTime } from '../../schedule/cadence.rules';
 
 export interface CheckinJobDeps {
   queries: CheckinsQueries;
-  oneOnOneQueries: OneOnOneQueries;
   enqueue: Enqueue;
   clock: Clock;
 }
@@ -19,6 +17,11 @@ type Team = Schedule['teams'][number];
 type Member = Schedule['members'][number];
 
 const HOUR = 3_600_000;
+
+/** Every minute: what is due of prompts, reminders, snoozes and digests, worked out from Postgres. */
+export const checkinTick = jobType('checkin_tick', z.object({}));
+/** Right after an answer: the digest, if that was the last one in. */
+export const checkinDigest = jobType('checkin_digest', z.object({ teamId: z.uuid(), period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }));
 type Question = Awaited<ReturnType<CheckinsQueries['questionsOf']>>[number];
 const targetOf = (team: Team, personId: string) => ({ kind: 'person' as const, workspaceId: team.workspace_id, personId });
 const promptFor = (team: Team, member: Member, period: string, promptId: string, questions: Question[], reminder: boolean) =>
@@ -90,11 +93,10 @@ async function moodTrend(queries: CheckinsQueries, teamId: string): Promise<numb
  * digests and 1:1 reminders are due in each person's own timezone, and records them with their dedupe keys. Redis
  * only carries the tick, so wiping it loses nothing: the next tick finds the same work.
  */
-export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tick'> {
+export function checkinTickJob(deps: CheckinJobDeps): JobDefinition {
   const { queries, clock, enqueue } = deps;
-  const meetings = oneOnOnes({ queries: deps.oneOnOneQueries, enqueue, clock });
   return {
-    name: 'checkin_tick',
+    type: checkinTick,
     attempts: 1,
     backoffMs: 0,
     everyMs: 60_000,
@@ -147,15 +149,14 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tic
           if (teamMembers.length > 0) await sendDigestIfDue(deps, team, teamMembers, period);
         }
       }
-      await meetings.remind(now);
     },
   };
 }
 
 /** Runs right after an answer, so the digest goes as soon as the last person answers. */
-export function checkinDigestJob(deps: CheckinJobDeps): JobDefinition<'checkin_digest'> {
+export function checkinDigestJob(deps: CheckinJobDeps): JobDefinition<z.infer<typeof checkinDigest.payload>> {
   return {
-    name: 'checkin_digest',
+    type: checkinDigest,
     attempts: 3,
     backoffMs: 5_000,
     async handle({ teamId, period }) {

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import { type Block, type Button, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionKind } from '../../db/database';
+import { WEEKDAYS } from '../../schedule/cadence.rules';
 
 export const ANSWER_FORM = 'checkin.answer';
 export const SKIP_FORM = 'checkin.skip';
@@ -14,7 +15,6 @@ export const SETUP = 'checkin.setup';
 export const VIEW_ANSWERS = 'checkin.view_answers';
 export const HISTORY = 'checkin.history';
 
-export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
 export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');

@@ -3,7 +3,7 @@ import type { Directory } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/router';
 import { NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
-import { isTimeZone } from '../checkins/schedule.rules';
+import { isTimeZone } from '../../schedule/cadence.rules';
 import type { PeopleQueries } from './people.queries';
 
 export interface PeopleResolverOptions {

@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import { Invalid } from '../../chat/errors';
-import { localInstant } from '../checkins/schedule.rules';
+import { localInstant } from '../../schedule/cadence.rules';
 
 dayjs.extend(utc);
 

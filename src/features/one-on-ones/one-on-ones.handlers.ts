@@ -3,32 +3,30 @@ import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
-import type { Handler, HandlerContext } from '../../chat/router';
+import type { Feature, HandlerContext } from '../../chat/router';
 import type { Message } from '../../chat/ui';
-import type { Enqueue } from '../../jobs/registry';
-import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
+import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
 import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, HOME_MEETINGS, addPointForm, agendaMessage, oneOnOnesHome } from './one-on-ones.views';
-import { WEEKDAYS } from './checkins.views';
-import { cadenceOf, localDate, localInstant, localWhen, nextOccurrence, openPeriods } from './schedule.rules';
 
 export interface OneOnOneDeps {
   queries: OneOnOneQueries;
-  enqueue: Enqueue;
   clock: Clock;
 }
 
 type Command = Extract<Interaction, { kind: 'command' }>;
 type OneOnOne = NonNullable<Awaited<ReturnType<OneOnOneQueries['byId']>>>;
 
-const REMIND_BEFORE_MS = 2 * 3_600_000;
 const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 /** The next meeting after `now`; its time of day is the manager's. */
 const nextMeeting = (o: OneOnOne, now: Date) => nextOccurrence(cadenceOf(o), o.manager_timezone, now);
 
-/** 1:1s between a manager and a report: a schedule, a running agenda, a reminder to both. */
-export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
+/**
+ * 1:1s between a manager and a report: a schedule and a running agenda (the reminder to both is
+ * `one-on-ones.jobs.ts`). Its commands are words of `/checkin`, where people look for them.
+ */
+export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
   async function forPair(ctx: HandlerContext, interaction: Command) {
     const [ref] = interaction.mentions;
     if (!ref) throw new Invalid('Mention the person, like `/checkin agenda @ana`.');
@@ -67,9 +65,8 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
     return oneOnOnesHome(meetings);
   }
 
-  const commands = {
-    /** `/checkin 1on1 @ana every friday 10:00` (or `every other friday`), by Ana's manager or an HR admin. */
-    async setUp(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
+  /** `/checkin 1on1 @ana every friday 10:00` (or `every other friday`), by Ana's manager or an HR admin. */
+  async function setUp(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
       const [ref] = interaction.mentions;
       const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
       const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
@@ -94,10 +91,10 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
         workspaceId: interaction.origin.workspaceId,
       });
       return [{ type: 'reply', message: text(`📅 1:1 with ${report!.display_name} set: every ${match[1] ? 'other ' : ''}${WEEKDAYS[weekday]} at ${localTime} (manager's time). I'll remind you both 2 hours before, with the agenda.`) }];
-    },
+  }
 
-    /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
-    async agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
+  /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
+  async function agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
       const o = await own(ctx, await forPair(ctx, interaction));
       const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
       if (point) {
@@ -105,10 +102,14 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
         await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
       }
       return [{ type: 'reply', message: await agendaFor(ctx, o) }];
-    },
-  };
+  }
 
-  const actions: Record<string, Handler<'action'>> = {
+  return {
+    name: 'one-on-ones',
+    help: ['`/checkin 1on1 @ana every friday 10:00` schedule a 1:1 · `/checkin agenda @ana add <point>` its shared agenda'],
+    commands: { 'checkin 1on1': setUp, 'checkin agenda': agenda },
+    home,
+    actions: {
     async [AGENDA_ADD](interaction, ctx) {
       const o = await own(ctx, interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined);
       return [{ type: 'open_form', form: addPointForm(o.id, ctx.actor.id === o.manager_id ? o.report_name : o.manager_name) }];
@@ -119,9 +120,8 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
       await queries.markDone(ctx.org.id, item!.id);
       return [{ type: 'update_source', message: await agendaFor(ctx, o) }];
     },
-  };
-
-  const forms: Record<string, Handler<'form_submit'>> = {
+    },
+    forms: {
     async [AGENDA_ADD_FORM](interaction, ctx) {
       const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
       const point = String(interaction.values.text ?? '').trim();
@@ -130,30 +130,7 @@ export function oneOnOnes({ queries, enqueue, clock }: OneOnOneDeps) {
       await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
       return [{ type: 'done', message: text('Added to your agenda.') }];
     },
+    },
   };
-
-  /** Two hours before each 1:1, both get the agenda (undone points carry over by staying open). */
-  async function remind(now: Date): Promise<void> {
-    for (const o of await queries.all()) {
-      if (!o.report_active) continue;
-      for (const date of openPeriods(cadenceOf(o), new Date(now.getTime() + REMIND_BEFORE_MS))) {
-        const at = localInstant(date, o.local_time, o.manager_timezone);
-        if (now.getTime() < at.getTime() - REMIND_BEFORE_MS || now >= at || at < o.created_at) continue;
-        const items = await queries.openItems(o.id);
-        const to = (personId: string, withId: string, timeZone: string) => ({
-          dedupeKey: `one-on-one:${o.id}:${date}:${personId}`,
-          platform: o.platform,
-          target: { kind: 'person' as const, workspaceId: o.workspace_id, personId },
-          message: agendaMessage({ oneOnOneId: o.id, withId, when: `today at ${dayjs(at).tz(timeZone).format('HH:mm')}`, items, reminder: true }),
-        });
-        const ids = await queries.recordReminder(o.org_id, o.id, date, [
-          to(o.manager_id, o.report_id, o.manager_timezone),
-          to(o.report_id, o.manager_id, o.report_timezone),
-        ]);
-        await enqueueDeliveries(enqueue, ids);
-      }
-    }
-  }
-
-  return { commands, actions, forms, remind, home };
 }
+

@@ -24,6 +24,9 @@ export const cadenceOf = (row: { every: Cadence['every']; weekday: number; local
   anchorDate: row.anchor_date,
 });
 
+/** Weekday names, 0 = Sunday, as `Cadence.weekday` counts them. */
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 export const WORKDAY_START = 9;
 export const WORKDAY_END = 18;
 
@@ -104,14 +107,4 @@ export function reminderTime(dueAt: Date, afterHours: number, timeZone: string):
     }
   }
   return at;
-}
-
-/** Consecutive answered periods, most recent first, counting back from the latest one. */
-export function streak(statuses: Array<'answered' | 'skipped' | 'sent'>): number {
-  let count = 0;
-  for (const status of statuses) {
-    if (status !== 'answered') break;
-    count++;
-  }
-  return count;
 }

@@ -1,0 +1,23 @@
+import type { Clock } from '../chat/ports';
+import type { Feature } from '../chat/router';
+import type { Db } from '../db/connect';
+import type { Enqueue, JobDefinition } from '../jobs/registry';
+import type { SendRecorded } from '../notify/deliver-notifications.job';
+
+/** What every capability may build itself from. */
+export interface CapabilityDeps {
+  db: Db;
+  clock: Clock;
+  enqueue: Enqueue;
+  /** Sends, from this process, the notifications an interaction just recorded. */
+  sendRecorded: SendRecorded;
+}
+
+/**
+ * A capability as the app wires it: its entry points and home section (a Feature, for the router)
+ * and its jobs (for the registry). Each one builds its own queries, so adding one touches nothing
+ * shared but the list in `features/index.ts`, a migration and a manifest line.
+ */
+export interface Capability extends Feature {
+  jobs?: JobDefinition[];
+}

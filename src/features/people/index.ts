@@ -1,0 +1,5 @@
+import type { Capability, CapabilityDeps } from '../capability';
+import { peopleFeature } from './people.handlers';
+import { peopleQueries } from './people.queries';
+
+export const people = ({ db }: CapabilityDeps): Capability => peopleFeature(peopleQueries(db));
