@@ -64,6 +64,21 @@ describe('migrations', () => {
     expect(rows[0]!.n).toBe(Object.keys(migrations).length);
   });
 
+  it('refuse a database that ran a migration this release does not know', async () => {
+    const name = `hepo_mig_${Date.now()}_newer`;
+    const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
+    await admin.query(`create database ${name}`);
+    cleanups.push(async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    });
+    const db = connectDatabase({ kind: 'postgres', url: databaseUrl(name) }, () => {}) as Kysely<unknown>;
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_a_newer_release', ${new Date().toISOString()})`.execute(db);
+    await expect(migrateToLatest(db)).rejects.toThrow(/9999_from_a_newer_release/);
+  });
+
   it('build the same schema on embedded PGlite, kept on disk across restarts', async () => {
     const { dir, remove } = freshPgliteDir();
     cleanups.push(remove);
