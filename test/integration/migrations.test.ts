@@ -44,7 +44,7 @@ describe('migrations', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('build the schema on an empty PostgreSQL database, and a second run changes nothing', async () => {
+  it('build the schema on an empty PostgreSQL database; a second run changes nothing, one from a newer release is refused', async () => {
     const name = `hepo_mig_${Date.now()}`;
     const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
     await admin.query(`create database ${name}`);
@@ -62,19 +62,7 @@ describe('migrations', () => {
     await migrateToLatest(db);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
     expect(rows[0]!.n).toBe(Object.keys(migrations).length);
-  });
-
-  it('refuse a database that ran a migration this release does not know', async () => {
-    const name = `hepo_mig_${Date.now()}_newer`;
-    const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
-    await admin.query(`create database ${name}`);
-    cleanups.push(async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    });
-    const db = connectDatabase({ kind: 'postgres', url: databaseUrl(name) }, () => {}) as Kysely<unknown>;
-    cleanups.push(() => db.destroy());
-    await migrateToLatest(db);
+    // Up to date is an exact match: a migration from a newer release still goes to the Migrator, which refuses.
     await sql`insert into kysely_migration (name, timestamp) values ('9999_from_a_newer_release', ${new Date().toISOString()})`.execute(db);
     await expect(migrateToLatest(db)).rejects.toThrow(/9999_from_a_newer_release/);
   });
