@@ -5,6 +5,7 @@ import * as oneOnOnes from './0003_one_on_ones';
 import * as allowanceGuard from './0004_allowance_guard';
 import * as lighterKudosWrites from './0005_lighter_kudos_writes';
 import * as orgChart from './0006_org_chart';
+import * as orgSettings from './0008_org_settings';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_allowance_guard': allowanceGuard,
   '0005_lighter_kudos_writes': lighterKudosWrites,
   '0006_org_chart': orgChart,
+  '0008_org_settings': orgSettings,
 };

@@ -5,7 +5,7 @@ import type { CheckinsQueries } from './checkins.queries';
 import { oneOnOnes } from './one-on-ones.handlers';
 import type { OneOnOneQueries } from './one-on-ones.queries';
 import { type DigestRow, answerForm, digestMessage, promptMessage } from './checkins.views';
-import { type Cadence, localDate, localInstant, openPeriods, reminderTime } from './schedule.rules';
+import { type Cadence, localDate, localInstant, openPeriods, reminderTime, type WorkingHours } from './schedule.rules';
 
 export interface CheckinJobDeps {
   queries: CheckinsQueries;
@@ -23,6 +23,7 @@ type Question = Awaited<ReturnType<CheckinsQueries['questionsOf']>>[number];
 const targetOf = (team: Team, personId: string) => ({ kind: 'person' as const, workspaceId: team.workspace_id, personId });
 const promptFor = (team: Team, member: Member, period: string, promptId: string, questions: Question[], reminder: boolean) =>
   promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
+const workingHoursOf = (team: Team): WorkingHours => ({ start: team.work_start_hour, end: team.work_end_hour });
 const cadenceOf = (team: Team): Cadence => ({ every: team.every, weekday: team.weekday, localTime: team.local_time, anchorDate: team.anchor_date });
 const isAway = (member: Member, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
 const dueAtFor = (team: Team, member: Member, period: string) => localInstant(period, team.local_time, member.timezone);
@@ -132,7 +133,7 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition<'checkin_tic
               });
             if (prompt.snoozed_until && prompt.snoozed_until <= now) {
               await enqueueDeliveries(enqueue, await nudge('snooze_over', `checkin-snooze:${prompt.id}:${prompt.snoozes}`));
-            } else if (!prompt.reminded && !prompt.snoozed_until && now >= reminderTime(dueAt, team.reminder_hours, member.timezone)) {
+            } else if (!prompt.reminded && !prompt.snoozed_until && now >= reminderTime(dueAt, team.reminder_hours, member.timezone, workingHoursOf(team))) {
               await enqueueDeliveries(enqueue, await nudge('reminder', `checkin-reminder:${prompt.id}`));
             }
           }

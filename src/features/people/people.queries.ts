@@ -14,7 +14,7 @@ export interface OrgChartChange {
 export interface NewPerson {
   displayName: string;
   email?: string;
-  timezone?: string;
+  timezone: string;
   isBot: boolean;
   active: boolean;
   isAdmin: boolean;
@@ -77,6 +77,9 @@ export function peopleQueries(db: Db) {
           'orgs.kudos_monthly_allowance as orgs_kudos_monthly_allowance',
           'orgs.company_values as orgs_company_values',
           'orgs.slack_recognition_channel as orgs_slack_recognition_channel',
+          'orgs.default_timezone as orgs_default_timezone',
+          'orgs.work_start_hour as orgs_work_start_hour',
+          'orgs.work_end_hour as orgs_work_end_hour',
           'orgs.created_at as orgs_created_at',
         ])
         .where('org_workspaces.platform', '=', platform)
@@ -90,10 +93,13 @@ export function peopleQueries(db: Db) {
         kudos_monthly_allowance: first.orgs_kudos_monthly_allowance,
         company_values: first.orgs_company_values,
         slack_recognition_channel: first.orgs_slack_recognition_channel,
+        default_timezone: first.orgs_default_timezone,
+        work_start_hour: first.orgs_work_start_hour,
+        work_end_hour: first.orgs_work_end_hour,
         created_at: first.orgs_created_at,
       };
       const people = new Map<string, Person>();
-      for (const { platform_user_id, orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_created_at, ...person } of rows) {
+      for (const { platform_user_id, orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_default_timezone, orgs_work_start_hour, orgs_work_end_hour, orgs_created_at, ...person } of rows) {
         if (platform_user_id !== null && person.id !== null) people.set(platform_user_id, person as Person);
       }
       return { org, people };
@@ -217,7 +223,7 @@ export function peopleQueries(db: Db) {
               org_id: orgId,
               display_name: person.displayName,
               email: email ?? null,
-              timezone: person.timezone ?? 'UTC',
+              timezone: person.timezone,
               is_bot: person.isBot,
               active: person.active,
               role: person.isAdmin ? 'hr_admin' : 'employee',

@@ -29,7 +29,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     return queries.addIdentity(org.id, ref.platform, ref.id, {
       displayName: found.displayName,
       email: found.email,
-      timezone: found.timezone,
+      timezone: found.timezone ?? org.default_timezone,
       isBot: found.isBot,
       active: !found.deleted,
       isAdmin: Boolean(found.isAdmin) || (found.email !== undefined && (options.hrAdminEmails ?? []).includes(found.email.trim().toLowerCase())),
