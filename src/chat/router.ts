@@ -2,7 +2,7 @@ import type { Org, Person } from '../db/database';
 import type { Effect } from './effects';
 import { DomainError, Invalid } from './errors';
 import type { Interaction, UserRef } from './interaction';
-import type { Directory } from './ports';
+import type { Directory, DirectoryUser } from './ports';
 import type { Message } from './ui';
 
 export interface HandlerContext {
@@ -12,6 +12,8 @@ export interface HandlerContext {
   resolvePeople(refs: UserRef[]): Promise<Person[]>;
   /** This person's managers up the org chart, nearest first: what the authorization policy needs. */
   managersOf(personId: string): Promise<string[]>;
+  /** People the platform knows by these (lower-case) emails, met by the bot or not (see `Directory.findByEmails`). */
+  findByEmails(emails: string[]): Promise<Map<string, DirectoryUser>>;
 }
 
 type Of<K extends Interaction['kind']> = Extract<Interaction, { kind: K }>;
@@ -27,6 +29,8 @@ export interface Feature {
   actions?: Record<string, Handler<'action'>>;
   /** Profile changes from the platform; at most one feature takes them. */
   profile?: Handler<'profile'>;
+  /** The app was installed; every feature that cares answers, in the order of the feature list. */
+  installed?: Handler<'installed'>;
 }
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
@@ -50,14 +54,18 @@ export function interactionName(interaction: Interaction): string {
       return interaction.actionId;
     case 'profile':
       return 'changed';
+    case 'installed':
+      return 'installed';
   }
 }
 
 /** Hands each interaction to the feature that owns its name and turns failures into kind replies. */
 export class Router {
   private readonly handlers = new Map<string, Handler<Interaction['kind']>>();
+  private readonly onInstall: Array<Handler<Interaction['kind']>>;
 
   constructor(private readonly deps: RouterDeps) {
+    this.onInstall = deps.features.flatMap((f) => (f.installed ? [f.installed as Handler<Interaction['kind']>] : []));
     for (const feature of deps.features) {
       const add = (kind: Interaction['kind'], table: Record<string, unknown> | undefined) => {
         for (const [name, handler] of Object.entries(table ?? {})) {
@@ -86,15 +94,23 @@ export class Router {
     };
   }
 
-  async dispatch(interaction: Interaction, directory: Directory): Promise<Effect[]> {
+  private handlersFor(interaction: Interaction): Array<Handler<Interaction['kind']>> {
+    if (interaction.kind === 'installed') return this.onInstall;
     const handler = this.handlers.get(`${interaction.kind}:${interactionName(interaction)}`);
-    if (!handler) {
+    return handler ? [handler] : [];
+  }
+
+  async dispatch(interaction: Interaction, directory: Directory): Promise<Effect[]> {
+    const handlers = this.handlersFor(interaction);
+    if (handlers.length === 0) {
       this.deps.onOutcome?.(interaction, 'unknown');
-      return [{ type: 'reply', message: this.help() }];
+      // Nobody asked anything by installing: no help unasked.
+      return interaction.kind === 'installed' ? [] : [{ type: 'reply', message: this.help() }];
     }
     try {
       const ctx = await this.deps.contextFor(interaction, directory);
-      const effects = await handler(interaction, ctx);
+      const effects: Effect[] = [];
+      for (const handler of handlers) effects.push(...(await handler(interaction, ctx)));
       this.deps.onOutcome?.(interaction, 'ok');
       return effects;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
-import { cardActionKey, cardInteraction, commandOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
+import { attachedFile, cardActionKey, cardInteraction, commandOf, FILE_DOWNLOAD_INFO, installInteraction, isInstall, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
 
 /** Activities as Teams sends them: partial next to the SDK's types. */
 const a = (activity: object) => activity as Parameters<typeof commandOf>[0];
@@ -88,5 +88,27 @@ describe('Teams card actions as interactions', () => {
     expect(cardActionKey(a({ ...base, id: 'act-2', replyToId: 'm1' }))).toBe('card:m1:29:giver');
     expect(cardActionKey(a({ ...base, from: { id: '29:other', name: 'O' }, replyToId: 'm1' }))).toBe('card:m1:29:other');
     expect(cardActionKey(a(base))).toBe('act-1');
+  });
+});
+
+describe('Teams files and installs', () => {
+  const personal = { ...base, conversation: { id: 'a:1', conversationType: 'personal', tenantId: 't1' } };
+
+  it('finds the file a message carries and where to download it', () => {
+    const file = { contentType: FILE_DOWNLOAD_INFO, name: 'chart.csv', content: { downloadUrl: 'https://x.test/d', uniqueId: 'u', fileType: 'csv' } };
+    expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }, file] }))).toEqual({ name: 'chart.csv', downloadUrl: 'https://x.test/d' });
+    expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }] }))).toBeUndefined();
+  });
+
+  it('hears an install in either of the activities Teams sends for it, and nothing else', () => {
+    expect(isInstall(a({ ...personal, type: 'installationUpdate', action: 'add' }))).toBe(true);
+    expect(isInstall(a({ ...personal, type: 'installationUpdate', action: 'remove' }))).toBe(false);
+    expect(isInstall(a({ ...personal, type: 'conversationUpdate', membersAdded: [bot] }))).toBe(true);
+    expect(isInstall(a({ ...personal, type: 'conversationUpdate', membersAdded: [ana] }))).toBe(false);
+    expect(installInteraction(a({ ...personal, type: 'installationUpdate', action: 'add' }))).toMatchObject({
+      kind: 'installed',
+      actor: { platform: 'teams', id: '29:giver' },
+      origin: { workspaceId: 't1', conversationId: 'a:1', isDirect: true },
+    });
   });
 });

@@ -21,10 +21,12 @@ export interface TurnKit {
   logger: Logger;
 }
 
-export interface MessageListener {
+export interface ActivityListener {
   matches(activity: Activity): boolean;
   handle(context: TurnContext, kit: TurnKit): Promise<void>;
 }
+
+export type MessageListener = ActivityListener;
 
 /** Answers an invoke; the result is the HTTP response to the Teams client. */
 export type InvokeListener = (context: TurnContext, kit: TurnKit) => Promise<InvokeResponse>;
@@ -32,6 +34,7 @@ export type InvokeListener = (context: TurnContext, kit: TurnKit) => Promise<Inv
 /** Routes each activity to the listener registered for its kind; remembers every conversation it sees. */
 export class TeamsBot {
   private readonly messages: MessageListener[] = [];
+  private readonly events: ActivityListener[] = [];
   private readonly invokes = new Map<string, InvokeListener>();
 
   constructor(private readonly store: ConversationStore) {}
@@ -39,6 +42,11 @@ export class TeamsBot {
   /** Listeners are tried in registration order; the first that matches handles the message. */
   onMessage(listener: MessageListener): void {
     this.messages.push(listener);
+  }
+
+  /** Activities that are neither messages nor invokes (installs); tried in registration order. */
+  onEvent(listener: ActivityListener): void {
+    this.events.push(listener);
   }
 
   onInvoke(name: string, listener: InvokeListener): void {
@@ -55,6 +63,8 @@ export class TeamsBot {
       const listener = this.invokes.get(activity.name ?? '');
       const response: InvokeResponse = listener ? await listener(context, kit) : { status: 501 };
       await context.sendActivity({ type: 'invokeResponse', value: response });
+    } else {
+      await this.events.find((l) => l.matches(activity))?.handle(context, kit);
     }
   }
 

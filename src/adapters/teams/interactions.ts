@@ -77,6 +77,30 @@ export function commandOf(activity: Incoming, commandNames: string[]): Extract<I
   };
 }
 
+/** Teams' attachment for a file sent to the bot, in a 1:1 chat only (the manifest says `supportsFiles`). */
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
+/** The file a message carries, and where to fetch it: the URL is pre-authorised and short-lived. */
+export function attachedFile(activity: Incoming): { name: string; downloadUrl: string } | undefined {
+  const attachment = activity.attachments?.find((a) => a.contentType === FILE_DOWNLOAD_INFO);
+  const downloadUrl = (attachment?.content as { downloadUrl?: unknown } | undefined)?.downloadUrl;
+  return attachment && typeof downloadUrl === 'string' ? { name: attachment.name ?? 'file', downloadUrl } : undefined;
+}
+
+/**
+ * The app added to a personal chat, a team or a group chat: Teams sends `installationUpdate` (add)
+ * and a `conversationUpdate` with the bot among the members added, and either may come alone, so
+ * features answer `installed` idempotently.
+ */
+export function isInstall(activity: Incoming): boolean {
+  if (activity.type === 'installationUpdate') return activity.action === 'add';
+  return activity.type === 'conversationUpdate' && (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id);
+}
+
+export function installInteraction(activity: Incoming): Interaction {
+  return { kind: 'installed', origin: originOf(activity), actor: actorOf(activity), idempotencyKey: activityKey(activity), ...timezoneOf(activity) };
+}
+
 /** Teams sends the user's timezone with each activity; people keep it (rosters don't have it). */
 const timezoneOf = (activity: Incoming) => (activity.localTimezone ? { actorTimezone: activity.localTimezone } : {});
 

@@ -4,7 +4,8 @@ import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
 import { conversationStore } from './conversations';
-import { knownPeople, memberLookup, membership, turnDirectory } from './directory';
+import { knownPeople, memberLookup, membership, readableRosters, turnDirectory } from './directory';
+import { register as registerEvents } from './listeners/events';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
 import { loopbackOnly } from './local-only';
@@ -64,13 +65,14 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
       const bot = new TeamsBot(store);
       registerMessages(bot);
       registerInvokes(bot);
+      registerEvents(bot);
       const guard = teams.local ? [loopbackOnly] : [];
       http.express.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
         await adapter.process(req, res, (context) => {
           const members = memberLookup(context, store, logger);
           return bot.run(context, {
             router,
-            directory: turnDirectory(context, members, logger),
+            directory: turnDirectory(context, members, () => readableRosters(context, store, logger), logger),
             members,
             replies: turnReplies(context, messenger, logger),
             formPeople: async () => (teams.local ? knownPeople(context, store, logger) : []),

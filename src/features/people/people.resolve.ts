@@ -65,6 +65,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
         actor,
         resolvePeople: (refs) => resolvePeople(org, refs, known, directory),
         managersOf: (personId) => queries.managersOf(org.id, personId),
+        findByEmails: (emails) => directory.findByEmails(emails),
       };
     },
   };
