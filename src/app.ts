@@ -9,12 +9,14 @@ import { Router } from './chat/router';
 import type { Config } from './config';
 import { connectDatabase, type Db, isDatabaseReachable, migrateToLatest } from './db/connect';
 import { adminFeature } from './features/admin/admin.handlers';
+import { settingsQueries } from './features/admin/settings.queries';
 import { checkinsFeature } from './features/checkins/checkins.handlers';
 import { checkinDigestJob, checkinTickJob } from './features/checkins/checkins.jobs';
 import { checkinsQueries } from './features/checkins/checkins.queries';
 import { oneOnOneQueries } from './features/checkins/one-on-ones.queries';
 import { feedbackFeature } from './features/feedback/feedback.handlers';
 import { feedbackQueries } from './features/feedback/feedback.queries';
+import { orgImportQueries } from './features/people/org-import.queries';
 import { peopleFeature } from './features/people/people.handlers';
 import { peopleQueries } from './features/people/people.queries';
 import { peopleResolver } from './features/people/people.resolve';
@@ -95,13 +97,18 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
     hrAdminEmails: config.hrAdminEmails,
   });
-  const router = new Router({
+  const router: Router = new Router({
     features: [
       recognitionFeature({ queries: recognitionQueries(db), clock, sendRecorded }),
       checkinsFeature({ ...checkins, sendRecorded }),
       feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded }),
-      peopleFeature(people),
-      adminFeature(people),
+      peopleFeature(people, { hrAdminEmails: config.hrAdminEmails }),
+      adminFeature({
+        people,
+        settings: settingsQueries(db),
+        imports: { queries: orgImportQueries(db), clock, hrAdminEmails: config.hrAdminEmails },
+        help: () => router.help(),
+      }),
     ],
     contextFor,
     onOutcome: metrics.onInteraction,

@@ -299,8 +299,11 @@ export function planImport(
   const after = applyPlan(chart, plan);
   const lineOf = new Map(rows.map((r) => [r.key, r.line]));
   const nameOf = new Map(after.map((p) => [p.id, p.email ?? p.name]));
-  for (const loop of loopsIn(after)) {
-    const lines = loop.flatMap((key) => (lineOf.has(key) ? [lineOf.get(key)!] : [])).sort((a, b) => a - b);
+  for (const found of loopsIn(after)) {
+    const lines = found.flatMap((key) => (lineOf.has(key) ? [lineOf.get(key)!] : [])).sort((a, b) => a - b);
+    // Told from the person on the first of its lines.
+    const from = Math.max(0, found.findIndex((key) => lineOf.get(key) === lines[0]));
+    const loop = [...found.slice(from), ...found.slice(0, from)];
     const circle = [...loop, loop[0]!].map((key) => nameOf.get(key)).join(' → ');
     errors.push({ line: lines[0] ?? null, message: `${lines.length > 1 ? `with lines ${lines.slice(1).join(', ')}, ` : ''}this makes a loop: ${circle} (each would report to the next).` });
   }

@@ -24,6 +24,9 @@ export interface NewPerson {
 /** Serialises concurrent first contacts that would create the same row. */
 const lock = (trx: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
 
+/** Changes to one org's chart take turns (an edit, an import), so two of them can't close a loop between them. */
+export const lockOrgChart = (trx: Db, orgId: string) => lock(trx, `org-chart:${orgId}`);
+
 /** Platform user ids of these people, in their order (for pre-filling people pickers). */
 export async function platformIdsOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
   if (personIds.length === 0) return [];
@@ -153,10 +156,17 @@ export function peopleQueries(db: Db) {
         .executeTakeFirstOrThrow();
     },
 
-    async updateProfile(orgId: string, personId: string, p: { displayName: string; timezone: string; active: boolean; awayUntil: string | null }) {
+    /** `role`: what the platform says; a role an HR admin chose meanwhile stays. */
+    async updateProfile(orgId: string, personId: string, p: { displayName: string; timezone: string; active: boolean; awayUntil: string | null; role: Role }) {
       await db
         .updateTable('people')
-        .set({ display_name: p.displayName, timezone: p.timezone, active: p.active, away_until: p.awayUntil })
+        .set({
+          display_name: p.displayName,
+          timezone: p.timezone,
+          active: p.active,
+          away_until: p.awayUntil,
+          role: sql<Role>`case when role_set_by_hr then role else ${p.role} end`,
+        })
         .where('org_id', '=', orgId)
         .where('id', '=', personId)
         .execute();
@@ -170,6 +180,27 @@ export function peopleQueries(db: Db) {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
     },
 
+    /**
+     * Makes this person the org's HR admin if it has none (someone has to be able to hand the role on).
+     * Nothing on the platform said so, so no platform flag takes it back: the role counts as HR's.
+     */
+    async becomeFirstHrAdmin(orgId: string, personId: string): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        await lockOrgChart(trx, orgId);
+        const promoted = await trx
+          .updateTable('people')
+          .set({ role: 'hr_admin', role_set_by_hr: true })
+          .where('org_id', '=', orgId)
+          .where('id', '=', personId)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('people as hr').select('hr.id').where('hr.org_id', '=', orgId).where('hr.role', '=', 'hr_admin').where('hr.active', '=', true))),
+          )
+          .returning('id')
+          .executeTakeFirst();
+        return promoted !== undefined;
+      });
+    },
+
     async hrAdmins(orgId: string): Promise<Person[]> {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('role', '=', 'hr_admin').where('active', '=', true).execute();
     },
@@ -181,7 +212,7 @@ export function peopleQueries(db: Db) {
      */
     async updateOrgChart(orgId: string, personId: string, change: OrgChartChange): Promise<Person | 'loop'> {
       return db.transaction().execute(async (trx) => {
-        await lock(trx, `org-chart:${orgId}`);
+        await lockOrgChart(trx, orgId);
         if (change.manager_id && wouldLoop(personId, change.manager_id, await managersOf(trx, orgId, change.manager_id))) return 'loop';
         return trx
           .updateTable('people')

@@ -5,6 +5,7 @@ import type { HandlerContext } from '../../chat/router';
 import { NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
 import { isTimeZone } from '../checkins/schedule.rules';
+import { hrAdminByPlatform } from './org-chart.rules';
 import type { PeopleQueries } from './people.queries';
 
 export interface PeopleResolverOptions {
@@ -32,7 +33,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       timezone: found.timezone ?? org.default_timezone,
       isBot: found.isBot,
       active: !found.deleted,
-      isAdmin: Boolean(found.isAdmin) || (found.email !== undefined && (options.hrAdminEmails ?? []).includes(found.email.trim().toLowerCase())),
+      isAdmin: hrAdminByPlatform(found, options.hrAdminEmails ?? []),
       awayUntil: found.awayUntil,
     });
   }
