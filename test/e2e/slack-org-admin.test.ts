@@ -75,8 +75,7 @@ describe('org chart import and org settings in Slack', () => {
 
   it('answers /hepo and /hepo help with every command, privately, and shows HR admins the org settings', async () => {
     for (const user of ['UHR', 'UMAYA', 'UANA', 'UBEN']) await hepo(user, user === 'UANA' ? '' : 'help');
-    await toldPrivately('UANA', 'Here is what I can do');
-    await toldPrivately('UHR', 'Here is what I can do');
+    for (const user of ['UHR', 'UMAYA', 'UANA', 'UBEN']) await toldPrivately(user, 'Here is what I can do');
     const forHr = privatelyTo('UHR').at(-1)!;
     for (const command of ['/kudos', '/checkin setup', '/feedback', '/hepo org import', '/hepo settings']) expect(forHr).toContain(command);
     expect(forHr).toContain('Organization settings');
@@ -112,6 +111,13 @@ describe('org chart import and org settings in Slack', () => {
     expect(stub.callsTo('users.lookupByEmail').map((c) => c.body.email)).toEqual(['nobody@acme.test']);
     expect(await chart()).toEqual(before);
     expect(await app.db.selectFrom('org_imports').select('id').execute()).toEqual([]);
+  });
+
+  it('turns away a file over 1 MB without downloading it', async () => {
+    const downloads = stub.callsTo('file_download').length;
+    const answer = text(await submitFile(`${HEADER}\n${'x'.repeat(1_000_000)}`, 'huge.csv'));
+    expect(answer).toContain('huge.csv is over 1 MB. Split it into smaller files and import each one.');
+    expect(stub.callsTo('file_download')).toHaveLength(downloads);
   });
 
   it('applies a good file after its dry run, exactly as shown, once', async () => {

@@ -103,6 +103,11 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
       expect(await chart()).toEqual(before);
     });
 
+    it('stops reading a file past 1 MB and says so', async () => {
+      const answer = textOf(cardOf((await sendFile(`${HEADER}\n${'x'.repeat(1_000_000)}`, 'huge.csv')).activity));
+      expect(answer).toContain('huge.csv is over 1 MB.');
+    });
+
     it('applies a good file after its dry run, once, creating the people the rosters know', async () => {
       const dryRun = await sendFile(
         csv('maya@contoso.test,,Design,Head of Design,manager', 'ana@contoso.test,maya@contoso.test,Design,Designer,', 'nia@contoso.test,maya@contoso.test,Design,Illustrator,', 'pete@contoso.test,,People,HR lead,HR admin'),
