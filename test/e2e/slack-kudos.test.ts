@@ -122,7 +122,7 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
 
   it('lets an HR admin choose the recognition channel, where kudos given in a DM are then posted', async () => {
     await postSigned(app.url, command('channel <#CKUDOS|kudos>'));
-    await stub.waitFor(() => ephemeralText().includes('Only an HR admin can choose the recognition channel'));
+    await stub.waitFor(() => ephemeralText().includes('Only an HR admin can change the organization’s settings'));
     await postSigned(app.url, command('channel <#CKUDOS|kudos>', { userId: 'UADMIN' }));
     await stub.waitFor(() => ephemeralText().includes('Kudos given in direct messages will be posted in #kudos'));
     try {
