@@ -6,6 +6,7 @@ import * as allowanceGuard from './0004_allowance_guard';
 import * as lighterKudosWrites from './0005_lighter_kudos_writes';
 import * as orgChart from './0006_org_chart';
 import * as home from './0007_home';
+import * as orgSettings from './0008_org_settings';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_lighter_kudos_writes': lighterKudosWrites,
   '0006_org_chart': orgChart,
   '0007_home': home,
+  '0008_org_settings': orgSettings,
 };

@@ -63,7 +63,9 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const notify = notifyQueries(db);
   const showPeople: ShowPeople = (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds);
   const sendRecorded = sendRecordedHere(notify, enqueue);
-  const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded }));
+  // The help lists every capability's commands, so it is the router's, built after them.
+  const help = () => router.help();
+  const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, help }));
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, showPeople),
     sweepOutboxJob(notify, enqueue),
@@ -85,7 +87,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
     hrAdminEmails: config.hrAdminEmails,
   });
-  const router = new Router({
+  const router: Router = new Router({
     features: capabilities,
     contextFor,
     showPeople,

@@ -20,6 +20,15 @@ export interface Origin {
   isDirect: boolean;
 }
 
+/** The largest file the adapters fetch for a feature; anything bigger arrives as `too_large`. */
+export const MAX_FILE_BYTES = 1_000_000;
+
+/**
+ * A file the person sent with an interaction (Slack: a form's file field; Teams: attached to their
+ * message in the 1:1 chat), fetched by the adapter: its text, or why it couldn't be read.
+ */
+export type SentFile = { name: string; text: string } | { name: string; problem: 'too_large' | 'unreadable' };
+
 interface Base {
   origin: Origin;
   actor: UserRef;
@@ -40,8 +49,10 @@ export type Interaction =
       mentions: UserRef[];
       /** Channels the command names (Slack `#channel` links), in order. */
       channels?: Array<{ id: string; name: string }>;
+      file?: SentFile;
     })
-  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string> })
+  /** `file`: what the form's file field (a form has at most one) brought. */
+  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string>; file?: SentFile })
   | (Base & { kind: 'action'; actionId: string; value?: string })
   /** The platform says a person's profile changed (name, timezone, status, deactivation). */
   | (Base & { kind: 'profile'; profile: DirectoryUser })

@@ -22,6 +22,11 @@ export type ShowPeople = (orgId: string, platform: Platform, personIds: string[]
 /** Looks people up on the platform an interaction came from. */
 export interface Directory {
   lookup(userId: string): Promise<DirectoryUser | undefined>;
+  /**
+   * The active people it can find by these (lower-case) emails, keyed by email; the ones it can't are
+   * left out. Slack looks through the whole workspace; Teams only through the rosters the bot can read.
+   */
+  findByEmails(emails: string[]): Promise<Map<string, DirectoryUser>>;
 }
 
 /** Where a notification goes: a conversation an interaction came from, or a person's direct messages. */

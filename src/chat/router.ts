@@ -4,7 +4,7 @@ import type { Effect } from './effects';
 import { DomainError, Invalid } from './errors';
 import { homeHandlers } from './home';
 import type { Interaction, Platform, UserRef } from './interaction';
-import type { Directory, ShowPeople } from './ports';
+import type { Directory, DirectoryUser, ShowPeople } from './ports';
 import { type Block, type Button, lookUpPeople, type Message } from './ui';
 
 export interface HandlerContext {
@@ -14,6 +14,8 @@ export interface HandlerContext {
   resolvePeople(refs: UserRef[]): Promise<Person[]>;
   /** This person's managers up the org chart, nearest first: what the authorization policy needs. */
   managersOf(personId: string): Promise<string[]>;
+  /** People the platform knows by these (lower-case) emails, met by the bot or not (see `Directory.findByEmails`). */
+  findByEmails(emails: string[]): Promise<Map<string, DirectoryUser>>;
 }
 
 type Of<K extends Interaction['kind']> = Extract<Interaction, { kind: K }>;
@@ -36,6 +38,8 @@ export interface Feature {
   home?(ctx: HandlerContext): Promise<Block[]>;
   /** The one thing to try first, for the welcome and the top of the home: a line and the button that does it. */
   tryThis?: { text: string; button: Button };
+  /** The app was installed for the person themselves; every feature that cares answers after the welcome. */
+  installed?: Handler<'installed'>;
 }
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
@@ -91,7 +95,14 @@ export class Router {
     // The home and the welcome are every feature's, so the router answers them itself.
     const home = homeHandlers(deps.features, deps.notifyOnce);
     add('home', { home: home.show });
-    add('installed', { welcome: home.welcome });
+    const onInstall = deps.features.flatMap((f) => (f.installed ? [f.installed] : []));
+    add('installed', {
+      welcome: async (interaction: Of<'installed'>, ctx: HandlerContext) => {
+        const effects = await home.welcome(interaction, ctx);
+        for (const installed of onInstall) effects.push(...(await installed(interaction, ctx)));
+        return effects;
+      },
+    });
   }
 
   /** Commands the router knows, for adapters that match message text ("kudos …") to a command. */

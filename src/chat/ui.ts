@@ -93,7 +93,11 @@ export type FormField =
   | (FieldBase & { kind: 'date'; initial?: string })
   | (FieldBase & { kind: 'users'; multiple: boolean; initial?: string[] })
   | (FieldBase & { kind: 'choice'; options: Array<{ value: string; label: string }>; initial?: string })
-  | (FieldBase & { kind: 'rating'; min: number; max: number; initial?: number });
+  | (FieldBase & { kind: 'rating'; min: number; max: number; initial?: number })
+  /** One file, with one of these extensions; it comes back as the submission's `file`, not in its values. */
+  | (FieldBase & { kind: 'file'; extensions: string[] })
+  /** A channel of the workspace (Slack); its value is the channel id. */
+  | (FieldBase & { kind: 'channel'; initial?: string });
 
 export interface Form {
   /** Routed back as a `form_submit` interaction with this id. */

@@ -13,6 +13,11 @@ export interface OrgsTable {
   kudos_monthly_allowance: Generated<number>;
   company_values: ColumnType<string[], string[] | undefined, string[]>;
   slack_recognition_channel: string | null;
+  /** IANA name, for people whose platform tells no timezone. */
+  default_timezone: Generated<string>;
+  /** Reminders wait for working hours: from this hour to that one, Monday to Friday, in each person's timezone. */
+  work_start_hour: Generated<number>;
+  work_end_hour: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -223,6 +228,20 @@ export interface FeedbackRequestRecipientsTable {
   person_id: string;
 }
 
+export interface OrgImportsTable {
+  id: Generated<string>;
+  org_id: string;
+  admin_id: string;
+  idempotency_key: string;
+  file_name: string;
+  file_sha256: string;
+  /** The dry run's plan (`ImportPlan`), applied as shown. */
+  plan: ColumnType<unknown, string, never>;
+  created_at: Date;
+  applied_at: Date | null;
+  applied_by: string | null;
+}
+
 export interface OneOnOnesTable {
   id: Generated<string>;
   org_id: string;
@@ -277,6 +296,7 @@ export interface Database {
   feedback_requests: FeedbackRequestsTable;
   feedback_request_recipients: FeedbackRequestRecipientsTable;
   one_on_ones: OneOnOnesTable;
+  org_imports: OrgImportsTable;
   agenda_items: AgendaItemsTable;
   one_on_one_reminders: OneOnOneRemindersTable;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../chat/ports';
 import type { Feature } from '../chat/router';
+import type { Message } from '../chat/ui';
 import type { Db } from '../db/connect';
 import type { Enqueue, JobDefinition } from '../jobs/registry';
 import type { SendRecorded } from '../notify/deliver-notifications.job';
@@ -11,6 +12,10 @@ export interface CapabilityDeps {
   enqueue: Enqueue;
   /** Sends, from this process, the notifications an interaction just recorded. */
   sendRecorded: SendRecorded;
+  /** People HR_ADMIN_EMAILS names: HR admins whatever the platform says. */
+  hrAdminEmails: string[];
+  /** The help for every capability's commands (the router's). */
+  help(): Message;
 }
 
 /**

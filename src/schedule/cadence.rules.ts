@@ -27,8 +27,11 @@ export const cadenceOf = (row: { every: Cadence['every']; weekday: number; local
 /** Weekday names, 0 = Sunday, as `Cadence.weekday` counts them. */
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export const WORKDAY_START = 9;
-export const WORKDAY_END = 18;
+/** The working day, in whole hours of each person's own time, Monday to Friday (an org setting). */
+export interface WorkingHours {
+  start: number;
+  end: number;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -87,20 +90,20 @@ export function nextOccurrence(cadence: Cadence, timeZone: string, now: Date): D
 }
 
 /**
- * When to remind: `afterHours` after the prompt, moved into the person's working hours (09:00–18:00,
- * Monday to Friday, their time) so nobody is nudged at night or on their weekend.
+ * When to remind: `afterHours` after the prompt, moved into the org's working hours (Monday to
+ * Friday, the person's time) so nobody is nudged at night or on their weekend.
  */
-export function reminderTime(dueAt: Date, afterHours: number, timeZone: string): Date {
+export function reminderTime(dueAt: Date, afterHours: number, timeZone: string, hours: WorkingHours): Date {
   const zone = safeZone(timeZone);
-  const opening = `${String(WORKDAY_START).padStart(2, '0')}:00`;
+  const opening = `${String(hours.start).padStart(2, '0')}:00`;
   let at = new Date(dueAt.getTime() + afterHours * 3_600_000);
   // Move by calendar dates and rebuild the instant each time, so DST changes can't shift the hour.
   for (let guard = 0; guard < 8; guard++) {
     const local = dayjs(at).tz(zone);
     const date = local.format('YYYY-MM-DD');
-    if (local.day() === 0 || local.day() === 6 || local.hour() >= WORKDAY_END) {
+    if (local.day() === 0 || local.day() === 6 || local.hour() >= hours.end) {
       at = localInstant(dayjs.utc(date).add(1, 'day').format('YYYY-MM-DD'), opening, zone);
-    } else if (local.hour() < WORKDAY_START) {
+    } else if (local.hour() < hours.start) {
       at = localInstant(date, opening, zone);
     } else {
       break;

@@ -72,17 +72,21 @@ describe('the home and the welcome in Teams', () => {
 
   it('welcomes a person who installs the app for themselves once, with three things to try and their home', async () => {
     const install = personalInstall('29:nina');
+    const welcomes = () => inChat('29:nina').filter((p) => p.activity.summary === 'Welcome to HEPO');
     await teams.post(install);
-    await stub.waitFor(() => inChat('29:nina').length === 1);
+    await stub.waitFor(() => welcomes().length === 1);
     // Teams delivering the same activity again, and its other word for the same install, greet nobody twice.
     await teams.post(install);
     await teams.post(botAdded(chatOf('29:nina'), '29:nina'));
     await until(settled);
     await new Promise((r) => setTimeout(r, 300));
-    expect(inChat('29:nina')).toHaveLength(1);
+    expect(welcomes()).toHaveLength(1);
     expect(await app.db.selectFrom('notifications').select('dedupe_key').where('dedupe_key', 'like', 'welcome:%').execute()).toHaveLength(1);
+    // Besides the welcome, one word that she is the tenant's HR admin (it had none).
+    expect(inChat('29:nina')).toHaveLength(2);
+    expect(inChat('29:nina').some((p) => textOf(p.activity).includes('Your organization has no HR admin yet'))).toBe(true);
 
-    const welcome = inChat('29:nina')[0]!;
+    const welcome = welcomes()[0]!;
     const card = cardOf(welcome.activity);
     expect(cardProblems(card)).toEqual([]);
     expect(welcome.activity.summary).toBe('Welcome to HEPO');

@@ -24,6 +24,7 @@ const TABLES = [
   'notifications',
   'one_on_one_reminders',
   'one_on_ones',
+  'org_imports',
   'org_workspaces',
   'orgs',
   'people',

@@ -16,6 +16,7 @@ function roster(users: Array<Partial<DirectoryUser> & { id: string }>): Director
       const user = users.find((u) => u.id === id);
       return user && { displayName: id, isBot: false, deleted: false, ...user };
     },
+    findByEmails: async () => new Map(),
   };
 }
 

@@ -45,6 +45,8 @@ export interface ConnectorStub {
   roster: RosterMember[];
   /** Conversations whose roster is not the whole `roster` (a 1:1 chat's is the user alone), by conversation id. */
   rosters: Record<string, RosterMember[]>;
+  /** Files people sent the bot, by name: served at the download URL their message carries (`{serviceUrl}files/{name}`). */
+  files: Record<string, string>;
   /** Activities the bot posted into this conversation (new posts and replies) that the stub accepted. */
   activitiesTo(conversationId: string): any[];
   /** The same, with the ids the stub gave them. */
@@ -110,7 +112,12 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         return;
       }
       let match: RegExpExecArray | null;
-      if (method === 'POST' && path === '/v3/conversations') {
+      if (method === 'GET' && path.startsWith('/files/')) {
+        const file = stub.files[path.slice('/files/'.length)];
+        recorded.status = file === undefined ? 404 : 200;
+        res.writeHead(recorded.status, { 'content-type': 'text/csv' });
+        res.end(file ?? 'not found');
+      } else if (method === 'POST' && path === '/v3/conversations') {
         conversationCount += 1;
         const id = `a:new-conv-${conversationCount}`;
         created.push({ id, body });
@@ -140,6 +147,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     requests,
     roster,
     rosters: {},
+    files: {},
     activitiesTo(conversationId) {
       return requests
         .filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId)
@@ -172,6 +180,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       requests.length = 0;
       created.length = 0;
       stub.rosters = {};
+      stub.files = {};
     },
     failNext(count, status, pathPrefix = '') {
       failures = { count, status, pathPrefix };
@@ -284,6 +293,23 @@ export function teamsClient(stub: ConnectorStub, appUrl: () => string, options: 
     post,
     say: (where: TeamsWhere, fromId: string, text: string, mentioned: Array<{ id: string; name: string }> = []) =>
       post(message(where, fromId, text, mentioned)),
+    /** A file sent to the bot in a 1:1 chat, with a message, as Teams delivers it (the stub serves the download). */
+    sendFile(where: TeamsWhere, fromId: string, text: string, file: { name: string; content: string }) {
+      stub.files[file.name] = file.content;
+      const attachment = {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        name: file.name,
+        contentUrl: `https://contoso.sharepoint.test/${file.name}`,
+        content: { downloadUrl: `${stub.serviceUrl}files/${file.name}`, uniqueId: randomUUID(), fileType: 'csv' },
+      };
+      return post({ ...message(where, fromId, text), attachments: [attachment] });
+    },
+    /** The app installed by this person, in the way Teams tells the bot. */
+    install(where: TeamsWhere, fromId: string, how: 'installationUpdate' | 'conversationUpdate') {
+      const fields =
+        how === 'installationUpdate' ? { type: 'installationUpdate', action: 'add' } : { type: 'conversationUpdate', membersAdded: [options.bot] };
+      return post(activity(where, fromId, fields));
+    },
     /** Clicks an Action.Execute button of the card posted with id `cardId`, with these input values (Teams merges them into the data). */
     execute(where: TeamsWhere, fromId: string, posted: PostedActivity | { id: string; card: any }, title: string, inputs: Record<string, string> = {}) {
       const card = 'card' in posted ? posted.card : cardOf(posted.activity);

@@ -107,13 +107,15 @@ export function buttonClick(o: {
   messageTs?: string;
   responseUrl: string;
   teamId?: string;
+  /** The message was ephemeral (seen by the clicker only). */
+  ephemeral?: boolean;
 }): Record<string, string> {
   return interactionPayload({
     type: 'block_actions',
     team: { id: o.teamId ?? 'T1' },
     user: { id: o.userId },
     channel: { id: o.channelId, name: o.channelId.startsWith('D') ? 'directmessage' : 'general' },
-    container: { type: 'message', channel_id: o.channelId, message_ts: o.messageTs ?? '1.0', is_ephemeral: false },
+    container: { type: 'message', channel_id: o.channelId, message_ts: o.messageTs ?? '1.0', is_ephemeral: o.ephemeral ?? false },
     trigger_id: `trigger-${randomUUID()}`,
     response_url: o.responseUrl,
     actions: [{ type: 'button', action_id: o.actionId, block_id: 'b', action_ts: '1', ...(o.value ? { value: o.value } : {}) }],

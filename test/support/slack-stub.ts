@@ -48,6 +48,12 @@ export interface SlackStubOptions {
   oauthAccess?: Record<string, Record<string, unknown>>;
 }
 
+/** A file uploaded to Slack: files.info describes it, GET /files/{id} serves it to the bot token. */
+export interface SlackFile {
+  name: string;
+  content: string;
+}
+
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (raw === '') return {};
   if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
@@ -62,6 +68,18 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
 export async function startSlackStub(options: SlackStubOptions = {}) {
   const calls: SlackCall[] = [];
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
+  const files = new Map<string, SlackFile>();
+  let url = '';
+  const slackUser = (user: SlackUser) => ({
+    id: user.id,
+    name: user.name.toLowerCase(),
+    real_name: user.name,
+    tz: user.tz ?? 'Europe/Lisbon',
+    is_bot: user.is_bot ?? false,
+    deleted: user.deleted ?? false,
+    is_admin: user.is_admin ?? false,
+    profile: { real_name: user.name, display_name: user.name, email: user.email },
+  });
   let ts = 1_700_000_000;
   let refused = 0;
   const window = { second: 0, count: 0 };
@@ -74,20 +92,24 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         return { ok: true, user_id: 'UHEPOBOT', bot_id: 'BHEPOBOT', team_id: 'T1', user: 'hepo' };
       case 'users.info': {
         const user = users.get(String(body.user));
-        if (!user) return { ok: false, error: 'user_not_found' };
-        return {
-          ok: true,
-          user: {
-            id: user.id,
-            name: user.name.toLowerCase(),
-            real_name: user.name,
-            tz: user.tz ?? 'Europe/Lisbon',
-            is_bot: user.is_bot ?? false,
-            deleted: user.deleted ?? false,
-            is_admin: user.is_admin ?? false,
-            profile: { real_name: user.name, display_name: user.name, email: user.email },
-          },
-        };
+        return user ? { ok: true, user: slackUser(user) } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const user = [...users.values()].find((u) => u.email?.toLowerCase() === String(body.email).toLowerCase());
+        return user ? { ok: true, user: slackUser(user) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'users.list': {
+        // Pages of `limit`, the cursor being where the next page starts.
+        const all = [...users.values()];
+        const from = Number(body.cursor ?? 0);
+        const to = from + Number(body.limit ?? 200);
+        return { ok: true, members: all.slice(from, to).map(slackUser), response_metadata: { next_cursor: to < all.length ? String(to) : '' } };
+      }
+      case 'files.info': {
+        const file = files.get(String(body.file));
+        if (!file) return { ok: false, error: 'file_not_found' };
+        const size = Buffer.byteLength(file.content);
+        return { ok: true, file: { id: body.file, name: file.name, filetype: 'csv', size, url_private_download: `${url}/files/${String(body.file)}` } };
       }
       case 'apps.connections.open':
         return options.socketModeUrl ? { ok: true, url: options.socketModeUrl } : { ok: false, error: 'not_allowed' };
@@ -128,6 +150,14 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     req.on('end', () => {
       const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
       const path = req.url ?? '';
+      if (path.startsWith('/files/')) {
+        const file = files.get(path.slice('/files/'.length));
+        const allowed = req.headers.authorization === 'Bearer xoxb-test-token';
+        calls.push({ method: 'file_download', token: req.headers.authorization, body: {}, at: Date.now(), ts: '' });
+        res.writeHead(file && allowed ? 200 : 404, { 'content-type': 'text/csv' });
+        res.end(file && allowed ? file.content : 'not found');
+        return;
+      }
       const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '').split('?')[0]!;
       const token = req.headers.authorization?.replace(/^Bearer /, '');
       const second = Math.floor(Date.now() / 1000);
@@ -167,12 +197,14 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     apiUrl: `${url}/api/`,
     responseUrl: (id: string) => `${url}/response/${id}`,
     calls,
+    /** Uploads a file, as a person would through a modal's file input. */
+    upload: (id: string, file: SlackFile) => void files.set(id, file),
     /** Calls answered with 429 or 503 (not in `calls`). */
     refusedCalls: () => refused,
     callsTo: (method: string) => calls.filter((c) => c.method === method),

@@ -4,6 +4,7 @@ import { streak } from '../../src/features/checkins/checkins.rules';
 import { type Cadence, localDate, localInstant, nextOccurrence, openPeriods, reminderTime } from '../../src/schedule/cadence.rules';
 
 const fridays: Cadence = { every: 'week', weekday: 5, localTime: '15:00', anchorDate: '2026-11-06' };
+const nineToSix = { start: 9, end: 18 };
 
 describe('check-in schedule', () => {
   it('finds the period that has begun somewhere, and the one before', () => {
@@ -43,13 +44,23 @@ describe('check-in schedule', () => {
   it('reminds 24 hours later, but never at night or on the weekend', () => {
     // Friday 15:00 + 24 h = Saturday 15:00 → Monday 09:00.
     const friday = localInstant('2026-11-27', '15:00', 'Europe/Berlin');
-    expect(reminderTime(friday, 24, 'Europe/Berlin').toISOString()).toBe(localInstant('2026-11-30', '09:00', 'Europe/Berlin').toISOString());
+    expect(reminderTime(friday, 24, 'Europe/Berlin', nineToSix).toISOString()).toBe(localInstant('2026-11-30', '09:00', 'Europe/Berlin').toISOString());
     // Tuesday 20:00 + 24 h = Wednesday 20:00 → Thursday 09:00.
     const tuesday = localInstant('2026-11-24', '20:00', 'Asia/Tokyo');
-    expect(reminderTime(tuesday, 24, 'Asia/Tokyo').toISOString()).toBe(localInstant('2026-11-26', '09:00', 'Asia/Tokyo').toISOString());
+    expect(reminderTime(tuesday, 24, 'Asia/Tokyo', nineToSix).toISOString()).toBe(localInstant('2026-11-26', '09:00', 'Asia/Tokyo').toISOString());
     // Monday 07:00 + 24 h = Tuesday 07:00 → Tuesday 09:00.
     const early = localInstant('2026-11-23', '07:00', 'America/Chicago');
-    expect(reminderTime(early, 24, 'America/Chicago').toISOString()).toBe(localInstant('2026-11-24', '09:00', 'America/Chicago').toISOString());
+    expect(reminderTime(early, 24, 'America/Chicago', nineToSix).toISOString()).toBe(localInstant('2026-11-24', '09:00', 'America/Chicago').toISOString());
+  });
+
+  it('keeps to the org’s own working hours', () => {
+    const earlyBirds = { start: 7, end: 15 };
+    // Tuesday 14:00 + 24 h = Wednesday 14:00: inside 07–15, so no move.
+    const tuesday = localInstant('2026-11-24', '14:00', 'Europe/Lisbon');
+    expect(reminderTime(tuesday, 24, 'Europe/Lisbon', earlyBirds).toISOString()).toBe(localInstant('2026-11-25', '14:00', 'Europe/Lisbon').toISOString());
+    // Tuesday 16:00 + 24 h = Wednesday 16:00, after 15:00 → Thursday 07:00.
+    const later = localInstant('2026-11-24', '16:00', 'Europe/Lisbon');
+    expect(reminderTime(later, 24, 'Europe/Lisbon', earlyBirds).toISOString()).toBe(localInstant('2026-11-26', '07:00', 'Europe/Lisbon').toISOString());
   });
 
   it('always reminds inside working hours on a weekday, never before the prompt (property)', () => {
@@ -59,13 +70,14 @@ describe('check-in schedule', () => {
         fc.date({ min: new Date('2026-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }),
         fc.integer({ min: 0, max: 96 }),
         fc.constantFrom(...zones),
-        (due, hours, zone) => {
-          const at = reminderTime(due, hours, zone);
+        fc.integer({ min: 0, max: 23 }).chain((start) => fc.record({ start: fc.constant(start), end: fc.integer({ min: start + 1, max: 24 }) })),
+        (due, hours, zone, working) => {
+          const at = reminderTime(due, hours, zone, working);
           const local = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(at);
           const hour = Number(local.find((p) => p.type === 'hour')!.value);
           const weekday = local.find((p) => p.type === 'weekday')!.value;
-          expect(hour).toBeGreaterThanOrEqual(9);
-          expect(hour).toBeLessThan(18);
+          expect(hour).toBeGreaterThanOrEqual(working.start);
+          expect(hour).toBeLessThan(working.end);
           expect(['Sat', 'Sun']).not.toContain(weekday);
           expect(at.getTime()).toBeGreaterThanOrEqual(due.getTime() + hours * 3_600_000);
         },

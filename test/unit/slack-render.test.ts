@@ -1,7 +1,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { mrkdwn, renderHome, renderMessage, renderModal } from '../../src/adapters/slack/render';
-import { neutralText } from '../../src/adapters/slack/interactions';
+import type { ViewSubmitAction } from '@slack/bolt';
+import { formValues, neutralText, submittedFileId } from '../../src/adapters/slack/interactions';
 import { type Form, type Message, personRef } from '../../src/chat/ui';
 
 const message: Message = {
@@ -102,6 +103,40 @@ describe('Slack renderer', () => {
     expect((inputs[4] as { element: { options: unknown[] } }).element.options).toHaveLength(5);
     expect(inputs[7]).toMatchObject({ element: { multiline: true }, hint: { text: 'Be specific' } });
     expect(view.blocks[0]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'You have *40* points left' }] });
+  });
+
+  it('renders a file field as a one-file input of the given types, and a channel field as a channel picker', () => {
+    const view = renderModal(
+      {
+        formId: 'f',
+        title: 'T',
+        submitLabel: 'Go',
+        fields: [
+          { id: 'file', kind: 'file', label: 'CSV', extensions: ['csv'], required: true },
+          { id: 'channel', kind: 'channel', label: 'Channel', initial: 'C9' },
+        ],
+      },
+      '{}',
+    ) as ModalView;
+    expect(view.blocks.map((b) => (b as { element: unknown }).element)).toEqual([
+      { type: 'file_input', action_id: 'file', filetypes: ['csv'], max_files: 1 },
+      { type: 'channels_select', action_id: 'channel', initial_channel: 'C9' },
+    ]);
+  });
+});
+
+describe('Slack view submissions', () => {
+  const view = (values: Record<string, Record<string, unknown>>) =>
+    ({ id: 'V1', callback_id: 'f', private_metadata: '{}', team_id: 'T1', state: { values } }) as unknown as ViewSubmitAction['view'];
+
+  it('read the picked channel as a value and leave the file to the listener', () => {
+    const submitted = view({
+      channel: { channel: { type: 'channels_select', selected_channel: 'C7' } },
+      file: { file: { type: 'file_input', files: [{ id: 'F1', name: 'chart.csv' }] } },
+    });
+    expect(formValues(submitted)).toEqual({ channel: 'C7', file: undefined });
+    expect(submittedFileId(submitted)).toBe('F1');
+    expect(submittedFileId(view({ channel: { channel: { type: 'channels_select', selected_channel: 'C7' } } }))).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
-import { cardActionKey, cardInteraction, commandOf, installedOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
+import { attachedFile, cardActionKey, cardInteraction, commandOf, FILE_DOWNLOAD_INFO, installedOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
 
 /** Activities as Teams sends them: partial next to the SDK's types. */
 const a = (activity: object) => activity as Parameters<typeof commandOf>[0];
@@ -108,8 +108,14 @@ describe('Teams card actions as interactions', () => {
   });
 });
 
-describe('Teams installs', () => {
+describe('Teams files and installs', () => {
   const personal = { ...base, conversation: { id: 'a:1', conversationType: 'personal', tenantId: 't1' } };
+
+  it('finds the file a message carries and where to download it', () => {
+    const file = { contentType: FILE_DOWNLOAD_INFO, name: 'chart.csv', content: { downloadUrl: 'https://x.test/d', uniqueId: 'u', fileType: 'csv' } };
+    expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }, file] }))).toEqual({ name: 'chart.csv', downloadUrl: 'https://x.test/d' });
+    expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }] }))).toBeUndefined();
+  });
 
   it('takes an install for the person themselves, whichever of its two activities Teams sends', () => {
     const installed = installedOf(a({ ...personal, type: 'installationUpdate', action: 'add' }));

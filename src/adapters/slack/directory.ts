@@ -53,8 +53,49 @@ export function directoryUserOf(user: SlackUser & { id: string }): DirectoryUser
   };
 }
 
+/**
+ * Up to this many emails are looked up one by one (users.lookupByEmail, Tier 3: 50+ a minute); more
+ * are found by listing the workspace, 200 people a page (users.list, Tier 2: 20+ pages a minute).
+ */
+const LOOKUPS_AT_MOST = 50;
+
+const isPerson = (user: DirectoryUser) => !user.deleted && !user.isBot;
+
+async function lookupEach(client: WebClient, emails: string[]): Promise<Map<string, DirectoryUser>> {
+  const found = new Map<string, DirectoryUser>();
+  for (const email of emails) {
+    try {
+      const { user } = await client.users.lookupByEmail({ email });
+      const person = user?.id ? directoryUserOf({ ...user, id: user.id }) : undefined;
+      if (person && isPerson(person)) found.set(email, person);
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error !== 'users_not_found') throw error;
+    }
+  }
+  return found;
+}
+
+async function listingAll(client: WebClient, emails: string[]): Promise<Map<string, DirectoryUser>> {
+  const wanted = new Set(emails);
+  const found = new Map<string, DirectoryUser>();
+  let cursor: string | undefined;
+  do {
+    const page = await client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+    for (const member of page.members ?? []) {
+      const email = member.profile?.email?.toLowerCase();
+      if (!member.id || !email || !wanted.has(email)) continue;
+      const person = directoryUserOf({ ...member, id: member.id });
+      if (isPerson(person)) found.set(email, person);
+    }
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  return found;
+}
+
 export function slackDirectory(client: WebClient): Directory {
   return {
+    findByEmails: (emails) => (emails.length <= LOOKUPS_AT_MOST ? lookupEach(client, emails) : listingAll(client, emails)),
+
     async lookup(userId) {
       try {
         const { user } = await client.users.info({ user: userId });

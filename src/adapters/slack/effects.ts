@@ -57,7 +57,11 @@ export async function applyEffects(effects: Effect[], to: Answerer): Promise<voi
         });
         break;
       case 'update_source':
-        if (to.source) await to.client.chat.update({ channel: to.source.channel, ts: to.source.ts, ...renderMessage(effect.message) });
+        if (to.source?.ephemeral && to.responseUrl) {
+          await postToResponseUrl(to.responseUrl, { replace_original: true, ...renderMessage(effect.message) });
+        } else if (to.source) {
+          await to.client.chat.update({ channel: to.source.channel, ts: to.source.ts, ...renderMessage(effect.message) });
+        }
         break;
       case 'show_home':
         // Replaces the whole tab: publishing the same home twice shows it once.

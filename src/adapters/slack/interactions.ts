@@ -1,5 +1,5 @@
 import type { BlockAction, EnvelopedEvent, GlobalShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
-import { type Interaction, mentionList, type Origin, type UserRef } from '../../chat/interaction';
+import { type Interaction, mentionList, type Origin, type SentFile, type UserRef } from '../../chat/interaction';
 import type { FormValues } from '../../chat/ui';
 
 interface Workspace {
@@ -64,6 +64,8 @@ export function commandInteraction(command: SlashCommand): Interaction {
 export interface SourceMessage {
   channel: string;
   ts: string;
+  /** Seen by one person only: Slack replaces it through the click's response_url, not chat.update. */
+  ephemeral?: boolean;
 }
 
 /** What a modal carries through Slack: the form's own state, where it was opened, and from which message. */
@@ -84,9 +86,9 @@ export function modalSource(view: ViewSubmitAction['view']): SourceMessage | und
 }
 
 export function buttonSource(body: BlockAction): SourceMessage | undefined {
-  const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
+  const container = body.container as { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean } | undefined;
   return container?.type === 'message' && container.channel_id && container.message_ts
-    ? { channel: container.channel_id, ts: container.message_ts }
+    ? { channel: container.channel_id, ts: container.message_ts, ...(container.is_ephemeral ? { ephemeral: true } : {}) }
     : undefined;
 }
 
@@ -103,9 +105,20 @@ function valueOf(v: StateValue): string | string[] | undefined {
     case 'static_select':
     case 'radio_buttons':
       return v.selected_option?.value ?? undefined;
+    case 'channels_select':
+      return v.selected_channel ?? undefined;
+    case 'file_input':
+      // The file itself comes with the interaction (`file`), fetched by the listener.
+      return undefined;
     default:
       return v.value ?? undefined;
   }
+}
+
+/** The file uploaded through the modal's file input, if it has one. */
+export function submittedFileId(view: ViewSubmitAction['view']): string | undefined {
+  const states = Object.values(view.state.values).flatMap((block) => Object.values(block));
+  return states.find((v) => v.type === 'file_input')?.files?.[0]?.id;
 }
 
 export function formValues(view: ViewSubmitAction['view']): FormValues {
@@ -145,7 +158,7 @@ function fromPayload(
   };
 }
 
-export function viewSubmissionInteraction(body: ViewSubmitAction): Interaction {
+export function viewSubmissionInteraction(body: ViewSubmitAction, file?: SentFile): Interaction {
   const { view } = body;
   const metadata = JSON.parse(view.private_metadata || '{}') as Partial<ModalMetadata>;
   return {
@@ -153,6 +166,7 @@ export function viewSubmissionInteraction(body: ViewSubmitAction): Interaction {
     formId: view.callback_id,
     values: formValues(view),
     state: metadata.state ?? {},
+    ...(file ? { file } : {}),
     // A double-clicked submit arrives twice with the same view; a corrected resubmission stored nothing before.
     ...fromPayload(
       body,

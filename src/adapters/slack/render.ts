@@ -102,6 +102,10 @@ function element(field: FormField) {
       const initial = options.find((o) => o.value === String(field.initial));
       return { type: 'radio_buttons' as const, action_id, options, ...(initial ? { initial_option: initial } : {}) };
     }
+    case 'file':
+      return { type: 'file_input' as const, action_id, filetypes: field.extensions, max_files: 1 };
+    case 'channel':
+      return { type: 'channels_select' as const, action_id, ...(field.initial ? { initial_channel: field.initial } : {}) };
   }
 }
 

@@ -23,7 +23,9 @@ export const SLACK_BOT_SCOPES = [
   'channels:history',
   'groups:history',
   'users:read',
+  // Emails match people to an org chart import; files:read fetches the file it comes in.
   'users:read.email',
+  'files:read',
 ];
 
 /** Events, and (with OAuth) the install page and its redirect. */

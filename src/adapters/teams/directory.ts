@@ -1,4 +1,4 @@
-import { type TeamsChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
+import { type TeamsChannelAccount, TeamsInfo, type TeamsPagedMembersResult, type TurnContext } from 'botbuilder';
 import type { Directory, DirectoryUser } from '../../chat/ports';
 import type { Logger } from '../../logger';
 import type { ConversationStore } from './conversations';
@@ -63,7 +63,54 @@ export function membership(context: TurnContext, store: ConversationStore, logge
   };
 }
 
-export function turnDirectory(context: TurnContext, members: MemberLookup, logger: Logger): Directory {
+/** A roster member as a person; `id`: the id they were asked for by (a Teams user id or an AAD object id). */
+function directoryUserOf(member: TeamsChannelAccount, id: string, activity: TurnContext['activity']): DirectoryUser {
+  const name = member.name || [member.givenName, member.surname].filter(Boolean).join(' ');
+  return {
+    id,
+    displayName: name || member.userPrincipalName || id,
+    email: member.email || member.userPrincipalName || undefined,
+    // The roster has no time zone; the actor's own comes with the activity.
+    timezone: id === activity.from?.id ? activity.localTimezone || undefined : undefined,
+    isBot: false,
+    deleted: false,
+  };
+}
+
+/** Reads every page of a roster. */
+async function allPages(page: (continuationToken?: string) => Promise<TeamsPagedMembersResult>): Promise<TeamsChannelAccount[]> {
+  const members: TeamsChannelAccount[] = [];
+  let token: string | undefined;
+  do {
+    const result = await page(token);
+    members.push(...result.members);
+    token = result.continuationToken || undefined;
+  } while (token);
+  return members;
+}
+
+/** Everyone in the rosters the bot can read: the turn's conversation, and the tenant's team channels and group chats it knows. */
+export async function readableRosters(context: TurnContext, store: ConversationStore, logger: Logger): Promise<TeamsChannelAccount[]> {
+  const people = new Map<string, TeamsChannelAccount>();
+  const add = (members: TeamsChannelAccount[]) => {
+    for (const m of members) if (m.id && m.id !== context.activity.recipient?.id) people.set(m.id, m);
+  };
+  try {
+    add(await allPages((token) => TeamsInfo.getPagedMembers(context, undefined, token)));
+  } catch (error) {
+    logger.debug({ err: error }, 'Teams: no roster for this conversation');
+  }
+  for (const conversationId of await otherRosters(context, store)) {
+    try {
+      add(await allPages((token) => TeamsInfo.getPagedTeamMembers(context, conversationId, undefined, token)));
+    } catch {
+      // The bot may have left it.
+    }
+  }
+  return [...people.values()];
+}
+
+export function turnDirectory(context: TurnContext, members: MemberLookup, rosters: () => Promise<TeamsChannelAccount[]>, logger: Logger): Directory {
   const { activity } = context;
   return {
     async lookup(userId): Promise<DirectoryUser | undefined> {
@@ -75,16 +122,18 @@ export function turnDirectory(context: TurnContext, members: MemberLookup, logge
         logger.info({ userId, conversationId: activity.conversation?.id }, 'Teams: member not found');
         return undefined;
       }
-      const name = found.name || [found.givenName, found.surname].filter(Boolean).join(' ');
-      return {
-        id: userId,
-        displayName: name || found.userPrincipalName || userId,
-        email: found.email || found.userPrincipalName || undefined,
-        // The roster has no time zone; the actor's own comes with the activity.
-        timezone: userId === activity.from?.id ? activity.localTimezone || undefined : undefined,
-        isBot: false,
-        deleted: false,
-      };
+      return directoryUserOf(found, userId, activity);
+    },
+
+    async findByEmails(emails) {
+      const wanted = new Set(emails);
+      const found = new Map<string, DirectoryUser>();
+      for (const member of await rosters()) {
+        const person = directoryUserOf(member, member.id, activity);
+        const email = person.email?.toLowerCase();
+        if (email && wanted.has(email)) found.set(email, person);
+      }
+      return found;
     },
   };
 }
@@ -94,21 +143,6 @@ export function turnDirectory(context: TurnContext, members: MemberLookup, logge
  * has no Teams people picker (it needs Microsoft Graph), so its forms list the people instead.
  */
 export async function knownPeople(context: TurnContext, store: ConversationStore, logger: Logger): Promise<PersonChoice[]> {
-  const people = new Map<string, string>();
-  const add = (members: TeamsChannelAccount[]) => {
-    for (const m of members) if (m.id && m.id !== context.activity.recipient?.id) people.set(m.id, m.name || m.id);
-  };
-  try {
-    add((await TeamsInfo.getPagedMembers(context)).members);
-  } catch (error) {
-    logger.debug({ err: error }, 'Teams: no roster for this conversation');
-  }
-  for (const conversationId of await otherRosters(context, store)) {
-    try {
-      add((await TeamsInfo.getPagedTeamMembers(context, conversationId)).members);
-    } catch {
-      // The bot may have left it.
-    }
-  }
-  return [...people].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  const members = await readableRosters(context, store, logger);
+  return members.map((m) => ({ id: m.id, name: m.name || m.id })).sort((a, b) => a.name.localeCompare(b.name));
 }

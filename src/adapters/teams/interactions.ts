@@ -111,6 +111,16 @@ export function installedOf(activity: Incoming): Interaction | undefined {
   return added && isPersonal(activity) && activity.from?.id ? { kind: 'installed', ...interactionBase(activity) } : undefined;
 }
 
+/** Teams' attachment for a file sent to the bot, in a 1:1 chat only (the manifest says `supportsFiles`). */
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
+/** The file a message carries, and where to fetch it: the URL is pre-authorised and short-lived. */
+export function attachedFile(activity: Incoming): { name: string; downloadUrl: string } | undefined {
+  const attachment = activity.attachments?.find((a) => a.contentType === FILE_DOWNLOAD_INFO);
+  const downloadUrl = (attachment?.content as { downloadUrl?: unknown } | undefined)?.downloadUrl;
+  return attachment && typeof downloadUrl === 'string' ? { name: attachment.name ?? 'file', downloadUrl } : undefined;
+}
+
 /** A card's action as an interaction; `idempotencyKey` is chosen by the caller (it depends on how the card was submitted). */
 export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
   const base = { ...interactionBase(activity), idempotencyKey };

@@ -279,6 +279,12 @@ function renderInput(field: FormField, entered: string | string[] | undefined, h
       for (let n = field.min; n <= field.max; n++) choices.push({ title: String(n), value: String(n) });
       return { type: 'Input.ChoiceSet', ...base, style: 'expanded', choices, ...(value ? { value } : {}) };
     }
+    // Cards have no file input, and a bot gets files only in its 1:1 chat: the feature asks for the file there.
+    case 'file':
+      return text(`${field.label}: send it to me as a file in our 1:1 chat.`);
+    // Teams has no workspace channel to pick for the org: kudos show where they are given.
+    case 'channel':
+      return text(`${field.label}: a Slack setting.`);
     default:
       return unreachable(field);
   }

@@ -4,7 +4,7 @@ import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
 import { conversationStore } from './conversations';
-import { knownPeople, memberLookup, membership, turnDirectory } from './directory';
+import { knownPeople, memberLookup, membership, readableRosters, turnDirectory } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
 import { register as registerUpdates } from './listeners/updates';
@@ -72,7 +72,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
           const members = memberLookup(context, store, logger);
           return bot.run(context, {
             router,
-            directory: turnDirectory(context, members, logger),
+            directory: turnDirectory(context, members, () => readableRosters(context, store, logger), logger),
             members,
             replies: turnReplies(context, messenger, logger),
             formPeople: async () => (teams.local ? knownPeople(context, store, logger) : []),

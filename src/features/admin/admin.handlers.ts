@@ -1,26 +1,63 @@
+import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
-import type { Feature } from '../../chat/router';
+import type { Interaction } from '../../chat/interaction';
+import type { Feature, HandlerContext } from '../../chat/router';
+import type { Message } from '../../chat/ui';
+import { can, wholeOrg } from '../people/authorization';
 import { orgChartCommand } from '../people/org-chart.handlers';
+import { type OrgImportDeps, orgImport } from '../people/org-import.handlers';
 import type { PeopleQueries } from '../people/people.queries';
+import { orgSettings } from './settings.handlers';
+import type { SettingsQueries } from './settings.queries';
+import { settingsMessage } from './settings.views';
 
-const USAGE = 'Try `/hepo org @ana` (the org chart).';
+const USAGE = 'Try `/hepo help`, `/hepo org @ana` (the org chart), `/hepo org import` or `/hepo settings`.';
 
-/** `/hepo`: the app's own command, for the org chart and the organization's settings. */
-export function adminFeature(people: PeopleQueries): Feature {
-  const org = orgChartCommand(people);
+export interface AdminDeps {
+  people: PeopleQueries;
+  settings: SettingsQueries;
+  imports: OrgImportDeps;
+  /** The router's help: every command of every feature. */
+  help(): Message;
+}
+
+/** `/hepo`: the app's own command: help, the org chart and its import, and the organization's settings. */
+export function adminFeature(deps: AdminDeps): Feature {
+  const org = orgChartCommand(deps.people);
+  const importer = orgImport(deps.imports);
+  const settings = orgSettings(deps.settings);
+
+  /** Every command; HR admins also see the org's settings, with the button that changes them. */
+  function help(interaction: Interaction, ctx: HandlerContext): Effect[] {
+    const forHr = can(ctx.actor, 'org.settings', wholeOrg(ctx.org.id)) ? settingsMessage(ctx.org, interaction.origin.platform).blocks : [];
+    const all = deps.help();
+    return [{ type: 'reply', message: { ...all, blocks: [...all.blocks, ...forHr] } }];
+  }
+
   return {
     name: 'admin',
-    help: ['`/hepo org @ana manager @ben` the org chart (HR admins change it; anyone can look)'],
+    help: [
+      '`/hepo org @ana manager @ben` the org chart (HR admins change it; anyone can look)',
+      '`/hepo org import` the whole org chart from a CSV file, with a dry run first (HR admins; in Teams, send me the file with the message `hepo org import`)',
+      '`/hepo settings` company values, kudos allowance, recognition channel, default timezone, working hours (HR admins)',
+    ],
     commands: {
       async hepo(interaction, ctx) {
-        const [word = ''] = interaction.text.trim().split(/\s+/);
+        const [word = '', next = ''] = interaction.text.trim().split(/\s+/);
         switch (word.toLowerCase()) {
+          case '':
+          case 'help':
+            return help(interaction, ctx);
           case 'org':
-            return org(interaction, ctx);
+            return next.toLowerCase() === 'import' ? importer.command(interaction, ctx) : org(interaction, ctx);
+          case 'settings':
+            return settings.command(interaction, ctx);
           default:
             throw new Invalid(`I didn't get that. ${USAGE}`);
         }
       },
     },
+    forms: { ...importer.forms, ...settings.forms },
+    actions: { ...importer.actions, ...settings.actions },
   };
 }

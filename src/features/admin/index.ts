@@ -1,5 +1,13 @@
 import type { Capability, CapabilityDeps } from '../capability';
+import { orgImportQueries } from '../people/org-import.queries';
 import { peopleQueries } from '../people/people.queries';
 import { adminFeature } from './admin.handlers';
+import { settingsQueries } from './settings.queries';
 
-export const admin = ({ db }: CapabilityDeps): Capability => adminFeature(peopleQueries(db));
+export const admin = ({ db, clock, hrAdminEmails, help }: CapabilityDeps): Capability =>
+  adminFeature({
+    people: peopleQueries(db),
+    settings: settingsQueries(db),
+    imports: { queries: orgImportQueries(db), clock, hrAdminEmails },
+    help,
+  });

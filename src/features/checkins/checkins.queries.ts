@@ -124,8 +124,9 @@ export function checkinsQueries(db: Db, clock: Clock) {
       const teams = await db
         .selectFrom('checkin_teams')
         .innerJoin('people as manager', 'manager.id', 'checkin_teams.manager_id')
+        .innerJoin('orgs', 'orgs.id', 'checkin_teams.org_id')
         .selectAll('checkin_teams')
-        .select(['manager.timezone as manager_timezone', 'manager.active as manager_active'])
+        .select(['manager.timezone as manager_timezone', 'manager.active as manager_active', 'orgs.work_start_hour', 'orgs.work_end_hour'])
         .execute();
       const members = await db
         .selectFrom('checkin_members')

@@ -2,4 +2,4 @@ import type { Capability, CapabilityDeps } from '../capability';
 import { peopleFeature } from './people.handlers';
 import { peopleQueries } from './people.queries';
 
-export const people = ({ db }: CapabilityDeps): Capability => peopleFeature(peopleQueries(db));
+export const people = ({ db, hrAdminEmails }: CapabilityDeps): Capability => peopleFeature(peopleQueries(db), { hrAdminEmails });

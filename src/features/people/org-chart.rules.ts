@@ -1,3 +1,4 @@
+import type { DirectoryUser } from '../../chat/ports';
 import type { Role } from '../../db/database';
 import { ROLES } from './authorization';
 
@@ -33,3 +34,21 @@ export const ROLE_CHOICES = ROLES.map((r) => roleLabel(r)).join(', ');
  */
 export const wouldLoop = (personId: string, managerId: string, managersOfManager: string[]) =>
   managerId === personId || managersOfManager.includes(personId);
+
+/**
+ * Whether the platform makes someone an HR admin while no HR admin has chosen their role: workspace
+ * admins and owners (Slack), and the people HR_ADMIN_EMAILS names.
+ */
+export function hrAdminByPlatform(user: Pick<DirectoryUser, 'isAdmin' | 'email'>, hrAdminEmails: readonly string[]): boolean {
+  return Boolean(user.isAdmin) || (user.email !== undefined && hrAdminEmails.includes(user.email.trim().toLowerCase()));
+}
+
+/**
+ * The role the platform's word gives someone whose role no HR admin chose: an HR admin while it says
+ * so; when it stops, back to manager (if they have reports) or employee. Other roles it leaves alone.
+ */
+export function roleFromPlatform(current: Role, hrByPlatform: boolean, hasReports: boolean): Role {
+  if (hrByPlatform) return 'hr_admin';
+  if (current !== 'hr_admin') return current;
+  return hasReports ? 'manager' : 'employee';
+}

@@ -15,7 +15,7 @@ export interface OrgChartChange {
 export interface NewPerson {
   displayName: string;
   email?: string;
-  timezone?: string;
+  timezone: string;
   isBot: boolean;
   active: boolean;
   isAdmin: boolean;
@@ -24,6 +24,9 @@ export interface NewPerson {
 
 /** Serialises concurrent first contacts that would create the same row. */
 const lock = (trx: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+
+/** Changes to one org's chart take turns (an edit, an import), so two of them can't close a loop between them. */
+export const lockOrgChart = (trx: Db, orgId: string) => lock(trx, `org-chart:${orgId}`);
 
 /** Platform user ids of these people, in their order (for pre-filling people pickers). */
 export async function platformIdsOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
@@ -99,6 +102,9 @@ export function peopleQueries(db: Db) {
           'orgs.kudos_monthly_allowance as orgs_kudos_monthly_allowance',
           'orgs.company_values as orgs_company_values',
           'orgs.slack_recognition_channel as orgs_slack_recognition_channel',
+          'orgs.default_timezone as orgs_default_timezone',
+          'orgs.work_start_hour as orgs_work_start_hour',
+          'orgs.work_end_hour as orgs_work_end_hour',
           'orgs.created_at as orgs_created_at',
         ])
         .where('org_workspaces.platform', '=', platform)
@@ -112,10 +118,13 @@ export function peopleQueries(db: Db) {
         kudos_monthly_allowance: first.orgs_kudos_monthly_allowance,
         company_values: first.orgs_company_values,
         slack_recognition_channel: first.orgs_slack_recognition_channel,
+        default_timezone: first.orgs_default_timezone,
+        work_start_hour: first.orgs_work_start_hour,
+        work_end_hour: first.orgs_work_end_hour,
         created_at: first.orgs_created_at,
       };
       const people = new Map<string, Person>();
-      for (const { platform_user_id, orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_created_at, ...person } of rows) {
+      for (const { platform_user_id, orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_default_timezone, orgs_work_start_hour, orgs_work_end_hour, orgs_created_at, ...person } of rows) {
         if (platform_user_id !== null && person.id !== null) people.set(platform_user_id, person as Person);
       }
       return { org, people };
@@ -169,10 +178,17 @@ export function peopleQueries(db: Db) {
         .executeTakeFirstOrThrow();
     },
 
-    async updateProfile(orgId: string, personId: string, p: { displayName: string; timezone: string; active: boolean; awayUntil: string | null }) {
+    /** `role`: what the platform says; a role an HR admin chose meanwhile stays. */
+    async updateProfile(orgId: string, personId: string, p: { displayName: string; timezone: string; active: boolean; awayUntil: string | null; role: Role }) {
       await db
         .updateTable('people')
-        .set({ display_name: p.displayName, timezone: p.timezone, active: p.active, away_until: p.awayUntil })
+        .set({
+          display_name: p.displayName,
+          timezone: p.timezone,
+          active: p.active,
+          away_until: p.awayUntil,
+          role: sql<Role>`case when role_set_by_hr then role else ${p.role} end`,
+        })
         .where('org_id', '=', orgId)
         .where('id', '=', personId)
         .execute();
@@ -186,6 +202,27 @@ export function peopleQueries(db: Db) {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
     },
 
+    /**
+     * Makes this person the org's HR admin if it has none (someone has to be able to hand the role on).
+     * Nothing on the platform said so, so no platform flag takes it back: the role counts as HR's.
+     */
+    async becomeFirstHrAdmin(orgId: string, personId: string): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        await lockOrgChart(trx, orgId);
+        const promoted = await trx
+          .updateTable('people')
+          .set({ role: 'hr_admin', role_set_by_hr: true })
+          .where('org_id', '=', orgId)
+          .where('id', '=', personId)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('people as hr').select('hr.id').where('hr.org_id', '=', orgId).where('hr.role', '=', 'hr_admin').where('hr.active', '=', true))),
+          )
+          .returning('id')
+          .executeTakeFirst();
+        return promoted !== undefined;
+      });
+    },
+
     async hrAdmins(orgId: string): Promise<Person[]> {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('role', '=', 'hr_admin').where('active', '=', true).execute();
     },
@@ -197,7 +234,7 @@ export function peopleQueries(db: Db) {
      */
     async updateOrgChart(orgId: string, personId: string, change: OrgChartChange): Promise<Person | 'loop'> {
       return db.transaction().execute(async (trx) => {
-        await lock(trx, `org-chart:${orgId}`);
+        await lockOrgChart(trx, orgId);
         if (change.manager_id && wouldLoop(personId, change.manager_id, await managersOf(trx, orgId, change.manager_id))) return 'loop';
         return trx
           .updateTable('people')
@@ -239,7 +276,7 @@ export function peopleQueries(db: Db) {
               org_id: orgId,
               display_name: person.displayName,
               email: email ?? null,
-              timezone: person.timezone ?? 'UTC',
+              timezone: person.timezone,
               is_bot: person.isBot,
               active: person.active,
               role: person.isAdmin ? 'hr_admin' : 'employee',

@@ -4,6 +4,7 @@ import type { HandlerContext } from '../../chat/router';
 import { NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
 import { isTimeZone } from '../../schedule/cadence.rules';
+import { hrAdminByPlatform } from './org-chart.rules';
 import type { PeopleQueries } from './people.queries';
 
 export interface PeopleResolverOptions {
@@ -28,10 +29,10 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     return queries.addIdentity(org.id, ref.platform, ref.id, {
       displayName: found.displayName,
       email: found.email,
-      timezone: found.timezone,
+      timezone: found.timezone ?? org.default_timezone,
       isBot: found.isBot,
       active: !found.deleted,
-      isAdmin: Boolean(found.isAdmin) || (found.email !== undefined && (options.hrAdminEmails ?? []).includes(found.email.trim().toLowerCase())),
+      isAdmin: hrAdminByPlatform(found, options.hrAdminEmails ?? []),
       awayUntil: found.awayUntil,
     });
   }
@@ -64,6 +65,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
         actor,
         resolvePeople: (refs) => resolvePeople(org, refs, known, directory),
         managersOf: (personId) => queries.managersOf(org.id, personId),
+        findByEmails: (emails) => directory.findByEmails(emails),
       };
     },
   };

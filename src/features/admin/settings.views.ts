@@ -1,0 +1,57 @@
+import type { Platform } from '../../chat/interaction';
+import type { Form, Message } from '../../chat/ui';
+import type { Org } from '../../db/database';
+import { MAX_ALLOWANCE } from './settings.rules';
+
+export const SETTINGS_FORM = 'org.settings';
+export const OPEN_SETTINGS = 'org.settings.open';
+
+const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+const hours = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ value: String(from + i), label: hour(from + i) }));
+const IN_TEAMS = 'In Teams, kudos are shown in the conversation where they are given, so there is no recognition channel to set.';
+
+/** Slack has a channel to post kudos given in DMs; Teams posts them where they are given. */
+export const asksChannel = (platform: Platform) => platform === 'slack';
+
+export function settingsForm(org: Org, platform: Platform): Form {
+  return {
+    formId: SETTINGS_FORM,
+    title: 'Organization settings',
+    submitLabel: 'Save',
+    ...(asksChannel(platform) ? {} : { intro: IN_TEAMS }),
+    fields: [
+      { id: 'values', kind: 'text', label: 'Company values', required: true, initial: org.company_values.join(', '), hint: 'Comma-separated; people tag kudos with them, like #teamwork.' },
+      { id: 'allowance', kind: 'number', label: 'Monthly kudos points per person', required: true, min: 1, max: MAX_ALLOWANCE, initial: org.kudos_monthly_allowance },
+      ...(asksChannel(platform)
+        ? [{ id: 'channel', kind: 'channel' as const, label: 'Recognition channel', hint: 'Where kudos given in direct messages are posted.', ...(org.slack_recognition_channel ? { initial: org.slack_recognition_channel } : {}) }]
+        : []),
+      { id: 'timezone', kind: 'text', label: 'Default timezone', required: true, initial: org.default_timezone, hint: 'For people whose timezone the platform doesn’t tell, e.g. Europe/Lisbon.' },
+      { id: 'work_start', kind: 'choice', label: 'Working day starts', required: true, options: hours(0, 23), initial: String(org.work_start_hour) },
+      { id: 'work_end', kind: 'choice', label: 'Working day ends', required: true, options: hours(1, 24), initial: String(org.work_end_hour), hint: 'Reminders wait for working hours, Monday to Friday, in each person’s timezone.' },
+    ],
+  };
+}
+
+/** The org's settings as they are, with the button that changes them. */
+export function settingsMessage(org: Org, platform: Platform, note?: string): Message {
+  // Neutral text can't link a channel: the form's picker shows which one.
+  const channel = asksChannel(platform) ? (org.slack_recognition_channel ? 'chosen (see Change settings)' : 'none') : 'not in Teams';
+  return {
+    summary: note ?? 'Organization settings',
+    blocks: [
+      ...(note ? [{ type: 'section' as const, text: note }] : []),
+      { type: 'header', text: 'Organization settings' },
+      {
+        type: 'fields',
+        fields: [
+          { label: 'Company values', value: org.company_values.map((v) => `#${v}`).join(', ') },
+          { label: 'Monthly kudos points', value: String(org.kudos_monthly_allowance) },
+          { label: 'Recognition channel', value: channel },
+          { label: 'Default timezone', value: org.default_timezone },
+          { label: 'Working hours', value: `${hour(org.work_start_hour)}–${hour(org.work_end_hour)}, Monday to Friday` },
+        ],
+      },
+      { type: 'actions', buttons: [{ actionId: OPEN_SETTINGS, label: 'Change settings', opensForm: true }] },
+    ],
+  };
+}
