@@ -20,7 +20,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { processMs } from './cpu';
-import type { FromSlackApi } from './slack-api';
 import { slackSignature, slashCommand } from '../test/support/slack-requests';
 import type { SlackUser } from '../test/support/slack-stub';
 
@@ -88,6 +87,12 @@ export interface LoadReport {
 }
 
 /** Messages from the bench process. */
+/** Messages from bench/slack-api.ts (Slack's API in its own process) to this one. */
+export type FromSlackApi =
+  | { ready: { apiUrl: string; responseUrlPrefix: string } }
+  | { post: { triggerId: string; at: number } }
+  | { dm: true };
+
 export type ToSlackSide = { run: PhaseRequest } | { close: true };
 /** Messages to the bench process. */
 export type FromSlackSide =

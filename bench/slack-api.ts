@@ -8,14 +8,8 @@
  * (`{ post: { triggerId, at } }`, stamped with the sub-ms wall clock as the call is recorded) and
  * each DM to the recipient (`{ dm: true }`). It exits when its parent goes.
  */
-import { CHANNEL, hiresNow, MESSAGE_PREFIX, RECIPIENT, roster } from './load';
+import { CHANNEL, type FromSlackApi, hiresNow, MESSAGE_PREFIX, RECIPIENT, roster } from './load';
 import { startSlackStub } from '../test/support/slack-stub';
-
-/** Messages to bench/load.ts. */
-export type FromSlackApi =
-  | { ready: { apiUrl: string; responseUrlPrefix: string } }
-  | { post: { triggerId: string; at: number } }
-  | { dm: true };
 
 async function main(): Promise<void> {
   const send = process.send?.bind(process);

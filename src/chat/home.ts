@@ -1,4 +1,4 @@
-import type { Feature, Handler, HandlerContext, RouterDeps } from './router';
+import type { Feature, Handler, HandlerContext, NotifyOnce } from './feature';
 import type { Block, Message } from './ui';
 
 /**
@@ -46,7 +46,7 @@ async function welcomeMessage(features: Feature[], ctx: HandlerContext): Promise
 }
 
 /** The router's own answers to a person opening their home and to the app being installed for them. */
-export function homeHandlers(features: Feature[], notifyOnce: RouterDeps['notifyOnce']) {
+export function homeHandlers(features: Feature[], notifyOnce: NotifyOnce) {
   const show: Handler<'home'> = async (_interaction, ctx) => [{ type: 'show_home', message: await homeMessage(features, ctx) }];
 
   /**

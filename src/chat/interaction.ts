@@ -1,5 +1,19 @@
-import type { DirectoryUser } from './ports';
 import type { FormValues } from './ui';
+
+/** A person as a platform's directory describes them (Slack users.info, Teams member info). */
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  email?: string;
+  /** IANA name, e.g. Europe/Lisbon. */
+  timezone?: string;
+  isBot: boolean;
+  deleted: boolean;
+  /** A workspace admin or owner; becomes an HR admin of the org on first contact. */
+  isAdmin?: boolean;
+  /** `YYYY-MM-DD`, their last day away, when their platform status says they are away (holiday, sick…). */
+  awayUntil?: string;
+}
 
 export type Platform = 'slack' | 'teams';
 

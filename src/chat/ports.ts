@@ -1,20 +1,5 @@
-import type { Platform } from './interaction';
+import type { DirectoryUser, Platform } from './interaction';
 import type { Message, People } from './ui';
-
-/** A person as a platform's directory describes them (Slack users.info, Teams member info). */
-export interface DirectoryUser {
-  id: string;
-  displayName: string;
-  email?: string;
-  /** IANA name, e.g. Europe/Lisbon. */
-  timezone?: string;
-  isBot: boolean;
-  deleted: boolean;
-  /** A workspace admin or owner; becomes an HR admin of the org on first contact. */
-  isAdmin?: boolean;
-  /** `YYYY-MM-DD`, their last day away, when their platform status says they are away (holiday, sick…). */
-  awayUntil?: string;
-}
 
 /** How these people of the org show on a platform: their current names, and their user ids there. */
 export type ShowPeople = (orgId: string, platform: Platform, personIds: string[]) => Promise<People>;

@@ -1,5 +1,5 @@
 import type { Clock } from '../chat/ports';
-import type { Feature } from '../chat/router';
+import type { Feature } from '../chat/feature';
 import type { Message } from '../chat/ui';
 import type { Db } from '../db/connect';
 import type { Enqueue, JobDefinition } from '../jobs/registry';

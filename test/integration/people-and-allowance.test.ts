@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction, Origin } from '../../src/chat/interaction';
-import { type Directory, type DirectoryUser, systemClock } from '../../src/chat/ports';
+import type { DirectoryUser } from '../../src/chat/interaction';
+import { type Directory, systemClock } from '../../src/chat/ports';
 import { Router } from '../../src/chat/router';
 import { connectDatabase, type Db, migrateToLatest } from '../../src/db/connect';
 import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';

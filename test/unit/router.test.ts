@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction';
-import { type Feature, type HandlerContext, Router } from '../../src/chat/router';
+import type { Feature, HandlerContext } from '../../src/chat/feature';
+import { Router } from '../../src/chat/router';
 
 const installed: Interaction = {
   kind: 'installed',

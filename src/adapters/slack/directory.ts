@@ -2,7 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
-import type { Directory, DirectoryUser } from '../../chat/ports';
+import type { DirectoryUser } from '../../chat/interaction';
+import type { Directory } from '../../chat/ports';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);

@@ -1,5 +1,6 @@
 import { type TeamsChannelAccount, TeamsInfo, type TeamsPagedMembersResult, type TurnContext } from 'botbuilder';
-import type { Directory, DirectoryUser } from '../../chat/ports';
+import type { DirectoryUser } from '../../chat/interaction';
+import type { Directory } from '../../chat/ports';
 import type { Logger } from '../../logger';
 import type { ConversationStore } from './conversations';
 import { tenantOf } from './interactions';

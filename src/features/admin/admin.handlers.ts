@@ -1,7 +1,7 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
 import type { Interaction } from '../../chat/interaction';
-import type { Feature, HandlerContext } from '../../chat/router';
+import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Message } from '../../chat/ui';
 import { can, wholeOrg } from '../people/authorization';
 import { orgChartCommand } from '../people/org-chart.handlers';

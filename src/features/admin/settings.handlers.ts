@@ -1,6 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import type { Interaction } from '../../chat/interaction';
-import type { Handler, HandlerContext } from '../../chat/router';
+import type { Handler, HandlerContext } from '../../chat/feature';
 import { authorize, wholeOrg } from '../people/authorization';
 import type { SettingsQueries } from './settings.queries';
 import { readSettings } from './settings.rules';

@@ -4,7 +4,7 @@ import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
-import type { Feature, HandlerContext } from '../../chat/router';
+import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { Enqueue } from '../../jobs/registry';

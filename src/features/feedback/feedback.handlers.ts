@@ -1,7 +1,7 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
-import type { Feature, HandlerContext } from '../../chat/router';
+import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';

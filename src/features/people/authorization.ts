@@ -1,5 +1,5 @@
 import { NotAllowed } from '../../chat/errors';
-import type { HandlerContext } from '../../chat/router';
+import type { HandlerContext } from '../../chat/feature';
 import type { Person, Role } from '../../db/database';
 
 /**

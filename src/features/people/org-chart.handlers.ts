@@ -1,7 +1,7 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
-import type { HandlerContext } from '../../chat/router';
+import type { HandlerContext } from '../../chat/feature';
 import type { Message } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import { authorizeOn } from './authorization';

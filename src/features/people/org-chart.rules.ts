@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '../../chat/ports';
+import type { DirectoryUser } from '../../chat/interaction';
 import type { Role } from '../../db/database';
 import { ROLES } from './authorization';
 

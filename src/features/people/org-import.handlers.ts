@@ -3,7 +3,7 @@ import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
 import type { Interaction, SentFile } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
-import type { Handler, HandlerContext } from '../../chat/router';
+import type { Handler, HandlerContext } from '../../chat/feature';
 import type { Message } from '../../chat/ui';
 import { authorize, wholeOrg } from './authorization';
 import { hrAdminByPlatform } from './org-chart.rules';

@@ -1,4 +1,4 @@
-import type { Feature } from '../../chat/router';
+import type { Feature } from '../../chat/feature';
 import { hrAdminByPlatform, roleFromPlatform } from './org-chart.rules';
 import type { PeopleQueries } from './people.queries';
 

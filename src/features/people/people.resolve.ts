@@ -1,6 +1,6 @@
 import type { Interaction, Origin, UserRef } from '../../chat/interaction';
 import type { Directory } from '../../chat/ports';
-import type { HandlerContext } from '../../chat/router';
+import type { HandlerContext } from '../../chat/feature';
 import { NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
 import { isTimeZone } from '../../schedule/cadence.rules';

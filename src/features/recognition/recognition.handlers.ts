@@ -2,7 +2,7 @@ import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
 import type { Interaction, UserRef } from '../../chat/interaction';
 import type { Clock, NotificationTarget } from '../../chat/ports';
-import type { Feature, HandlerContext } from '../../chat/router';
+import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import type { OutgoingNotification } from '../../notify/notify.queries';
