@@ -61,13 +61,14 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   let jobs: JobRunner | undefined;
   const enqueue: Enqueue = (type, payload, opts) => jobs!.enqueue(type, payload, opts);
   const notify = notifyQueries(db);
+  const people = peopleQueries(db);
   const showPeople: ShowPeople = (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds);
   const sendRecorded = sendRecordedHere(notify, enqueue);
   // The help lists every capability's commands, so it is the router's, built after them.
   const help = () => router.help();
   const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, help }));
   const registry = new JobRegistry([
-    deliverNotificationsJob(notify, senders, showPeople),
+    deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
     sweepOutboxJob(notify, enqueue),
     ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
@@ -82,7 +83,6 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
   }
 
-  const people = peopleQueries(db);
   const { contextFor } = peopleResolver(people, {
     shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
     hrAdminEmails: config.hrAdminEmails,

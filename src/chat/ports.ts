@@ -17,7 +17,10 @@ export interface Directory {
 /** Where a notification goes: a conversation an interaction came from, or a person's direct messages. */
 export type NotificationTarget =
   | { kind: 'conversation'; workspaceId: string; conversationId: string }
-  /** `platformUserId`: the id they were mentioned by, when the feature has it; a sender may use it instead of a lookup. */
+  /**
+   * `platformUserId`: who they are on the platform, filled in as the notification is recorded (a
+   * feature that has it from a mention passes it); a sender addresses them by it.
+   */
   | { kind: 'person'; workspaceId: string; personId: string; platformUserId?: string };
 
 /**

@@ -4,7 +4,7 @@ import type { Feature, Handler, HandlerContext, NotifyOnce, Of } from './feature
 import { homeHandlers } from './home';
 import type { Interaction, Platform } from './interaction';
 import type { Directory, ShowPeople } from './ports';
-import { lookUpPeople, type Message } from './ui';
+import { lookUpPeople, type Message, textMessage } from './ui';
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
 
@@ -18,7 +18,6 @@ export interface RouterDeps {
   notifyOnce: NotifyOnce;
 }
 
-const text = (summary: string): Message => ({ summary, blocks: [{ type: 'section', text: summary }] });
 
 export function interactionName(interaction: Interaction): string {
   switch (interaction.kind) {
@@ -119,11 +118,11 @@ export class Router {
         if (interaction.kind === 'form_submit' && error instanceof Invalid && error.field) {
           return [{ type: 'form_errors', errors: { [error.field]: error.message } }];
         }
-        return [{ type: 'reply', message: text(error.message) }];
+        return [{ type: 'reply', message: textMessage(error.message) }];
       }
       this.deps.onOutcome?.(interaction, 'error');
       this.deps.onError(error, interaction);
-      return [{ type: 'reply', message: text('Sorry, something went wrong on my side. Please try again in a moment.') }];
+      return [{ type: 'reply', message: textMessage('Sorry, something went wrong on my side. Please try again in a moment.') }];
     }
   }
 }

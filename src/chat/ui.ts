@@ -58,6 +58,9 @@ export interface Message {
 }
 
 /** The ids of the people a message names, each once. */
+/** A message of one line of text (answers, refusals, confirmations). */
+export const textMessage = (text: string): Message => ({ summary: text, blocks: [{ type: 'section', text }] });
+
 export function peopleNamedIn(message: Message): string[] {
   const ids = [...JSON.stringify([message.summary, message.blocks]).matchAll(PERSON_REF)].map((m) => m[1]!);
   return [...new Set(ids)];

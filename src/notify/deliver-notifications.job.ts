@@ -8,6 +8,13 @@ import { type ClaimedNotification, type NotifyQueries, type RecordedNotification
 
 export type Senders = Partial<Record<Platform, Sender>>;
 
+/** What delivery needs of the people feature: how people show, and that one can't be reached any more. */
+export interface Recipients {
+  shownOn: ShowPeople;
+  /** Their platform says they are gone (deactivated, left): nothing more is scheduled for them. */
+  unreachable(orgId: string, personId: string): Promise<void>;
+}
+
 /** Notifications recorded together that share a delivery job. */
 export const DELIVERIES_PER_JOB = 10;
 
@@ -28,7 +35,7 @@ export const deliverNotifications = jobType('deliver_notifications', z.object({ 
 export function deliverNotificationsJob(
   queries: NotifyQueries,
   senders: Senders,
-  showPeople: ShowPeople,
+  recipients: Recipients,
   sendDeadlineMs = SEND_DEADLINE_MS,
 ): JobDefinition<z.infer<typeof deliverNotifications.payload>> {
   /** How the people the notifications name show: one look-up per org and platform, started when first asked for. */
@@ -39,7 +46,7 @@ export function deliverNotificationsJob(
       const key = keyOf(notification);
       if (!lookups.has(key)) {
         const messages = notifications.filter((n) => keyOf(n) === key).map((n) => n.message);
-        lookups.set(key, lookUpPeople(messages, (ids) => showPeople(notification.org_id, notification.platform, ids)));
+        lookups.set(key, lookUpPeople(messages, (ids) => recipients.shownOn(notification.org_id, notification.platform, ids)));
       }
       return lookups.get(key)!;
     };
@@ -65,7 +72,7 @@ export function deliverNotificationsJob(
       if (error instanceof Undeliverable) {
         await queries.release(notification.id, error.reason, { final: true, uncertain: false });
         if (error.personGone && notification.target.kind === 'person') {
-          await queries.deactivate(notification.org_id, notification.target.personId);
+          await recipients.unreachable(notification.org_id, notification.target.personId);
         }
         return;
       }

@@ -4,6 +4,7 @@ import type { Platform } from '../chat/interaction';
 import type { NotificationTarget } from '../chat/ports';
 import type { Message } from '../chat/ui';
 import type { Database } from '../db/database';
+import { addressesOf } from '../features/people/people.queries';
 
 export interface OutgoingNotification {
   dedupeKey: string;
@@ -50,6 +51,23 @@ const HELD_CLAIM_USABLE_MS = 2_000;
  */
 export const SEND_DEADLINE_MS = CLAIM_SECONDS * 1000 - HELD_CLAIM_USABLE_MS - 3_000;
 
+/**
+ * Each person's user id on the notification's platform, for targets that don't carry it yet (a
+ * kudos has it from the mention): senders then address people without looking them up. Someone with
+ * no identity there keeps a target without one, which their sender reports as undeliverable.
+ */
+async function addressed(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[]): Promise<OutgoingNotification[]> {
+  const addresses = new Map<Platform, Map<string, string>>();
+  for (const platform of new Set(notifications.map((n) => n.platform))) {
+    const unaddressed = notifications.flatMap((n) => (n.platform === platform && n.target.kind === 'person' && !n.target.platformUserId ? [n.target.personId] : []));
+    if (unaddressed.length > 0) addresses.set(platform, await addressesOf(trx, orgId, platform, [...new Set(unaddressed)]));
+  }
+  return notifications.map((n) => {
+    const platformUserId = n.target.kind === 'person' && !n.target.platformUserId ? addresses.get(n.platform)?.get(n.target.personId) : undefined;
+    return platformUserId ? { ...n, target: { ...n.target, platformUserId } } : n;
+  });
+}
+
 async function insertNotifications(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[], claimed: boolean) {
   if (notifications.length === 0) return [];
   const claim = claimed ? claimedOnRecord() : { claimedUntil: null, attempts: 0 };
@@ -73,7 +91,7 @@ async function insertNotifications(trx: Kysely<Database>, orgId: string, notific
 
 /** Records notifications in the caller's transaction, for the job runner to send; returns the ids of new ones (repeats are skipped). */
 export async function recordNotifications(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[]): Promise<string[]> {
-  return (await insertNotifications(trx, orgId, notifications, false)).map((r) => r.id);
+  return (await insertNotifications(trx, orgId, await addressed(trx, orgId, notifications), false)).map((r) => r.id);
 }
 
 /**
@@ -85,8 +103,9 @@ export async function recordNotificationsToSend(
   orgId: string,
   notifications: OutgoingNotification[],
 ): Promise<RecordedNotification[]> {
-  const rows = await insertNotifications(trx, orgId, notifications, true);
-  return withIds(notifications, new Map(rows.map((r) => [r.dedupe_key, r.id])));
+  const toSend = await addressed(trx, orgId, notifications);
+  const rows = await insertNotifications(trx, orgId, toSend, true);
+  return withIds(toSend, new Map(rows.map((r) => [r.dedupe_key, r.id])));
 }
 
 /** The notifications that were recorded (their dedupe key has an id), with their ids. */
@@ -190,11 +209,6 @@ export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_C
         })
         .where('id', '=', id)
         .execute();
-    },
-
-    /** The person can no longer be reached on their platform (deactivated, left): stop scheduling for them. */
-    async deactivate(orgId: string, personId: string) {
-      await db.updateTable('people').set({ active: false }).where('org_id', '=', orgId).where('id', '=', personId).execute();
     },
 
     /** Pending notifications nobody is sending, older than `olderThanSeconds` (fresh ones are on their way). */

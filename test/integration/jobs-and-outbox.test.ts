@@ -8,7 +8,7 @@ import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
 import { InProcessRunner } from '../../src/jobs/in-process';
 import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
-import { peopleShownOn } from '../../src/features/people/people.queries';
+import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';
 import { createLogger } from '../../src/logger';
 import { deliverNotifications, deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
 import { notifyQueries, recordNotifications, recordNotificationsToSend } from '../../src/notify/notify.queries';
@@ -103,6 +103,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     }
     return peopleShownOn(db, org, platform, personIds);
   };
+  const recipients = () => ({ shownOn: showPeople, unreachable: peopleQueries(db).deactivate });
 
   beforeAll(async () => {
     database = await freshPostgres();
@@ -118,7 +119,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     platform = recordingSender();
     sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
-    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, showPeople, SEND_DEADLINE_MS);
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), SEND_DEADLINE_MS);
     jobSizes = [];
     lookups = [];
     lookupFailures = 0;
@@ -283,7 +284,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const notification = await recordClaimed('k:stalled');
     const stalled = notifyQueries(db, { heldClaimUsableMs: 0 });
     stalled.hold(orgId, [notification]);
-    await deliverNotificationsJob(stalled, { slack: platform.sender }, showPeople).handle({ notificationIds: [notification.id] }, { attempt: 1, final: false });
+    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients()).handle({ notificationIds: [notification.id] }, { attempt: 1, final: false });
     expect(platform.sent).toHaveLength(0);
     expect(await row(notification.id)).toMatchObject({ status: 'pending', attempts: 1 });
     await claimsRunOut();
@@ -360,7 +361,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       // A web role: it sends its first attempt itself and runs no worker; the runner under test is the worker.
       const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
       const web = { outbox: notifyQueries(db), platform: recordingSender() };
-      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, showPeople);
+      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, recipients());
       const webRunner = await BullMQRunner.connect(
         new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {})]),
         logger,

@@ -1,6 +1,5 @@
 import { type ChatPostMessageResponse, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type NotificationTarget, type Sender, Undeliverable } from '../../chat/ports';
-import type { Db } from '../../db/connect';
 import { callWithJson, slackFetch } from './transport';
 import { renderMessage } from './render';
 
@@ -21,19 +20,7 @@ const slackErrorCode = (error: unknown) => (error as { data?: { error?: string }
  * client's CPU per call), which waits out 429 Retry-After; other failures throw so the job retries.
  * The workspace's Web API client supplies the token and the API's address, and makes the rarer calls.
  */
-export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<WebClient>): Sender {
-  async function slackUserId(orgId: string, personId: string): Promise<string> {
-    const identity = await db
-      .selectFrom('identities')
-      .select('platform_user_id')
-      .where('org_id', '=', orgId)
-      .where('person_id', '=', personId)
-      .where('platform', '=', 'slack')
-      .executeTakeFirst();
-    if (!identity) throw new Error(`person ${personId} has no Slack identity`);
-    return identity.platform_user_id;
-  }
-
+export function slackSender(clientFor: (workspaceId: string) => Promise<WebClient>): Sender {
   /**
    * A message the bot sent earlier with this key, if a previous attempt got through without hearing
    * so: read back from the conversation's recent history (a person's DM is found through
@@ -58,10 +45,10 @@ export function slackSender(db: Db, clientFor: (workspaceId: string) => Promise<
 
   return {
     platform: 'slack',
-    async send(orgId, target, message, delivery) {
+    async send(_orgId, target, message, delivery) {
       const client = await clientFor(target.workspaceId);
-      const channel =
-        target.kind === 'conversation' ? target.conversationId : (target.platformUserId ?? (await slackUserId(orgId, target.personId)));
+      const channel = target.kind === 'conversation' ? target.conversationId : target.platformUserId;
+      if (!channel) throw new Undeliverable('Slack: this person has no Slack account the bot knows', false);
       try {
         if (delivery.uncertain) {
           const ts = await alreadySent(client, target, channel, delivery.key);

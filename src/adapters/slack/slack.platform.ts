@@ -54,7 +54,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
 
   // One Web API client per token, made once (a 429 pauses every message to that workspace: see callWithJson).
   const clients = new Map<string, WebClient>();
-  const sender = slackSender(db, async (workspaceId) => {
+  const sender = slackSender(async (workspaceId) => {
     if (tokenClient) return tokenClient;
     const token = await installations.botTokenFor(workspaceId);
     if (!token) throw new Error(`Slack workspace ${workspaceId} has no installation`);

@@ -95,19 +95,6 @@ export function conversationStore(db: Db) {
       return rows.map((r) => r.conversation_id);
     },
 
-    /** The person's Teams user id in this org (a 29: id is preferred over an AAD object id). */
-    async teamsUserOf(orgId: string, personId: string): Promise<string | undefined> {
-      const rows = await db
-        .selectFrom('identities')
-        .select('platform_user_id')
-        .where('org_id', '=', orgId)
-        .where('platform', '=', 'teams')
-        .where('person_id', '=', personId)
-        .orderBy('created_at')
-        .execute();
-      const ids = rows.map((r) => r.platform_user_id);
-      return ids.find((id) => id.startsWith('29:')) ?? ids[0];
-    },
   };
 }
 

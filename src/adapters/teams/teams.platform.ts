@@ -59,7 +59,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
 
   return {
     platform: 'teams',
-    sender: teamsSender(messenger, store),
+    sender: teamsSender(messenger),
     routes: ['/api/messages'],
     async attach(http, router) {
       const bot = new TeamsBot(store);

@@ -39,7 +39,7 @@ const digestDeadline = (team: Team, members: Member[], period: string) =>
  */
 async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member[], period: string): Promise<void> {
   const { queries, clock } = deps;
-  if (await queries.digestSent(team.id, period)) return;
+  if (await queries.digestSent(team.org_id, team.id, period)) return;
   const prompts = await queries.promptsFor([team.id], [period]);
   if (prompts.length === 0) return;
   const now = clock.now().getTime();
@@ -58,7 +58,7 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
   const allIn = rows.every((r) => r.state !== 'missing');
   if (!allIn && now < digestDeadline(team, members, period)) return;
 
-  const answers = await queries.answers(prompts.map((p) => p.id));
+  const answers = await queries.answers(team.org_id, prompts.map((p) => p.id));
   for (const row of rows) {
     const mine = answers.filter((a) => a.prompt_id === row.promptId);
     const mood = mine.find((a) => a.role === 'mood');
@@ -66,7 +66,7 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
     row.blockers = mine.find((a) => a.role === 'blockers')?.value;
     if (row.state === 'skipped') row.skipReason = (await queries.prompt(team.org_id, row.promptId!))?.skip_reason;
   }
-  const trend = await moodTrend(queries, team.id);
+  const trend = await moodTrend(queries, team.org_id, team.id);
   const ids = await queries.recordDigest(team.org_id, team.id, period, {
     dedupeKey: `checkin-digest:${team.id}:${period}`,
     platform: team.platform,
@@ -77,9 +77,9 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
 }
 
 /** Average mood of the team's latest periods, newest first. */
-async function moodTrend(queries: CheckinsQueries, teamId: string): Promise<number[]> {
-  const prompts = await queries.teamPrompts(teamId, 4);
-  const answers = await queries.answers(prompts.map((p) => p.id));
+async function moodTrend(queries: CheckinsQueries, orgId: string, teamId: string): Promise<number[]> {
+  const prompts = await queries.teamPrompts(orgId, teamId, 4);
+  const answers = await queries.answers(orgId, prompts.map((p) => p.id));
   const periods = [...new Set(prompts.map((p) => p.period))];
   return periods.flatMap((period) => {
     const moods = answers
@@ -112,7 +112,7 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition {
       for (const team of teams) {
         if (!team.manager_active) continue;
         const teamMembers = members.filter((m) => m.team_id === team.id);
-        const questions = await queries.questionsOf(team.id);
+        const questions = await queries.questionsOf(team.org_id, team.id);
         for (const period of periodsByTeam.get(team.id)!) {
           const newPrompts: Array<{ orgId: string; teamId: string; personId: string; period: string; dueAt: Date }> = [];
           for (const member of teamMembers) {

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
-import type { Database, Person, PromptStatus } from '../../db/database';
+import type { Database } from '../../db/database';
 import { type OutgoingNotification, type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
-import { platformIdsOf } from '../people/people.queries';
+import { assignManager } from '../people/people.queries';
 import type { QuestionSpec } from './questions.rules';
 
 type Db = Kysely<Database>;
@@ -24,20 +24,17 @@ export interface TeamSettings {
 
 /** `clock` stamps the times the scheduler compares with its own (a team's start, an answer). */
 export function checkinsQueries(db: Db, clock: Clock) {
-  const activeQuestions = (teamId: string) =>
-    db.selectFrom('checkin_questions').selectAll().where('team_id', '=', teamId).where('archived', '=', false).orderBy('position').execute();
+  const activeQuestions = (orgId: string, teamId: string) =>
+    db
+      .selectFrom('checkin_questions')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('team_id', '=', teamId)
+      .where('archived', '=', false)
+      .orderBy('position')
+      .execute();
 
   return {
-    async person(orgId: string, personId: string): Promise<Person | undefined> {
-      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('id', '=', personId).executeTakeFirst();
-    },
-
-    platformIds: (orgId: string, platform: Platform, personIds: string[]) => platformIdsOf(db, orgId, platform, personIds),
-
-    async directReports(orgId: string, managerId: string): Promise<Person[]> {
-      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
-    },
-
     async teamOf(orgId: string, managerId: string) {
       const team = await db.selectFrom('checkin_teams').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).executeTakeFirst();
       if (!team) return undefined;
@@ -45,10 +42,11 @@ export function checkinsQueries(db: Db, clock: Clock) {
         .selectFrom('checkin_members')
         .innerJoin('people', 'people.id', 'checkin_members.person_id')
         .selectAll('people')
+        .where('checkin_members.org_id', '=', orgId)
         .where('checkin_members.team_id', '=', team.id)
         .orderBy('people.display_name')
         .execute();
-      return { ...team, members, questions: await activeQuestions(team.id) };
+      return { ...team, members, questions: await activeQuestions(orgId, team.id) };
     },
 
     /** The team whose check-ins the person gets, if any (the latest they were added to). */
@@ -92,9 +90,7 @@ export function checkinsQueries(db: Db, clock: Clock) {
         const added = s.memberIds.filter((id) => !before.some((b) => b.person_id === id));
         // Members now report to this manager: for someone an HR admin moved here, the org chart's
         // trigger takes them out of their old team (a person is in one team).
-        if (s.memberIds.length > 0) {
-          await trx.updateTable('people').set({ manager_id: s.managerId }).where('org_id', '=', s.orgId).where('id', 'in', s.memberIds).execute();
-        }
+        await assignManager(trx, s.orgId, s.managerId, s.memberIds);
         let leaving = trx.deleteFrom('checkin_members').where('team_id', '=', teamId);
         if (s.memberIds.length > 0) leaving = leaving.where('person_id', 'not in', s.memberIds);
         await leaving.execute();
@@ -115,11 +111,10 @@ export function checkinsQueries(db: Db, clock: Clock) {
       });
     },
 
-    async setAway(orgId: string, personId: string, until: string | null): Promise<void> {
-      await db.updateTable('people').set({ away_until: until }).where('org_id', '=', orgId).where('id', '=', personId).execute();
-    },
-
-    /** Everything the scheduler needs, for every team of every org. */
+    /**
+     * Everything the scheduler needs, for every team of every org: the one scan that crosses orgs
+     * (with `promptsFor`), as the scheduler serves them all; what it records carries each team's org.
+     */
     async schedule() {
       const teams = await db
         .selectFrom('checkin_teams')
@@ -166,7 +161,7 @@ export function checkinsQueries(db: Db, clock: Clock) {
     /** Marks the reminder (or the end of a snooze) as handled and records its notification, once. */
     async nudge(promptId: string, orgId: string, kind: 'reminder' | 'snooze_over', notification: OutgoingNotification): Promise<string[]> {
       return db.transaction().execute(async (trx) => {
-        const open = trx.updateTable('checkin_prompts').where('id', '=', promptId).where('status', '=', 'sent');
+        const open = trx.updateTable('checkin_prompts').where('org_id', '=', orgId).where('id', '=', promptId).where('status', '=', 'sent');
         const claimed = await (kind === 'reminder'
           ? open.set({ reminded: true }).where('reminded', '=', false)
           : open.set({ snoozed_until: null }).where('snoozed_until', 'is not', null)
@@ -190,12 +185,13 @@ export function checkinsQueries(db: Db, clock: Clock) {
 
     questionsOf: activeQuestions,
 
-    async answers(promptIds: string[]) {
+    async answers(orgId: string, promptIds: string[]) {
       if (promptIds.length === 0) return [];
       return db
         .selectFrom('checkin_answers')
         .innerJoin('checkin_questions', 'checkin_questions.id', 'checkin_answers.question_id')
         .select(['checkin_answers.prompt_id', 'checkin_answers.value', 'checkin_questions.prompt', 'checkin_questions.kind', 'checkin_questions.role', 'checkin_questions.options'])
+        .where('checkin_answers.org_id', '=', orgId)
         .where('checkin_answers.prompt_id', 'in', promptIds)
         .orderBy('checkin_questions.position')
         .execute();
@@ -256,13 +252,22 @@ export function checkinsQueries(db: Db, clock: Clock) {
     },
 
     /** A team's prompts over its latest periods, newest first, with who they are for. */
-    async teamPrompts(teamId: string, periods: number) {
-      const recent = await db.selectFrom('checkin_prompts').select('period').distinct().where('team_id', '=', teamId).orderBy('period', 'desc').limit(periods).execute();
+    async teamPrompts(orgId: string, teamId: string, periods: number) {
+      const recent = await db
+        .selectFrom('checkin_prompts')
+        .select('period')
+        .distinct()
+        .where('org_id', '=', orgId)
+        .where('team_id', '=', teamId)
+        .orderBy('period', 'desc')
+        .limit(periods)
+        .execute();
       if (recent.length === 0) return [];
       return db
         .selectFrom('checkin_prompts')
         .innerJoin('people', 'people.id', 'checkin_prompts.person_id')
         .select(['checkin_prompts.id', 'checkin_prompts.period', 'checkin_prompts.status', 'checkin_prompts.skip_reason', 'checkin_prompts.person_id', 'people.display_name'])
+        .where('checkin_prompts.org_id', '=', orgId)
         .where('checkin_prompts.team_id', '=', teamId)
         .where('checkin_prompts.period', 'in', recent.map((r) => r.period))
         .orderBy('checkin_prompts.period', 'desc')
@@ -283,8 +288,14 @@ export function checkinsQueries(db: Db, clock: Clock) {
       });
     },
 
-    async digestSent(teamId: string, period: string): Promise<boolean> {
-      const row = await db.selectFrom('checkin_digests').select('team_id').where('team_id', '=', teamId).where('period', '=', period).executeTakeFirst();
+    async digestSent(orgId: string, teamId: string, period: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('checkin_digests')
+        .select('team_id')
+        .where('org_id', '=', orgId)
+        .where('team_id', '=', teamId)
+        .where('period', '=', period)
+        .executeTakeFirst();
       return Boolean(row);
     },
 
@@ -317,9 +328,6 @@ export function checkinsQueries(db: Db, clock: Clock) {
       return new Set(rows.map((r) => r.prompt_id));
     },
 
-    async statusOf(promptId: string): Promise<PromptStatus | undefined> {
-      return (await db.selectFrom('checkin_prompts').select('status').where('id', '=', promptId).executeTakeFirst())?.status;
-    },
   };
 }
 

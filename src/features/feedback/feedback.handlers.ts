@@ -2,7 +2,7 @@ import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import type { Message } from '../../chat/ui';
+import { textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { authorizeOn } from '../people/authorization';
@@ -29,7 +29,6 @@ export interface FeedbackDeps {
 }
 
 const MAX_TEXT = 2000;
-const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 
 function checkPerson(actor: Person, person: Person, field: string): void {
   if (person.id === actor.id) throw new Invalid('Feedback is for someone else. For yourself, try a self-reflection in `/checkin`.', field);
@@ -66,7 +65,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
         })),
     );
     await sendRecorded(ctx.org.id, recorded);
-    return [{ type: 'reply', message: text(`Asked ${people.map((p) => p.display_name).join(', ')} for feedback about: ${topic}`) }];
+    return [{ type: 'reply', message: textMessage(`Asked ${people.map((p) => p.display_name).join(', ')} for feedback about: ${topic}`) }];
   }
 
   return {
@@ -138,7 +137,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
           }),
         );
         await sendRecorded(ctx.org.id, recorded);
-        return [{ type: 'done', message: text(`Sent privately to ${recipient!.display_name}. Thank you for taking the time.`) }];
+        return [{ type: 'done', message: textMessage(`Sent privately to ${recipient!.display_name}. Thank you for taking the time.`) }];
       },
     },
   };

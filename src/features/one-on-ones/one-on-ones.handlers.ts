@@ -4,7 +4,7 @@ import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import type { Message } from '../../chat/ui';
+import { type Message, textMessage } from '../../chat/ui';
 import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
@@ -18,7 +18,6 @@ export interface OneOnOneDeps {
 type Command = Extract<Interaction, { kind: 'command' }>;
 type OneOnOne = NonNullable<Awaited<ReturnType<OneOnOneQueries['byId']>>>;
 
-const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 /** The next meeting after `now`; its time of day is the manager's. */
 const nextMeeting = (o: OneOnOne, now: Date) => nextOccurrence(cadenceOf(o), o.manager_timezone, now);
 
@@ -90,7 +89,7 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
         platform: interaction.origin.platform,
         workspaceId: interaction.origin.workspaceId,
       });
-      return [{ type: 'reply', message: text(`📅 1:1 with ${report!.display_name} set: every ${match[1] ? 'other ' : ''}${WEEKDAYS[weekday]} at ${localTime} (manager's time). I'll remind you both 2 hours before, with the agenda.`) }];
+      return [{ type: 'reply', message: textMessage(`📅 1:1 with ${report!.display_name} set: every ${match[1] ? 'other ' : ''}${WEEKDAYS[weekday]} at ${localTime} (manager's time). I'll remind you both 2 hours before, with the agenda.`) }];
   }
 
   /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
@@ -128,7 +127,7 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
       if (!point) throw new Invalid('Write the talking point first.', 'text');
       if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');
       await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
-      return [{ type: 'done', message: text('Added to your agenda.') }];
+      return [{ type: 'done', message: textMessage('Added to your agenda.') }];
     },
     },
   };

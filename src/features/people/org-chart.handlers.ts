@@ -2,7 +2,7 @@ import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { HandlerContext } from '../../chat/feature';
-import type { Message } from '../../chat/ui';
+import { type Message, textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import { authorizeOn } from './authorization';
 import { MAX_LABEL, ORG_CHART_FIELDS, type OrgChartField, ROLE_CHOICES, parseRole, roleLabel } from './org-chart.rules';
@@ -13,7 +13,6 @@ type Command = Extract<Interaction, { kind: 'command' }>;
 const USAGE =
   'Try `/hepo org @ana` to see Ana in the org chart, or change one thing: `/hepo org @ana manager @ben` (or `manager none`), `department Design`, `title Staff Engineer`, `role HR admin`.';
 
-const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 
 function personCard(person: Person, manager: Person | undefined, reports: Person[]): Message {
   return {

@@ -1,5 +1,5 @@
 import type { Platform, SentFile } from '../../chat/interaction';
-import type { Block, Form, Message } from '../../chat/ui';
+import { type Block, type Form, type Message, textMessage } from '../../chat/ui';
 import type { ApplyOutcome } from './org-import.queries';
 import { IMPORT_COLUMNS, type ImportPlan, isChange, type LineError, MAX_IMPORT_ROWS, type Placement, type PlannedRow } from './org-import.rules';
 import { ROLE_CHOICES, roleLabel } from './org-chart.rules';
@@ -9,7 +9,6 @@ export const APPLY_IMPORT = 'org.import.apply';
 
 const FORMAT = `A CSV file whose first line is \`${IMPORT_COLUMNS.join(',')}\`, then one row per person (up to ${MAX_IMPORT_ROWS.toLocaleString('en-US')}). An empty manager_email, department or title means none; an empty role keeps the person's role. Roles: ${ROLE_CHOICES}. Nothing changes until you have seen a dry run and applied it.`;
 
-const text = (t: string): Message => ({ summary: t, blocks: [{ type: 'section', text: t }] });
 
 /** Slack: a modal with the file input. */
 export function importForm(): Form {
@@ -35,7 +34,7 @@ export function sendFileMessage(inOurChat: boolean): Message {
 }
 
 export function fileProblemMessage(file: Extract<SentFile, { problem: string }>): Message {
-  return text(
+  return textMessage(
     file.problem === 'too_large'
       ? `${file.name} is over 1 MB. Split it into smaller files and import each one.`
       : `I couldn't download ${file.name}. Please send it again.`,
@@ -73,7 +72,7 @@ export function errorsMessage(fileName: string, errors: LineError[], platform: P
 }
 
 export function nothingToChangeMessage(fileName: string): Message {
-  return text(`${fileName}: the org chart already says what the file says. Nothing to change.`);
+  return textMessage(`${fileName}: the org chart already says what the file says. Nothing to change.`);
 }
 
 type NameOf = (key: string) => string;
@@ -124,11 +123,11 @@ export function dryRunMessage(importId: string, fileName: string, plan: ImportPl
 }
 
 export function appliedMessage(outcome: Extract<ApplyOutcome, { status: 'applied' }>): Message {
-  return text(`✅ Applied ${outcome.fileName} to the org chart: ${outcome.added} added, ${outcome.changed} changed.`);
+  return textMessage(`✅ Applied ${outcome.fileName} to the org chart: ${outcome.added} added, ${outcome.changed} changed.`);
 }
 
-export const alreadyAppliedMessage = (): Message => text('This import is applied already; nothing more changed.');
+export const alreadyAppliedMessage = (): Message => textMessage('This import is applied already; nothing more changed.');
 
 export function changedMessage(why: string): Message {
-  return text(`The org chart changed since this dry run (${why}), so I applied nothing. Send the file again for a fresh dry run.`);
+  return textMessage(`The org chart changed since this dry run (${why}), so I applied nothing. Send the file again for a fresh dry run.`);
 }

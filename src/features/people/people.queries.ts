@@ -41,6 +41,33 @@ export async function platformIdsOf(db: Db, orgId: string, platform: Platform, p
   return personIds.flatMap((id) => rows.filter((r) => r.person_id === id).map((r) => r.platform_user_id));
 }
 
+/**
+ * The user id each of these people is reached by on a platform, for notifications to record with
+ * their target: on Teams a `29:` id the bot met them by beats an AAD object id an import gave.
+ * People with no identity there are left out.
+ */
+export async function addressesOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<Map<string, string>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('identities')
+    .select(['person_id', 'platform_user_id'])
+    .where('org_id', '=', orgId)
+    .where('platform', '=', platform)
+    .where('person_id', 'in', personIds)
+    .orderBy(sql`platform_user_id like '29:%'`, 'desc')
+    .orderBy('created_at')
+    .execute();
+  const addresses = new Map<string, string>();
+  for (const row of rows) if (!addresses.has(row.person_id)) addresses.set(row.person_id, row.platform_user_id);
+  return addresses;
+}
+
+/** Members of a check-in team (or any team an HR admin builds) now report to its manager. */
+export async function assignManager(db: Db, orgId: string, managerId: string, personIds: string[]): Promise<void> {
+  if (personIds.length === 0) return;
+  await db.updateTable('people').set({ manager_id: managerId }).where('org_id', '=', orgId).where('id', 'in', personIds).execute();
+}
+
 /** A person's managers up the org chart, nearest first (the chart is kept free of cycles; the depth guard is belt and braces). */
 export async function managersOf(db: Db, orgId: string, personId: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
@@ -78,6 +105,8 @@ export async function peopleShownOn(db: Db, orgId: string, platform: Platform, p
 export function peopleQueries(db: Db) {
   return {
     managersOf: (orgId: string, personId: string) => managersOf(db, orgId, personId),
+
+    platformIds: (orgId: string, platform: Platform, personIds: string[]) => platformIdsOf(db, orgId, platform, personIds),
 
     /**
      * The org behind a workspace and the people it knows behind these platform users (keyed by
@@ -200,6 +229,16 @@ export function peopleQueries(db: Db) {
 
     async directReports(orgId: string, managerId: string): Promise<Person[]> {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
+    },
+
+    /** `until`: their last day away (`YYYY-MM-DD`), or null when they are back. */
+    async setAway(orgId: string, personId: string, until: string | null): Promise<void> {
+      await db.updateTable('people').set({ away_until: until }).where('org_id', '=', orgId).where('id', '=', personId).execute();
+    },
+
+    /** The person can no longer be reached on their platform (deactivated, left): nothing more is scheduled for them. */
+    async deactivate(orgId: string, personId: string): Promise<void> {
+      await db.updateTable('people').set({ active: false }).where('org_id', '=', orgId).where('id', '=', personId).execute();
     },
 
     /**
