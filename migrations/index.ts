@@ -7,6 +7,7 @@ import * as lighterKudosWrites from './0005_lighter_kudos_writes';
 import * as orgChart from './0006_org_chart';
 import * as home from './0007_home';
 import * as orgSettings from './0008_org_settings';
+import * as oneOnOneRemindersOrg from './0009_one_on_one_reminders_org';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_org_chart': orgChart,
   '0007_home': home,
   '0008_org_settings': orgSettings,
+  '0009_one_on_one_reminders_org': oneOnOneRemindersOrg,
 };

@@ -7,6 +7,7 @@ type CreatedAt = Generated<Date>;
 export type Role = 'employee' | 'manager' | 'hr_admin' | 'executive';
 export type { Platform };
 
+/** No org_id: a row is the org itself. */
 export interface OrgsTable {
   id: Generated<string>;
   name: string;
@@ -54,6 +55,7 @@ export interface IdentitiesTable {
   created_at: CreatedAt;
 }
 
+/** No org_id: Bolt stores an install, keyed by workspace or enterprise, before any org exists; org_workspaces maps it to one. */
 export interface SlackInstallationsTable {
   install_key: string;
   team_id: string | null;
@@ -63,6 +65,7 @@ export interface SlackInstallationsTable {
   updated_at: Generated<Date>;
 }
 
+/** No org_id: the Teams adapter keeps a conversation, keyed by its id and tenant, before any org exists; org_workspaces maps the tenant. */
 export interface TeamsConversationsTable {
   conversation_id: string;
   tenant_id: string | null;
@@ -270,6 +273,7 @@ export interface AgendaItemsTable {
 
 export interface OneOnOneRemindersTable {
   one_on_one_id: string;
+  org_id: string;
   meeting_date: string;
   sent_at: Generated<Date>;
 }

@@ -113,4 +113,29 @@ describe('migrations', () => {
     expect(asked).toEqual([{ request_id: request.id, person_id: ben!.id }]);
     await db.destroy();
   });
+
+  it('give 1:1 reminders sent before 0009 the org of their 1:1', async () => {
+    const { dir, remove } = freshPgliteDir();
+    cleanups.push(remove);
+    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    await migrator.migrateTo('0008_org_settings');
+    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
+    const [ana, ben] = await db
+      .insertInto('people')
+      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
+      .returning('id')
+      .execute();
+    const oneOnOne = await db
+      .insertInto('one_on_ones')
+      .values({ org_id: org.id, manager_id: ana!.id, report_id: ben!.id, every: 'week', weekday: 5, local_time: '10:00', anchor_date: '2025-01-03', platform: 'slack', workspace_id: 'T1' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`insert into one_on_one_reminders (one_on_one_id, meeting_date) values (${oneOnOne.id}, '2025-01-03')`.execute(db);
+
+    await migrateToLatest(db);
+    const reminders = await db.selectFrom('one_on_one_reminders').select(['one_on_one_id', 'org_id']).execute();
+    expect(reminders).toEqual([{ one_on_one_id: oneOnOne.id, org_id: org.id }]);
+    await db.destroy();
+  });
 });

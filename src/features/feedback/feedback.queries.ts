@@ -32,6 +32,7 @@ export function feedbackQueries(db: Db, clock: Clock) {
         .selectAll('feedback')
         .select('giver.display_name as giver_name')
         .where('feedback.org_id', '=', orgId)
+        .where('giver.org_id', '=', orgId)
         .where('feedback.id', '=', feedbackId)
         .executeTakeFirst();
     },
@@ -81,6 +82,8 @@ export function feedbackQueries(db: Db, clock: Clock) {
         .innerJoin('people as requester', 'requester.id', 'feedback_requests.requester_id')
         .select(['feedback_requests.id', 'feedback_requests.topic', 'feedback_requests.requester_id'])
         .where('asked.org_id', '=', orgId)
+        .where('feedback_requests.org_id', '=', orgId)
+        .where('requester.org_id', '=', orgId)
         .where('asked.person_id', '=', personId)
         .where('requester.active', '=', true)
         .where(({ not, exists, selectFrom }) =>
@@ -88,6 +91,7 @@ export function feedbackQueries(db: Db, clock: Clock) {
             exists(
               selectFrom('feedback')
                 .select('feedback.id')
+                .where('feedback.org_id', '=', orgId)
                 .whereRef('feedback.request_id', '=', 'feedback_requests.id')
                 .where('feedback.giver_id', '=', personId),
             ),
@@ -104,6 +108,7 @@ export function feedbackQueries(db: Db, clock: Clock) {
         .innerJoin('people', 'people.id', 'feedback_requests.requester_id')
         .select(['feedback_requests.id', 'feedback_requests.topic', 'feedback_requests.requester_id', 'people.display_name as requester_name'])
         .where('feedback_requests.org_id', '=', orgId)
+        .where('people.org_id', '=', orgId)
         .where('feedback_requests.id', '=', requestId)
         .executeTakeFirst();
     },

@@ -45,7 +45,7 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
 
   async function agendaFor(ctx: HandlerContext, o: OneOnOne): Promise<Message> {
     const withId = ctx.actor.id === o.manager_id ? o.report_id : o.manager_id;
-    const items = await queries.openItems(o.id);
+    const items = await queries.openItems(ctx.org.id, o.id);
     return agendaMessage({ oneOnOneId: o.id, withId, when: localWhen(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
   }
 
@@ -58,7 +58,7 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
         oneOnOneId: o.id,
         withId: ctx.actor.id === o.manager_id ? o.report_id : o.manager_id,
         when: localWhen(nextMeeting(o, now), ctx.actor.timezone),
-        items: await queries.openItems(o.id),
+        items: await queries.openItems(ctx.org.id, o.id),
       })),
     );
     return oneOnOnesHome(meetings);

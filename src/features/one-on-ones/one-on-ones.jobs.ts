@@ -29,7 +29,7 @@ export function oneOnOneTickJob({ queries, enqueue, clock }: { queries: OneOnOne
         for (const date of openPeriods(cadenceOf(o), new Date(now.getTime() + REMIND_BEFORE_MS))) {
           const at = localInstant(date, o.local_time, o.manager_timezone);
           if (now.getTime() < at.getTime() - REMIND_BEFORE_MS || now >= at || at < o.created_at) continue;
-          const items = await queries.openItems(o.id);
+          const items = await queries.openItems(o.org_id, o.id);
           const to = (personId: string, withId: string, timeZone: string) => ({
             dedupeKey: `one-on-one:${o.id}:${date}:${personId}`,
             platform: o.platform,

@@ -11,8 +11,8 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
   const withPeople = () =>
     db
       .selectFrom('one_on_ones')
-      .innerJoin('people as manager', 'manager.id', 'one_on_ones.manager_id')
-      .innerJoin('people as report', 'report.id', 'one_on_ones.report_id')
+      .innerJoin('people as manager', (j) => j.onRef('manager.id', '=', 'one_on_ones.manager_id').onRef('manager.org_id', '=', 'one_on_ones.org_id'))
+      .innerJoin('people as report', (j) => j.onRef('report.id', '=', 'one_on_ones.report_id').onRef('report.org_id', '=', 'one_on_ones.org_id'))
       .selectAll('one_on_ones')
       .select([
         'manager.display_name as manager_name',
@@ -69,6 +69,7 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
       return withPeople().where('one_on_ones.org_id', '=', orgId).where('one_on_ones.id', '=', id).executeTakeFirst();
     },
 
+    /** Every org's 1:1s: the reminder tick sweeps them all, each row carrying its org_id onwards. */
     all: () => withPeople().execute(),
 
     /** The person's 1:1s with active reports, whichever side they are on, oldest first. */
@@ -82,10 +83,11 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
         .execute();
     },
 
-    async openItems(oneOnOneId: string) {
+    async openItems(orgId: string, oneOnOneId: string) {
       return db
         .selectFrom('agenda_items')
         .select(['id', 'text', 'author_id as authorId'])
+        .where('org_id', '=', orgId)
         .where('one_on_one_id', '=', oneOnOneId)
         .where('done_at', 'is', null)
         .orderBy('created_at')
@@ -113,7 +115,7 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
       return db.transaction().execute(async (trx) => {
         const first = await trx
           .insertInto('one_on_one_reminders')
-          .values({ one_on_one_id: oneOnOneId, meeting_date: meetingDate })
+          .values({ org_id: orgId, one_on_one_id: oneOnOneId, meeting_date: meetingDate })
           .onConflict((oc) => oc.doNothing())
           .returning('one_on_one_id')
           .executeTakeFirst();

@@ -109,7 +109,7 @@ export function orgImportQueries(db: Db) {
           from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
             as c(id uuid, manager_id uuid, department text, title text, role text, role_set_by_hr boolean)
           where p.org_id = ${orgId} and p.id = c.id`.execute(trx);
-        await trx.updateTable('org_imports').set({ applied_at: at, applied_by: appliedBy }).where('id', '=', importId).execute();
+        await trx.updateTable('org_imports').set({ applied_at: at, applied_by: appliedBy }).where('org_id', '=', orgId).where('id', '=', importId).execute();
         return { status: 'applied', added: plan.newcomers.length, changed: changes.length - plan.newcomers.length, fileName: pending.file_name };
       });
     },

@@ -59,6 +59,7 @@ export function recognitionQueries(db: Db, clock: Clock) {
         .selectFrom('kudos_recipients')
         .innerJoin('kudos', 'kudos.id', 'kudos_recipients.kudos_id')
         .where('kudos_recipients.org_id', '=', orgId)
+        .where('kudos.org_id', '=', orgId)
         .where('kudos_recipients.person_id', '=', personId)
         .where('kudos.created_at', '>=', from)
         .where('kudos.created_at', '<', to);
@@ -68,6 +69,7 @@ export function recognitionQueries(db: Db, clock: Clock) {
           .executeTakeFirstOrThrow(),
         received
           .innerJoin('people as giver', 'giver.id', 'kudos.giver_id')
+          .where('giver.org_id', '=', orgId)
           .select(['giver.display_name as giver', 'kudos.message', 'kudos.company_value'])
           .orderBy('kudos.created_at', 'desc')
           .limit(LATEST_RECEIVED)
