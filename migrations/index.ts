@@ -8,6 +8,7 @@ import * as orgChart from './0006_org_chart';
 import * as home from './0007_home';
 import * as orgSettings from './0008_org_settings';
 import * as oneOnOneRemindersOrg from './0009_one_on_one_reminders_org';
+import * as addressedNotifications from './0010_addressed_notifications';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_home': home,
   '0008_org_settings': orgSettings,
   '0009_one_on_one_reminders_org': oneOnOneRemindersOrg,
+  '0010_addressed_notifications': addressedNotifications,
 };

@@ -138,4 +138,44 @@ describe('migrations', () => {
     expect(reminders).toEqual([{ one_on_one_id: oneOnOne.id, org_id: org.id }]);
     await db.destroy();
   });
+
+  it('address pending notifications recorded before 0010 by the user id of the person on their platform', async () => {
+    const { dir, remove } = freshPgliteDir();
+    cleanups.push(remove);
+    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    await migrator.migrateTo('0009_one_on_one_reminders_org');
+    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
+    const [ana, ben] = await db
+      .insertInto('people')
+      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('identities')
+      .values([
+        { org_id: org.id, platform: 'teams', platform_user_id: 'aad-ana', person_id: ana!.id },
+        { org_id: org.id, platform: 'teams', platform_user_id: '29:ana', person_id: ana!.id },
+      ])
+      .execute();
+    const toPerson = (dedupe_key: string, personId: string, status: 'pending' | 'sent') => ({
+      org_id: org.id,
+      dedupe_key,
+      platform: 'teams' as const,
+      status,
+      target: JSON.stringify({ kind: 'person', workspaceId: 'tenant', personId }),
+      message: '{}',
+    });
+    await db
+      .insertInto('notifications')
+      .values([toPerson('pending-ana', ana!.id, 'pending'), toPerson('sent-ana', ana!.id, 'sent'), toPerson('pending-ben', ben!.id, 'pending')])
+      .execute();
+
+    await migrateToLatest(db);
+    const rows = await db.selectFrom('notifications').select(['dedupe_key', 'target']).orderBy('dedupe_key').execute();
+    const userIds = Object.fromEntries(rows.map((r) => [r.dedupe_key, (r.target as { platformUserId?: string }).platformUserId]));
+    // Ana's pending one by her 29: id; what was sent is left alone; Ben has no Teams identity.
+    expect(userIds).toEqual({ 'pending-ana': '29:ana', 'pending-ben': undefined, 'sent-ana': undefined });
+    await db.destroy();
+  });
 });
