@@ -22,5 +22,3 @@ export interface PlatformAdapter {
   attach(http: HttpApp, router: Router): Promise<void>;
   close(): Promise<void>;
 }
-
-export type PlatformStatus = { platform: Platform; on: true; mode: string } | { platform: Platform; on: false; why: string };

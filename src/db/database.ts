@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Platform } from '../chat/interaction';
 import type { NotificationTarget } from '../chat/ports';
 import type { Message } from '../chat/ui';
@@ -307,4 +307,3 @@ export interface Database {
 
 export type Org = Selectable<OrgsTable>;
 export type Person = Selectable<PeopleTable>;
-export type NewNotification = Insertable<NotificationsTable>;

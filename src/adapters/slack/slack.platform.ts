@@ -8,7 +8,7 @@ import * as commands from './listeners/commands';
 import * as events from './listeners/events';
 import * as shortcuts from './listeners/shortcuts';
 import * as views from './listeners/views';
-import { postgresInstallationStore } from './installation-store';
+import { postgresInstallationStore } from './installations.queries';
 import { slackSender, webClientOptions } from './sender';
 
 /** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */

@@ -2,7 +2,7 @@ import { type Activity, type InvokeResponse, TurnContext } from 'botbuilder';
 import type { Directory } from '../../chat/ports';
 import type { Router } from '../../chat/router';
 import type { Logger } from '../../logger';
-import type { ConversationStore, Reference } from './conversations';
+import type { ConversationStore, Reference } from './conversations.queries';
 import type { MemberLookup } from './directory';
 import { isPersonal, tenantOf } from './interactions';
 import type { PersonChoice } from './render';

@@ -2,7 +2,7 @@ import { type TeamsChannelAccount, TeamsInfo, type TeamsPagedMembersResult, type
 import type { DirectoryUser } from '../../chat/interaction';
 import type { Directory } from '../../chat/ports';
 import type { Logger } from '../../logger';
-import type { ConversationStore } from './conversations';
+import type { ConversationStore } from './conversations.queries';
 import { tenantOf } from './interactions';
 import type { PersonChoice } from './render';
 

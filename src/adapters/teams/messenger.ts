@@ -7,7 +7,7 @@ import {
 } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS, withDeadline } from '../../chat/ports';
-import type { ConversationStore, Reference } from './conversations';
+import type { ConversationStore, Reference } from './conversations.queries';
 
 /**
  * Sends outside of a turn: into a stored conversation, or into a person's 1:1 chat with the bot,

@@ -3,7 +3,7 @@ import type { Form, Message } from '../../chat/ui';
 import type { Logger } from '../../logger';
 import type { SourceRef } from './card-data';
 import { actorOf, isPersonal, tenantOf } from './interactions';
-import type { Reference } from './conversations';
+import type { Reference } from './conversations.queries';
 import type { Messenger } from './messenger';
 import { attachment, type FormRenderOptions, type MessageRenderOptions, renderForm, renderMessage, summaryOf } from './render';
 

@@ -3,7 +3,7 @@ import express from 'express';
 import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
-import { conversationStore } from './conversations';
+import { conversationStore } from './conversations.queries';
 import { knownPeople, memberLookup, membership, readableRosters, turnDirectory } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
