@@ -1,5 +1,5 @@
 import type { Org, Person } from '../db/database';
-import type { OutgoingNotification } from '../notify/notify.queries';
+import type { OutgoingNotification } from './ports';
 import type { Effect } from './effects';
 import type { Interaction, UserRef } from './interaction';
 import type { DirectoryUser } from './interaction';

@@ -23,6 +23,14 @@ export type NotificationTarget =
    */
   | { kind: 'person'; workspaceId: string; personId: string; platformUserId?: string };
 
+/** A message the bot sends on its own, recorded in the outbox under its dedupe key before it goes. */
+export interface OutgoingNotification {
+  dedupeKey: string;
+  platform: Platform;
+  target: NotificationTarget;
+  message: Message;
+}
+
 /**
  * A send that can never succeed (the person left, the channel is gone). No retry; when `personGone`
  * the person is marked inactive so nothing more is scheduled for them.

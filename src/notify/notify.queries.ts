@@ -1,17 +1,11 @@
 import DataLoader from 'dataloader';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../chat/interaction';
-import type { NotificationTarget } from '../chat/ports';
+import type { NotificationTarget, OutgoingNotification } from '../chat/ports';
 import type { Message } from '../chat/ui';
 import type { Database } from '../db/database';
 import { addressesOf } from '../features/people/people.queries';
 
-export interface OutgoingNotification {
-  dedupeKey: string;
-  platform: Platform;
-  target: NotificationTarget;
-  message: Message;
-}
 
 /** A notification as recorded, with its id. */
 export type RecordedNotification = OutgoingNotification & { id: string };

@@ -117,7 +117,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         recorded.status = file === undefined ? 404 : 200;
         res.writeHead(recorded.status, { 'content-type': 'text/csv' });
         res.end(file ?? 'not found');
-      } else if (method === 'POST' && path === '/v3/conversations.queries') {
+      } else if (method === 'POST' && path === '/v3/conversations') {
         conversationCount += 1;
         const id = `a:new-conv-${conversationCount}`;
         created.push({ id, body });

@@ -3,29 +3,15 @@ import customParseFormat from 'dayjs/plugin/customParseFormat';
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import type { Clock } from '../../chat/ports';
 import { textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
-import type { Enqueue } from '../../jobs/registry';
-import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { authorizeOn } from '../people/authorization';
-import type { PeopleQueries } from '../people/people.queries';
-import type { CheckinsQueries } from './checkins.queries';
+import type { CheckinsDeps } from './checkins.deps';
 import { streak } from './checkins.rules';
 import { HISTORY, SETUP, SETUP_FORM, dayLabel, historyMessage, homeSection } from './checkins.views';
 import { promptHandlers } from './prompts.handlers';
 import { setupHandlers } from './setup.handlers';
-
-export interface CheckinsDeps {
-  queries: CheckinsQueries;
-  /** The people and the org chart: who a person is, their reports, their days away. */
-  people: PeopleQueries;
-  enqueue: Enqueue;
-  clock: Clock;
-  /** Replies and welcomes to a team are recorded already claimed, and sent from this process. */
-  sendRecorded: SendRecorded;
-}
 
 dayjs.extend(customParseFormat);
 

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Database } from '../../db/database';
-import { type OutgoingNotification, type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
+import type { OutgoingNotification } from '../../chat/ports';
+import { type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
 import { assignManager } from '../people/people.queries';
 import type { QuestionSpec } from './questions.rules';
 

@@ -4,7 +4,7 @@ import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { textMessage } from '../../chat/ui';
 import { POLICY, authorizeOn } from '../people/authorization';
-import type { CheckinsDeps } from './checkins.handlers';
+import type { CheckinsDeps } from './checkins.deps';
 import { checkinDigest } from './checkins.jobs';
 import { streak } from './checkins.rules';
 import {

@@ -7,7 +7,7 @@ import { textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import { WEEKDAYS, localDate } from '../../schedule/cadence.rules';
 import { authorizeOn, can, wholeOrg } from '../people/authorization';
-import type { CheckinsDeps } from './checkins.handlers';
+import type { CheckinsDeps } from './checkins.deps';
 import { addedToTeamMessage, setupForm } from './checkins.views';
 import { DEFAULT_QUESTIONS, formatQuestions, parseQuestions } from './questions.rules';
 

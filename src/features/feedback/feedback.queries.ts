@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { type OutgoingNotification, type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
+import type { OutgoingNotification } from '../../chat/ports';
+import { type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { Platform } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import { platformIdsOf } from '../people/people.queries';

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Database } from '../../db/database';
-import { type OutgoingNotification, recordNotifications } from '../../notify/notify.queries';
+import type { OutgoingNotification } from '../../chat/ports';
+import { recordNotifications } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 

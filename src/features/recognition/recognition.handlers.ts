@@ -5,7 +5,7 @@ import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
-import type { OutgoingNotification } from '../../notify/notify.queries';
+import type { OutgoingNotification } from '../../chat/ports';
 import { authorize, wholeOrg } from '../people/authorization';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
 import { allowanceMonth, allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';

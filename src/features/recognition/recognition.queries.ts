@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Database } from '../../db/database';
-import { claimedOnRecord, type OutgoingNotification, type RecordedNotification, withIds } from '../../notify/notify.queries';
+import type { OutgoingNotification } from '../../chat/ports';
+import { claimedOnRecord, type RecordedNotification, withIds } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
