@@ -24,7 +24,9 @@ const LIMIT_PER_SECOND = Number(process.env.FANOUT_LIMIT ?? 100);
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // The worker under test uses the default queue prefix, so it gets a Redis database of its own.
 const REDIS = `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/12`;
-const ZONES = Intl.supportedValuesOf('timeZone').filter((_, i, all) => i % Math.floor(all.length / 40) === 0).slice(0, 40);
+const ZONES = Intl.supportedValuesOf('timeZone')
+  .filter((_, i, all) => i % Math.floor(all.length / 40) === 0)
+  .slice(0, 40);
 
 interface Result {
   scenario: string;
@@ -71,8 +73,25 @@ async function seed(app: RunningApp, clock: Clock): Promise<void> {
       .execute();
     const [manager, ...members] = rows.map((r) => r.id);
     await queries.saveTeam(
-      { orgId, managerId: manager!, every: 'week', weekday: 5, localTime: '15:00', anchorDate: '2026-01-02', reminderHours: 24, platform: 'slack', workspaceId: 'T1', memberIds: members, questions },
-      () => ({ dedupeKey: `welcome-${randomUUID()}`, platform: 'slack', target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'CIGNORED' }, message: { summary: '', blocks: [] } }),
+      {
+        orgId,
+        managerId: manager!,
+        every: 'week',
+        weekday: 5,
+        localTime: '15:00',
+        anchorDate: '2026-01-02',
+        reminderHours: 24,
+        platform: 'slack',
+        workspaceId: 'T1',
+        memberIds: members,
+        questions,
+      },
+      () => ({
+        dedupeKey: `welcome-${randomUUID()}`,
+        platform: 'slack',
+        target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'CIGNORED' },
+        message: { summary: '', blocks: [] },
+      }),
     );
   }
   // The welcome notes are not part of the measurement.
@@ -118,7 +137,11 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
     }
     const deadline = Date.now() + 15 * 60_000;
     for (;;) {
-      const { n } = await app.db.selectFrom('notifications').select(app.db.fn.countAll<string>().as('n')).where('status', '!=', 'sent').executeTakeFirstOrThrow();
+      const { n } = await app.db
+        .selectFrom('notifications')
+        .select(app.db.fn.countAll<string>().as('n'))
+        .where('status', '!=', 'sent')
+        .executeTakeFirstOrThrow();
       if (Number(n) === 0 || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -150,12 +173,24 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
 }
 
 export async function runFanout(): Promise<void> {
-  console.log(`\nCheck-in fan-out: ${PEOPLE} people in ${PEOPLE / TEAM_SIZE} teams across ${ZONES.length} timezones; Slack stub limit ${LIMIT_PER_SECOND} chat.postMessage/s (429 Retry-After: 1 above it); one BullMQ worker process`);
+  console.log(
+    `\nCheck-in fan-out: ${PEOPLE} people in ${PEOPLE / TEAM_SIZE} teams across ${ZONES.length} timezones; Slack stub limit ${LIMIT_PER_SECOND} chat.postMessage/s (429 Retry-After: 1 above it); one BullMQ worker process`,
+  );
   const results = [await scenario('one worker', false), await scenario('worker killed at 30% and restarted', true)];
   const header = ['scenario', 'scheduling', 'sends/s', 'worker RSS peak', 'duplicates', 'lost', '429s', 'total'];
-  const rows = results.map((r) => [r.scenario, `${(r.schedulingMs / 1000).toFixed(2)} s`, r.sendsPerSecond.toFixed(1), `${r.peakRssMb.toFixed(0)} MB`, String(r.duplicates), String(r.lost), String(r.rateLimited), `${r.seconds.toFixed(0)} s`]);
+  const rows = results.map((r) => [
+    r.scenario,
+    `${(r.schedulingMs / 1000).toFixed(2)} s`,
+    r.sendsPerSecond.toFixed(1),
+    `${r.peakRssMb.toFixed(0)} MB`,
+    String(r.duplicates),
+    String(r.lost),
+    String(r.rateLimited),
+    `${r.seconds.toFixed(0)} s`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const line of [header, widths.map((w) => '-'.repeat(w)), ...rows]) console.log(line.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  for (const line of [header, widths.map((w) => '-'.repeat(w)), ...rows])
+    console.log(line.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   console.log('(scheduling = one scheduler tick recording every prompt and its notification and enqueueing it;');
   console.log(' sends/s = accepted chat.postMessage per second from the first to the last; duplicates and lost must be 0)');
 }

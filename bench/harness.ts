@@ -251,10 +251,7 @@ export async function startBot(
   });
   try {
     // Migrates the new database before the worker starts on it.
-    app = await startApp(
-      loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...(ownWorker ? { ROLE: 'web' } : {}) }),
-      options,
-    );
+    app = await startApp(loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...(ownWorker ? { ROLE: 'web' } : {}) }), options);
     if (ownWorker) workerProcess = await startWorkerProcess(env);
     // The first kudos creates the org (default allowance 100); then lift the allowance so nothing is refused.
     const tag = `t-${RUN}-prime${redis ? 'q' : 'p'}`;
@@ -286,22 +283,14 @@ export async function startBot(
 }
 
 /** A phase of signed /kudos commands to the target at `url`, the giver rotating over every giver the stub knows. */
-function kudosLoad(
-  url: string,
-  o: { concurrency: number; count: number; warmup: number; tag: string; rate?: number; until: Until },
-): Omit<PhaseRequest, 'id'> {
+function kudosLoad(url: string, o: { concurrency: number; count: number; warmup: number; tag: string; rate?: number; until: Until }): Omit<PhaseRequest, 'id'> {
   return { ...o, url: `${url}/slack/events`, secret: SLACK_SIGNING_SECRET, givers: GIVERS };
 }
 
 let phaseNumber = 0;
 
 /** One phase: warm-up + measured requests from the Slack side, which waits (for the bot) for every channel post. */
-export async function measure(
-  h: Harness,
-  target: Target,
-  concurrency: number,
-  opts: { count: number; warmup: number; rate?: number },
-): Promise<Phase> {
+export async function measure(h: Harness, target: Target, concurrency: number, opts: { count: number; warmup: number; rate?: number }): Promise<Phase> {
   const tag = `t-${RUN}-${++phaseNumber}`;
   process.stderr.write(`  ${target.name.padEnd(18)} ${opts.rate ? `paced ${opts.rate}/s, ` : ''}concurrency ${String(concurrency).padStart(3)}: `);
   const quiet = await waitForQuietMachine(30, 2_000);

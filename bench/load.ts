@@ -88,17 +88,11 @@ export interface LoadReport {
 
 /** Messages from the bench process. */
 /** Messages from bench/slack-api.ts (Slack's API in its own process) to this one. */
-export type FromSlackApi =
-  | { ready: { apiUrl: string; responseUrlPrefix: string } }
-  | { post: { triggerId: string; at: number } }
-  | { dm: true };
+export type FromSlackApi = { ready: { apiUrl: string; responseUrlPrefix: string } } | { post: { triggerId: string; at: number } } | { dm: true };
 
 export type ToSlackSide = { run: PhaseRequest } | { close: true };
 /** Messages to the bench process. */
-export type FromSlackSide =
-  | { ready: { apiUrl: string } }
-  | { done: { id: number; report: LoadReport } }
-  | { failed: { id: number; message: string } };
+export type FromSlackSide = { ready: { apiUrl: string } } | { done: { id: number; report: LoadReport } } | { failed: { id: number; message: string } };
 
 /** The people the stub's users.info knows. */
 export const roster: SlackUser[] = [
@@ -155,15 +149,11 @@ type PostWatcher = ReturnType<typeof watchPosts>;
 
 function post(agent: http.Agent, url: URL, body: string, headers: Record<string, string>, timeoutMs: number) {
   return new Promise<{ status: number; error?: string }>((resolve) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-        res.on('error', (err) => resolve({ status: 0, error: err.message }));
-      },
-    );
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      res.on('error', (err) => resolve({ status: 0, error: err.message }));
+    });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no response in ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ status: 0, error: err.message }));
     req.end(body);

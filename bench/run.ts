@@ -77,7 +77,23 @@ const yardstickName = (b: Row) =>
     : `bare Bolt paced at ${b.rate}/s, ${b.concurrency === 1 ? 'one at a time' : `at most ${b.concurrency} in progress`}`;
 
 function printTable(rows: Row[]): void {
-  const header = ['target', 'conc', 'requests', 'errors', 'ack p50', 'ack p99', 'p99 vs Bolt', 'post p50', 'post p99', 'req/s', 'posts/s', 'drain', 'cpu/req app', 'cpu/req pg', 'cpu other'];
+  const header = [
+    'target',
+    'conc',
+    'requests',
+    'errors',
+    'ack p50',
+    'ack p99',
+    'p99 vs Bolt',
+    'post p50',
+    'post p99',
+    'req/s',
+    'posts/s',
+    'drain',
+    'cpu/req app',
+    'cpu/req pg',
+    'cpu other',
+  ];
   const lines = rows.map((r) => {
     const yardstick = r.target === 'bare Bolt' ? undefined : yardstickOf(rows, r);
     const errors = r.non200 + r.missingPosts;
@@ -105,13 +121,13 @@ function printTable(rows: Row[]): void {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(render(l));
   console.log(`(latencies in ms; errors = non-200 acks + commands whose channel post had not reached the stub ${POST_DEADLINE_MS / 1000} s after the load;`);
-  console.log(' p99 vs Bolt = ack p99 ÷ bare Bolt\'s under the same arrivals: at 1, bare Bolt paced at the bot\'s');
+  console.log(" p99 vs Bolt = ack p99 ÷ bare Bolt's under the same arrivals: at 1, bare Bolt paced at the bot's");
   console.log('   kudos/s, one command at a time (its row "1 @R/s"); at 20 and 100, bare Bolt at the same concurrency;');
   console.log(' req/s = operations per second (an operation ends at the ack for bare Bolt, at the channel post for the bot,');
   console.log('   so for the bot it is kudos per second); posts/s = channel posts per second from the first send to the last post;');
   console.log(' drain = time after the last ack until the last channel post arrived;');
   console.log(' cpu/req = CPU ms per request, warm-up and drain included: app = the process running the target');
-  console.log('   (the Slack stub now runs with the load, in its own process), pg = Postgres (the bench databases\'');
+  console.log("   (the Slack stub now runs with the load, in its own process), pg = Postgres (the bench databases'");
   console.log('   backends + background processes) + Redis;');
   console.log(' cpu other = CPU used by processes that are neither the bench, its Slack side process, Postgres nor Redis,');
   console.log('   in % of one core over the phase: other work on this 2-core machine that skews the figures)');
@@ -196,10 +212,17 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   console.log(`HEPO bench — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ${new Date().toISOString()}`);
-  console.log(`Code: ${gitState()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Code: ${gitState()}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     `${rounds} round(s); each phase: ${opts.warmup} warm-up + ${opts.count} measured signed /kudos commands from the Slack side process ` +
-      (opts.rate ? `(open loop: one every ${(1000 / opts.rate).toFixed(1)} ms, at most N in progress, keep-alive).` : `(closed loop: N in progress, keep-alive).`),
+      (opts.rate
+        ? `(open loop: one every ${(1000 / opts.rate).toFixed(1)} ms, at most N in progress, keep-alive).`
+        : `(closed loop: N in progress, keep-alive).`),
   );
   console.log(
     'An operation ends at the ack for bare Bolt, at the channel post of the kudos for the bot (a person gives their ' +
@@ -210,7 +233,9 @@ async function main(): Promise<void> {
       `the giver rotates over ${GIVERS} users so allowance row locks don't serialise everything ` +
       `(at 100 in progress, ~2 kudos per giver overlap).`,
   );
-  console.log('Bot: real app, fresh Postgres database migrated at start, org allowance lifted to 100,000,000; Slack API = loopback stub in the Slack side process.\n');
+  console.log(
+    'Bot: real app, fresh Postgres database migrated at start, org allowance lifted to 100,000,000; Slack API = loopback stub in the Slack side process.\n',
+  );
 
   const harness = await startHarness();
   const rows: Row[] = [];
@@ -280,7 +305,8 @@ async function main(): Promise<void> {
   printTable(combined);
   if (rounds > 1) {
     console.log(`(each figure is the median of ${rounds} rounds; requests and errors are summed. ack p99 per round:`);
-    for (const r of combined) console.log(`   ${r.target} @${r.concurrency}${r.rate ? ` paced ${r.rate}/s` : ''}: ${r.ackP99Rounds.map((v) => fmt(v)).join(' / ')} ms`);
+    for (const r of combined)
+      console.log(`   ${r.target} @${r.concurrency}${r.rate ? ` paced ${r.rate}/s` : ''}: ${r.ackP99Rounds.map((v) => fmt(v)).join(' / ')} ms`);
     console.log(')');
   }
   printChecks(combined);

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   console.log(`  existing data directory:  ${line(existing)}`);
   console.log(`  ${pass ? 'PASS' : 'FAIL'}  start on an existing data directory < ${seconds(EXISTING_TARGET_MS)}`);
   console.log('  (CPU = the median CPU time tsx and the app used until ready, on both cores: on this shared 2-core machine');
-  console.log('   it moves less than the wall-clock time, which other processes\' work stretches)');
+  console.log("   it moves less than the wall-clock time, which other processes' work stretches)");
 }
 
 main().catch((error: unknown) => {

@@ -257,37 +257,163 @@ async function main(): Promise<void> {
       .filter((r) => r.span && r.post && r.postAt);
     const d = <T>(f: (r: (typeof rows)[number]) => T | undefined) => rows.map(f).filter((v): v is T => v !== undefined);
 
-    console.log(`\n${bot.target.name}, ${phase.row.rate ? `paced ${phase.row.rate}/s, at most ` : 'closed loop, '}${phase.row.concurrency} kudos in progress ` +
-      `(each until its channel post): ${phase.row.throughput.toFixed(0)} kudos/s, ${rows.length} kudos traced`);
+    console.log(
+      `\n${bot.target.name}, ${phase.row.rate ? `paced ${phase.row.rate}/s, at most ` : 'closed loop, '}${phase.row.concurrency} kudos in progress ` +
+        `(each until its channel post): ${phase.row.throughput.toFixed(0)} kudos/s, ${rows.length} kudos traced`,
+    );
     console.log(`${''.padEnd(52)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'mean'.padStart(9)}`);
     console.log('ack (Slack side: send → response complete)');
-    console.log(summarise('  ack latency', d((r) => r.sample.ackMs)));
-    console.log(summarise('  send → request event in the app', d((r) => r.span!.arrivedAt - r.sample.sentAt)));
-    console.log(summarise('  request event → response finished (Bolt + ack)', d((r) => r.span!.ackAt! - r.span!.arrivedAt)));
+    console.log(
+      summarise(
+        '  ack latency',
+        d((r) => r.sample.ackMs),
+      ),
+    );
+    console.log(
+      summarise(
+        '  send → request event in the app',
+        d((r) => r.span!.arrivedAt - r.sample.sentAt),
+      ),
+    );
+    console.log(
+      summarise(
+        '  request event → response finished (Bolt + ack)',
+        d((r) => r.span!.ackAt! - r.span!.arrivedAt),
+      ),
+    );
     console.log('after the ack: the handler (Router.dispatch)');
-    console.log(summarise('  response finished → dispatch starts', d((r) => r.span!.dispatchStart! - r.span!.ackAt!)));
-    console.log(summarise('  dispatch, whole', d((r) => r.span!.dispatchEnd! - r.span!.dispatchStart!)));
-    console.log(summarise('    waiting for a pool connection (sum)', d((r) => r.span!.poolWaitMs)));
-    console.log(summarise('    pg queries, call → result (sum)', d((r) => r.span!.queryMs)));
-    console.log(summarise('    record() transaction, begin → commit', d((r) => r.span!.txCommit! - r.span!.txBegin!)));
-    console.log(summarise('    users.info (sum)', d((r) => r.span!.web.get('users.info')?.ms ?? 0)));
-    console.log(summarise('    enqueue deliveries (sum)', d((r) => r.span!.enqueueMs)));
-    console.log(summarise('  pg queries per dispatch', d((r) => r.span!.queries), 'count'));
-    console.log(summarise('  pool checkouts per dispatch', d((r) => r.span!.poolConnects), 'count'));
-    console.log(summarise('  time per pg query (call → result)', d((r) => r.span!.queryMs / Math.max(1, r.span!.queries))));
+    console.log(
+      summarise(
+        '  response finished → dispatch starts',
+        d((r) => r.span!.dispatchStart! - r.span!.ackAt!),
+      ),
+    );
+    console.log(
+      summarise(
+        '  dispatch, whole',
+        d((r) => r.span!.dispatchEnd! - r.span!.dispatchStart!),
+      ),
+    );
+    console.log(
+      summarise(
+        '    waiting for a pool connection (sum)',
+        d((r) => r.span!.poolWaitMs),
+      ),
+    );
+    console.log(
+      summarise(
+        '    pg queries, call → result (sum)',
+        d((r) => r.span!.queryMs),
+      ),
+    );
+    console.log(
+      summarise(
+        '    record() transaction, begin → commit',
+        d((r) => r.span!.txCommit! - r.span!.txBegin!),
+      ),
+    );
+    console.log(
+      summarise(
+        '    users.info (sum)',
+        d((r) => r.span!.web.get('users.info')?.ms ?? 0),
+      ),
+    );
+    console.log(
+      summarise(
+        '    enqueue deliveries (sum)',
+        d((r) => r.span!.enqueueMs),
+      ),
+    );
+    console.log(
+      summarise(
+        '  pg queries per dispatch',
+        d((r) => r.span!.queries),
+        'count',
+      ),
+    );
+    console.log(
+      summarise(
+        '  pool checkouts per dispatch',
+        d((r) => r.span!.poolConnects),
+        'count',
+      ),
+    );
+    console.log(
+      summarise(
+        '  time per pg query (call → result)',
+        d((r) => r.span!.queryMs / Math.max(1, r.span!.queries)),
+      ),
+    );
     console.log('the channel post job');
-    console.log(summarise('  enqueued → job starts', d((r) => r.post!.start - r.post!.enqueuedAt)));
-    console.log(summarise('  job starts → chat.postMessage called (claim)', d((r) => r.post!.channelPostStart! - r.post!.start)));
-    console.log(summarise('    of which waiting for a pool connection', d((r) => r.post!.poolWaitMs)));
-    console.log(summarise('  chat.postMessage call → stub received it', d((r) => r.postAt! - r.post!.channelPostStart!)));
-    console.log(summarise('  chat.postMessage call → result', d((r) => r.post!.channelPostEnd! - r.post!.channelPostStart!)));
-    console.log(summarise('  pg queries per post job', d((r) => r.post!.queries), 'count'));
-    console.log(summarise('  pg queries per DM job', d((r) => r.dm?.queries), 'count'));
+    console.log(
+      summarise(
+        '  enqueued → job starts',
+        d((r) => r.post!.start - r.post!.enqueuedAt),
+      ),
+    );
+    console.log(
+      summarise(
+        '  job starts → chat.postMessage called (claim)',
+        d((r) => r.post!.channelPostStart! - r.post!.start),
+      ),
+    );
+    console.log(
+      summarise(
+        '    of which waiting for a pool connection',
+        d((r) => r.post!.poolWaitMs),
+      ),
+    );
+    console.log(
+      summarise(
+        '  chat.postMessage call → stub received it',
+        d((r) => r.postAt! - r.post!.channelPostStart!),
+      ),
+    );
+    console.log(
+      summarise(
+        '  chat.postMessage call → result',
+        d((r) => r.post!.channelPostEnd! - r.post!.channelPostStart!),
+      ),
+    );
+    console.log(
+      summarise(
+        '  pg queries per post job',
+        d((r) => r.post!.queries),
+        'count',
+      ),
+    );
+    console.log(
+      summarise(
+        '  pg queries per DM job',
+        d((r) => r.dm?.queries),
+        'count',
+      ),
+    );
     console.log('end to end');
-    console.log(summarise('  send → channel post at the stub', d((r) => r.postAt! - r.sample.sentAt)));
-    console.log(summarise('  send → the worker saw its post', d((r) => r.sample.cycleMs)));
-    console.log(summarise('  dispatch end → channel post at the stub', d((r) => r.postAt! - r.span!.dispatchEnd!)));
-    console.log(slowestAcks(rows.map((r) => ({ sentAt: r.sample.sentAt, ackMs: r.sample.ackMs, span: r.span! })), spans));
+    console.log(
+      summarise(
+        '  send → channel post at the stub',
+        d((r) => r.postAt! - r.sample.sentAt),
+      ),
+    );
+    console.log(
+      summarise(
+        '  send → the worker saw its post',
+        d((r) => r.sample.cycleMs),
+      ),
+    );
+    console.log(
+      summarise(
+        '  dispatch end → channel post at the stub',
+        d((r) => r.postAt! - r.span!.dispatchEnd!),
+      ),
+    );
+    console.log(
+      slowestAcks(
+        rows.map((r) => ({ sentAt: r.sample.sentAt, ackMs: r.sample.ackMs, span: r.span! })),
+        spans,
+      ),
+    );
     const kudos = phase.report.samples.length + phase.report.warmupTriggerIds.length;
     if (cpuFrom && cpuTo) {
       const perKudos = (ms: number) => (ms / kudos).toFixed(2);

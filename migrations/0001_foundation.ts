@@ -6,9 +6,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('kudos_monthly_allowance', 'integer', (c) => c.notNull().defaultTo(100))
-    .addColumn('company_values', sql`text[]`, (c) =>
-      c.notNull().defaultTo(sql`'{teamwork,integrity,excellence,growth,respect}'::text[]`),
-    )
+    .addColumn('company_values', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{teamwork,integrity,excellence,growth,respect}'::text[]`))
     .addColumn('slack_recognition_channel', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();

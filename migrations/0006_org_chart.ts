@@ -56,7 +56,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger people_manager_moves_checkin_team on people`.execute(db);
   await sql`drop function checkin_team_follows_manager()`.execute(db);
   await db.schema.dropIndex('checkin_members_one_team_uq').execute();
-  await db.schema.alterTable('people').addColumn('is_hr_admin', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('people')
+    .addColumn('is_hr_admin', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await sql`update people set is_hr_admin = (role = 'hr_admin')`.execute(db);
   await db.schema.alterTable('people').dropColumn('role_set_by_hr').dropColumn('role').dropColumn('title').dropColumn('department').execute();
 }

@@ -13,11 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('person_id', 'uuid', (c) => c.notNull().references('people.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('feedback_request_recipients_pk', ['request_id', 'person_id'])
     .execute();
-  await db.schema
-    .createIndex('feedback_request_recipients_person_idx')
-    .on('feedback_request_recipients')
-    .columns(['org_id', 'person_id'])
-    .execute();
+  await db.schema.createIndex('feedback_request_recipients_person_idx').on('feedback_request_recipients').columns(['org_id', 'person_id']).execute();
   await sql`
     insert into feedback_request_recipients (request_id, org_id, person_id)
     select r.id, r.org_id, p.id

@@ -38,10 +38,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('org_imports').execute();
   await db.schema.alterTable('orgs').dropConstraint('orgs_working_hours').execute();
-  await db.schema
-    .alterTable('orgs')
-    .dropColumn('work_end_hour')
-    .dropColumn('work_start_hour')
-    .dropColumn('default_timezone')
-    .execute();
+  await db.schema.alterTable('orgs').dropColumn('work_end_hour').dropColumn('work_start_hour').dropColumn('default_timezone').execute();
 }

@@ -11,7 +11,7 @@ const placeholder = '${MICROSOFT_APP_ID}';
 
 const appId = process.env.MICROSOFT_APP_ID?.trim();
 if (!appId) {
-  console.error('teams:package needs MICROSOFT_APP_ID: the bot\'s Microsoft App ID (a GUID) to put in the manifest.');
+  console.error("teams:package needs MICROSOFT_APP_ID: the bot's Microsoft App ID (a GUID) to put in the manifest.");
   process.exit(1);
 }
 if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(appId)) {

@@ -51,8 +51,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
 
   const platforms: PlatformAdapter[] = [];
   // Bolt and BullMQ are loaded only when configured: an embedded start would pay ~0.3 s of CPU for them.
-  const slack =
-    config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
+  const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
   platforms.push(createTeamsPlatform({ config, db, logger }));
@@ -73,7 +72,12 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
   jobs = config.redisUrl
-    ? await (await import('./jobs/bullmq')).BullMQRunner.connect(registry, logger, { redisUrl: config.redisUrl, prefix: options.queuePrefix }, metrics.onJobDone)
+    ? await (await import('./jobs/bullmq')).BullMQRunner.connect(
+        registry,
+        logger,
+        { redisUrl: config.redisUrl, prefix: options.queuePrefix },
+        metrics.onJobDone,
+      )
     : new InProcessRunner(registry, logger, metrics.onJobDone);
   const runner = jobs;
   if (config.role !== 'web') {
@@ -92,17 +96,12 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     contextFor,
     showPeople,
     onOutcome: metrics.onInteraction,
-    onError: (err, interaction) =>
-      logger.error({ err, platform: interaction.origin.platform, kind: interaction.kind }, 'interaction failed'),
+    onError: (err, interaction) => logger.error({ err, platform: interaction.origin.platform, kind: interaction.kind }, 'interaction failed'),
     notifyOnce: async (orgId, notification) => sendRecorded(orgId, await recordNotificationsToSend(db, orgId, [notification])),
   });
 
   const routes = ['/healthz', '/readyz', '/metrics', ...platforms.flatMap((p) => p.routes)];
-  const httpApp = createHttpApp(
-    metrics,
-    { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) },
-    () => routes,
-  );
+  const httpApp = createHttpApp(metrics, { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) }, () => routes);
   if (config.role !== 'worker') {
     for (const platform of platforms) await platform.attach(httpApp, router);
   }

@@ -7,8 +7,7 @@ const optional = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const url = (what: string) =>
-  optional.refine((v) => v === undefined || URL.canParse(v), { message: `expected ${what}` });
+const url = (what: string) => optional.refine((v) => v === undefined || URL.canParse(v), { message: `expected ${what}` });
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -36,7 +35,12 @@ const schema = z.object({
   HR_ADMIN_EMAILS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), { message: 'expected email addresses separated by commas' }),
 });
 
@@ -136,9 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? (teamsLocal ? '127.0.0.1' : '0.0.0.0'),
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
-    database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
-      : { kind: 'pglite', dataDir: path.resolve(env.DATA_DIR) },
+    database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(env.DATA_DIR) },
     redisUrl: env.REDIS_URL,
     slack,
     teams: {

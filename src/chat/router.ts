@@ -18,7 +18,6 @@ export interface RouterDeps {
   notifyOnce: NotifyOnce;
 }
 
-
 export function interactionName(interaction: Interaction): string {
   switch (interaction.kind) {
     case 'command':

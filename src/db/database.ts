@@ -103,8 +103,6 @@ export interface PointAllowancesTable {
   allowance: number | null;
 }
 
-
-
 export interface NotificationsTable {
   id: Generated<string>;
   org_id: string;

@@ -46,7 +46,10 @@ export function deliverNotificationsJob(
       const key = keyOf(notification);
       if (!lookups.has(key)) {
         const messages = notifications.filter((n) => keyOf(n) === key).map((n) => n.message);
-        lookups.set(key, lookUpPeople(messages, (ids) => recipients.shownOn(notification.org_id, notification.platform, ids)));
+        lookups.set(
+          key,
+          lookUpPeople(messages, (ids) => recipients.shownOn(notification.org_id, notification.platform, ids)),
+        );
       }
       return lookups.get(key)!;
     };
@@ -152,6 +155,10 @@ export type SendRecorded = (orgId: string, recorded: RecordedNotification[]) => 
 export function sendRecordedHere(queries: Pick<NotifyQueries, 'hold'>, enqueue: Enqueue): SendRecorded {
   return async (orgId, recorded) => {
     queries.hold(orgId, recorded);
-    await enqueueDeliveries(enqueue, recorded.map((n) => n.id), { firstAttemptHere: true });
+    await enqueueDeliveries(
+      enqueue,
+      recorded.map((n) => n.id),
+      { firstAttemptHere: true },
+    );
   };
 }

@@ -6,7 +6,6 @@ import type { Message } from '../chat/ui';
 import type { Database } from '../db/database';
 import { addressesOf } from '../features/people/people.queries';
 
-
 /** A notification as recorded, with its id. */
 export type RecordedNotification = OutgoingNotification & { id: string };
 
@@ -53,7 +52,9 @@ export const SEND_DEADLINE_MS = CLAIM_SECONDS * 1000 - HELD_CLAIM_USABLE_MS - 3_
 async function addressed(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[]): Promise<OutgoingNotification[]> {
   const addresses = new Map<Platform, Map<string, string>>();
   for (const platform of new Set(notifications.map((n) => n.platform))) {
-    const unaddressed = notifications.flatMap((n) => (n.platform === platform && n.target.kind === 'person' && !n.target.platformUserId ? [n.target.personId] : []));
+    const unaddressed = notifications.flatMap((n) =>
+      n.platform === platform && n.target.kind === 'person' && !n.target.platformUserId ? [n.target.personId] : [],
+    );
     if (unaddressed.length > 0) addresses.set(platform, await addressesOf(trx, orgId, platform, [...new Set(unaddressed)]));
   }
   return notifications.map((n) => {
@@ -92,11 +93,7 @@ export async function recordNotifications(trx: Kysely<Database>, orgId: string, 
  * Records notifications in the caller's transaction that this process sends itself once it commits
  * (`SendRecorded`): already claimed. Returns the new ones (repeats are skipped) with their ids.
  */
-export async function recordNotificationsToSend(
-  trx: Kysely<Database>,
-  orgId: string,
-  notifications: OutgoingNotification[],
-): Promise<RecordedNotification[]> {
+export async function recordNotificationsToSend(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[]): Promise<RecordedNotification[]> {
   const toSend = await addressed(trx, orgId, notifications);
   const rows = await insertNotifications(trx, orgId, toSend, true);
   return withIds(toSend, new Map(rows.map((r) => [r.dedupe_key, r.id])));

@@ -85,7 +85,10 @@ export function nextOccurrence(cadence: Cadence, timeZone: string, now: Date): D
   const [latest] = openPeriods(cadence, now);
   const at = localInstant(latest!, cadence.localTime, timeZone);
   if (at > now) return at;
-  const next = dayjs.utc(latest).add(cadence.every === 'week' ? 7 : 14, 'day').format('YYYY-MM-DD');
+  const next = dayjs
+    .utc(latest)
+    .add(cadence.every === 'week' ? 7 : 14, 'day')
+    .format('YYYY-MM-DD');
   return localInstant(next, cadence.localTime, timeZone);
 }
 

@@ -33,7 +33,12 @@ describe('embedded mode: PGlite and in-process jobs', () => {
     await postSigned(app.url, form);
     await stub.waitFor((calls) => calls.filter((c) => c.method === 'chat.postMessage').length === 2);
     await stub.waitFor((calls) => calls.filter((c) => c.method === 'response_url').length === 2);
-    expect(stub.callsTo('chat.postMessage').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
+    expect(
+      stub
+        .callsTo('chat.postMessage')
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(['C1', 'UANA']);
     expect(await app.db.selectFrom('kudos').select('message').execute()).toEqual([{ message: 'thanks for flagging the risk' }]);
   });
 

@@ -135,9 +135,7 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
         .slice(from)
         .find(
           (s) =>
-            s.action === 'createMessage' &&
-            s.actionConversationId.startsWith(conversationId) &&
-            JSON.stringify(s.message.attachments ?? []).includes(contains),
+            s.action === 'createMessage' && s.actionConversationId.startsWith(conversationId) && JSON.stringify(s.message.attachments ?? []).includes(contains),
         );
       if (found) return found.message;
       if (Date.now() > deadline) throw new Error(`no card with "${contains}" in ${conversationId}; got ${JSON.stringify(streamed)}`);
@@ -202,21 +200,14 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
     await expect
       .poll(async () => (await app.db.selectFrom('notifications').select('status').execute()).map((n) => n.status), { timeout: 10_000 })
       .toEqual(['sent']);
-    const meganChat = await app.db
-      .selectFrom('teams_conversations')
-      .select('conversation_id')
-      .where('personal_user_id', '=', megan().id)
-      .executeTakeFirst();
+    const meganChat = await app.db.selectFrom('teams_conversations').select('conversation_id').where('personal_user_id', '=', megan().id).executeTakeFirst();
     expect(meganChat).toBeDefined();
   });
 
   it('records kudos typed in a team channel with @mentions and posts the recognition there', async () => {
     const team = config.teams[0]!.id;
     const mark = streamed.length;
-    const sent = await say(team, `<at>${config.bot.name}</at> kudos <at>Megan Bowen</at> 10 #growth thanks for the pairing`, [
-      config.bot,
-      megan(),
-    ]);
+    const sent = await say(team, `<at>${config.bot.name}</at> kudos <at>Megan Bowen</at> 10 #growth thanks for the pairing`, [config.bot, megan()]);
     expect(sent.status).toBe(200);
 
     // Everyone in the channel sees the recognition, in the thread of the message...

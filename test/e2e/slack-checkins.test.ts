@@ -33,14 +33,44 @@ describe('check-ins in Slack, driven by a fake clock', () => {
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
   const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
   const command = (userId: string, commandText: string) =>
-    postSigned(app.url, slashCommand({ command: '/checkin', text: commandText, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
+    postSigned(
+      app.url,
+      slashCommand({
+        command: '/checkin',
+        text: commandText,
+        userId,
+        channelId: `D${userId}`,
+        channelName: 'directmessage',
+        responseUrl: stub.responseUrl(userId),
+      }),
+    );
   const hepo = (userId: string, commandText: string) =>
-    postSigned(app.url, slashCommand({ command: '/hepo', text: commandText, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
-  const repliesTo = (userId: string) => stub.callsTo('response_url').filter((c) => c.responseTo === userId).map(text);
+    postSigned(
+      app.url,
+      slashCommand({
+        command: '/hepo',
+        text: commandText,
+        userId,
+        channelId: `D${userId}`,
+        channelName: 'directmessage',
+        responseUrl: stub.responseUrl(userId),
+      }),
+    );
+  const repliesTo = (userId: string) =>
+    stub
+      .callsTo('response_url')
+      .filter((c) => c.responseTo === userId)
+      .map(text);
   /** What only this person saw: answers to their commands, and ephemeral messages. */
   const privatelyTo = (user: string) =>
     stub.calls.filter((c) => (c.method === 'response_url' && c.responseTo === user) || (c.method === 'chat.postEphemeral' && c.body.user === user)).map(text);
-  const lastReplyTo = (userId: string) => text(stub.calls.filter((c) => c.method === 'response_url').filter((c) => c.body && stub.responseUrl(userId)).at(-1));
+  const lastReplyTo = (userId: string) =>
+    text(
+      stub.calls
+        .filter((c) => c.method === 'response_url')
+        .filter((c) => c.body && stub.responseUrl(userId))
+        .at(-1),
+    );
   const tick = async () => {
     await app.jobs.enqueue(checkinTick, {});
     await app.jobs.enqueue(oneOnOneTick, {});
@@ -93,7 +123,9 @@ describe('check-ins in Slack, driven by a fake clock', () => {
           every: { every: { type: 'static_select', selected_option: { value: 'week' } } },
           weekday: { weekday: { type: 'static_select', selected_option: { value: '5' } } },
           time: { time: { type: 'static_select', selected_option: { value: '15:00' } } },
-          questions: { questions: { type: 'plain_text_input', value: 'How are you feeling this week? (rating 1-5)\nWhat went well?\nWhat got in the way? (blockers)' } },
+          questions: {
+            questions: { type: 'plain_text_input', value: 'How are you feeling this week? (rating 1-5)\nWhat went well?\nWhat got in the way? (blockers)' },
+          },
         },
       }),
     );
@@ -107,10 +139,7 @@ describe('check-ins in Slack, driven by a fake clock', () => {
   it('refuses to put someone who reports to another manager in a team, and changes nothing', async () => {
     await command('UOTHER', 'setup');
     const view = await openedView(1);
-    const res = await postSigned(
-      app.url,
-      viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }),
-    );
+    const res = await postSigned(app.url, viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }));
     expect(await res.json()).toEqual({
       response_action: 'errors',
       errors: { members: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`." },
@@ -168,7 +197,14 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     expect(prompt.status).toBe('answered');
 
     // The same form submitted again (double click) changes nothing.
-    await postSigned(app.url, viewSubmission({ userId: 'UANA', view, values: { [mood!.block_id!]: { [mood!.block_id!]: { type: 'radio_buttons', selected_option: { value: '1' } } } } }));
+    await postSigned(
+      app.url,
+      viewSubmission({
+        userId: 'UANA',
+        view,
+        values: { [mood!.block_id!]: { [mood!.block_id!]: { type: 'radio_buttons', selected_option: { value: '1' } } } },
+      }),
+    );
     const answers = await app.db.selectFrom('checkin_answers').select('value').where('prompt_id', '=', promptId).execute();
     expect(answers.map((a) => a.value).sort()).toEqual(['4', 'Shipped the importer', 'Waiting on API keys']);
   });
@@ -216,21 +252,34 @@ describe('check-ins in Slack, driven by a fake clock', () => {
   });
 
   it('lets the manager reply privately from the digest, and nobody else', async () => {
-    const anaPrompt = await app.db.selectFrom('checkin_prompts').innerJoin('people', 'people.id', 'checkin_prompts.person_id').select('checkin_prompts.id').where('people.display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+    const anaPrompt = await app.db
+      .selectFrom('checkin_prompts')
+      .innerJoin('people', 'people.id', 'checkin_prompts.person_id')
+      .select('checkin_prompts.id')
+      .where('people.display_name', '=', 'Ana Lopez')
+      .executeTakeFirstOrThrow();
     await click('UBEN', 'checkin.reply', anaPrompt.id);
     await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Only the person and their manager')));
 
     const view = await openedView(await click('UMGR', 'checkin.reply', anaPrompt.id));
     expect(view.callback_id).toBe('checkin.reply');
     const anaDms = dmsTo('UANA').length;
-    await postSigned(app.url, viewSubmission({ userId: 'UMGR', view, values: { text: { text: { type: 'plain_text_input', value: 'I will chase the API keys today.' } } } }));
+    await postSigned(
+      app.url,
+      viewSubmission({ userId: 'UMGR', view, values: { text: { text: { type: 'plain_text_input', value: 'I will chase the API keys today.' } } } }),
+    );
     await stub.waitFor(() => dmsTo('UANA').length === anaDms + 1);
     expect(text(dmsTo('UANA').at(-1))).toContain('<@UMGR> replied about your check-in');
     expect(text(dmsTo('UANA').at(-1))).toContain('I will chase the API keys today.');
   });
 
   it('lets the person, their managers and HR read a check-in’s answers, privately, and nobody else', async () => {
-    const anaPrompt = await app.db.selectFrom('checkin_prompts').innerJoin('people', 'people.id', 'checkin_prompts.person_id').select('checkin_prompts.id').where('people.display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+    const anaPrompt = await app.db
+      .selectFrom('checkin_prompts')
+      .innerJoin('people', 'people.id', 'checkin_prompts.person_id')
+      .select('checkin_prompts.id')
+      .where('people.display_name', '=', 'Ana Lopez')
+      .executeTakeFirstOrThrow();
     const posts = stub.callsTo('chat.postMessage').length;
     await click('UBEN', 'checkin.view_answers', anaPrompt.id);
     await stub.waitFor(() => privatelyTo('UBEN').some((t) => t.includes('Only the person, their managers and HR can read these answers.')));
@@ -304,10 +353,23 @@ describe('check-ins in Slack, driven by a fake clock', () => {
       await command('UBEN', 'agenda <@UANA>');
       await replyWith('You have no 1:1 set up with Ana Lopez');
       const [first] = await app.db.selectFrom('agenda_items').select('id').orderBy('created_at').execute();
-      await postSigned(app.url, buttonClick({ actionId: 'agenda.done', value: first!.id, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('UBEN') }));
+      await postSigned(
+        app.url,
+        buttonClick({ actionId: 'agenda.done', value: first!.id, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('UBEN') }),
+      );
       await replyWith('Only the two people in a 1:1 see its agenda');
       const updates = stub.callsTo('chat.update').length;
-      await postSigned(app.url, buttonClick({ actionId: 'agenda.done', value: first!.id, userId: 'UMGR', channelId: 'DUMGR', messageTs: '321.1', responseUrl: stub.responseUrl('UMGR') }));
+      await postSigned(
+        app.url,
+        buttonClick({
+          actionId: 'agenda.done',
+          value: first!.id,
+          userId: 'UMGR',
+          channelId: 'DUMGR',
+          messageTs: '321.1',
+          responseUrl: stub.responseUrl('UMGR'),
+        }),
+      );
       await stub.waitFor(() => stub.callsTo('chat.update').length === updates + 1);
       expect(text(stub.callsTo('chat.update').at(-1))).not.toContain('Discuss the API key delay');
       expect(text(stub.callsTo('chat.update').at(-1))).toContain('Career goals for next year');
@@ -330,18 +392,25 @@ describe('check-ins in Slack, driven by a fake clock', () => {
 
   describe('a person moved in the org chart', () => {
     it('leaves the old manager’s team, thread and 1:1, and joins the new manager’s team', async () => {
-      const anaPrompt = await app.db.selectFrom('checkin_prompts').innerJoin('people', 'people.id', 'checkin_prompts.person_id').select('checkin_prompts.id').where('people.display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+      const anaPrompt = await app.db
+        .selectFrom('checkin_prompts')
+        .innerJoin('people', 'people.id', 'checkin_prompts.person_id')
+        .select('checkin_prompts.id')
+        .where('people.display_name', '=', 'Ana Lopez')
+        .executeTakeFirstOrThrow();
       await hepo('UHR', 'org <@UANA> manager <@UOTHER>');
       await stub.waitFor(() => repliesTo('UHR').some((r) => r.includes('✅ Updated Ana Lopez') && r.includes('Olga Other')));
       const teamOf = async (name: string) =>
-        (await app.db
-          .selectFrom('checkin_members')
-          .innerJoin('people', 'people.id', 'checkin_members.person_id')
-          .innerJoin('checkin_teams', 'checkin_teams.id', 'checkin_members.team_id')
-          .innerJoin('people as manager', 'manager.id', 'checkin_teams.manager_id')
-          .select('manager.display_name as manager')
-          .where('people.display_name', '=', name)
-          .execute()).map((r) => r.manager);
+        (
+          await app.db
+            .selectFrom('checkin_members')
+            .innerJoin('people', 'people.id', 'checkin_members.person_id')
+            .innerJoin('checkin_teams', 'checkin_teams.id', 'checkin_members.team_id')
+            .innerJoin('people as manager', 'manager.id', 'checkin_teams.manager_id')
+            .select('manager.display_name as manager')
+            .where('people.display_name', '=', name)
+            .execute()
+        ).map((r) => r.manager);
       expect(await teamOf('Ana Lopez')).toEqual([]);
 
       await click('UMGR', 'checkin.reply', anaPrompt.id);
@@ -355,29 +424,35 @@ describe('check-ins in Slack, driven by a fake clock', () => {
       await command('UOTHER', 'setup');
       const view = await openedView(opened);
       expect(JSON.stringify(view)).toContain('"initial_users":["UANA"]');
-      await postSigned(
-        app.url,
-        viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }),
-      );
+      await postSigned(app.url, viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }));
       await until(async () => (await teamOf('Ana Lopez')).join() === 'Olga Other');
     });
   });
 
   describe('profile changes from Slack', () => {
-    const person = (name: string) => app.db.selectFrom('people').select(['away_until', 'active', 'timezone']).where('display_name', '=', name).executeTakeFirstOrThrow();
+    const person = (name: string) =>
+      app.db.selectFrom('people').select(['away_until', 'active', 'timezone']).where('display_name', '=', name).executeTakeFirstOrThrow();
 
     it('count an away status with an expiry as away until the day before it ends, in their timezone', async () => {
       const expires = Math.floor(new Date('2026-12-21T00:00:00+09:00').getTime() / 1000);
       const res = await postSignedEvent(app.url, {
         type: 'user_change',
-        user: { id: 'UANA', tz: 'Asia/Tokyo', real_name: 'Ana Lopez', profile: { display_name: 'Ana Lopez', status_emoji: ':palm_tree:', status_text: 'Vacation', status_expiration: expires } },
+        user: {
+          id: 'UANA',
+          tz: 'Asia/Tokyo',
+          real_name: 'Ana Lopez',
+          profile: { display_name: 'Ana Lopez', status_emoji: ':palm_tree:', status_text: 'Vacation', status_expiration: expires },
+        },
       });
       expect(res.status).toBe(200);
       await until(async () => (await person('Ana Lopez')).away_until === '2026-12-20');
     });
 
     it('stop everything for someone deactivated in Slack', async () => {
-      await postSignedEvent(app.url, { type: 'user_change', user: { id: 'UBEN', tz: 'America/New_York', deleted: true, profile: { display_name: 'Ben Okafor' } } });
+      await postSignedEvent(app.url, {
+        type: 'user_change',
+        user: { id: 'UBEN', tz: 'America/New_York', deleted: true, profile: { display_name: 'Ben Okafor' } },
+      });
       await until(async () => (await person('Ben Okafor')).active === false);
     });
   });

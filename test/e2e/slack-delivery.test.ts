@@ -38,8 +38,7 @@ describe('Slack delivery when Slack pushes back', () => {
   });
   afterAll(() => running?.close());
 
-  const kudos = (text: string, channelId = 'C1') =>
-    postSigned(app.url, slashCommand({ text, userId: 'UGIA', channelId, responseUrl: stub.responseUrl('g') }));
+  const kudos = (text: string, channelId = 'C1') => postSigned(app.url, slashCommand({ text, userId: 'UGIA', channelId, responseUrl: stub.responseUrl('g') }));
 
   it('waits out a 429 Retry-After and then sends each message once', async () => {
     rateLimited.times = 2;
@@ -50,7 +49,12 @@ describe('Slack delivery when Slack pushes back', () => {
       return rows.length === 2 && rows.every((n) => n.status === 'sent');
     }, 15_000);
     expect(stub.refusedCalls()).toBe(2);
-    expect(stub.callsTo('chat.postMessage').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
+    expect(
+      stub
+        .callsTo('chat.postMessage')
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(['C1', 'UANA']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
   });
 
@@ -81,11 +85,7 @@ describe('Slack delivery when Slack pushes back', () => {
     const historyLookups = stub.callsTo('conversations.history').length;
     await kudos('<@UANA> 5 thanks for the slow review');
     const ours = () =>
-      app.db
-        .selectFrom('notifications')
-        .select(['status', 'attempts'])
-        .where(sql<string>`message::text`, 'like', '%the slow review%')
-        .execute();
+      app.db.selectFrom('notifications').select(['status', 'attempts']).where(sql<string>`message::text`, 'like', '%the slow review%').execute();
     // The first attempt gives up after 10 s without an answer; the messages may be in, so the job's
     // retry looks in the channel's and the DM's history first, finds them there, and marks them sent.
     await until(async () => {
@@ -93,20 +93,22 @@ describe('Slack delivery when Slack pushes back', () => {
       return rows.length === 2 && rows.every((n) => n.status === 'sent');
     }, 20_000);
     expect((await ours()).map((n) => n.attempts)).toEqual([2, 2]);
-    expect(stub.callsTo('conversations.history').map((c) => c.body.channel).slice(historyLookups).sort()).toEqual(['C1', 'DUANA']);
+    expect(
+      stub
+        .callsTo('conversations.history')
+        .map((c) => c.body.channel)
+        .slice(historyLookups)
+        .sort(),
+    ).toEqual(['C1', 'DUANA']);
     const sent = stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('the slow review'));
     expect(sent.map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
   });
 
-  it('sends again a post it may have sent when Slack won\'t let it look in the channel: better twice than never', async () => {
+  it("sends again a post it may have sent when Slack won't let it look in the channel: better twice than never", async () => {
     unavailable.push('chat.postMessage'); // a 5xx: Slack may have taken the message
     await kudos('<@UANA> 5 thanks for the outage cover', 'CRANDOM');
     const ours = () =>
-      app.db
-        .selectFrom('notifications')
-        .select(['status', 'attempts', 'last_error'])
-        .where(sql<string>`message::text`, 'like', '%the outage cover%')
-        .execute();
+      app.db.selectFrom('notifications').select(['status', 'attempts', 'last_error']).where(sql<string>`message::text`, 'like', '%the outage cover%').execute();
     try {
       await until(async () => {
         const rows = await ours();
@@ -129,7 +131,11 @@ describe('Slack delivery when Slack pushes back', () => {
       const rows = await app.db.selectFrom('notifications').select(['status', 'last_error']).where('dedupe_key', 'like', '%:dm:%').execute();
       return rows.some((r) => r.status === 'failed');
     });
-    const failed = await app.db.selectFrom('notifications').select(['status', 'last_error', 'attempts']).where('status', '=', 'failed').executeTakeFirstOrThrow();
+    const failed = await app.db
+      .selectFrom('notifications')
+      .select(['status', 'last_error', 'attempts'])
+      .where('status', '=', 'failed')
+      .executeTakeFirstOrThrow();
     expect(failed).toEqual({ status: 'failed', last_error: 'Slack: account_inactive', attempts: 1 });
     expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'ULEFT')).toHaveLength(1);
     const lee = await app.db.selectFrom('people').select('active').where('display_name', '=', 'Lee Left').executeTakeFirstOrThrow();
@@ -145,7 +151,13 @@ describe('Slack delivery with a web role and a worker role on BullMQ', () => {
 
   beforeAll(async () => {
     web = await startSlackTestApp({
-      stub: { users: [{ id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' }, { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' }], postMessageErrors },
+      stub: {
+        users: [
+          { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
+          { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
+        ],
+        postMessageErrors,
+      },
       env: { REDIS_URL, ROLE: 'web' },
       queuePrefix,
     });
@@ -165,10 +177,14 @@ describe('Slack delivery with a web role and a worker role on BullMQ', () => {
       .executeTakeFirst();
   const postsOf = (text: string) => web.stub.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes(text));
 
-  it('sends a kudos\' post and DM from the web role that recorded them, with no worker running', async () => {
+  it("sends a kudos' post and DM from the web role that recorded them, with no worker running", async () => {
     await kudos('<@UANA> 5 thanks for the demo');
     await until(async () => (await notification('dm', 'the demo'))?.status === 'sent' && (await notification('post', 'the demo'))?.status === 'sent');
-    expect(postsOf('the demo').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
+    expect(
+      postsOf('the demo')
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(['C1', 'UANA']);
     expect((await notification('dm', 'the demo'))?.attempts).toBe(1);
   });
 
@@ -185,6 +201,10 @@ describe('Slack delivery with a web role and a worker role on BullMQ', () => {
     worker = await startTestApp({ ...web.env, ROLE: 'worker' }, { queuePrefix });
     await until(async () => (await notification('dm', 'the retro'))?.status === 'sent');
     expect((await notification('dm', 'the retro'))?.attempts).toBe(2);
-    expect(postsOf('the retro').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA', 'UANA']);
+    expect(
+      postsOf('the retro')
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(['C1', 'UANA', 'UANA']);
   });
 });

@@ -54,10 +54,23 @@ describe('continuous feedback in Slack', () => {
 
   it('lets only the recipient say thanks, once, and tells the giver', async () => {
     const feedbackId = /"action_id":"feedback.thanks"[^}]*\},"value":"([0-9a-f-]{36})"/.exec(text(dmsTo('UANA')[0]))![1]!;
-    await postSigned(app.url, buttonClick({ actionId: 'feedback.thanks', value: feedbackId, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('ben') }));
+    await postSigned(
+      app.url,
+      buttonClick({ actionId: 'feedback.thanks', value: feedbackId, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('ben') }),
+    );
     await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Only the person who received this feedback')));
     for (let i = 0; i < 2; i++) {
-      await postSigned(app.url, buttonClick({ actionId: 'feedback.thanks', value: feedbackId, userId: 'UANA', channelId: 'DUANA', messageTs: '9.9', responseUrl: stub.responseUrl('ana') }));
+      await postSigned(
+        app.url,
+        buttonClick({
+          actionId: 'feedback.thanks',
+          value: feedbackId,
+          userId: 'UANA',
+          channelId: 'DUANA',
+          messageTs: '9.9',
+          responseUrl: stub.responseUrl('ana'),
+        }),
+      );
     }
     await stub.waitFor(() => dmsTo('UGIA').length === 1 && stub.callsTo('chat.update').length === 2);
     expect(text(dmsTo('UGIA')[0])).toContain('<@UANA> said thanks for your feedback');
@@ -81,7 +94,10 @@ describe('continuous feedback in Slack', () => {
     expect(text(dmsTo('UBEN')[0])).toContain('<@UGIA> asked for your feedback about: the Q4 planning session');
     const requestId = /"action_id":"feedback.give"[^}]*\},"value":"([0-9a-f-]{36})"/.exec(text(dmsTo('UBEN')[0]))![1]!;
     const before = stub.callsTo('views.open').length;
-    await postSigned(app.url, buttonClick({ actionId: 'feedback.give', value: requestId, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('ben') }));
+    await postSigned(
+      app.url,
+      buttonClick({ actionId: 'feedback.give', value: requestId, userId: 'UBEN', channelId: 'DUBEN', responseUrl: stub.responseUrl('ben') }),
+    );
     const view = await nextView(before);
     expect(JSON.stringify(view)).toContain('"initial_user":"UGIA"');
     await postSigned(app.url, viewSubmission({ userId: 'UBEN', view, values: values('UGIA', 'suggestion', 'Share the agenda a day earlier.') }));

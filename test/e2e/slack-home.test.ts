@@ -30,7 +30,10 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
   afterAll(() => running?.close());
 
   const command = (userId: string, name: string, text: string) =>
-    postSigned(app.url, slashCommand({ command: name, text, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
+    postSigned(
+      app.url,
+      slashCommand({ command: name, text, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }),
+    );
   const allSent = async () => (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status === 'sent');
   const openHome = (userId: string, options: Parameters<typeof postSignedEvent>[3] = {}, tab = 'home') =>
     postSignedEvent(app.url, { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab, event_ts: '1.1' }, 'T1', options);
@@ -121,7 +124,11 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
     const [mood] = form.blocks.filter((b) => b.type === 'input');
     await postSigned(
       app.url,
-      viewSubmission({ userId: 'UANA', view: form, values: { [mood!.block_id!]: { [mood!.block_id!]: { type: 'radio_buttons', selected_option: { value: '4' } } } } }),
+      viewSubmission({
+        userId: 'UANA',
+        view: form,
+        values: { [mood!.block_id!]: { [mood!.block_id!]: { type: 'radio_buttons', selected_option: { value: '4' } } } },
+      }),
     );
     await until(async () => (await app.db.selectFrom('checkin_prompts').select('status').executeTakeFirstOrThrow()).status === 'answered');
 
@@ -157,7 +164,15 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
   });
 
   it('answers a message typed in the Messages tab with the help, once, and lets bots’ messages and edits be', async () => {
-    const dm = (fields: Record<string, unknown>) => ({ type: 'message', channel: 'DANA', channel_type: 'im', user: 'UANA', text: 'hi there', ts: '2.1', ...fields });
+    const dm = (fields: Record<string, unknown>) => ({
+      type: 'message',
+      channel: 'DANA',
+      channel_type: 'im',
+      user: 'UANA',
+      text: 'hi there',
+      ts: '2.1',
+      ...fields,
+    });
     const helpTo = () => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'DANA');
     await postSignedEvent(app.url, dm({}), 'T1', { eventId: 'EvDM1' });
     await stub.waitFor(() => helpTo().length === 1);

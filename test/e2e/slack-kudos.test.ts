@@ -44,7 +44,11 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
   const postsTo = (channel: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
   const command = (text: string, extra: Partial<Parameters<typeof slashCommand>[0]> = {}) =>
     slashCommand({ text, responseUrl: stub.responseUrl('r1'), ...extra });
-  const ephemeralText = () => stub.callsTo('response_url').map((c) => JSON.stringify(c.body)).join('\n');
+  const ephemeralText = () =>
+    stub
+      .callsTo('response_url')
+      .map((c) => JSON.stringify(c.body))
+      .join('\n');
 
   it('records kudos from a slash command, posts it in the channel and DMs each recipient', async () => {
     const res = await postSigned(app.url, command('<@UANA> <@UBEN|ben> 20 #teamwork thanks for carrying the launch demo'));
@@ -74,9 +78,7 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     await until(async () => (await notificationRows()).every((n) => n.status === 'sent'));
     // People were created from users.info on first contact and are reused afterwards.
     const people = await app.db.selectFrom('people').select(['display_name', 'email', 'timezone']).orderBy('display_name').execute();
-    expect(people).toEqual(
-      expect.arrayContaining([{ display_name: 'Gia Giver', email: 'gia@acme.test', timezone: 'America/New_York' }]),
-    );
+    expect(people).toEqual(expect.arrayContaining([{ display_name: 'Gia Giver', email: 'gia@acme.test', timezone: 'America/New_York' }]));
   });
 
   it('records one kudos, posts once and DMs once when Slack delivers the same command twice', async () => {
@@ -220,7 +222,14 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
   it('opens the modal from the "Give kudos" global shortcut', async () => {
     const res = await postSigned(
       app.url,
-      interactionPayload({ type: 'shortcut', callback_id: 'kudos.open_form', trigger_id: 'trigger-shortcut', user: { id: 'UBEN', team_id: 'T1' }, team: { id: 'T1' }, is_enterprise_install: false }),
+      interactionPayload({
+        type: 'shortcut',
+        callback_id: 'kudos.open_form',
+        trigger_id: 'trigger-shortcut',
+        user: { id: 'UBEN', team_id: 'T1' },
+        team: { id: 'T1' },
+        is_enterprise_install: false,
+      }),
     );
     expect(res.status).toBe(200);
     await stub.waitFor(() => stub.callsTo('views.open').length === 1);

@@ -34,7 +34,17 @@ describe('org chart import and org settings in Slack', () => {
 
   const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
   const hepo = (userId: string, commandText: string) =>
-    postSigned(app.url, slashCommand({ command: '/hepo', text: commandText, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }));
+    postSigned(
+      app.url,
+      slashCommand({
+        command: '/hepo',
+        text: commandText,
+        userId,
+        channelId: `D${userId}`,
+        channelName: 'directmessage',
+        responseUrl: stub.responseUrl(userId),
+      }),
+    );
   /** What only this person saw: answers to their commands and clicks, and ephemeral messages. */
   const privateCalls = (user: string) =>
     stub.calls.filter((c) => (c.method === 'response_url' && c.responseTo === user) || (c.method === 'chat.postEphemeral' && c.body.user === user));
@@ -62,7 +72,10 @@ describe('org chart import and org settings in Slack', () => {
   }
   const importIdIn = (call: SlackCall) => /"action_id":"org\.import\.apply","text":\{[^}]*\},"value":"([0-9a-f-]{36})"/.exec(text(call))![1]!;
   const apply = (importId: string) =>
-    postSigned(app.url, buttonClick({ actionId: 'org.import.apply', value: importId, userId: 'UHR', channelId: 'DUHR', ephemeral: true, responseUrl: stub.responseUrl('UHR') }));
+    postSigned(
+      app.url,
+      buttonClick({ actionId: 'org.import.apply', value: importId, userId: 'UHR', channelId: 'DUHR', ephemeral: true, responseUrl: stub.responseUrl('UHR') }),
+    );
   const chart = async () =>
     (
       await app.db
@@ -96,7 +109,13 @@ describe('org chart import and org settings in Slack', () => {
     const before = await chart();
     const answer = text(
       await submitFile(
-        csv('ana@acme.test,maya@acme.test,Design,Designer,', 'nobody@acme.test,,,,', 'ben@acme.test,,,,boss', 'ana@acme.test,,,,', 'maya@acme.test,ghost@acme.test,,,'),
+        csv(
+          'ana@acme.test,maya@acme.test,Design,Designer,',
+          'nobody@acme.test,,,,',
+          'ben@acme.test,,,,boss',
+          'ana@acme.test,,,,',
+          'maya@acme.test,ghost@acme.test,,,',
+        ),
       ),
     );
     expect(answer).toContain('chart.csv: 4 problems, so nothing changed.');
@@ -176,7 +195,10 @@ describe('org chart import and org settings in Slack', () => {
     await toldPrivately('UHR', '✅ Updated Ben Okafor.');
     const before = await chart();
     await apply(importIdIn(dryRun));
-    await toldPrivately('UHR', "The org chart changed since this dry run (Ben Okafor's place in it changed), so I applied nothing. Send the file again for a fresh dry run.");
+    await toldPrivately(
+      'UHR',
+      "The org chart changed since this dry run (Ben Okafor's place in it changed), so I applied nothing. Send the file again for a fresh dry run.",
+    );
     expect(await chart()).toEqual(before);
     expect(before).toContain('Ana Lopez: Maya Manager | Design | Designer | employee');
   });
@@ -230,7 +252,9 @@ describe('org chart import and org settings in Slack', () => {
         work_start_hour: 8,
         work_end_hour: 16,
       });
-      const kudosForm = JSON.stringify(await opened(() => postSigned(app.url, slashCommand({ command: '/kudos', text: '', userId: 'UANA', responseUrl: stub.responseUrl('UANA') }))));
+      const kudosForm = JSON.stringify(
+        await opened(() => postSigned(app.url, slashCommand({ command: '/kudos', text: '', userId: 'UANA', responseUrl: stub.responseUrl('UANA') }))),
+      );
       expect(kudosForm).toContain('You have 250 of 250 points left this month.');
       expect(kudosForm).toContain('#ownership');
     });
@@ -240,7 +264,10 @@ describe('org chart import and org settings in Slack', () => {
     const roleOf = async (name: string) =>
       app.db.selectFrom('people').select(['role', 'role_set_by_hr']).where('display_name', '=', name).executeTakeFirstOrThrow();
     const userChange = (id: string, name: string, isAdmin: boolean) =>
-      postSignedEvent(app.url, { type: 'user_change', user: { id, tz: 'Europe/Lisbon', is_admin: isAdmin, profile: { display_name: name, email: `${id.slice(1).toLowerCase()}@acme.test` } } });
+      postSignedEvent(app.url, {
+        type: 'user_change',
+        user: { id, tz: 'Europe/Lisbon', is_admin: isAdmin, profile: { display_name: name, email: `${id.slice(1).toLowerCase()}@acme.test` } },
+      });
 
     it('promotes someone Slack makes an admin, and demotes them when Slack does', async () => {
       await hepo('UOLA', 'help');

@@ -60,9 +60,12 @@ describe('Slack over Socket Mode', () => {
 
     await stub.waitFor((calls) => calls.filter((c) => c.method === 'chat.postMessage').length === 2);
     expect(socket.acks.map((a) => a.envelope_id)).toContain('env-1');
-    expect(stub.callsTo('chat.postMessage').map((c) => c.body.channel).sort()).toEqual(['C1', 'UANA']);
-    expect(await app.db.selectFrom('kudos').select(['points_each', 'company_value']).execute()).toEqual([
-      { points_each: 7, company_value: 'growth' },
-    ]);
+    expect(
+      stub
+        .callsTo('chat.postMessage')
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(['C1', 'UANA']);
+    expect(await app.db.selectFrom('kudos').select(['points_each', 'company_value']).execute()).toEqual([{ points_each: 7, company_value: 'growth' }]);
   });
 });

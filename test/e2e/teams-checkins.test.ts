@@ -27,7 +27,14 @@ const roster: RosterMember[] = [
 ];
 const member = (id: string) => roster.find((m) => m.id === id)!;
 // Teams rosters carry no time zone; the client sends the user's own with each activity.
-const timezones = { '29:maya': 'Europe/Lisbon', '29:ana': 'Asia/Tokyo', '29:ben': 'America/New_York', '29:olga': 'Europe/Lisbon', '29:hana': 'Europe/Lisbon', '29:pete': 'Europe/Lisbon' };
+const timezones = {
+  '29:maya': 'Europe/Lisbon',
+  '29:ana': 'Asia/Tokyo',
+  '29:ben': 'America/New_York',
+  '29:olga': 'Europe/Lisbon',
+  '29:hana': 'Europe/Lisbon',
+  '29:pete': 'Europe/Lisbon',
+};
 const QUESTIONS = 'How are you feeling this week? (rating 1-5)\nWhat went well?\nWhat got in the way? (blockers)';
 
 const textOf = (value: unknown) => JSON.stringify(value);
@@ -52,8 +59,7 @@ describe('check-ins in Teams, driven by a fake clock', () => {
   });
   const inChat = (userId: string): PostedActivity[] => stub.postedTo(chatOf(userId).conversationId);
   const lastIn = (userId: string) => inChat(userId).at(-1)!;
-  const notificationsSettled = async () =>
-    (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status !== 'pending');
+  const notificationsSettled = async () => (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status !== 'pending');
   const tick = async () => {
     await app.jobs.enqueue(checkinTick, {});
     await app.jobs.enqueue(oneOnOneTick, {});
@@ -138,7 +144,10 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     });
     const again = res.body.value;
     const at = again.body.findIndex((e: any) => e.id === 'members');
-    expect(again.body[at + 1]).toMatchObject({ color: 'Attention', text: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`." });
+    expect(again.body[at + 1]).toMatchObject({
+      color: 'Attention',
+      text: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`.",
+    });
     expect(again.body[at].value).toBe('29:ana');
     expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
   });
@@ -171,7 +180,11 @@ describe('check-ins in Teams, driven by a fake clock', () => {
       ['Snooze 2 hours', 'Action.Execute'],
     ]);
     expect(cardActions(card)[0]).toMatchObject({ verb: 'submit:checkin.answer' });
-    expect(cardActions(card).slice(1).map((a: any) => a.associatedInputs)).toEqual(['none', 'none']);
+    expect(
+      cardActions(card)
+        .slice(1)
+        .map((a: any) => a.associatedInputs),
+    ).toEqual(['none', 'none']);
     expect(cardProblems(card)).toEqual([]);
 
     time.set('2026-11-27T20:00:00Z'); // 15:00 in New York
@@ -329,7 +342,13 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(textOf(refused.body)).not.toContain('Waiting on API keys');
     const mayaBefore = inChat('29:maya').length;
     const opened = await teams.execute(chatOf('29:maya'), '29:maya', digest, "Ana Lopez's answers");
-    const shown = textOf(opened.body) + textOf(inChat('29:maya').slice(mayaBefore).map((p) => p.activity));
+    const shown =
+      textOf(opened.body) +
+      textOf(
+        inChat('29:maya')
+          .slice(mayaBefore)
+          .map((p) => p.activity),
+      );
     expect(shown).toContain('Ana Lopez, week of Fri, Nov 27');
     expect(shown).toContain('Waiting on API keys');
   });
@@ -421,9 +440,15 @@ describe('check-ins in Teams, driven by a fake clock', () => {
       expect(lastText('29:ben')).toContain('Only the two people in a 1:1 see its agenda.');
 
       const done = await teams.post(
-        teams.invoke(chatOf('29:maya'), '29:maya', 'adaptiveCard/action', {
-          action: { type: 'Action.Execute', verb: 'agenda.done', data: (card.body[first + 1] as any).actions[0].data },
-        }, agenda.id),
+        teams.invoke(
+          chatOf('29:maya'),
+          '29:maya',
+          'adaptiveCard/action',
+          {
+            action: { type: 'Action.Execute', verb: 'agenda.done', data: (card.body[first + 1] as any).actions[0].data },
+          },
+          agenda.id,
+        ),
       );
       expect(done.body.type).toBe(CARD);
       expect(textOf(done.body.value)).not.toContain('Discuss the API key delay');

@@ -14,11 +14,7 @@ import {
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
-const roster: RosterMember[] = [
-  rosterMember('29:gia', 'Gia Giver'),
-  rosterMember('29:ana', 'Ana Lopez'),
-  rosterMember('29:ben', 'Ben Okafor'),
-];
+const roster: RosterMember[] = [rosterMember('29:gia', 'Gia Giver'), rosterMember('29:ana', 'Ana Lopez'), rosterMember('29:ben', 'Ben Okafor')];
 const member = (id: string) => roster.find((m) => m.id === id)!;
 const CHANNEL: TeamsWhere = { conversationId: '19:general@thread.tacv2;messageid=1700000000000', type: 'channel' };
 const textOf = (value: unknown) => JSON.stringify(value);
@@ -129,7 +125,11 @@ describe('continuous feedback in Teams', () => {
     const dialog = fetched.body.task.value.card.content;
     expect(dialog.body.find((e: any) => e.id === 'recipient').value).toBe('29:gia');
     expect(textOf(dialog)).toContain('About: the Q4 planning session.');
-    const sent = await teams.submitTask(chatOf('29:ben'), '29:ben', dialog, { recipient: '29:gia', kind: 'suggestion', text: 'Share the agenda a day earlier.' });
+    const sent = await teams.submitTask(chatOf('29:ben'), '29:ben', dialog, {
+      recipient: '29:gia',
+      kind: 'suggestion',
+      text: 'Share the agenda a day earlier.',
+    });
     expect(sent.body).toEqual({ task: { type: 'message', value: 'Sent privately to Gia Giver. Thank you for taking the time.' } });
     await stub.waitFor(() => withSummary('29:gia', 'Ben Okafor sent you a suggestion').length === 1);
     expect(textOf(cardOf(withSummary('29:gia', 'Ben Okafor sent you a suggestion')[0]!.activity))).toContain(

@@ -51,7 +51,15 @@ describe('the home and the welcome in Teams', () => {
     const card = cardOf(inChat('29:ana').at(-1)!.activity);
     expect(cardProblems(card)).toEqual([]);
     expect(textOf(card)).toContain('Hi Ana Lopez');
-    expect(card.body).toContainEqual(expect.objectContaining({ type: 'FactSet', facts: expect.arrayContaining([{ title: 'Points to give', value: '90 of 100 left this month' }, { title: 'Given this month', value: '1 kudos' }]) }));
+    expect(card.body).toContainEqual(
+      expect.objectContaining({
+        type: 'FactSet',
+        facts: expect.arrayContaining([
+          { title: 'Points to give', value: '90 of 100 left this month' },
+          { title: 'Given this month', value: '1 kudos' },
+        ]),
+      }),
+    );
     expect(textOf(card)).toContain("You're in no team's check-ins yet.");
     expect(textOf(card)).toContain('Nobody is waiting for your feedback.');
     expect(cardActions(card).map((a: any) => a.title)).toEqual(expect.arrayContaining(['Give kudos', 'My check-ins', 'Give feedback']));

@@ -489,9 +489,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(rows.map((r) => r.attempts).sort()).toEqual([1, 3]);
     const benChat = createdFor('29:ben')[0]!.id;
     expect(stub.activitiesTo(benChat)).toHaveLength(2);
-    expect(stub.requests.filter((r) => r.path.startsWith(`/v3/conversations/${benChat}/`)).map((r) => r.status)).toEqual([
-      200, 429, 429, 200,
-    ]);
+    expect(stub.requests.filter((r) => r.path.startsWith(`/v3/conversations/${benChat}/`)).map((r) => r.status)).toEqual([200, 429, 429, 200]);
   });
 });
 

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { cardActions, cardOf, cardProblems, type ConnectorStub, type RosterMember, rosterMember, type teamsClient, type TeamsWhere } from '../support/connector-stub';
+import {
+  cardActions,
+  cardOf,
+  cardProblems,
+  type ConnectorStub,
+  type RosterMember,
+  rosterMember,
+  type teamsClient,
+  type TeamsWhere,
+} from '../support/connector-stub';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -58,7 +67,10 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
   it('makes the first person to install the app in their own chat, in a tenant with no HR admin, an HR admin, once', async () => {
     await teams.install(chatOf('29:pete'), '29:pete', 'installationUpdate');
     // The answer to the install (the welcome comes too, through the outbox, in either order).
-    const told = inChat('29:pete').map((p) => textOf(p.activity)).find((t) => t.includes('no HR admin yet')) ?? '';
+    const told =
+      inChat('29:pete')
+        .map((p) => textOf(p.activity))
+        .find((t) => t.includes('no HR admin yet')) ?? '';
     expect(told).toContain('Your organization has no HR admin yet, and you are the first to install me, so you are it.');
     expect(told).toContain('hepo org @someone role HR admin');
     expect(await roleOf('Pete Peer')).toBe('hr_admin');
@@ -97,7 +109,9 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
       await say('29:maya', 'hepo');
       await say('29:ana', 'hepo');
       const before = await chart();
-      const answer = textOf(cardOf((await sendFile(csv('ana@contoso.test,maya@contoso.test,,,', 'zoe@contoso.test,,,,', 'maya@contoso.test,,,,boss'))).activity));
+      const answer = textOf(
+        cardOf((await sendFile(csv('ana@contoso.test,maya@contoso.test,,,', 'zoe@contoso.test,,,,', 'maya@contoso.test,,,,boss'))).activity),
+      );
       expect(answer).toContain('chart.csv: 2 problems, so nothing changed.');
       expect(answer).toContain("line 3: I can't find anyone with the email zoe@contoso.test.");
       expect(answer).toContain('line 4: I don');
@@ -112,7 +126,12 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
 
     it('applies a good file after its dry run, once, creating the people the rosters know', async () => {
       const dryRun = await sendFile(
-        csv('maya@contoso.test,,Design,Head of Design,manager', 'ana@contoso.test,maya@contoso.test,Design,Designer,', 'nia@contoso.test,maya@contoso.test,Design,Illustrator,', 'pete@contoso.test,,People,HR lead,HR admin'),
+        csv(
+          'maya@contoso.test,,Design,Head of Design,manager',
+          'ana@contoso.test,maya@contoso.test,Design,Designer,',
+          'nia@contoso.test,maya@contoso.test,Design,Illustrator,',
+          'pete@contoso.test,,People,HR lead,HR admin',
+        ),
       );
       const card = cardOf(dryRun.activity);
       expect(textOf(card)).toContain('chart.csv: 1 to add, 3 to change, 0 already as the file says.');
@@ -130,7 +149,12 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
         'Olga Other: - | - | - | employee',
         'Pete Peer: - | People | HR lead | hr_admin',
       ]);
-      const nia = await app.db.selectFrom('identities').innerJoin('people', 'people.id', 'identities.person_id').select(['platform', 'platform_user_id']).where('display_name', '=', 'Nia Newcomer').execute();
+      const nia = await app.db
+        .selectFrom('identities')
+        .innerJoin('people', 'people.id', 'identities.person_id')
+        .select(['platform', 'platform_user_id'])
+        .where('display_name', '=', 'Nia Newcomer')
+        .execute();
       expect(nia).toEqual([{ platform: 'teams', platform_user_id: '29:nia' }]);
 
       // The same card clicked again: nothing more.
@@ -166,7 +190,13 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
     it('shows an HR admin the form (no recognition channel in Teams), refuses bad hours at the field, and saves good ones', async () => {
       const [form] = await say('29:pete', 'hepo settings');
       const card = cardOf(form!.activity);
-      expect(card.body.filter((e: any) => e.type.startsWith('Input.')).map((e: any) => e.id)).toEqual(['values', 'allowance', 'timezone', 'work_start', 'work_end']);
+      expect(card.body.filter((e: any) => e.type.startsWith('Input.')).map((e: any) => e.id)).toEqual([
+        'values',
+        'allowance',
+        'timezone',
+        'work_start',
+        'work_end',
+      ]);
       expect(textOf(card)).toContain('there is no recognition channel to set');
       expect(cardProblems(card)).toEqual([]);
 
@@ -174,7 +204,10 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
       const again = refused.body.value;
       const at = again.body.findIndex((e: any) => e.id === 'work_end');
       expect(again.body[at + 1]).toMatchObject({ color: 'Attention', text: 'The working day must end after it starts.' });
-      expect(await app.db.selectFrom('orgs').select(['work_start_hour', 'work_end_hour']).executeTakeFirstOrThrow()).toEqual({ work_start_hour: 9, work_end_hour: 18 });
+      expect(await app.db.selectFrom('orgs').select(['work_start_hour', 'work_end_hour']).executeTakeFirstOrThrow()).toEqual({
+        work_start_hour: 9,
+        work_end_hour: 18,
+      });
 
       const saved = await teams.execute(chatOf('29:pete'), '29:pete', form!, 'Save', good);
       expect(textOf(saved.body.value)).toContain('✅ Settings saved.');
@@ -182,7 +215,14 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
         .selectFrom('orgs')
         .select(['company_values', 'kudos_monthly_allowance', 'slack_recognition_channel', 'default_timezone', 'work_start_hour', 'work_end_hour'])
         .executeTakeFirstOrThrow();
-      expect(org).toEqual({ company_values: ['teamwork', 'craft'], kudos_monthly_allowance: 40, slack_recognition_channel: null, default_timezone: 'Asia/Kolkata', work_start_hour: 10, work_end_hour: 19 });
+      expect(org).toEqual({
+        company_values: ['teamwork', 'craft'],
+        kudos_monthly_allowance: 40,
+        slack_recognition_channel: null,
+        default_timezone: 'Asia/Kolkata',
+        work_start_hour: 10,
+        work_end_hour: 19,
+      });
     });
 
     it('gives someone new whose client sends no time zone the org’s default', async () => {

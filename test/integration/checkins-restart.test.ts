@@ -24,7 +24,8 @@ describe('check-in schedules after Redis loses everything', () => {
       { DATABASE_URL: database.url, REDIS_URL, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-restart', SLACK_API_URL: stub.apiUrl },
       { clock: time.clock, queuePrefix: prefix },
     );
-  const prompts = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user && JSON.stringify(c.body).includes('time for your check-in'));
+  const prompts = (user: string) =>
+    stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user && JSON.stringify(c.body).includes('time for your check-in'));
 
   beforeAll(async () => {
     stub = await startSlackStub();
@@ -41,8 +42,25 @@ describe('check-in schedules after Redis loses everything', () => {
     const members = [await person('UANA', 'Asia/Tokyo'), await person('UBEN', 'America/New_York')];
     time.set('2026-11-20T00:00:00Z'); // the team is set up the week before
     await checkinsQueries(db, time.clock).saveTeam(
-      { orgId, managerId: manager, every: 'week', weekday: 5, localTime: '15:00', anchorDate: '2026-11-27', reminderHours: 24, platform: 'slack', workspaceId: 'T1', memberIds: members, questions: parseQuestions(DEFAULT_QUESTIONS) },
-      () => ({ dedupeKey: `welcome:${randomUUID()}`, platform: 'slack', target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'CNULL' }, message: { summary: 'x', blocks: [] } }),
+      {
+        orgId,
+        managerId: manager,
+        every: 'week',
+        weekday: 5,
+        localTime: '15:00',
+        anchorDate: '2026-11-27',
+        reminderHours: 24,
+        platform: 'slack',
+        workspaceId: 'T1',
+        memberIds: members,
+        questions: parseQuestions(DEFAULT_QUESTIONS),
+      },
+      () => ({
+        dedupeKey: `welcome:${randomUUID()}`,
+        platform: 'slack',
+        target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'CNULL' },
+        message: { summary: 'x', blocks: [] },
+      }),
     );
     time.set('2026-11-27T06:00:00Z');
   });

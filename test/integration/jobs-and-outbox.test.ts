@@ -77,8 +77,7 @@ const runners = [
   { name: 'in-process', make: (registry: JobRegistry) => Promise.resolve(new InProcessRunner(registry, logger)) },
   {
     name: 'BullMQ',
-    make: (registry: JobRegistry) =>
-      BullMQRunner.connect(registry, logger, { redisUrl: REDIS_URL, prefix: `hepo-test-${randomUUID()}` }),
+    make: (registry: JobRegistry) => BullMQRunner.connect(registry, logger, { redisUrl: REDIS_URL, prefix: `hepo-test-${randomUUID()}` }),
   },
 ];
 
@@ -129,10 +128,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       attempts: 3,
       handle: (payload, attempt) => (jobSizes.push(payload.notificationIds.length), deliveries.handle(payload, attempt)),
     };
-    const registry = new JobRegistry([
-      countedDeliveries,
-      sweepOutboxJob(sender, enqueue),
-    ]);
+    const registry = new JobRegistry([countedDeliveries, sweepOutboxJob(sender, enqueue)]);
     runner = await make(registry);
     await runner.startWorking();
   });
@@ -181,7 +177,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect((await row(ids[0]!)).attempts).toBe(3);
   });
 
-  it('delivers notifications recorded together ten to a job, side by side, and a job\'s retry sends only what failed', async () => {
+  it("delivers notifications recorded together ten to a job, side by side, and a job's retry sends only what failed", async () => {
     platform.failNext(1);
     const ids = await record(...Array.from({ length: 12 }, (_, i) => `k:group-${i}`));
     await enqueueDeliveries(runner.enqueue.bind(runner), ids);
@@ -214,7 +210,10 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const person = async (name: string, slackId?: string) => {
       const { id } = await db.insertInto('people').values({ org_id: orgId, display_name: name }).returning('id').executeTakeFirstOrThrow();
       if (slackId) await db.insertInto('identities').values({ org_id: orgId, platform: 'slack', platform_user_id: slackId, person_id: id }).execute();
-      await db.insertInto('identities').values({ org_id: orgId, platform: 'teams', platform_user_id: `29:${name}`, person_id: id }).execute();
+      await db
+        .insertInto('identities')
+        .values({ org_id: orgId, platform: 'teams', platform_user_id: `29:${name}`, person_id: id })
+        .execute();
       return id;
     };
     const [ana, cy] = [await person('Ana', 'UANA'), await person('Cy')];
@@ -284,7 +283,10 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const notification = await recordClaimed('k:stalled');
     const stalled = notifyQueries(db, { heldClaimUsableMs: 0 });
     stalled.hold(orgId, [notification]);
-    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients()).handle({ notificationIds: [notification.id] }, { attempt: 1, final: false });
+    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients()).handle(
+      { notificationIds: [notification.id] },
+      { attempt: 1, final: false },
+    );
     expect(platform.sent).toHaveLength(0);
     expect(await row(notification.id)).toMatchObject({ status: 'pending', attempts: 1 });
     await claimsRunOut();
@@ -398,9 +400,7 @@ describe('job registry', () => {
   it('refuses a payload that does not match its job before the handler runs', async () => {
     let handled = 0;
     const registry = new JobRegistry([def, { type: deliverNotifications, attempts: 1, backoffMs: 0, handle: async () => void handled++ }]);
-    await expect(registry.run('deliver_notifications', { notificationIds: ['not-a-uuid'] }, { attempt: 1, final: true })).rejects.toThrow(
-      /notificationIds/,
-    );
+    await expect(registry.run('deliver_notifications', { notificationIds: ['not-a-uuid'] }, { attempt: 1, final: true })).rejects.toThrow(/notificationIds/);
     await expect(registry.run('no_such_job', {}, { attempt: 1, final: true })).rejects.toThrow('unknown job no_such_job');
     expect(handled).toBe(0);
   });

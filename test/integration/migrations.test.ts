@@ -128,7 +128,17 @@ describe('migrations', () => {
       .execute();
     const oneOnOne = await db
       .insertInto('one_on_ones')
-      .values({ org_id: org.id, manager_id: ana!.id, report_id: ben!.id, every: 'week', weekday: 5, local_time: '10:00', anchor_date: '2025-01-03', platform: 'slack', workspace_id: 'T1' })
+      .values({
+        org_id: org.id,
+        manager_id: ana!.id,
+        report_id: ben!.id,
+        every: 'week',
+        weekday: 5,
+        local_time: '10:00',
+        anchor_date: '2025-01-03',
+        platform: 'slack',
+        workspace_id: 'T1',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await sql`insert into one_on_one_reminders (one_on_one_id, meeting_date) values (${oneOnOne.id}, '2025-01-03')`.execute(db);

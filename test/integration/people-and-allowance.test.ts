@@ -75,10 +75,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
       idempotencyKey: actor,
     });
     const fromSlack = await resolver.contextFor(command(slackOrigin, 'U1'), roster([{ id: 'U1', email: 'Ana@Acme.test', displayName: 'Ana' }]));
-    const fromTeams = await resolver.contextFor(
-      command(teamsOrigin, '29:ana'),
-      roster([{ id: '29:ana', email: 'ana@acme.test', displayName: 'Ana Lopez' }]),
-    );
+    const fromTeams = await resolver.contextFor(command(teamsOrigin, '29:ana'), roster([{ id: '29:ana', email: 'ana@acme.test', displayName: 'Ana Lopez' }]));
     expect(fromTeams.org.id).toBe(fromSlack.org.id);
     expect(fromTeams.actor.id).toBe(fromSlack.actor.id);
     const identities = await db.selectFrom('identities').select(['platform', 'platform_user_id']).orderBy('platform').execute();
@@ -92,7 +89,16 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     const resolver = peopleResolver(peopleQueries(db), { shareOneOrg: true });
     const from = (actorTimezone: string) =>
       resolver.contextFor(
-        { kind: 'command', name: 'kudos', text: '', mentions: [], origin: teamsOrigin, actor: { platform: 'teams', id: '29:zoe' }, idempotencyKey: actorTimezone, actorTimezone },
+        {
+          kind: 'command',
+          name: 'kudos',
+          text: '',
+          mentions: [],
+          origin: teamsOrigin,
+          actor: { platform: 'teams', id: '29:zoe' },
+          idempotencyKey: actorTimezone,
+          actorTimezone,
+        },
         roster([{ id: '29:zoe', email: 'zoe@acme.test' }]),
       );
     expect((await from('Asia/Tokyo')).actor.timezone).toBe('Asia/Tokyo');
@@ -127,7 +133,10 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
 
   it('never lets concurrent kudos overspend the monthly allowance', async () => {
     const router = routerFor(true);
-    const directory = roster([{ id: 'USPENDER', email: 'spender@acme.test' }, { id: 'UANA2', email: 'ana2@acme.test' }]);
+    const directory = roster([
+      { id: 'USPENDER', email: 'spender@acme.test' },
+      { id: 'UANA2', email: 'ana2@acme.test' },
+    ]);
     const effects = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         router.dispatch(
@@ -148,7 +157,12 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     const refused = effects.filter(([e]) => e?.type === 'reply' && e.message.summary.includes("You've used all 100"));
     expect(done).toHaveLength(5);
     expect(refused).toHaveLength(5);
-    const spent = await db.selectFrom('point_allowances').innerJoin('people', 'people.id', 'point_allowances.person_id').select('spent').where('people.email', '=', 'spender@acme.test').executeTakeFirstOrThrow();
+    const spent = await db
+      .selectFrom('point_allowances')
+      .innerJoin('people', 'people.id', 'point_allowances.person_id')
+      .select('spent')
+      .where('people.email', '=', 'spender@acme.test')
+      .executeTakeFirstOrThrow();
     expect(spent.spent).toBe(100);
   });
 });

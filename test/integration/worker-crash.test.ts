@@ -74,9 +74,13 @@ describe('a worker killed in the middle of a fan-out', () => {
     const env = { DATABASE_URL: database.url, REDIS_URL: WORKER_REDIS, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-crash', SLACK_API_URL: stub.apiUrl };
     workers.push(startWorker(env));
     const queue = new Queue('hepo', { connection: new IORedis(WORKER_REDIS, { maxRetriesPerRequest: null }) });
-    await enqueueDeliveries(async (type, payload, { jobId } = {}) => {
-      await queue.add(type.name, payload, { jobId, attempts: 6, backoff: { type: 'exponential', delay: 2_000 } });
-    }, ids, { fanOut: true });
+    await enqueueDeliveries(
+      async (type, payload, { jobId } = {}) => {
+        await queue.add(type.name, payload, { jobId, attempts: 6, backoff: { type: 'exponential', delay: 2_000 } });
+      },
+      ids,
+      { fanOut: true },
+    );
     await stub.waitFor((calls) => calls.filter((c) => c.method === 'chat.postMessage').length >= 10, 60_000);
     kill(workers[0]!);
     const atKill = stub.callsTo('chat.postMessage').length;

@@ -149,9 +149,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     rosters: {},
     files: {},
     activitiesTo(conversationId) {
-      return requests
-        .filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId)
-        .map((r) => r.body);
+      return requests.filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId).map((r) => r.body);
     },
     postedTo(conversationId) {
       return requests
@@ -306,8 +304,7 @@ export function teamsClient(stub: ConnectorStub, appUrl: () => string, options: 
     },
     /** The app installed by this person, in the way Teams tells the bot. */
     install(where: TeamsWhere, fromId: string, how: 'installationUpdate' | 'conversationUpdate') {
-      const fields =
-        how === 'installationUpdate' ? { type: 'installationUpdate', action: 'add' } : { type: 'conversationUpdate', membersAdded: [options.bot] };
+      const fields = how === 'installationUpdate' ? { type: 'installationUpdate', action: 'add' } : { type: 'conversationUpdate', membersAdded: [options.bot] };
       return post(activity(where, fromId, fields));
     },
     /** Clicks an Action.Execute button of the card posted with id `cardId`, with these input values (Teams merges them into the data). */

@@ -17,14 +17,16 @@ export interface SlackTestApp {
  * The real app wired to a loopback Slack stub, on a fresh Postgres database (or PGlite), with a bot
  * token unless `env` says otherwise.
  */
-export async function startSlackTestApp(o: {
-  stub?: SlackStubOptions;
-  env?: Record<string, string | undefined>;
-  clock?: Clock;
-  database?: 'postgres' | 'pglite';
-  /** The BullMQ key prefix, for another role to share the queue (default: one of its own). */
-  queuePrefix?: string;
-} = {}): Promise<SlackTestApp> {
+export async function startSlackTestApp(
+  o: {
+    stub?: SlackStubOptions;
+    env?: Record<string, string | undefined>;
+    clock?: Clock;
+    database?: 'postgres' | 'pglite';
+    /** The BullMQ key prefix, for another role to share the queue (default: one of its own). */
+    queuePrefix?: string;
+  } = {},
+): Promise<SlackTestApp> {
   const stub = await startSlackStub(o.stub);
   const postgres = o.database === 'pglite' ? undefined : await freshPostgres();
   const pglite = o.database === 'pglite' ? freshPgliteDir() : undefined;

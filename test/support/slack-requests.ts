@@ -11,11 +11,7 @@ export function slackSignature(secret: string, timestamp: number, body: string):
  * acknowledgement is shown by Slack exactly like one sent to its response_url, so it is passed on to
  * the response_url (the stub records both the same way).
  */
-export async function postSigned(
-  baseUrl: string,
-  form: Record<string, string>,
-  signing: { secret?: string; timestamp?: number } = {},
-): Promise<Response> {
+export async function postSigned(baseUrl: string, form: Record<string, string>, signing: { secret?: string; timestamp?: number } = {}): Promise<Response> {
   const res = await post(baseUrl, form, signing);
   const answer = form.response_url && res.headers.get('content-type')?.includes('application/json') ? await res.clone().json() : undefined;
   if (answer && typeof answer === 'object' && 'response_type' in answer) {

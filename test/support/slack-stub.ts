@@ -189,8 +189,7 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       };
       // A slow Slack: the message is in (recorded, and in the history) before the sender hears back.
       const late = options.answerLate;
-      const answersLate =
-        method === 'chat.postMessage' && late !== undefined && (late.times ?? 1) > 0 && (late.channel ?? body.channel) === body.channel;
+      const answersLate = method === 'chat.postMessage' && late !== undefined && (late.times ?? 1) > 0 && (late.channel ?? body.channel) === body.channel;
       if (!answersLate) return reply();
       if (late.times !== undefined) late.times--;
       setTimeout(reply, late.afterMs);

@@ -12,7 +12,12 @@ export interface TeamsTestApp {
 }
 
 /** The real app in Teams local mode on a fresh Postgres database, with a connector stub and a client for the roster. */
-export async function startTeamsTestApp(o: { roster: RosterMember[]; timezones?: Record<string, string>; clock?: Clock; env?: Record<string, string> }): Promise<TeamsTestApp> {
+export async function startTeamsTestApp(o: {
+  roster: RosterMember[];
+  timezones?: Record<string, string>;
+  clock?: Clock;
+  env?: Record<string, string>;
+}): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
   const app = await startTestApp({ DATABASE_URL: database.url, ...o.env }, { clock: o.clock });

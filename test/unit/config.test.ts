@@ -27,9 +27,7 @@ describe('configuration', () => {
   });
 
   it('names every bad variable on a line of its own, saying what it expects', () => {
-    expect(
-      problemsOf({ PORT: 'eighty', ROLE: 'boss', DATABASE_URL: 'not a url', SLACK_BOT_TOKEN: 'xoxp-user', LOG_LEVEL: 'loud' }),
-    ).toEqual([
+    expect(problemsOf({ PORT: 'eighty', ROLE: 'boss', DATABASE_URL: 'not a url', SLACK_BOT_TOKEN: 'xoxp-user', LOG_LEVEL: 'loud' })).toEqual([
       expect.stringMatching(/^PORT: /),
       expect.stringMatching(/^DATABASE_URL: expected a postgres:\/\/ URL/),
       expect.stringMatching(/^ROLE: /),

@@ -32,7 +32,13 @@ const person = (id: string, o: Partial<ChartPerson> = {}): ChartPerson => ({
 
 // dana (HR) ← maya ← ana; ben reports to nobody.
 const chart = [person('dana', { role: 'hr_admin' }), person('maya', { managerId: 'dana' }), person('ana', { managerId: 'maya' }), person('ben')];
-const newcomer = (email: string, hrByPlatform = false): Newcomer => ({ email, name: email.split('@')[0]!, platformUserId: `U-${email}`, timezone: 'UTC', hrByPlatform });
+const newcomer = (email: string, hrByPlatform = false): Newcomer => ({
+  email,
+  name: email.split('@')[0]!,
+  platformUserId: `U-${email}`,
+  timezone: 'UTC',
+  hrByPlatform,
+});
 const newcomers = new Map([['nia@acme.test', newcomer('nia@acme.test')]]);
 
 const plan = (csv: string, people = chart) => planImport(readImportCsv(csv), people, newcomers, 'slack');
@@ -112,7 +118,9 @@ describe('planning an import', () => {
   });
 
   it('refuses a file that leaves nobody as HR admin', () => {
-    expect(errorsOf(`${HEADER}\ndana@acme.test,,,,employee`)).toEqual(['-: After this import nobody would be an HR admin. Give someone the role "HR admin" in the file.']);
+    expect(errorsOf(`${HEADER}\ndana@acme.test,,,,employee`)).toEqual([
+      '-: After this import nobody would be an HR admin. Give someone the role "HR admin" in the file.',
+    ]);
   });
 
   it('plans additions and changes with what each person has before and after; an empty role keeps theirs', () => {
@@ -136,11 +144,21 @@ describe('planning an import', () => {
   it('applies only to the chart it was planned on', () => {
     const p = planOf(`${HEADER}\nnia@acme.test,ben@acme.test,,,\nben@acme.test,,Eng,,`);
     expect(whyNotApplicable(p, chart)).toBeUndefined();
-    expect(whyNotApplicable(p, chart.map((c) => (c.id === 'ben' ? { ...c, title: 'Boss' } : c)))).toBe("ben's place in it changed");
+    expect(
+      whyNotApplicable(
+        p,
+        chart.map((c) => (c.id === 'ben' ? { ...c, title: 'Boss' } : c)),
+      ),
+    ).toBe("ben's place in it changed");
     expect(whyNotApplicable(p, [...chart, person('nia')])).toBe('nia joined the org chart meanwhile');
     // Maya now reports to Ben, and the file puts Ben under Ana (who reports to Maya): a loop.
     const loopy = planOf(`${HEADER}\nben@acme.test,ana@acme.test,,,`);
-    expect(whyNotApplicable(loopy, chart.map((c) => (c.id === 'maya' ? { ...c, managerId: 'ben' } : c)))).toBe('other changes would now make a loop with it');
+    expect(
+      whyNotApplicable(
+        loopy,
+        chart.map((c) => (c.id === 'maya' ? { ...c, managerId: 'ben' } : c)),
+      ),
+    ).toBe('other changes would now make a loop with it');
   });
 });
 
@@ -186,7 +204,10 @@ describe('any CSV applies fully or not at all (property)', () => {
   it('either yields a plan that, applied, gives a loop-free chart matching every row, or errors and no plan', () => {
     /** Rows mostly about people of this world (so that some files plan whole), with every kind of mistake mixed in. */
     const rowsFor = (people: number, joiners: number) => {
-      const known = fc.oneof(fc.nat(people - 1).map((i) => `p${i}@acme.test`), ...(joiners > 0 ? [fc.nat(joiners - 1).map((i) => `n${i}@acme.test`)] : []));
+      const known = fc.oneof(
+        fc.nat(people - 1).map((i) => `p${i}@acme.test`),
+        ...(joiners > 0 ? [fc.nat(joiners - 1).map((i) => `n${i}@acme.test`)] : []),
+      );
       return fc.array(
         fc.record({
           email: fc.oneof({ arbitrary: known, weight: 12 }, { arbitrary: fc.constantFrom('x@acme.test', 'oops', ''), weight: 1 }),
@@ -197,7 +218,10 @@ describe('any CSV applies fully or not at all (property)', () => {
           ),
           department: fc.constantFrom('', '', 'Design', 'Design', 'Eng, Platform', 'Quote "Q"'),
           title: fc.constantFrom('', 'Lead'),
-          role: fc.oneof({ arbitrary: fc.constantFrom('', 'employee', 'manager', 'HR admin', 'exec'), weight: 12 }, { arbitrary: fc.constant('boss'), weight: 1 }),
+          role: fc.oneof(
+            { arbitrary: fc.constantFrom('', 'employee', 'manager', 'HR admin', 'exec'), weight: 12 },
+            { arbitrary: fc.constant('boss'), weight: 1 },
+          ),
         }),
         { minLength: 1, maxLength: 8 },
       );
@@ -209,7 +233,18 @@ describe('any CSV applies fully or not at all (property)', () => {
         fc.boolean(),
         ([w, rows], quotes, crlf) => {
           const { people, joiners } = peopleOf(w);
-          const result = planImport(readImportCsv(csvOf(rows.map((r) => [r.email, r.manager, r.department, r.title, r.role]), quotes, crlf)), people, joiners, 'slack');
+          const result = planImport(
+            readImportCsv(
+              csvOf(
+                rows.map((r) => [r.email, r.manager, r.department, r.title, r.role]),
+                quotes,
+                crlf,
+              ),
+            ),
+            people,
+            joiners,
+            'slack',
+          );
           if ('errors' in result) {
             expect(result.errors.length).toBeGreaterThan(0);
             expect('plan' in result).toBe(false);
@@ -243,7 +278,10 @@ describe('any CSV applies fully or not at all (property)', () => {
     fc.assert(
       fc.property(
         world,
-        fc.array(fc.record({ who: fc.nat(14), manager: fc.option(fc.nat(14), { nil: null }), role: fc.constantFrom('', 'employee', 'HR admin') }), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.record({ who: fc.nat(14), manager: fc.option(fc.nat(14), { nil: null }), role: fc.constantFrom('', 'employee', 'HR admin') }), {
+          minLength: 1,
+          maxLength: 14,
+        }),
         (w, picks) => {
           const { people, joiners } = peopleOf(w);
           const emails = [...people.map((p) => p.email!), ...joiners.keys()];
@@ -257,7 +295,9 @@ describe('any CSV applies fully or not at all (property)', () => {
           const asked = new Map(rows.map(([email, manager, , , role]) => [byEmail.get(email!)!, { manager: manager ? byEmail.get(manager)! : null, role }]));
           const chartAfter: ChartPerson[] = [
             ...people,
-            ...[...joiners.keys()].filter((e) => asked.has(`new:${e}`)).map((e) => person(`new:${e}`, { email: e, role: joiners.get(e)!.hrByPlatform ? 'hr_admin' : 'employee' })),
+            ...[...joiners.keys()]
+              .filter((e) => asked.has(`new:${e}`))
+              .map((e) => person(`new:${e}`, { email: e, role: joiners.get(e)!.hrByPlatform ? 'hr_admin' : 'employee' })),
           ].map((p) => {
             const a = asked.get(p.id);
             return a ? { ...p, managerId: a.manager, role: a.role ? parseRole(a.role)! : p.role } : p;

@@ -37,7 +37,10 @@ describe('org settings from the form', () => {
     expect(refusal({ ...form, allowance: '0' })).toEqual(['allowance', 'The monthly allowance is a whole number from 1 to 10,000.']);
     expect(refusal({ ...form, allowance: '10001' })?.[0]).toBe('allowance');
     expect(refusal({ ...form, allowance: '2.5' })?.[0]).toBe('allowance');
-    expect(refusal({ ...form, timezone: 'Mars/Olympus' })).toEqual(['timezone', '"Mars/Olympus" is not a timezone I know. Use an IANA name, like Europe/Lisbon.']);
+    expect(refusal({ ...form, timezone: 'Mars/Olympus' })).toEqual([
+      'timezone',
+      '"Mars/Olympus" is not a timezone I know. Use an IANA name, like Europe/Lisbon.',
+    ]);
     expect(refusal({ ...form, work_start: '18', work_end: '9' })).toEqual(['work_end', 'The working day must end after it starts.']);
     expect(refusal({ ...form, work_start: '9', work_end: '9' })?.[0]).toBe('work_end');
     expect(refusal({ ...form, work_end: '25' })?.[0]).toBe('work_end');

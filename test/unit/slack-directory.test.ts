@@ -19,7 +19,10 @@ function client() {
       async list({ limit, cursor }: { limit: number; cursor?: string }) {
         calls.push('list');
         const from = Number(cursor ?? 0);
-        return { members: workspace.slice(from, from + limit), response_metadata: { next_cursor: from + limit < workspace.length ? String(from + limit) : '' } };
+        return {
+          members: workspace.slice(from, from + limit),
+          response_metadata: { next_cursor: from + limit < workspace.length ? String(from + limit) : '' },
+        };
       },
     },
   };

@@ -51,9 +51,7 @@ describe('Slack renderer', () => {
     expect(typed[2]).toMatchObject({ fields: [{ type: 'mrkdwn', text: '*Points*\n20' }] });
     expect(typed[4]).toEqual({
       type: 'actions',
-      elements: [
-        { type: 'button', action_id: 'kudos.open_form', text: { type: 'plain_text', text: 'Give kudos', emoji: true }, value: 'x', style: 'primary' },
-      ],
+      elements: [{ type: 'button', action_id: 'kudos.open_form', text: { type: 'plain_text', text: 'Give kudos', emoji: true }, value: 'x', style: 'primary' }],
     });
   });
 

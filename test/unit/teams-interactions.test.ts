@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
-import { attachedFile, cardActionKey, cardInteraction, commandOf, FILE_DOWNLOAD_INFO, installedOf, originOf, textWithoutBot } from '../../src/adapters/teams/interactions';
+import {
+  attachedFile,
+  cardActionKey,
+  cardInteraction,
+  commandOf,
+  FILE_DOWNLOAD_INFO,
+  installedOf,
+  originOf,
+  textWithoutBot,
+} from '../../src/adapters/teams/interactions';
 
 /** Activities as Teams sends them: partial next to the SDK's types. */
 const a = (activity: object) => activity as Parameters<typeof commandOf>[0];
@@ -113,7 +122,10 @@ describe('Teams files and installs', () => {
 
   it('finds the file a message carries and where to download it', () => {
     const file = { contentType: FILE_DOWNLOAD_INFO, name: 'chart.csv', content: { downloadUrl: 'https://x.test/d', uniqueId: 'u', fileType: 'csv' } };
-    expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }, file] }))).toEqual({ name: 'chart.csv', downloadUrl: 'https://x.test/d' });
+    expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }, file] }))).toEqual({
+      name: 'chart.csv',
+      downloadUrl: 'https://x.test/d',
+    });
     expect(attachedFile(a({ ...personal, attachments: [{ contentType: 'text/html', content: '<p/>' }] }))).toBeUndefined();
   });
 

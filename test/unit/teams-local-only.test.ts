@@ -18,13 +18,10 @@ describe('Teams local mode guard', () => {
     expect(res.status).not.toHaveBeenCalled();
   });
 
-  it.each(['192.0.2.10', '::ffff:192.0.2.10', '10.0.0.1', '0.0.0.0', undefined])(
-    'answers 403 to anyone else (%s)',
-    (address) => {
-      expect(isLoopback(address)).toBe(false);
-      const { res, next } = call(address);
-      expect(next).not.toHaveBeenCalled();
-      expect(res.status).toHaveBeenCalledWith(403);
-    },
-  );
+  it.each(['192.0.2.10', '::ffff:192.0.2.10', '10.0.0.1', '0.0.0.0', undefined])('answers 403 to anyone else (%s)', (address) => {
+    expect(isLoopback(address)).toBe(false);
+    const { res, next } = call(address);
+    expect(next).not.toHaveBeenCalled();
+    expect(res.status).toHaveBeenCalledWith(403);
+  });
 });

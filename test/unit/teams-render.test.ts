@@ -303,7 +303,13 @@ describe('Teams renderer: forms inside messages (form_entry)', () => {
 
   it('puts the submit in place when more content follows the form', () => {
     const open = { actionId: 'checkin.start', label: 'Start check-in', opensForm: true };
-    const card = renderMessage({ summary: 's', blocks: [{ type: 'form_entry', form: entry, open }, { type: 'context', text: 'Later' }] });
+    const card = renderMessage({
+      summary: 's',
+      blocks: [
+        { type: 'form_entry', form: entry, open },
+        { type: 'context', text: 'Later' },
+      ],
+    });
     expect(card.body.map((e) => e.type)).toEqual(['TextBlock', 'Input.ChoiceSet', 'Input.Text', 'ActionSet', 'TextBlock']);
     expect(card.actions).toBeUndefined();
   });
@@ -390,7 +396,10 @@ function checkinCards(): Array<[string, AdaptiveCard]> {
     ['the check-in prompt with its questions', renderMessage(prompt(false))],
     ['the check-in reminder, shown again with errors', renderMessage(prompt(true), { values: { q1: '3' }, errors: { q2: 'Too long' }, notice: 'No' })],
     ['the skip form in a dialog', renderForm(skipForm('p1'), { mode: 'dialog' })],
-    ['the setup form', renderForm(setupForm({ managerId: 'm', memberIds: ['29:a'], every: 'week', weekday: 5, localTime: '15:00', questions: 'Q' }), { mode: 'inline' })],
+    [
+      'the setup form',
+      renderForm(setupForm({ managerId: 'm', memberIds: ['29:a'], every: 'week', weekday: 5, localTime: '15:00', questions: 'Q' }), { mode: 'inline' }),
+    ],
     [
       'the digest',
       renderMessage(
@@ -409,7 +418,23 @@ function checkinCards(): Array<[string, AdaptiveCard]> {
     ],
     ['a reply about a check-in', renderMessage(shown(replyMessage({ fromId: 'maya', period, text: 'Thanks', promptId: 'p1' })))],
     ['the history', renderMessage(historyMessage({ rows: [{ id: 'p1', period, status: 'answered' }], streak: 1, canSetUp: true }))],
-    ['a 1:1 agenda', renderMessage(shown(agendaMessage({ oneOnOneId: 'o', withId: 'ana', when: 'Mon', reminder: false, items: [{ id: 'i1', text: 'A', authorId: 'ana' }, { id: 'i2', text: 'B', authorId: 'maya' }] })))],
+    [
+      'a 1:1 agenda',
+      renderMessage(
+        shown(
+          agendaMessage({
+            oneOnOneId: 'o',
+            withId: 'ana',
+            when: 'Mon',
+            reminder: false,
+            items: [
+              { id: 'i1', text: 'A', authorId: 'ana' },
+              { id: 'i2', text: 'B', authorId: 'maya' },
+            ],
+          }),
+        ),
+      ),
+    ],
     ['the talking point form', renderForm(addPointForm('o', 'Ana'), { mode: 'dialog' })],
     ['the feedback form', renderForm(feedbackForm({ recipient: '29:a', requestId: 'r', topic: 'the launch' }), { mode: 'inline' })],
     ['a feedback note', renderMessage(shown(feedbackMessage({ fromId: 'gia', kind: 'praise', text: 'Great', feedbackId: 'f1' })))],

@@ -181,9 +181,7 @@ export function blockActionInteraction(body: BlockAction): Interaction | undefin
   if (!action || action.type !== 'button') return undefined;
   const channelId = body.channel?.id ?? body.container?.channel_id;
   // A button in the Home tab has no channel: answers go to the person's DM with the bot.
-  const where = channelId
-    ? { conversationId: channelId, isDirect: isDirect(channelId, body.channel?.name) }
-    : { conversationId: body.user.id, isDirect: true };
+  const where = channelId ? { conversationId: channelId, isDirect: isDirect(channelId, body.channel?.name) } : { conversationId: body.user.id, isDirect: true };
   return {
     kind: 'action',
     actionId: action.action_id,

@@ -96,7 +96,8 @@ export async function callWithJson<Result extends { ok?: boolean; error?: string
   const body = JSON.stringify(args);
   for (let waitedMs = 0; ; ) {
     const holdMs = (heldUntil.get(token) ?? 0) - Date.now();
-    if (holdMs <= 0) heldUntil.delete(token); // over: the map keeps only workspaces on hold now
+    if (holdMs <= 0)
+      heldUntil.delete(token); // over: the map keeps only workspaces on hold now
     else {
       waitedMs += holdMs;
       if (waitedMs > MAX_RATE_LIMIT_WAIT_MS) throw new Error(`Slack ${method}: rate limited for over ${MAX_RATE_LIMIT_WAIT_MS / 1000} s`);

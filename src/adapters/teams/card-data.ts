@@ -70,9 +70,7 @@ function entryMessage(v: unknown, formId: string): Message | undefined {
 }
 
 function sourceRef(v: unknown): SourceRef | undefined {
-  return isRecord(v) && isText(v.activityId) && isText(v.conversationId)
-    ? { activityId: v.activityId, conversationId: v.conversationId }
-    : undefined;
+  return isRecord(v) && isText(v.activityId) && isText(v.conversationId) ? { activityId: v.activityId, conversationId: v.conversationId } : undefined;
 }
 
 function originRef(v: unknown): OriginRef | undefined {
@@ -109,12 +107,7 @@ function valuesOf(data: Record<string, unknown>, form: Form | undefined): FormVa
 export function readCardData(data: unknown, verb?: string): CardData | undefined {
   if (!isRecord(data)) return undefined;
   const form = isForm(data.hepoForm) ? data.hepoForm : undefined;
-  const formId =
-    typeof data.formId === 'string'
-      ? data.formId
-      : verb?.startsWith(SUBMIT_VERB_PREFIX)
-        ? verb.slice(SUBMIT_VERB_PREFIX.length)
-        : undefined;
+  const formId = typeof data.formId === 'string' ? data.formId : verb?.startsWith(SUBMIT_VERB_PREFIX) ? verb.slice(SUBMIT_VERB_PREFIX.length) : undefined;
   if (formId) {
     const message = entryMessage(data.hepoMessage, formId);
     const source = sourceRef(data.hepoSource);

@@ -94,7 +94,6 @@ export function conversationStore(db: Db) {
         .execute();
       return rows.map((r) => r.conversation_id);
     },
-
   };
 }
 

@@ -1,10 +1,4 @@
-import {
-  type Activity,
-  type CloudAdapter,
-  type ConversationParameters,
-  type ResourceResponse,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, type CloudAdapter, type ConversationParameters, type ResourceResponse, TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS, withDeadline } from '../../chat/ports';
 import type { ConversationStore, Reference } from './conversations.queries';
@@ -123,8 +117,7 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
         channelData: realTenant ? { tenant: { id: realTenant } } : {},
       };
       return proactively(
-        (logic) =>
-          adapter.createConversationAsync(appId, base.channelId ?? 'msteams', base.serviceUrl, CONFIGURED_AUDIENCE, params, logic),
+        (logic) => adapter.createConversationAsync(appId, base.channelId ?? 'msteams', base.serviceUrl, CONFIGURED_AUDIENCE, params, logic),
         async (context, abort) => {
           const created = TurnContext.getConversationReference(context.activity) as Reference;
           await store.save(

@@ -92,9 +92,7 @@ const merged = (messages: Message[]): Message => ({
 
 /** A message's words without its layout, for places that show one block of text. */
 function plainText(message: Message): string {
-  const parts = message.blocks.flatMap((b) =>
-    b.type === 'section' || b.type === 'header' || b.type === 'context' ? [b.text] : [],
-  );
+  const parts = message.blocks.flatMap((b) => (b.type === 'section' || b.type === 'header' || b.type === 'context' ? [b.text] : []));
   return withNames(parts.length > 0 ? parts.join('\n') : message.summary, message.people);
 }
 

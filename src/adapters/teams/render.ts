@@ -317,10 +317,7 @@ export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard
   body.push(...inputs);
 
   const data = submitData(form, options.carry);
-  const submit =
-    options.mode === 'inline'
-      ? executeSubmit(form, data)
-      : { type: 'Action.Submit', title: form.submitLabel, data, style: ENTRY_SUBMIT_STYLE };
+  const submit = options.mode === 'inline' ? executeSubmit(form, data) : { type: 'Action.Submit', title: form.submitLabel, data, style: ENTRY_SUBMIT_STYLE };
   return card(body, [submit]);
 }
 

@@ -21,7 +21,14 @@ const VALUE = /^[\p{L}\p{N}_-]{1,30}$/u;
 const textOf = (v: FormValues[string]) => (typeof v === 'string' ? v.trim() : '');
 
 function companyValues(raw: string): string[] {
-  const values = [...new Set(raw.split(/[,\n]/).map((v) => v.trim().replace(/^#/, '').toLowerCase()).filter(Boolean))];
+  const values = [
+    ...new Set(
+      raw
+        .split(/[,\n]/)
+        .map((v) => v.trim().replace(/^#/, '').toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   if (values.length === 0) throw new Invalid('Name at least one company value, like `teamwork, integrity`.', 'values');
   if (values.length > MAX_VALUES) throw new Invalid(`Keep it to ${MAX_VALUES} values or fewer.`, 'values');
   const bad = values.find((v) => !VALUE.test(v));

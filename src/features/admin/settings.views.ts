@@ -20,14 +20,52 @@ export function settingsForm(org: Org, platform: Platform): Form {
     submitLabel: 'Save',
     ...(asksChannel(platform) ? {} : { intro: IN_TEAMS }),
     fields: [
-      { id: 'values', kind: 'text', label: 'Company values', required: true, initial: org.company_values.join(', '), hint: 'Comma-separated; people tag kudos with them, like #teamwork.' },
-      { id: 'allowance', kind: 'number', label: 'Monthly kudos points per person', required: true, min: 1, max: MAX_ALLOWANCE, initial: org.kudos_monthly_allowance },
+      {
+        id: 'values',
+        kind: 'text',
+        label: 'Company values',
+        required: true,
+        initial: org.company_values.join(', '),
+        hint: 'Comma-separated; people tag kudos with them, like #teamwork.',
+      },
+      {
+        id: 'allowance',
+        kind: 'number',
+        label: 'Monthly kudos points per person',
+        required: true,
+        min: 1,
+        max: MAX_ALLOWANCE,
+        initial: org.kudos_monthly_allowance,
+      },
       ...(asksChannel(platform)
-        ? [{ id: 'channel', kind: 'channel' as const, label: 'Recognition channel', hint: 'Where kudos given in direct messages are posted.', ...(org.slack_recognition_channel ? { initial: org.slack_recognition_channel } : {}) }]
+        ? [
+            {
+              id: 'channel',
+              kind: 'channel' as const,
+              label: 'Recognition channel',
+              hint: 'Where kudos given in direct messages are posted.',
+              ...(org.slack_recognition_channel ? { initial: org.slack_recognition_channel } : {}),
+            },
+          ]
         : []),
-      { id: 'timezone', kind: 'text', label: 'Default timezone', required: true, initial: org.default_timezone, hint: 'For people whose timezone the platform doesn’t tell, e.g. Europe/Lisbon.' },
+      {
+        id: 'timezone',
+        kind: 'text',
+        label: 'Default timezone',
+        required: true,
+        initial: org.default_timezone,
+        hint: 'For people whose timezone the platform doesn’t tell, e.g. Europe/Lisbon.',
+      },
       { id: 'work_start', kind: 'choice', label: 'Working day starts', required: true, options: hours(0, 23), initial: String(org.work_start_hour) },
-      { id: 'work_end', kind: 'choice', label: 'Working day ends', required: true, options: hours(1, 24), initial: String(org.work_end_hour), hint: 'Reminders wait for working hours, Monday to Friday, in each person’s timezone.' },
+      {
+        id: 'work_end',
+        kind: 'choice',
+        label: 'Working day ends',
+        required: true,
+        options: hours(1, 24),
+        initial: String(org.work_end_hour),
+        hint: 'Reminders wait for working hours, Monday to Friday, in each person’s timezone.',
+      },
     ],
   };
 }

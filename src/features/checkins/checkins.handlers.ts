@@ -15,7 +15,8 @@ import { setupHandlers } from './setup.handlers';
 
 dayjs.extend(customParseFormat);
 
-const USAGE = 'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05`, `/checkin back`, `/checkin 1on1 @ana every friday 10:00` or `/checkin agenda @ana`.';
+const USAGE =
+  'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05`, `/checkin back`, `/checkin 1on1 @ana every friday 10:00` or `/checkin agenda @ana`.';
 
 /** `/checkin`: a person's history and streak, their home section, days away; setup and prompts have files of their own. */
 export function checkinsFeature(deps: CheckinsDeps): Feature {
@@ -57,7 +58,11 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
   async function waitingOn(ctx: HandlerContext, teamId: string) {
     const round = await latestRound(ctx.org.id, teamId);
     if (!round) return undefined;
-    const replied = await queries.repliedTo(ctx.org.id, round.prompts.map((p) => p.id), ctx.actor.id);
+    const replied = await queries.repliedTo(
+      ctx.org.id,
+      round.prompts.map((p) => p.id),
+      ctx.actor.id,
+    );
     const waiting = round.prompts
       .filter((p) => p.status !== 'sent' && !replied.has(p.id))
       .map((p) => ({ promptId: p.id, name: p.display_name, status: p.status }));
@@ -98,9 +103,7 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
 
   return {
     name: 'checkins',
-    help: [
-      '`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`',
-    ],
+    help: ['`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`'],
     home,
     tryThis: {
       text: '**Check in** with your team each week and keep your streak: `/checkin` shows yours, `/checkin setup` sets up your team’s',

@@ -58,7 +58,10 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
   const allIn = rows.every((r) => r.state !== 'missing');
   if (!allIn && now < digestDeadline(team, members, period)) return;
 
-  const answers = await queries.answers(team.org_id, prompts.map((p) => p.id));
+  const answers = await queries.answers(
+    team.org_id,
+    prompts.map((p) => p.id),
+  );
   for (const row of rows) {
     const mine = answers.filter((a) => a.prompt_id === row.promptId);
     const mood = mine.find((a) => a.role === 'mood');
@@ -79,12 +82,13 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
 /** Average mood of the team's latest periods, newest first. */
 async function moodTrend(queries: CheckinsQueries, orgId: string, teamId: string): Promise<number[]> {
   const prompts = await queries.teamPrompts(orgId, teamId, 4);
-  const answers = await queries.answers(orgId, prompts.map((p) => p.id));
+  const answers = await queries.answers(
+    orgId,
+    prompts.map((p) => p.id),
+  );
   const periods = [...new Set(prompts.map((p) => p.period))];
   return periods.flatMap((period) => {
-    const moods = answers
-      .filter((a) => a.role === 'mood' && prompts.some((p) => p.id === a.prompt_id && p.period === period))
-      .map((a) => Number(a.value));
+    const moods = answers.filter((a) => a.role === 'mood' && prompts.some((p) => p.id === a.prompt_id && p.period === period)).map((a) => Number(a.value));
     return moods.length > 0 ? [moods.reduce((x, y) => x + y, 0) / moods.length] : [];
   });
 }
@@ -105,7 +109,10 @@ export function checkinTickJob(deps: CheckinJobDeps): JobDefinition {
       const now = clock.now();
       const { teams, members } = await queries.schedule();
       const periodsByTeam = new Map(teams.map((t) => [t.id, openPeriods(cadenceOf(t), now)]));
-      const existing = await queries.promptsFor(teams.map((t) => t.id), [...new Set([...periodsByTeam.values()].flat())]);
+      const existing = await queries.promptsFor(
+        teams.map((t) => t.id),
+        [...new Set([...periodsByTeam.values()].flat())],
+      );
       const byKey = new Map(existing.map((p) => [`${p.team_id}/${p.person_id}/${p.period}`, p]));
       const promptOf = (teamId: string, personId: string, period: string) => byKey.get(`${teamId}/${personId}/${period}`);
 
@@ -163,7 +170,13 @@ export function checkinDigestJob(deps: CheckinJobDeps): JobDefinition<z.infer<ty
     async handle({ teamId, period }) {
       const { teams, members } = await deps.queries.schedule();
       const team = teams.find((t) => t.id === teamId);
-      if (team) await sendDigestIfDue(deps, team, members.filter((m) => m.team_id === teamId), period);
+      if (team)
+        await sendDigestIfDue(
+          deps,
+          team,
+          members.filter((m) => m.team_id === teamId),
+          period,
+        );
     },
   };
 }

@@ -106,7 +106,17 @@ export function checkinsQueries(db: Db, clock: Clock) {
         await trx.updateTable('checkin_questions').set({ archived: true }).where('team_id', '=', teamId).execute();
         await trx
           .insertInto('checkin_questions')
-          .values(s.questions.map((q, position) => ({ team_id: teamId, org_id: s.orgId, position, kind: q.kind, prompt: q.prompt, options: q.options, role: q.role })))
+          .values(
+            s.questions.map((q, position) => ({
+              team_id: teamId,
+              org_id: s.orgId,
+              position,
+              kind: q.kind,
+              prompt: q.prompt,
+              options: q.options,
+              role: q.role,
+            })),
+          )
           .execute();
         return recordNotificationsToSend(trx, s.orgId, added.map(welcome));
       });
@@ -191,7 +201,14 @@ export function checkinsQueries(db: Db, clock: Clock) {
       return db
         .selectFrom('checkin_answers')
         .innerJoin('checkin_questions', 'checkin_questions.id', 'checkin_answers.question_id')
-        .select(['checkin_answers.prompt_id', 'checkin_answers.value', 'checkin_questions.prompt', 'checkin_questions.kind', 'checkin_questions.role', 'checkin_questions.options'])
+        .select([
+          'checkin_answers.prompt_id',
+          'checkin_answers.value',
+          'checkin_questions.prompt',
+          'checkin_questions.kind',
+          'checkin_questions.role',
+          'checkin_questions.options',
+        ])
         .where('checkin_answers.org_id', '=', orgId)
         .where('checkin_answers.prompt_id', 'in', promptIds)
         .orderBy('checkin_questions.position')
@@ -211,7 +228,10 @@ export function checkinsQueries(db: Db, clock: Clock) {
           .executeTakeFirst();
         if (!closed) return false;
         if (answers.length > 0) {
-          await trx.insertInto('checkin_answers').values(answers.map((a) => ({ prompt_id: promptId, question_id: a.questionId, org_id: orgId, value: a.value }))).execute();
+          await trx
+            .insertInto('checkin_answers')
+            .values(answers.map((a) => ({ prompt_id: promptId, question_id: a.questionId, org_id: orgId, value: a.value })))
+            .execute();
         }
         return true;
       });
@@ -267,10 +287,21 @@ export function checkinsQueries(db: Db, clock: Clock) {
       return db
         .selectFrom('checkin_prompts')
         .innerJoin('people', 'people.id', 'checkin_prompts.person_id')
-        .select(['checkin_prompts.id', 'checkin_prompts.period', 'checkin_prompts.status', 'checkin_prompts.skip_reason', 'checkin_prompts.person_id', 'people.display_name'])
+        .select([
+          'checkin_prompts.id',
+          'checkin_prompts.period',
+          'checkin_prompts.status',
+          'checkin_prompts.skip_reason',
+          'checkin_prompts.person_id',
+          'people.display_name',
+        ])
         .where('checkin_prompts.org_id', '=', orgId)
         .where('checkin_prompts.team_id', '=', teamId)
-        .where('checkin_prompts.period', 'in', recent.map((r) => r.period))
+        .where(
+          'checkin_prompts.period',
+          'in',
+          recent.map((r) => r.period),
+        )
         .orderBy('checkin_prompts.period', 'desc')
         .orderBy('people.display_name')
         .execute();
@@ -328,7 +359,6 @@ export function checkinsQueries(db: Db, clock: Clock) {
         .execute();
       return new Set(rows.map((r) => r.prompt_id));
     },
-
   };
 }
 

@@ -15,12 +15,10 @@ export const SETUP = 'checkin.setup';
 export const VIEW_ANSWERS = 'checkin.view_answers';
 export const HISTORY = 'checkin.history';
 
-
 /** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
 export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');
 
-export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') =>
-  `${every === 'week' ? 'week' : 'fortnight'} of ${dayLabel(period)}`;
+export const periodLabel = (period: string, every: 'week' | 'two_weeks' = 'week') => `${every === 'week' ? 'week' : 'fortnight'} of ${dayLabel(period)}`;
 
 const shortPeriod = (period: string) => dayjs(period).format('MMM D');
 
@@ -55,7 +53,16 @@ export function skipForm(promptId: string): Form {
     formId: SKIP_FORM,
     title: 'Skip this check-in',
     submitLabel: 'Skip',
-    fields: [{ id: 'reason', kind: 'text', label: 'Why are you skipping? (your manager sees this)', required: true, maxLength: 300, placeholder: 'On holiday, sick, nothing new…' }],
+    fields: [
+      {
+        id: 'reason',
+        kind: 'text',
+        label: 'Why are you skipping? (your manager sees this)',
+        required: true,
+        maxLength: 300,
+        placeholder: 'On holiday, sick, nothing new…',
+      },
+    ],
     state: { promptId },
   };
 }
@@ -191,10 +198,15 @@ export function historyMessage(o: {
     blocks: [
       {
         type: 'section',
-        text: o.rows.length === 0 ? `${o.whose ? `${o.whose} has` : 'You have'} no check-ins yet.` : `${title}:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}`,
+        text:
+          o.rows.length === 0
+            ? `${o.whose ? `${o.whose} has` : 'You have'} no check-ins yet.`
+            : `${title}:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}`,
       },
       ...(o.streak > 0 ? [{ type: 'context' as const, text: `Streak: ${o.streak} in a row.` }] : []),
-      ...(answered.length > 0 ? [{ type: 'actions' as const, buttons: answered.map((r) => viewAnswersButton(r.id, `Answers, ${shortPeriod(r.period)}`)) }] : []),
+      ...(answered.length > 0
+        ? [{ type: 'actions' as const, buttons: answered.map((r) => viewAnswersButton(r.id, `Answers, ${shortPeriod(r.period)}`)) }]
+        : []),
       ...(o.team
         ? [
             { type: 'section' as const, text: `Your team, ${periodLabel(o.team.period)}: ${o.team.answered} of ${o.team.expected} answered.` },
@@ -223,9 +235,33 @@ export function setupForm(o: {
     intro: 'Everyone gets the check-in at the chosen time in their own timezone. Only you (and HR admins) read the answers.',
     fields: [
       { id: 'members', kind: 'users', multiple: true, label: 'Who is in the team?', required: true, initial: o.memberIds },
-      { id: 'every', kind: 'choice', label: 'How often?', required: true, initial: o.every, options: [{ value: 'week', label: 'Every week' }, { value: 'two_weeks', label: 'Every two weeks' }] },
-      { id: 'weekday', kind: 'choice', label: 'On', required: true, initial: String(o.weekday), options: WEEKDAYS.map((d, i) => ({ value: String(i), label: d })) },
-      { id: 'time', kind: 'choice', label: 'At (each person’s local time)', required: true, initial: o.localTime, options: TIMES.map((t) => ({ value: t, label: t })) },
+      {
+        id: 'every',
+        kind: 'choice',
+        label: 'How often?',
+        required: true,
+        initial: o.every,
+        options: [
+          { value: 'week', label: 'Every week' },
+          { value: 'two_weeks', label: 'Every two weeks' },
+        ],
+      },
+      {
+        id: 'weekday',
+        kind: 'choice',
+        label: 'On',
+        required: true,
+        initial: String(o.weekday),
+        options: WEEKDAYS.map((d, i) => ({ value: String(i), label: d })),
+      },
+      {
+        id: 'time',
+        kind: 'choice',
+        label: 'At (each person’s local time)',
+        required: true,
+        initial: o.localTime,
+        options: TIMES.map((t) => ({ value: t, label: t })),
+      },
       {
         id: 'questions',
         kind: 'multiline',

@@ -48,11 +48,9 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
 
   /** The last answer of a period sends the manager's digest right away rather than at the next tick. */
   const digestSoon = (prompt: { team_id: string; period: string }) =>
-    enqueue(checkinDigest, { teamId: prompt.team_id, period: prompt.period }, { jobId: `checkin-digest-${prompt.team_id}-${prompt.period}` }).catch(
-      () => {
-        // The scheduler's next tick sends it anyway.
-      },
-    );
+    enqueue(checkinDigest, { teamId: prompt.team_id, period: prompt.period }, { jobId: `checkin-digest-${prompt.team_id}-${prompt.period}` }).catch(() => {
+      // The scheduler's next tick sends it anyway.
+    });
 
   const alreadyClosed = (prompt: { status: string; period: string }): Effect[] => [
     { type: 'update_source', message: closedPromptMessage(prompt.period, prompt.status === 'answered' ? '✅ Submitted' : '⏭️ Skipped') },
@@ -155,7 +153,13 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
         if (!body) throw new Invalid('Write a few words first.', 'text');
         if (body.length > 2000) throw new Invalid('Please keep it under 2000 characters.', 'text');
         const recorded = await queries.addReply(
-          { orgId: ctx.org.id, promptId: prompt.id, authorId: ctx.actor.id, text: body, idempotencyKey: `reply:${interaction.origin.platform}:${interaction.idempotencyKey}` },
+          {
+            orgId: ctx.org.id,
+            promptId: prompt.id,
+            authorId: ctx.actor.id,
+            text: body,
+            idempotencyKey: `reply:${interaction.origin.platform}:${interaction.idempotencyKey}`,
+          },
           (replyId) => ({
             dedupeKey: `checkin-reply:${replyId}`,
             platform: prompt.platform,

@@ -24,7 +24,10 @@ const BLOCKERS = /\(blockers\)\s*$/i;
 
 /** Reads the questions text of the setup form. The first rating question is the mood in digests. */
 export function parseQuestions(text: string): QuestionSpec[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) throw new Invalid('Add at least one question, one per line.', 'questions');
   if (lines.length > MAX_QUESTIONS) throw new Invalid(`Keep it to ${MAX_QUESTIONS} questions or fewer; short check-ins get answered.`, 'questions');
   let moodTaken = false;
@@ -43,7 +46,10 @@ export function parseQuestions(text: string): QuestionSpec[] {
       return { kind: 'rating', prompt, options: [String(max)], role };
     }
     if (choice) {
-      const options = choice[1]!.split(/[,|]/).map((o) => o.trim()).filter(Boolean);
+      const options = choice[1]!
+        .split(/[,|]/)
+        .map((o) => o.trim())
+        .filter(Boolean);
       if (options.length < 2) throw new Invalid(`Question ${index + 1}: give at least two choices, separated by commas.`, 'questions');
       return { kind: 'choice', prompt, options, role: null };
     }

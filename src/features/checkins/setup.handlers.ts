@@ -21,7 +21,11 @@ export function setupHandlers({ queries, people, clock, sendRecorded }: Checkins
     await authorizeOn(ctx, 'checkins.configure', manager);
     const team = await queries.teamOf(ctx.org.id, manager.id);
     const members = team?.members ?? (await people.directReports(ctx.org.id, manager.id));
-    const memberIds = await people.platformIds(ctx.org.id, interaction.origin.platform, members.map((m) => m.id));
+    const memberIds = await people.platformIds(
+      ctx.org.id,
+      interaction.origin.platform,
+      members.map((m) => m.id),
+    );
     return [
       {
         type: 'open_form',
@@ -97,7 +101,9 @@ export function setupHandlers({ queries, people, clock, sendRecorded }: Checkins
     await sendRecorded(ctx.org.id, welcomes);
     const when = `${every === 'week' ? 'every' : 'every other'} ${WEEKDAYS[weekday]} at ${localTime}`;
     const count = `${members.length} ${members.length === 1 ? 'person' : 'people'}`;
-    return [{ type: 'done', message: textMessage(`✅ Check-ins are set for ${count}: ${when}, in each person's own time, with ${questions.length} questions.`) }];
+    return [
+      { type: 'done', message: textMessage(`✅ Check-ins are set for ${count}: ${when}, in each person's own time, with ${questions.length} questions.`) },
+    ];
   };
 
   return { open, submit };

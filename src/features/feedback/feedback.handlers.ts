@@ -41,7 +41,10 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
   async function requestFeedback(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
     const refs = interaction.mentions;
     if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like `/feedback request @ana @ben about the launch demo`.');
-    const topic = withoutMentions(interaction.text).replace(/^request\s*/i, '').replace(/^about\s+/i, '').trim();
+    const topic = withoutMentions(interaction.text)
+      .replace(/^request\s*/i, '')
+      .replace(/^about\s+/i, '')
+      .trim();
     if (!topic) throw new Invalid('Say what the feedback is about, like `… about the launch demo`.');
     if (topic.length > 300) throw new Invalid('Keep the topic under 300 characters.');
     const people = await ctx.resolvePeople(refs);

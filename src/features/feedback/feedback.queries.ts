@@ -18,7 +18,15 @@ export function feedbackQueries(db: Db, clock: Clock) {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('feedback')
-          .values({ org_id: f.orgId, giver_id: f.giverId, recipient_id: f.recipientId, kind: f.kind, text: f.text, request_id: f.requestId, idempotency_key: f.idempotencyKey })
+          .values({
+            org_id: f.orgId,
+            giver_id: f.giverId,
+            recipient_id: f.recipientId,
+            kind: f.kind,
+            text: f.text,
+            request_id: f.requestId,
+            idempotency_key: f.idempotencyKey,
+          })
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')
           .executeTakeFirst();

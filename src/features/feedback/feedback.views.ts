@@ -31,7 +31,15 @@ export function feedbackForm(o: { recipient?: string; text?: string; requestId?:
           { value: 'suggestion', label: 'Suggestion: something to try' },
         ],
       },
-      { id: 'text', kind: 'multiline', label: 'Your feedback', required: true, maxLength: 2000, initial: o.text, placeholder: 'Be specific: what happened, and what it changed.' },
+      {
+        id: 'text',
+        kind: 'multiline',
+        label: 'Your feedback',
+        required: true,
+        maxLength: 2000,
+        initial: o.text,
+        placeholder: 'Be specific: what happened, and what it changed.',
+      },
     ],
     state: o.requestId ? { requestId: o.requestId } : {},
   };

@@ -2,5 +2,4 @@ import type { Capability, CapabilityDeps } from '../capability';
 import { feedbackFeature } from './feedback.handlers';
 import { feedbackQueries } from './feedback.queries';
 
-export const feedback = ({ db, clock, sendRecorded }: CapabilityDeps): Capability =>
-  feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded });
+export const feedback = ({ db, clock, sendRecorded }: CapabilityDeps): Capability => feedbackFeature({ queries: feedbackQueries(db, clock), sendRecorded });

@@ -31,7 +31,10 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
     if (!ref) throw new Invalid('Mention the person, like `/checkin agenda @ana`.');
     const [other] = await ctx.resolvePeople([ref]);
     const found = await queries.between(ctx.org.id, ctx.actor.id, other!.id);
-    if (!found) throw new NotFound(`You have no 1:1 set up with ${other!.display_name}. Their manager can set one: \`/checkin 1on1 @${other!.display_name} every friday 10:00\`.`);
+    if (!found)
+      throw new NotFound(
+        `You have no 1:1 set up with ${other!.display_name}. Their manager can set one: \`/checkin 1on1 @${other!.display_name} every friday 10:00\`.`,
+      );
     return found;
   }
 
@@ -66,41 +69,58 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
 
   /** `/checkin 1on1 @ana every friday 10:00` (or `every other friday`), by Ana's manager or an HR admin. */
   async function setUp(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-      const [ref] = interaction.mentions;
-      const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
-      const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
-      if (!ref || !match || weekday < 0 || Number(match[3]) > 23) {
-        throw new Invalid('Tell me who and when, like `/checkin 1on1 @ana every friday 10:00` (or `every other friday`).');
-      }
-      const [report] = await ctx.resolvePeople([ref]);
-      await authorizeOn(ctx, 'one_on_one.schedule', report!);
-      const managerId = report!.manager_id ?? ctx.actor.id;
-      const localTime = `${match[3]!.padStart(2, '0')}:${match[4]}`;
-      let anchor = dayjs.utc(localDate(clock.now(), ctx.actor.timezone));
-      while (anchor.day() !== weekday) anchor = anchor.add(1, 'day');
-      await queries.save({
-        orgId: ctx.org.id,
-        managerId,
-        reportId: report!.id,
-        every: match[1] ? 'two_weeks' : 'week',
-        weekday,
-        localTime,
-        anchorDate: anchor.format('YYYY-MM-DD'),
-        platform: interaction.origin.platform,
-        workspaceId: interaction.origin.workspaceId,
-      });
-      return [{ type: 'reply', message: textMessage(`📅 1:1 with ${report!.display_name} set: every ${match[1] ? 'other ' : ''}${WEEKDAYS[weekday]} at ${localTime} (manager's time). I'll remind you both 2 hours before, with the agenda.`) }];
+    const [ref] = interaction.mentions;
+    const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
+    const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
+    if (!ref || !match || weekday < 0 || Number(match[3]) > 23) {
+      throw new Invalid('Tell me who and when, like `/checkin 1on1 @ana every friday 10:00` (or `every other friday`).');
+    }
+    const [report] = await ctx.resolvePeople([ref]);
+    await authorizeOn(ctx, 'one_on_one.schedule', report!);
+    const managerId = report!.manager_id ?? ctx.actor.id;
+    const localTime = `${match[3]!.padStart(2, '0')}:${match[4]}`;
+    let anchor = dayjs.utc(localDate(clock.now(), ctx.actor.timezone));
+    while (anchor.day() !== weekday) anchor = anchor.add(1, 'day');
+    await queries.save({
+      orgId: ctx.org.id,
+      managerId,
+      reportId: report!.id,
+      every: match[1] ? 'two_weeks' : 'week',
+      weekday,
+      localTime,
+      anchorDate: anchor.format('YYYY-MM-DD'),
+      platform: interaction.origin.platform,
+      workspaceId: interaction.origin.workspaceId,
+    });
+    return [
+      {
+        type: 'reply',
+        message: textMessage(
+          `📅 1:1 with ${report!.display_name} set: every ${match[1] ? 'other ' : ''}${WEEKDAYS[weekday]} at ${localTime} (manager's time). I'll remind you both 2 hours before, with the agenda.`,
+        ),
+      },
+    ];
   }
+
+  /** A talking point, once however often the platform delivers the command or the form. */
+  const addPoint = (ctx: HandlerContext, interaction: Interaction, oneOnOneId: string, text: string) =>
+    queries.addItem({
+      orgId: ctx.org.id,
+      oneOnOneId,
+      authorId: ctx.actor.id,
+      text,
+      idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}`,
+    });
 
   /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
   async function agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-      const o = await own(ctx, await forPair(ctx, interaction));
-      const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
-      if (point) {
-        if (point.length > 500) throw new Invalid('Keep a talking point under 500 characters.');
-        await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
-      }
-      return [{ type: 'reply', message: await agendaFor(ctx, o) }];
+    const o = await own(ctx, await forPair(ctx, interaction));
+    const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
+    if (point) {
+      if (point.length > 500) throw new Invalid('Keep a talking point under 500 characters.');
+      await addPoint(ctx, interaction, o.id, point);
+    }
+    return [{ type: 'reply', message: await agendaFor(ctx, o) }];
   }
 
   return {
@@ -109,27 +129,26 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
     commands: { 'checkin 1on1': setUp, 'checkin agenda': agenda },
     home,
     actions: {
-    async [AGENDA_ADD](interaction, ctx) {
-      const o = await own(ctx, interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined);
-      return [{ type: 'open_form', form: addPointForm(o.id, ctx.actor.id === o.manager_id ? o.report_name : o.manager_name) }];
-    },
-    async [AGENDA_DONE](interaction, ctx) {
-      const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
-      const o = await own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
-      await queries.markDone(ctx.org.id, item!.id);
-      return [{ type: 'update_source', message: await agendaFor(ctx, o) }];
-    },
+      async [AGENDA_ADD](interaction, ctx) {
+        const o = await own(ctx, interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined);
+        return [{ type: 'open_form', form: addPointForm(o.id, ctx.actor.id === o.manager_id ? o.report_name : o.manager_name) }];
+      },
+      async [AGENDA_DONE](interaction, ctx) {
+        const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
+        const o = await own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
+        await queries.markDone(ctx.org.id, item!.id);
+        return [{ type: 'update_source', message: await agendaFor(ctx, o) }];
+      },
     },
     forms: {
-    async [AGENDA_ADD_FORM](interaction, ctx) {
-      const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
-      const point = String(interaction.values.text ?? '').trim();
-      if (!point) throw new Invalid('Write the talking point first.', 'text');
-      if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');
-      await queries.addItem({ orgId: ctx.org.id, oneOnOneId: o.id, authorId: ctx.actor.id, text: point, idempotencyKey: `agenda:${interaction.origin.platform}:${interaction.idempotencyKey}` });
-      return [{ type: 'done', message: textMessage('Added to your agenda.') }];
-    },
+      async [AGENDA_ADD_FORM](interaction, ctx) {
+        const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
+        const point = String(interaction.values.text ?? '').trim();
+        if (!point) throw new Invalid('Write the talking point first.', 'text');
+        if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');
+        await addPoint(ctx, interaction, o.id, point);
+        return [{ type: 'done', message: textMessage('Added to your agenda.') }];
+      },
     },
   };
 }
-

@@ -108,7 +108,13 @@ export function oneOnOneQueries(db: Db, clock: Clock) {
     },
 
     async markDone(orgId: string, itemId: string): Promise<void> {
-      await db.updateTable('agenda_items').set({ done_at: clock.now() }).where('org_id', '=', orgId).where('id', '=', itemId).where('done_at', 'is', null).execute();
+      await db
+        .updateTable('agenda_items')
+        .set({ done_at: clock.now() })
+        .where('org_id', '=', orgId)
+        .where('id', '=', itemId)
+        .where('done_at', 'is', null)
+        .execute();
     },
 
     /** Records that this meeting's reminder goes out, with both notifications; nothing if it already did. */

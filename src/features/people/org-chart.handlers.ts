@@ -13,7 +13,6 @@ type Command = Extract<Interaction, { kind: 'command' }>;
 const USAGE =
   'Try `/hepo org @ana` to see Ana in the org chart, or change one thing: `/hepo org @ana manager @ben` (or `manager none`), `department Design`, `title Staff Engineer`, `role HR admin`.';
 
-
 function personCard(person: Person, manager: Person | undefined, reports: Person[]): Message {
   return {
     summary: `${person.display_name} in the org chart`,
@@ -62,7 +61,9 @@ export function orgChartCommand(queries: PeopleQueries) {
         if (person.role === 'hr_admin' && role !== 'hr_admin') {
           const admins = await queries.hrAdmins(ctx.org.id);
           if (admins.every((a) => a.id === person.id)) {
-            throw new Invalid(`${person.id === ctx.actor.id ? 'You are' : `${person.display_name} is`} the only HR admin. Hand it on first: \`/hepo org @someone role HR admin\`.`);
+            throw new Invalid(
+              `${person.id === ctx.actor.id ? 'You are' : `${person.display_name} is`} the only HR admin. Hand it on first: \`/hepo org @someone role HR admin\`.`,
+            );
           }
         }
         return { role };

@@ -32,8 +32,7 @@ export const ROLE_CHOICES = ROLES.map((r) => roleLabel(r)).join(', ');
  * Whether making `managerId` the manager of `personId` would close a loop: the new manager is the
  * person, or reports to them somewhere up the chart. `managersOfManager`: the new manager's managers, nearest first.
  */
-export const wouldLoop = (personId: string, managerId: string, managersOfManager: string[]) =>
-  managerId === personId || managersOfManager.includes(personId);
+export const wouldLoop = (personId: string, managerId: string, managersOfManager: string[]) => managerId === personId || managersOfManager.includes(personId);
 
 /**
  * Whether the platform makes someone an HR admin while no HR admin has chosen their role: workspace

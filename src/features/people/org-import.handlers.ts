@@ -45,7 +45,13 @@ export function orgImport({ queries, clock, hrAdminEmails }: OrgImportDeps) {
     const newcomers = new Map<string, Newcomer>(
       [...found].map(([email, user]) => [
         email,
-        { email, name: user.displayName, platformUserId: user.id, timezone: user.timezone ?? ctx.org.default_timezone, hrByPlatform: hrAdminByPlatform(user, hrAdminEmails) },
+        {
+          email,
+          name: user.displayName,
+          platformUserId: user.id,
+          timezone: user.timezone ?? ctx.org.default_timezone,
+          hrByPlatform: hrAdminByPlatform(user, hrAdminEmails),
+        },
       ]),
     );
     const { platform } = interaction.origin;

@@ -91,7 +91,14 @@ export function orgImportQueries(db: Db) {
           for (const row of created.rows) ids.set(newcomerKey(row.email), row.id);
           await trx
             .insertInto('identities')
-            .values(plan.newcomers.map((n) => ({ org_id: orgId, platform: plan.platform, platform_user_id: n.platformUserId, person_id: ids.get(newcomerKey(n.email))! })))
+            .values(
+              plan.newcomers.map((n) => ({
+                org_id: orgId,
+                platform: plan.platform,
+                platform_user_id: n.platformUserId,
+                person_id: ids.get(newcomerKey(n.email))!,
+              })),
+            )
             .execute();
         }
         const idOf = (key: string) => ids.get(key) ?? key;

@@ -96,11 +96,22 @@ export function readImportCsv(text: string): { rows: ImportRow[]; errors: LineEr
     const why = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', unknown.length > 0 ? `unknown ${unknown.map((u) => `"${u}"`).join(', ')}` : '']
       .filter(Boolean)
       .join('; ');
-    return { rows: [], errors: [{ line: header.line, message: `The first line must name the columns ${IMPORT_COLUMNS.join(', ')}${why ? ` (${why})` : ' once each'}.` }] };
+    return {
+      rows: [],
+      errors: [{ line: header.line, message: `The first line must name the columns ${IMPORT_COLUMNS.join(', ')}${why ? ` (${why})` : ' once each'}.` }],
+    };
   }
   if (records.length === 0) return { rows: [], errors: [{ line: null, message: 'The file has no rows under its header.' }] };
   if (records.length > MAX_IMPORT_ROWS) {
-    return { rows: [], errors: [{ line: null, message: `The file has ${records.length.toLocaleString('en-US')} rows; I take up to ${MAX_IMPORT_ROWS.toLocaleString('en-US')} at a time. Split it and import each part.` }] };
+    return {
+      rows: [],
+      errors: [
+        {
+          line: null,
+          message: `The file has ${records.length.toLocaleString('en-US')} rows; I take up to ${MAX_IMPORT_ROWS.toLocaleString('en-US')} at a time. Split it and import each part.`,
+        },
+      ],
+    };
   }
 
   const rows: ImportRow[] = [];
@@ -276,7 +287,10 @@ export function planImport(
       const manager = keyOf.get(row.managerEmail) ?? byEmail.get(row.managerEmail)?.id;
       // A manager whose own row names nobody is reported there.
       if (!manager && !firstLine.has(row.managerEmail)) {
-        errors.push({ line: row.line, message: `I can't place the manager ${row.managerEmail}: they are neither in the org chart nor on a valid row of the file.` });
+        errors.push({
+          line: row.line,
+          message: `I can't place the manager ${row.managerEmail}: they are neither in the org chart nor on a valid row of the file.`,
+        });
       }
       if (!manager) continue;
       managerId = manager;
@@ -302,10 +316,16 @@ export function planImport(
   for (const found of loopsIn(after)) {
     const lines = found.flatMap((key) => (lineOf.has(key) ? [lineOf.get(key)!] : [])).sort((a, b) => a - b);
     // Told from the person on the first of its lines.
-    const from = Math.max(0, found.findIndex((key) => lineOf.get(key) === lines[0]));
+    const from = Math.max(
+      0,
+      found.findIndex((key) => lineOf.get(key) === lines[0]),
+    );
     const loop = [...found.slice(from), ...found.slice(0, from)];
     const circle = [...loop, loop[0]!].map((key) => nameOf.get(key)).join(' → ');
-    errors.push({ line: lines[0] ?? null, message: `${lines.length > 1 ? `with lines ${lines.slice(1).join(', ')}, ` : ''}this makes a loop: ${circle} (each would report to the next).` });
+    errors.push({
+      line: lines[0] ?? null,
+      message: `${lines.length > 1 ? `with lines ${lines.slice(1).join(', ')}, ` : ''}this makes a loop: ${circle} (each would report to the next).`,
+    });
   }
   if (!hasHrAdmin(after)) errors.push({ line: null, message: 'After this import nobody would be an HR admin. Give someone the role "HR admin" in the file.' });
 

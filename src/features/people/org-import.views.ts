@@ -9,7 +9,6 @@ export const APPLY_IMPORT = 'org.import.apply';
 
 const FORMAT = `A CSV file whose first line is \`${IMPORT_COLUMNS.join(',')}\`, then one row per person (up to ${MAX_IMPORT_ROWS.toLocaleString('en-US')}). An empty manager_email, department or title means none; an empty role keeps the person's role. Roles: ${ROLE_CHOICES}. Nothing changes until you have seen a dry run and applied it.`;
 
-
 /** Slack: a modal with the file input. */
 export function importForm(): Form {
   return {
@@ -110,14 +109,23 @@ export function dryRunMessage(importId: string, fileName: string, plan: ImportPl
     { type: 'section', text: `${summary} Nothing changes until you apply it.` },
   ];
   if (added.length > 0) {
-    blocks.push({ type: 'section', text: `**To add**\n${bulleted(added.map((r) => `**${r.name}** (${r.email}, line ${r.line}): ${placementText(r.after, nameOf)}`))}` });
+    blocks.push({
+      type: 'section',
+      text: `**To add**\n${bulleted(added.map((r) => `**${r.name}** (${r.email}, line ${r.line}): ${placementText(r.after, nameOf)}`))}`,
+    });
   }
   if (moved.length > 0) {
-    blocks.push({ type: 'section', text: `**To change**\n${bulleted(moved.map((r) => `**${r.name}** (line ${r.line}): ${changeText(r.before, r.after, nameOf)}`))}` });
+    blocks.push({
+      type: 'section',
+      text: `**To change**\n${bulleted(moved.map((r) => `**${r.name}** (line ${r.line}): ${changeText(r.before, r.after, nameOf)}`))}`,
+    });
   }
   blocks.push(
     { type: 'context', text: 'Applying checks the org chart first: if it changed since this dry run, nothing is applied and I ask you for the file again.' },
-    { type: 'actions', buttons: [{ actionId: APPLY_IMPORT, label: `Apply ${changed.length} change${changed.length === 1 ? '' : 's'}`, value: importId, style: 'primary' }] },
+    {
+      type: 'actions',
+      buttons: [{ actionId: APPLY_IMPORT, label: `Apply ${changed.length} change${changed.length === 1 ? '' : 's'}`, value: importId, style: 'primary' }],
+    },
   );
   return { summary, blocks };
 }

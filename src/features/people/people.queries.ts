@@ -117,10 +117,7 @@ export function peopleQueries(db: Db) {
         .selectFrom('org_workspaces')
         .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
         .leftJoin('identities', (join) =>
-          join
-            .onRef('identities.org_id', '=', 'orgs.id')
-            .on('identities.platform', '=', platform)
-            .on('identities.platform_user_id', 'in', platformUserIds),
+          join.onRef('identities.org_id', '=', 'orgs.id').on('identities.platform', '=', platform).on('identities.platform_user_id', 'in', platformUserIds),
         )
         .leftJoin('people', 'people.id', 'identities.person_id')
         .selectAll('people')
@@ -153,7 +150,19 @@ export function peopleQueries(db: Db) {
         created_at: first.orgs_created_at,
       };
       const people = new Map<string, Person>();
-      for (const { platform_user_id, orgs_id, orgs_name, orgs_kudos_monthly_allowance, orgs_company_values, orgs_slack_recognition_channel, orgs_default_timezone, orgs_work_start_hour, orgs_work_end_hour, orgs_created_at, ...person } of rows) {
+      for (const {
+        platform_user_id,
+        orgs_id,
+        orgs_name,
+        orgs_kudos_monthly_allowance,
+        orgs_company_values,
+        orgs_slack_recognition_channel,
+        orgs_default_timezone,
+        orgs_work_start_hour,
+        orgs_work_end_hour,
+        orgs_created_at,
+        ...person
+      } of rows) {
         if (platform_user_id !== null && person.id !== null) people.set(platform_user_id, person as Person);
       }
       return { org, people };
@@ -171,12 +180,8 @@ export function peopleQueries(db: Db) {
           .where('external_id', '=', externalId)
           .executeTakeFirst();
         if (linked) return linked;
-        const existing = shareOneOrg
-          ? await trx.selectFrom('orgs').selectAll().orderBy('created_at').limit(1).executeTakeFirst()
-          : undefined;
-        const org =
-          existing ??
-          (await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow());
+        const existing = shareOneOrg ? await trx.selectFrom('orgs').selectAll().orderBy('created_at').limit(1).executeTakeFirst() : undefined;
+        const org = existing ?? (await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow());
         await trx.insertInto('org_workspaces').values({ platform, external_id: externalId, org_id: org.id }).execute();
         return org;
       });
@@ -198,13 +203,7 @@ export function peopleQueries(db: Db) {
     },
 
     async setTimezone(orgId: string, personId: string, timezone: string): Promise<Person> {
-      return db
-        .updateTable('people')
-        .set({ timezone })
-        .where('org_id', '=', orgId)
-        .where('id', '=', personId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      return db.updateTable('people').set({ timezone }).where('org_id', '=', orgId).where('id', '=', personId).returningAll().executeTakeFirstOrThrow();
     },
 
     /** `role`: what the platform says; a role an HR admin chose meanwhile stays. */
@@ -228,7 +227,14 @@ export function peopleQueries(db: Db) {
     },
 
     async directReports(orgId: string, managerId: string): Promise<Person[]> {
-      return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('manager_id', '=', managerId).where('active', '=', true).orderBy('display_name').execute();
+      return db
+        .selectFrom('people')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('manager_id', '=', managerId)
+        .where('active', '=', true)
+        .orderBy('display_name')
+        .execute();
     },
 
     /** `until`: their last day away (`YYYY-MM-DD`), or null when they are back. */
@@ -254,7 +260,9 @@ export function peopleQueries(db: Db) {
           .where('org_id', '=', orgId)
           .where('id', '=', personId)
           .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom('people as hr').select('hr.id').where('hr.org_id', '=', orgId).where('hr.role', '=', 'hr_admin').where('hr.active', '=', true))),
+            not(
+              exists(selectFrom('people as hr').select('hr.id').where('hr.org_id', '=', orgId).where('hr.role', '=', 'hr_admin').where('hr.active', '=', true)),
+            ),
           )
           .returning('id')
           .executeTakeFirst();
@@ -300,12 +308,7 @@ export function peopleQueries(db: Db) {
           .executeTakeFirst();
         if (known) return known;
         const sameEmail = email
-          ? await trx
-              .selectFrom('people')
-              .selectAll()
-              .where('org_id', '=', orgId)
-              .where(sql<string>`lower(email)`, '=', email)
-              .executeTakeFirst()
+          ? await trx.selectFrom('people').selectAll().where('org_id', '=', orgId).where(sql<string>`lower(email)`, '=', email).executeTakeFirst()
           : undefined;
         const saved =
           sameEmail ??
@@ -323,10 +326,7 @@ export function peopleQueries(db: Db) {
             })
             .returningAll()
             .executeTakeFirstOrThrow());
-        await trx
-          .insertInto('identities')
-          .values({ org_id: orgId, platform, platform_user_id: platformUserId, person_id: saved.id })
-          .execute();
+        await trx.insertInto('identities').values({ org_id: orgId, platform, platform_user_id: platformUserId, person_id: saved.id }).execute();
         return saved;
       });
     },

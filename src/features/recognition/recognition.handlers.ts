@@ -110,9 +110,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
         target: { kind: 'person' as const, workspaceId: origin.workspaceId, personId: person.id, platformUserId: input.recipients[i]!.id },
         message: recipientMessage(view),
       })),
-      ...(target
-        ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }]
-        : []),
+      ...(target ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }] : []),
     ];
 
     const result = await queries.record(
@@ -148,7 +146,15 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     const [channel] = interaction.channels ?? [];
     if (!channel) throw new Invalid('Name the channel, like `/kudos channel #recognition`.');
     await queries.setRecognitionChannel(ctx.org.id, channel.id);
-    return [{ type: 'reply', message: { summary: 'Recognition channel set', blocks: [{ type: 'section', text: `Kudos given in direct messages will be posted in #${channel.name}.` }] } }];
+    return [
+      {
+        type: 'reply',
+        message: {
+          summary: 'Recognition channel set',
+          blocks: [{ type: 'section', text: `Kudos given in direct messages will be posted in #${channel.name}.` }],
+        },
+      },
+    ];
   }
 
   /** This month in the person's own calendar: what they can still give, and the kudos they got and gave. */

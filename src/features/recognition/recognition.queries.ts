@@ -102,9 +102,7 @@ export function recognitionQueries(db: Db, clock: Clock) {
       const total = kudos.pointsEach * kudos.recipientIds.length;
       const recipients = sql.join(kudos.recipientIds.map((personId) => sql`(${personId}::uuid)`));
       const notifications = sql.join(
-        outgoing.map(
-          (n) => sql`(${n.dedupeKey}, ${n.platform}, ${JSON.stringify(n.target)}::jsonb, ${JSON.stringify(n.message)}::jsonb)`,
-        ),
+        outgoing.map((n) => sql`(${n.dedupeKey}, ${n.platform}, ${JSON.stringify(n.target)}::jsonb, ${JSON.stringify(n.message)}::jsonb)`),
       );
       const spentNow = sql<number>`(select spent from point_allowances
         where org_id = ${kudos.orgId} and person_id = ${kudos.giverId} and period = ${kudos.period})`;

@@ -12,15 +12,13 @@ export interface KudosView {
   message: string;
 }
 
-const listOf = (names: string[]) =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+const listOf = (names: string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 const bold = (names: string[]) => listOf(names.map((n) => `**${n}**`));
 
 const recipientRefs = (k: KudosView) => listOf(k.recipients.map((r) => personRef(r.id)));
 
-const pointsLine = (points: number, each: boolean) =>
-  points > 0 ? ` +${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}` : '';
+const pointsLine = (points: number, each: boolean) => (points > 0 ? ` +${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}` : '');
 
 export const giveKudosButton = { actionId: OPEN_KUDOS_FORM, label: 'Give kudos', opensForm: true } as const;
 
@@ -44,7 +42,12 @@ export function recognitionMessage(k: KudosView, balance?: Balance): Message {
       { type: 'section', text: `🎉 ${headline}` },
       { type: 'section', text: `“${k.message}”` },
       ...(k.pointsEach > 0 || k.value
-        ? [{ type: 'context' as const, text: [pointsLine(k.pointsEach, k.recipients.length > 1).trim(), k.value ? `#${k.value}` : ''].filter(Boolean).join(' · ') }]
+        ? [
+            {
+              type: 'context' as const,
+              text: [pointsLine(k.pointsEach, k.recipients.length > 1).trim(), k.value ? `#${k.value}` : ''].filter(Boolean).join(' · '),
+            },
+          ]
         : []),
       balance ? balanceLine(balance) : { type: 'actions', buttons: [giveKudosButton] },
     ],
@@ -133,9 +136,7 @@ export function homeSection(h: RecognitionHome): Block[] {
       ? [
           {
             type: 'section' as const,
-            text: h.received.latest
-              .map((k) => `• **${k.giver}**${k.company_value ? ` for #${k.company_value}` : ''}: “${quote(k.message)}”`)
-              .join('\n'),
+            text: h.received.latest.map((k) => `• **${k.giver}**${k.company_value ? ` for #${k.company_value}` : ''}: “${quote(k.message)}”`).join('\n'),
           },
         ]
       : []),

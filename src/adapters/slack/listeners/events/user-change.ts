@@ -7,9 +7,6 @@ import { personalEvent } from '../../interactions';
 export function userChange(router: Router) {
   return async ({ event, body, client }: SlackEventMiddlewareArgs<'user_change'> & AllMiddlewareArgs) => {
     const user = event.user as SlackUser & { id: string; team_id?: string };
-    await router.dispatch(
-      { kind: 'profile', profile: directoryUserOf(user), ...personalEvent(body, user.id, user.id, user.team_id) },
-      slackDirectory(client),
-    );
+    await router.dispatch({ kind: 'profile', profile: directoryUserOf(user), ...personalEvent(body, user.id, user.id, user.team_id) }, slackDirectory(client));
   };
 }
