@@ -1,5 +1,5 @@
 /**
- * `npm start` to ready: `tsx src/main.ts` with nothing configured (embedded PGlite, in-process jobs),
+ * `npm start` to ready: `node --import tsx src/main.ts` with nothing configured (embedded PGlite, in-process jobs),
  * from spawn until `/readyz` answers ready, on a fresh (empty) data directory and then on the one
  * that start just created. Run third by `npm run bench`; see bench/README.md.
  *
@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { cpuShare, cpuSnapshot, processMs, waitForQuietMachine } from './cpu';
 
 const ROOT = path.join(__dirname, '..');
-const TSX_CLI = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** What `npm start` runs: tsx's loader in the app's own process (its CLI would start a second one). */
+const START_ARGS = ['--import', 'tsx', 'src/main.ts'];
 /** Target for a start on an existing data directory. */
 const EXISTING_TARGET_MS = 3_000;
 
@@ -23,11 +24,11 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM'); // tsx hands it on to the app, which closes PGlite before exiting
+  child.kill('SIGTERM'); // the app closes PGlite before exiting
   await exited;
 }
 
-/** CPU ms used so far by `pid` and its descendants (tsx runs the app in a child process of its own); Linux only. */
+/** CPU ms used so far by `pid` and its descendants; Linux only. */
 function treeMs(pid: number): number {
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
   return processMs(pid) + children.reduce((sum, child) => sum + treeMs(Number(child)), 0);
@@ -35,17 +36,17 @@ function treeMs(pid: number): number {
 
 interface Start {
   ms: number;
-  /** CPU the start took (tsx and the app), and what other processes used meanwhile in % of a core: n/a off Linux. */
+  /** CPU the start took, and what other processes used meanwhile in % of a core: n/a off Linux. */
   cpuMs?: number;
   otherPct?: number;
 }
 
-/** Spawns `tsx src/main.ts` on `dataDir` and times it until `/readyz` says ready; stops it again before resolving. */
+/** Spawns `npm start`'s command on `dataDir` and times it until `/readyz` says ready; stops it again before resolving. */
 async function timeStart(dataDir: string): Promise<Start> {
   await waitForQuietMachine(30, 2_000);
   const from = cpuSnapshot();
   const started = performance.now();
-  const child = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], {
+  const child = spawn(process.execPath, START_ARGS, {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,11 +112,11 @@ async function main(): Promise<void> {
     );
   };
   const pass = median(existing.map((s) => s.ms)) < EXISTING_TARGET_MS;
-  console.log(`\nStartup: \`tsx src/main.ts\` with nothing configured (embedded PGlite), spawn → /readyz ready; median of ${runs}`);
+  console.log(`\nStartup: \`node --import tsx src/main.ts\` (npm start) with nothing configured (embedded PGlite), spawn → /readyz ready; median of ${runs}`);
   console.log(`  fresh data directory:     ${line(fresh)}`);
   console.log(`  existing data directory:  ${line(existing)}`);
   console.log(`  ${pass ? 'PASS' : 'FAIL'}  start on an existing data directory < ${seconds(EXISTING_TARGET_MS)}`);
-  console.log('  (CPU = the median CPU time tsx and the app used until ready, on both cores: on this shared 2-core machine');
+  console.log('  (CPU = the median CPU time the app used until ready, on both cores: on this shared 2-core machine');
   console.log("   it moves less than the wall-clock time, which other processes' work stretches)");
 }
 

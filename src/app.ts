@@ -1,6 +1,5 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTeamsPlatform } from './adapters/teams/teams.platform';
 import type { PlatformAdapter } from './adapters/platform';
 import { type Clock, type Sender, type ShowPeople, systemClock } from './chat/ports';
 import { Router } from './chat/router';
@@ -46,7 +45,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 }
 
 async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
-  await migrateToLatest(db);
+  // botbuilder (~0.5 s of CPU to load) loads while PGlite starts its WebAssembly Postgres.
+  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db)]);
   const metrics = createMetrics();
 
   const platforms: PlatformAdapter[] = [];
@@ -54,7 +54,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
-  platforms.push(createTeamsPlatform({ config, db, logger }));
+  platforms.push(teams.createTeamsPlatform({ config, db, logger }));
   const senders: Partial<Record<Sender['platform'], Sender>> = Object.fromEntries(platforms.map((p) => [p.platform, p.sender]));
 
   let jobs: JobRunner | undefined;
