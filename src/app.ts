@@ -97,6 +97,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     showPeople,
     onOutcome: metrics.onInteraction,
     onError: (err, interaction) => logger.error({ err, platform: interaction.origin.platform, kind: interaction.kind }, 'interaction failed'),
+    exampleColleagues: (orgId, person, platform) => people.exampleColleagues(orgId, person, platform),
     notifyOnce: async (orgId, notification) => sendRecorded(orgId, await recordNotificationsToSend(db, orgId, [notification])),
   });
 

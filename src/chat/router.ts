@@ -4,7 +4,8 @@ import type { Feature, Handler, HandlerContext, NotifyOnce, Of } from './feature
 import { homeHandlers } from './home';
 import type { Interaction, Platform } from './interaction';
 import type { Directory, ShowPeople } from './ports';
-import { lookUpPeople, type Message, textMessage } from './ui';
+import type { Person } from '../db/database';
+import { lookUpPeople, type Message, textMessage, typed, writeTyped } from './ui';
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
 
@@ -16,7 +17,14 @@ export interface RouterDeps {
   onOutcome?(interaction: Interaction, outcome: Outcome): void;
   onError(error: unknown, interaction: Interaction): void;
   notifyOnce: NotifyOnce;
+  /** First names of a few of the person's colleagues on the platform, for the examples of commands to type. */
+  exampleColleagues(orgId: string, person: Person, platform: Platform): Promise<string[]>;
 }
+
+/** The placeholders for people in the examples of commands to type. */
+const PLACEHOLDER = /@(name|other)\b/;
+const PLACEHOLDER_ALL = /@(?:name|other)\b/g;
+const TYPED_COMMANDS = /\{typed:[^}]*\}/g;
 
 export function interactionName(interaction: Interaction): string {
   switch (interaction.kind) {
@@ -100,17 +108,42 @@ export class Router {
     return people ? effects.map((e) => ('message' in e ? { ...e, message: { ...e.message, people } } : e)) : effects;
   }
 
+  /**
+   * The answers' commands to type with the reader's colleagues in their examples (`@name`, `@other`),
+   * where the bot knows some on this platform; the placeholders stay otherwise.
+   */
+  private async withExamples(effects: Effect[], ctx: HandlerContext, platform: Platform): Promise<Effect[]> {
+    const hasPlaceholder = (text: string) => PLACEHOLDER.test(text.match(TYPED_COMMANDS)?.join(' ') ?? '');
+    if (!hasPlaceholder(JSON.stringify(effects.flatMap((e) => ('message' in e ? [e.message] : []))))) return effects;
+    const [first, second = 'someone'] = await this.deps.exampleColleagues(ctx.org.id, ctx.actor, platform);
+    if (!first) return effects;
+    const names: Record<string, string> = { '@name': `@${first}`, '@other': `@${second}` };
+    const fill = (text: string) => writeTyped(text, (command) => typed(command.replace(PLACEHOLDER_ALL, (p) => names[p]!)));
+    const filled = (message: Message): Message => ({
+      ...message,
+      summary: fill(message.summary),
+      blocks: message.blocks.map((b) => ('text' in b ? { ...b, text: fill(b.text) } : b)),
+    });
+    return effects.map((e) => ('message' in e ? { ...e, message: filled(e.message) } : e));
+  }
+
   async dispatch(interaction: Interaction, directory: Directory): Promise<Effect[]> {
     const handler = this.handlerFor(interaction);
+    const { platform } = interaction.origin;
     if (!handler) {
       this.deps.onOutcome?.(interaction, 'unknown');
-      return [{ type: 'reply', message: this.help() }];
+      const help: Effect[] = [{ type: 'reply', message: this.help() }];
+      // The help's examples name the person's colleagues when the bot knows who they are.
+      return this.deps.contextFor(interaction, directory).then(
+        (ctx) => this.withExamples(help, ctx, platform),
+        () => help,
+      );
     }
     try {
       const ctx = await this.deps.contextFor(interaction, directory);
-      const effects = await this.withPeopleShown(await handler(interaction, ctx), ctx, interaction.origin.platform);
+      const effects = await this.withPeopleShown(await handler(interaction, ctx), ctx, platform);
       this.deps.onOutcome?.(interaction, 'ok');
-      return effects;
+      return await this.withExamples(effects, ctx, platform);
     } catch (error) {
       if (error instanceof DomainError) {
         this.deps.onOutcome?.(interaction, 'refused');

@@ -1,7 +1,7 @@
 /**
  * The neutral UI model. Features describe messages and forms with it; adapters/slack renders it to
  * Block Kit and adapters/teams to Adaptive Cards. Text uses a small markdown subset: **bold**, _italic_,
- * and names people with `personRef`.
+ * lines that start with `• ` (a list), names people with `personRef` and commands with `typed`.
  */
 
 /**
@@ -12,6 +12,18 @@
 export const personRef = (personId: string) => `{person:${personId}}`;
 
 const PERSON_REF = /\{person:([\w-]+)\}/g;
+
+/**
+ * A command for the person to type, written as their platform takes it: Slack's slash command
+ * (`/kudos @name 20`), words typed to the bot in Teams (**kudos @name 20**). People in it are
+ * placeholders such as `@name`: the router puts in colleagues of the reader where it knows some.
+ */
+export const typed = (command: string) => `{typed:${command}}`;
+
+const TYPED = /\{typed:([^}]*)\}/g;
+
+/** The text with each command to type written by `write` (a platform's way to show one). */
+export const writeTyped = (text: string, write: (command: string) => string) => text.replace(TYPED, (_, command: string) => write(command));
 
 /** How a person named in a message shows on the platform it goes to. */
 export interface ShownPerson {
@@ -57,10 +69,10 @@ export interface Message {
   people?: People;
 }
 
-/** The ids of the people a message names, each once. */
 /** A message of one line of text (answers, refusals, confirmations). */
 export const textMessage = (text: string): Message => ({ summary: text, blocks: [{ type: 'section', text }] });
 
+/** The ids of the people a message names, each once. */
 export function peopleNamedIn(message: Message): string[] {
   const ids = [...JSON.stringify([message.summary, message.blocks]).matchAll(PERSON_REF)].map((m) => m[1]!);
   return [...new Set(ids)];

@@ -91,7 +91,10 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
     expect(textOf(forOlga!.activity)).not.toContain('Organization settings');
     const [forPete] = await say('29:pete', 'hepo help');
     const card = cardOf(forPete!.activity);
-    expect(textOf(card)).toContain('`/hepo org import`');
+    // In Teams' words: commands as typed to the bot, one per line of a list, examples with a colleague.
+    expect(textOf(card)).toContain('\r- **hepo org import** the whole org chart');
+    expect(textOf(card)).toContain('**feedback @Olga**');
+    expect(textOf(card)).not.toMatch(/\/(kudos|checkin|feedback|hepo)|`|@name|\{typed/);
     expect(textOf(card)).toContain('Organization settings');
     expect(cardActions(card).map((a: any) => a.title)).toEqual(['Change settings']);
     expect(cardProblems(card)).toEqual([]);
@@ -102,7 +105,7 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
       const [refused] = await say('29:olga', 'hepo org import');
       expect(textOf(refused!.activity)).toContain('Only an HR admin can change the org chart.');
       const [asked] = await say('29:pete', 'hepo org import');
-      expect(textOf(asked!.activity)).toContain('Send me the file here, in a message that says `hepo org import`.');
+      expect(textOf(asked!.activity)).toContain('Send me the file here, in a message that says **hepo org import**.');
     });
 
     it('reports every problem with its line, is honest about whom Teams lets it find, and changes nothing', async () => {

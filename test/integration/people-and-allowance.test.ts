@@ -57,6 +57,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
       features: [recognitionFeature({ queries: recognitionQueries(db, systemClock), clock: systemClock, sendRecorded: async () => {} })],
       contextFor: peopleResolver(peopleQueries(db), { shareOneOrg }).contextFor,
       showPeople: (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds),
+      exampleColleagues: (orgId, person, platform) => peopleQueries(db).exampleColleagues(orgId, person, platform),
       onError: (err) => {
         throw err;
       },

@@ -19,6 +19,7 @@ function routerWith(features: Feature[]) {
     features,
     contextFor: async () => ctx,
     showPeople: async () => ({}),
+    exampleColleagues: async () => ['Megan', 'Lee'],
     notifyOnce: async (_orgId, notification) => void recorded.push(notification.dedupeKey!),
     onError: () => {},
   });

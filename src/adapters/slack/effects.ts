@@ -2,9 +2,9 @@ import type { ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Effect } from '../../chat/effects';
 import type { Origin } from '../../chat/interaction';
-import { type Message, withNames } from '../../chat/ui';
+import type { Message } from '../../chat/ui';
 import { modalMetadata, type SourceMessage } from './interactions';
-import { renderHome, renderMessage, renderModal } from './render';
+import { plainText, renderHome, renderMessage, renderModal } from './render';
 import { postToResponseUrl } from './transport';
 
 export interface Answerer {
@@ -84,8 +84,8 @@ export function viewAcknowledgement(
   const after: Effect[] = [];
   let update: ViewResponseAction | undefined;
   for (const effect of effects) {
-    if (effect.type === 'form_errors') Object.assign(errors, effect.errors);
-    else if (effect.type === 'reply' && firstInputBlockId) errors[firstInputBlockId] = withNames(effect.message.summary, effect.message.people);
+    if (effect.type === 'form_errors') for (const [field, error] of Object.entries(effect.errors)) errors[field] = plainText(error, undefined);
+    else if (effect.type === 'reply' && firstInputBlockId) errors[firstInputBlockId] = plainText(effect.message.summary, effect.message.people);
     else if (effect.type === 'open_form') {
       update = { response_action: 'update', view: renderModal(effect.form, modalMetadata(effect.form.state, origin)) };
     } else after.push(effect);

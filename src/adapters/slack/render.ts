@@ -1,5 +1,5 @@
 import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
-import { type Block, type Button, type Form, type FormField, type Message, type People, withNames, writePeople } from '../../chat/ui';
+import { type Block, type Button, type Form, type FormField, type Message, type People, withNames, writePeople, writeTyped } from '../../chat/ui';
 
 /** Slack escapes only these three; anything else in neutral text is shown as typed. */
 const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -8,13 +8,20 @@ const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '
 const mentioning = (escaped: string, people: People | undefined, unknown: (name: string) => string) =>
   writePeople(escaped, people, (p) => (p.userId ? `<@${p.userId}>` : unknown(escape(p.name))));
 
-/** Neutral markdown (`**bold**`, `_italic_`, people) to Slack mrkdwn (`*bold*`, `_italic_`, `<@U…>`). */
+/** Commands to type are Slack's slash commands. */
+const slashed = (text: string, write = (command: string) => `/${command}`) => writeTyped(text, write);
+
+/** Neutral markdown (`**bold**`, `_italic_`, people, commands) to Slack mrkdwn (`*bold*`, `_italic_`, `<@U…>`, `` `/kudos` ``). */
 export function mrkdwn(text: string, people?: People): string {
-  return mentioning(escape(text).replace(/\*\*(.+?)\*\*/gs, '*$1*'), people, (name) => `*${name}*`);
+  const code = (command: string) => `\`/${command}\``;
+  return mentioning(escape(slashed(text, code)).replace(/\*\*(.+?)\*\*/gs, '*$1*'), people, (name) => `*${name}*`);
 }
 
+/** Neutral text as plain text (a header, an error at a form's field): people by name, commands as typed. */
+export const plainText = (text: string, people: People | undefined) => withNames(slashed(text), people);
+
 /** The message's `text`, which Slack shows in notifications: plain, but mentions work there too. */
-const summaryText = (message: Message) => mentioning(escape(message.summary), message.people, (name) => name);
+const summaryText = (message: Message) => mentioning(escape(slashed(message.summary)), message.people, (name) => name);
 
 const plain = (text: string, max = 150) => ({ type: 'plain_text' as const, text: text.slice(0, max), emoji: true });
 
@@ -32,7 +39,7 @@ function block(b: Block, people: People | undefined): KnownBlock {
   switch (b.type) {
     case 'header':
       // Plain text: no mentions in a header.
-      return { type: 'header', text: plain(withNames(b.text, people)) };
+      return { type: 'header', text: plain(plainText(b.text, people)) };
     case 'section':
       return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(b.text, people).slice(0, 3000) } };
     case 'fields':

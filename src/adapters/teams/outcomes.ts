@@ -1,11 +1,11 @@
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Effect } from '../../chat/effects';
 import type { Interaction } from '../../chat/interaction';
-import { type Form, type Message, withNames } from '../../chat/ui';
+import type { Form, Message } from '../../chat/ui';
 import type { ActivityListener, TurnKit } from './bot';
 import type { Carried, SourceRef } from './card-data';
 import type { Submitted } from './card-submission';
-import { type AdaptiveCard, ADAPTIVE_CARD_CONTENT_TYPE, attachment, type Entered, renderForm, renderMessage, summaryOf } from './render';
+import { type AdaptiveCard, ADAPTIVE_CARD_CONTENT_TYPE, attachment, type Entered, plainText, renderForm, renderMessage, summaryOf } from './render';
 import { formActivity, messageActivity } from './replies';
 import { isPersonal } from './interactions';
 
@@ -81,7 +81,10 @@ function planOf(effects: Effect[]): Plan {
   return plan;
 }
 
-const errorsText = (errors: Record<string, string>) => Object.values(errors).join('\n');
+const errorsText = (errors: Record<string, string>) =>
+  Object.values(errors)
+    .map((error) => plainText(error, undefined))
+    .join('\n');
 
 /** Several messages as one card, e.g. "✅ Submitted" with the thanks under it. */
 const merged = (messages: Message[]): Message => ({
@@ -91,9 +94,9 @@ const merged = (messages: Message[]): Message => ({
 });
 
 /** A message's words without its layout, for places that show one block of text. */
-function plainText(message: Message): string {
+function wordsOf(message: Message): string {
   const parts = message.blocks.flatMap((b) => (b.type === 'section' || b.type === 'header' || b.type === 'context' ? [b.text] : []));
-  return withNames(parts.length > 0 ? parts.join('\n') : message.summary, message.people);
+  return plainText(parts.length > 0 ? parts.join('\n') : message.summary, message.people);
 }
 
 /** The submitted form again, with what was entered: the message it was part of, or the form on its own. */
@@ -245,7 +248,7 @@ export async function answerCardAction(effects: Effect[], turn: Answering): Prom
   if (done && personal) return cardResponse(renderMessage(merged(notes.map((n) => n.message))));
   if (!done && hasForm(submitted)) {
     // A refusal: the form stays, with what was entered and why it didn't go through.
-    return cardResponse(await submittedAgain(submitted, { notice: notes.map((n) => plainText(n.message)).join('\n') }, kit));
+    return cardResponse(await submittedAgain(submitted, { notice: notes.map((n) => wordsOf(n.message)).join('\n') }, kit));
   }
   await privately(notes);
   return toast(summaryOf(first.message));

@@ -1,4 +1,15 @@
-import { type Block, type Button, type Form, type FormField, type FormValues, type Message, type People, withNames, writePeople } from '../../chat/ui';
+import {
+  type Block,
+  type Button,
+  type Form,
+  type FormField,
+  type FormValues,
+  type Message,
+  type People,
+  withNames,
+  writePeople,
+  writeTyped,
+} from '../../chat/ui';
 import { type ButtonData, type Carried, type FormSubmitData, SUBMIT_VERB_PREFIX } from './card-data';
 
 /** Neutral messages and forms as Adaptive Cards 1.5 (Action.Execute needs 1.4+). Pure. */
@@ -40,7 +51,33 @@ const card = (body: CardElement[], actions: CardElement[], mentions: MentionEnti
 
 export const attachment = (content: AdaptiveCard): CardAttachment => ({ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content });
 
-const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...extra });
+/**
+ * Neutral text as Adaptive Card markdown: a command to type, or words in backticks, in bold (Teams has
+ * no slash commands, people type the words to the bot; cards have no code spans), a list's items (`• `) separated by \r, and every other line
+ * break a blank line, the only one a TextBlock shows.
+ */
+function cardMarkdown(value: string): string {
+  const isItem = (line: string) => line.startsWith('• ');
+  const lines = writeTyped(value, (command) => `**${command}**`)
+    .replace(/`([^`\n]+)`/g, '**$1**')
+    .split(/\n+/);
+  return lines
+    .map((line, i) => {
+      const written = isItem(line) ? `- ${line.slice(2)}` : line;
+      if (i === 0) return written;
+      return (isItem(line) && isItem(lines[i - 1]!) ? '\r' : '\n\n') + written;
+    })
+    .join('');
+}
+
+const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: cardMarkdown(value), wrap: true, ...extra });
+
+/** Neutral text as plain text (a notification's summary, a toast): people by name, commands as typed. */
+export const plainText = (value: string, people: People | undefined) =>
+  withNames(
+    writeTyped(value, (command) => command),
+    people,
+  );
 
 const ACTION_STYLE = { primary: 'positive', danger: 'destructive' } as const;
 
@@ -63,7 +100,7 @@ function mentioner(people: People | undefined) {
 }
 
 /** The summary Teams shows in notifications: plain text, people by name. */
-export const summaryOf = (message: Message) => withNames(message.summary, message.people);
+export const summaryOf = (message: Message) => plainText(message.summary, message.people);
 
 function unreachable(value: never): never {
   throw new Error(`Teams renderer: unknown ${JSON.stringify(value)}`);

@@ -11,7 +11,7 @@ import { orgSettings } from './settings.handlers';
 import type { SettingsQueries } from './settings.queries';
 import { settingsMessage } from './settings.views';
 
-const USAGE = 'Try `/hepo help`, `/hepo org @ana` (the org chart), `/hepo org import` or `/hepo settings`.';
+const USAGE = 'Try {typed:hepo help}, {typed:hepo org @name} (the org chart), {typed:hepo org import} or {typed:hepo settings}.';
 
 export interface AdminDeps {
   people: PeopleQueries;
@@ -37,9 +37,9 @@ export function adminFeature(deps: AdminDeps): Feature {
   return {
     name: 'admin',
     help: [
-      '`/hepo org @ana manager @ben` the org chart (HR admins change it; anyone can look)',
-      '`/hepo org import` the whole org chart from a CSV file, with a dry run first (HR admins; in Teams, send me the file with the message `hepo org import`)',
-      '`/hepo settings` company values, kudos allowance, recognition channel, default timezone, working hours (HR admins)',
+      '{typed:hepo org @name manager @other} the org chart (HR admins change it; anyone can look)',
+      '{typed:hepo org import} the whole org chart from a CSV file, with a dry run first (HR admins)',
+      '{typed:hepo settings} company values, kudos allowance, recognition channel, default timezone, working hours (HR admins)',
     ],
     commands: {
       async hepo(interaction, ctx) {

@@ -16,7 +16,7 @@ import { setupHandlers } from './setup.handlers';
 dayjs.extend(customParseFormat);
 
 const USAGE =
-  'Try `/checkin` (your history), `/checkin setup`, `/checkin away until 2026-12-05`, `/checkin back`, `/checkin 1on1 @ana every friday 10:00` or `/checkin agenda @ana`.';
+  'Try {typed:checkin} (your history), {typed:checkin setup}, {typed:checkin away until 2026-12-05}, {typed:checkin back}, {typed:checkin 1on1 @name every friday 10:00} or {typed:checkin agenda @name}.';
 
 /** `/checkin`: a person's history and streak, their home section, days away; setup and prompts have files of their own. */
 export function checkinsFeature(deps: CheckinsDeps): Feature {
@@ -94,7 +94,7 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
   function parseAway(rest: string, ctx: HandlerContext): string {
     const match = /^until\s+(\d{4}-\d{2}-\d{2})$/i.exec(rest.trim());
     if (!match || !dayjs(match[1], 'YYYY-MM-DD', true).isValid()) {
-      throw new Invalid('Tell me the last day you are away, like `/checkin away until 2026-12-05`.');
+      throw new Invalid('Tell me the last day you are away, like {typed:checkin away until 2026-12-05}.');
     }
     const until = match[1]!;
     if (until < localDate(clock.now(), ctx.actor.timezone)) throw new Invalid('That day has already passed. Pick a day from today on.');
@@ -103,10 +103,10 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
 
   return {
     name: 'checkins',
-    help: ['`/checkin` your check-ins and streak · `/checkin setup` set up your team · `/checkin away until 2026-12-05`'],
+    help: ['{typed:checkin} your check-ins and streak · {typed:checkin setup} set up your team · {typed:checkin away until 2026-12-05}'],
     home,
     tryThis: {
-      text: '**Check in** with your team each week and keep your streak: `/checkin` shows yours, `/checkin setup` sets up your team’s',
+      text: '**Check in** with your team each week and keep your streak: {typed:checkin} shows yours, {typed:checkin setup} sets up your team’s',
       button: { actionId: HISTORY, label: 'My check-ins' },
     },
     commands: {

@@ -210,7 +210,7 @@ export function historyMessage(o: {
       ...(o.team
         ? [
             { type: 'section' as const, text: `Your team, ${periodLabel(o.team.period)}: ${o.team.answered} of ${o.team.expected} answered.` },
-            { type: 'context' as const, text: 'Open someone’s check-ins with `/checkin @name`.' },
+            { type: 'context' as const, text: 'Open someone’s check-ins with {typed:checkin @name}.' },
           ]
         : []),
       ...(o.canSetUp ? [{ type: 'actions' as const, buttons: [{ actionId: SETUP, label: 'Set up check-ins', opensForm: true }] }] : []),
@@ -314,11 +314,14 @@ export function homeSection(h: CheckinsHome): Block[] {
     );
   }
   if (h.awayUntil) {
-    blocks.push({ type: 'section', text: `🌴 You're away until ${h.awayUntil} (included): no check-ins until then. \`/checkin back\` turns them on again.` });
+    blocks.push({
+      type: 'section',
+      text: `🌴 You're away until ${h.awayUntil} (included): no check-ins until then. {typed:checkin back} turns them on again.`,
+    });
   } else if (h.next) {
     blocks.push({ type: 'context', text: `Next check-in: ${h.next}${h.streak > 0 ? ` · 🔥 ${h.streak} in a row` : ''}` });
   } else {
-    blocks.push({ type: 'context', text: "You're in no team's check-ins yet. A manager sets them up with `/checkin setup`." });
+    blocks.push({ type: 'context', text: "You're in no team's check-ins yet. A manager sets them up with {typed:checkin setup}." });
   }
   if (h.team) {
     const waiting = h.team.waiting.slice(0, HOME_WAITING);

@@ -53,7 +53,7 @@ export function setupHandlers({ queries, people, clock, sendRecorded }: Checkins
       if (!m.active) throw new Invalid(`${m.display_name} is no longer active.`, 'members');
       if (m.manager_id !== manager.id && !mayAddAnyone) {
         throw new Invalid(
-          `${m.display_name} doesn't report to ${manager.id === ctx.actor.id ? 'you' : manager.display_name} in the org chart. An HR admin can change that with \`/hepo org\`.`,
+          `${m.display_name} doesn't report to ${manager.id === ctx.actor.id ? 'you' : manager.display_name} in the org chart. An HR admin can change that with {typed:hepo org}.`,
           'members',
         );
       }

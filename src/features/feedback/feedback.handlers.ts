@@ -31,7 +31,7 @@ export interface FeedbackDeps {
 const MAX_TEXT = 2000;
 
 function checkPerson(actor: Person, person: Person, field: string): void {
-  if (person.id === actor.id) throw new Invalid('Feedback is for someone else. For yourself, try a self-reflection in `/checkin`.', field);
+  if (person.id === actor.id) throw new Invalid('Feedback is for someone else. For yourself, try a self-reflection in {typed:checkin}.', field);
   if (person.is_bot) throw new Invalid(`${person.display_name} is a bot.`, field);
   if (!person.active) throw new Invalid(`${person.display_name} is no longer active here.`, field);
 }
@@ -40,7 +40,7 @@ function checkPerson(actor: Person, person: Person, field: string): void {
 export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Feature {
   async function requestFeedback(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
     const refs = interaction.mentions;
-    if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like `/feedback request @ana @ben about the launch demo`.');
+    if (refs.length === 0) throw new Invalid('Mention who you would like feedback from, like {typed:feedback request @name @other about the launch demo}.');
     const topic = withoutMentions(interaction.text)
       .replace(/^request\s*/i, '')
       .replace(/^about\s+/i, '')
@@ -73,9 +73,9 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
 
   return {
     name: 'feedback',
-    help: ['`/feedback @ana` give private feedback · `/feedback request @ana @ben about the launch` ask for it'],
+    help: ['{typed:feedback @name} give private feedback · {typed:feedback request @name @other about the launch} ask for it'],
     home: async (ctx) => homeSection(await queries.waitingFor(ctx.org.id, ctx.actor.id, HOME_REQUESTS)),
-    tryThis: { text: '**Tell someone privately** what went well, or what to try: `/feedback @ana`', button: giveFeedbackButton },
+    tryThis: { text: '**Tell someone privately** what went well, or what to try: {typed:feedback @name}', button: giveFeedbackButton },
     commands: {
       async feedback(interaction, ctx) {
         if (/^request\b/i.test(interaction.text.trim())) return requestFeedback(interaction, ctx);

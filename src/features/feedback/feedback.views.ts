@@ -82,7 +82,7 @@ export function homeSection(waiting: Array<{ id: string; topic: string; requeste
   return [
     { type: 'header', text: '💬 Feedback' },
     ...(waiting.length === 0
-      ? [{ type: 'context' as const, text: 'Nobody is waiting for your feedback. Ask for some with `/feedback request @ana about …`.' }]
+      ? [{ type: 'context' as const, text: 'Nobody is waiting for your feedback. Ask for some with {typed:feedback request @name about …}.' }]
       : waiting.flatMap((r) => requestMessage({ fromId: r.requester_id, topic: r.topic, requestId: r.id }).blocks)),
   ];
 }

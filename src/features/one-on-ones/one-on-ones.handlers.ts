@@ -28,12 +28,12 @@ const nextMeeting = (o: OneOnOne, now: Date) => nextOccurrence(cadenceOf(o), o.m
 export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
   async function forPair(ctx: HandlerContext, interaction: Command) {
     const [ref] = interaction.mentions;
-    if (!ref) throw new Invalid('Mention the person, like `/checkin agenda @ana`.');
+    if (!ref) throw new Invalid('Mention the person, like {typed:checkin agenda @name}.');
     const [other] = await ctx.resolvePeople([ref]);
     const found = await queries.between(ctx.org.id, ctx.actor.id, other!.id);
     if (!found)
       throw new NotFound(
-        `You have no 1:1 set up with ${other!.display_name}. Their manager can set one: \`/checkin 1on1 @${other!.display_name} every friday 10:00\`.`,
+        `You have no 1:1 set up with ${other!.display_name}. Their manager can set one: {typed:checkin 1on1 @${other!.display_name} every friday 10:00}.`,
       );
     return found;
   }
@@ -73,7 +73,7 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
     const match = /every\s+(other\s+)?([a-z]+)\s+(\d{1,2}):(\d{2})/i.exec(withoutMentions(interaction.text));
     const weekday = match ? WEEKDAYS.findIndex((d) => d.toLowerCase().startsWith(match[2]!.toLowerCase().slice(0, 3))) : -1;
     if (!ref || !match || weekday < 0 || Number(match[3]) > 23) {
-      throw new Invalid('Tell me who and when, like `/checkin 1on1 @ana every friday 10:00` (or `every other friday`).');
+      throw new Invalid('Tell me who and when, like {typed:checkin 1on1 @name every friday 10:00} (or `every other friday`).');
     }
     const [report] = await ctx.resolvePeople([ref]);
     await authorizeOn(ctx, 'one_on_one.schedule', report!);
@@ -125,7 +125,7 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
 
   return {
     name: 'one-on-ones',
-    help: ['`/checkin 1on1 @ana every friday 10:00` schedule a 1:1 · `/checkin agenda @ana add <point>` its shared agenda'],
+    help: ['{typed:checkin 1on1 @name every friday 10:00} schedule a 1:1 · {typed:checkin agenda @name add <point>} its shared agenda'],
     commands: { 'checkin 1on1': setUp, 'checkin agenda': agenda },
     home,
     actions: {

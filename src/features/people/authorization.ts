@@ -70,7 +70,7 @@ export const POLICY = {
   /** Schedule the subject's 1:1 with their manager. */
   'one_on_one.schedule': {
     allows: (role, r) => r === 'manager' || role === 'hr_admin',
-    refusal: 'Only their manager, or an HR admin, can set up their 1:1. The org chart says who manages whom: `/hepo org`.',
+    refusal: 'Only their manager, or an HR admin, can set up their 1:1. The org chart says who manages whom: {typed:hepo org}.',
   },
   /** The 1:1 agenda between the subject and their manager. */
   'one_on_one.agenda': {

@@ -11,7 +11,7 @@ import type { OrgChartChange, PeopleQueries } from './people.queries';
 type Command = Extract<Interaction, { kind: 'command' }>;
 
 const USAGE =
-  'Try `/hepo org @ana` to see Ana in the org chart, or change one thing: `/hepo org @ana manager @ben` (or `manager none`), `department Design`, `title Staff Engineer`, `role HR admin`.';
+  'Try {typed:hepo org @name} to see someone in the org chart, or change one thing: {typed:hepo org @name manager @other} (or `manager none`), `department Design`, `title Staff Engineer`, `role HR admin`.';
 
 function personCard(person: Person, manager: Person | undefined, reports: Person[]): Message {
   return {
@@ -47,7 +47,7 @@ export function orgChartCommand(queries: PeopleQueries) {
     switch (field) {
       case 'manager':
         if (/^none$/i.test(value)) return { manager_id: null };
-        if (!newManager) throw new Invalid(`Mention the new manager, like \`/hepo org @${person.display_name} manager @ben\`, or say \`manager none\`.`);
+        if (!newManager) throw new Invalid(`Mention the new manager, like {typed:hepo org @${person.display_name} manager @other}, or say \`manager none\`.`);
         if (newManager.is_bot) throw new Invalid(`${newManager.display_name} is a bot.`);
         return { manager_id: newManager.id };
       case 'department':
@@ -62,7 +62,7 @@ export function orgChartCommand(queries: PeopleQueries) {
           const admins = await queries.hrAdmins(ctx.org.id);
           if (admins.every((a) => a.id === person.id)) {
             throw new Invalid(
-              `${person.id === ctx.actor.id ? 'You are' : `${person.display_name} is`} the only HR admin. Hand it on first: \`/hepo org @someone role HR admin\`.`,
+              `${person.id === ctx.actor.id ? 'You are' : `${person.display_name} is`} the only HR admin. Hand it on first: {typed:hepo org @someone role HR admin}.`,
             );
           }
         }

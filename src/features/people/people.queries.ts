@@ -270,6 +270,36 @@ export function peopleQueries(db: Db) {
       });
     },
 
+    /**
+     * First names of up to `limit` colleagues of the person on this platform, for the examples in
+     * help and hints: their manager, then their reports, then their teammates, then anyone.
+     */
+    async exampleColleagues(orgId: string, person: Person, platform: Platform, limit = 2): Promise<string[]> {
+      const rows = await db
+        .selectFrom('people')
+        .select('display_name')
+        .where('org_id', '=', orgId)
+        .where('id', '!=', person.id)
+        .where('active', '=', true)
+        .where('is_bot', '=', false)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('identities')
+              .select('identities.person_id')
+              .where('identities.org_id', '=', orgId)
+              .where('identities.platform', '=', platform)
+              .whereRef('identities.person_id', '=', 'people.id'),
+          ),
+        )
+        .orderBy(sql`(id = ${person.manager_id}) is true`, 'desc')
+        .orderBy(sql`(manager_id = ${person.id}) is true`, 'desc')
+        .orderBy(sql`(manager_id = ${person.manager_id}) is true`, 'desc')
+        .orderBy('display_name')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.display_name.split(/\s+/)[0]!);
+    },
+
     async hrAdmins(orgId: string): Promise<Person[]> {
       return db.selectFrom('people').selectAll().where('org_id', '=', orgId).where('role', '=', 'hr_admin').where('active', '=', true).execute();
     },

@@ -37,7 +37,7 @@ interface KudosInput {
   message: MessagePart[];
 }
 
-const EXAMPLE = '`/kudos @ana 20 #teamwork thanks for carrying the launch demo`';
+const EXAMPLE = '{typed:kudos @name 20 #teamwork thanks for carrying the launch demo}';
 
 function checkRecipients(actor: Person, people: Person[]): void {
   if (people.some((p) => p.id === actor.id)) {
@@ -51,7 +51,7 @@ function checkRecipients(actor: Person, people: Person[]): void {
   const bot = people.find((p) => p.is_bot);
   if (bot) throw new Invalid(`${bot.display_name} is a bot. Kudos are for people.`, 'recipients');
   const gone = people.find((p) => !p.active);
-  if (gone) throw new Invalid(`${gone.display_name} is no longer active in this workspace.`, 'recipients');
+  if (gone) throw new Invalid(`${gone.display_name} is no longer active here.`, 'recipients');
 }
 
 export function recognitionFeature(deps: RecognitionDeps): Feature {
@@ -80,6 +80,14 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
 
   async function give(interaction: Interaction, ctx: HandlerContext, input: KudosInput): Promise<Effect[]> {
     if (input.recipients.length === 0) {
+      const { origin } = interaction;
+      // Teams offers no @mentions in a person's chat with the bot: there, the form picks people.
+      if (origin.platform === 'teams' && origin.isDirect && interaction.kind === 'command') {
+        throw new Invalid(
+          "Teams can't @mention people in our chat. Type {typed:kudos} on its own to pick them in a form, or @mention them in a chat or channel I'm added to.",
+          'recipients',
+        );
+      }
       throw new Invalid(`Mention at least one person to recognise, like ${EXAMPLE}.`, 'recipients');
     }
     const recipients = await ctx.resolvePeople(input.recipients);
@@ -144,7 +152,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       throw new Invalid('In Teams, kudos are shown in the conversation where they are given.');
     }
     const [channel] = interaction.channels ?? [];
-    if (!channel) throw new Invalid('Name the channel, like `/kudos channel #recognition`.');
+    if (!channel) throw new Invalid('Name the channel, like {typed:kudos channel #recognition}.');
     await queries.setRecognitionChannel(ctx.org.id, channel.id);
     return [
       {
@@ -166,7 +174,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
 
   return {
     name: 'recognition',
-    help: [`${EXAMPLE} recognise teammates (or just \`/kudos\` for a form) · \`/kudos channel #recognition\` (HR admins)`],
+    help: [`${EXAMPLE} recognise teammates (or just {typed:kudos} for a form) · {typed:kudos channel #recognition} (HR admins)`],
     home,
     tryThis: { text: `**Thank a teammate** with kudos and points: ${EXAMPLE}`, button: giveKudosButton },
     commands: {
