@@ -177,9 +177,9 @@ describe('the Slack App Home and Messages tab, driven by a fake clock', () => {
     await postSignedEvent(app.url, dm({}), 'T1', { eventId: 'EvDM1' });
     await stub.waitFor(() => helpTo().length === 1);
     expect(JSON.stringify(helpTo()[0]!.body)).toContain('Here is what I can do');
-    // Slack's slash commands, with a colleague of Ana's in the examples.
-    expect(JSON.stringify(helpTo()[0]!.body)).toMatch(/`\/kudos @[A-Z]\w+ 20 #teamwork/);
-    expect(JSON.stringify(helpTo()[0]!.body)).not.toMatch(/@name|\{typed/);
+    // Slack's slash commands; the bot knows none of Ana's colleagues yet, so the examples say @name.
+    expect(JSON.stringify(helpTo()[0]!.body)).toContain('`/kudos @name 20 #teamwork');
+    expect(JSON.stringify(helpTo()[0]!.body)).not.toContain('{typed');
 
     await postSignedEvent(app.url, dm({}), 'T1', { eventId: 'EvDM1', retry: { num: 1, reason: 'http_timeout' } });
     await postSignedEvent(app.url, dm({ bot_id: 'BOTHER', user: undefined }));

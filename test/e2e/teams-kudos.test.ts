@@ -230,6 +230,17 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
   it('answers unknown text with help', async () => {
     await post(message(stub, personal(), '29:giver', 'what can you do?'));
     expect(repliesIn(PERSONAL)[0]).toContain('Here is what I can do');
+    // In Teams' words: no slash commands, no code spans.
+    expect(repliesIn(PERSONAL)[0]).toContain('**kudos');
+    expect(repliesIn(PERSONAL)[0]).not.toMatch(/\/kudos|`/);
+  });
+
+  it('tells someone who typed a name in the 1:1 chat, where Teams has no @mentions, how to pick people', async () => {
+    await post(message(stub, personal(), '29:giver', 'kudos @Megan 20 thanks for the demo'));
+    const [reply] = repliesIn(PERSONAL);
+    expect(reply).toContain("Teams can't @mention people in our chat. Type **kudos** on its own to pick them in a form");
+    expect(reply).not.toMatch(/\/kudos|`/);
+    expect(await kudosRows()).toHaveLength(0);
   });
 
   it('looks people up beyond a 1:1 chat in the team channels it knows, and says so kindly when nobody knows them', async () => {

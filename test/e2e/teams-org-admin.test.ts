@@ -92,7 +92,7 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
     const [forPete] = await say('29:pete', 'hepo help');
     const card = cardOf(forPete!.activity);
     // In Teams' words: commands as typed to the bot, one per line of a list, examples with a colleague.
-    expect(textOf(card)).toContain('\r- **hepo org import** the whole org chart');
+    expect(textOf(card)).toContain('\\r- **hepo org import** the whole org chart');
     expect(textOf(card)).toContain('**feedback @Olga**');
     expect(textOf(card)).not.toMatch(/\/(kudos|checkin|feedback|hepo)|`|@name|\{typed/);
     expect(textOf(card)).toContain('Organization settings');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/chat/interaction';
 import type { Feature, HandlerContext } from '../../src/chat/feature';
+import { typed } from '../../src/chat/ui';
 import { Router } from '../../src/chat/router';
 
 const installed: Interaction = {
@@ -43,5 +44,14 @@ describe('the router', () => {
     const { router, recorded } = routerWith([{ name: 'quiet', help: ['`/x`'] }]);
     expect(await router.dispatch(installed, directory)).toEqual([]);
     expect(recorded).toEqual(['welcome:teams:p-ana']);
+  });
+
+  it('answers an unknown command with the help, its examples naming colleagues of the reader', async () => {
+    const { router } = routerWith([{ name: 'kudos', help: [`${typed('kudos @name 20')} · ${typed('feedback request @name @other')}`] }]);
+    const command: Interaction = { ...installed, kind: 'command', name: 'nope', text: '', mentions: [] };
+    const [reply] = await router.dispatch(command, directory);
+    expect(reply?.type === 'reply' && reply.message.blocks).toEqual([
+      { type: 'section', text: `Here is what I can do:\n• ${typed('kudos @Megan 20')} · ${typed('feedback request @Megan @Lee')}` },
+    ]);
   });
 });

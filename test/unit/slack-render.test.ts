@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mrkdwn, renderHome, renderMessage, renderModal } from '../../src/adapters/slack/render';
 import type { ViewSubmitAction } from '@slack/bolt';
 import { formValues, neutralText, submittedFileId } from '../../src/adapters/slack/interactions';
-import { type Form, type Message, personRef } from '../../src/chat/ui';
+import { type Form, type Message, personRef, textMessage, typed } from '../../src/chat/ui';
 
 const message: Message = {
   summary: 'Gia recognised Ana',
@@ -37,6 +37,11 @@ const form: Form = {
 describe('Slack renderer', () => {
   it('turns neutral markdown into mrkdwn and escapes the three characters Slack reserves', () => {
     expect(mrkdwn('**bold** and _it_ <b> & co')).toBe('*bold* and _it_ &lt;b&gt; &amp; co');
+  });
+
+  it('writes a command to type as its slash command, in code, and as plain text in the notification text', () => {
+    expect(mrkdwn(`Try ${typed('checkin agenda @name add <point>')}`)).toBe('Try `/checkin agenda @name add &lt;point&gt;`');
+    expect(renderMessage(textMessage(`Try ${typed('kudos')}`)).text).toBe('Try /kudos');
   });
 
   it('renders every neutral block as a Block Kit block', () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
 import { type AdaptiveCard, renderButton, renderForm, renderMessage, summaryOf } from '../../src/adapters/teams/render';
-import { type Form, type Message, peopleNamedIn, personRef } from '../../src/chat/ui';
+import { type Form, type Message, peopleNamedIn, personRef, textMessage, typed } from '../../src/chat/ui';
 import { answerForm, digestMessage, historyMessage, promptMessage, replyMessage, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { addPointForm, agendaMessage } from '../../src/features/one-on-ones/one-on-ones.views';
 import { feedbackForm, feedbackMessage, requestMessage } from '../../src/features/feedback/feedback.views';
@@ -66,6 +66,13 @@ const form: Form = {
 const input = (card: AdaptiveCard, id: string) => card.body.find((e) => e.id === id)!;
 
 describe('Teams renderer: messages', () => {
+  it('writes commands to type in bold, without slashes or code, lists as lists and line breaks as Teams shows them', () => {
+    const help = textMessage(`Here is what I can do:\n• ${typed('kudos @name 20')} thanks\n• ${typed('checkin')} yours\nSay \`home\` any time.`);
+    const [block] = renderMessage(help).body as unknown as Array<{ text: string }>;
+    expect(block!.text).toBe('Here is what I can do:\n\n- **kudos @name 20** thanks\r- **checkin** yours\n\nSay **home** any time.');
+    expect(summaryOf(textMessage(`Try ${typed('kudos')}`))).toBe('Try kudos');
+  });
+
   it('renders each block as its Adaptive Card element, in order', () => {
     const card = renderMessage(message);
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
