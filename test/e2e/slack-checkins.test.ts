@@ -136,13 +136,33 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     expect(reports.map((r) => r.display_name)).toEqual(['Ana Lopez', 'Ben Okafor']);
   });
 
+  it('shows the manager their team after setup, and a member when their first check-in comes', async () => {
+    await command('UMGR', '');
+    await stub.waitFor(() => privatelyTo('UMGR').some((t) => t.includes("Your team's check-ins")));
+    const team = privatelyTo('UMGR').at(-1)!;
+    expect(team).toContain("*Your team's check-ins* (2 people): <@UANA>, <@UBEN>");
+    // Maya is in Lisbon: Friday 15:00 there is 15:00 UTC in November.
+    expect(team).toContain("Check-ins go out every week on Friday at 15:00, in each person's own time. Next: Fri, Nov 27 at 15:00, your time.");
+    expect(team).toContain('"action_id":"checkin.setup","text":{"type":"plain_text","text":"Edit check-ins"');
+    expect(team).not.toContain('Set up check-ins');
+    expect(team).not.toContain('no check-ins yet');
+
+    await command('UANA', '');
+    await stub.waitFor(() => privatelyTo('UANA').some((t) => t.includes('team check-ins')));
+    const member = privatelyTo('UANA').at(-1)!;
+    expect(member).toContain("You're in <@UMGR>'s team check-ins. Your first check-in comes Fri, Nov 27 at 15:00, your time.");
+    expect(member).not.toContain('no check-ins yet');
+    expect(member).not.toContain('checkin.setup');
+  });
+
   it('refuses to put someone who reports to another manager in a team, and changes nothing', async () => {
     await command('UOTHER', 'setup');
     const view = await openedView(1);
     const res = await postSigned(app.url, viewSubmission({ userId: 'UOTHER', view, values: olgasTeam }));
     expect(await res.json()).toEqual({
       response_action: 'errors',
-      errors: { members: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`." },
+      // A modal's field errors are plain text: the command as typed.
+      errors: { members: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with /hepo org." },
     });
     expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
   });
@@ -301,8 +321,19 @@ describe('check-ins in Slack, driven by a fake clock', () => {
     await stub.waitFor(() => lastReplyTo('UANA').includes('Your check-ins'));
     expect(lastReplyTo('UANA')).toContain('week of Fri, Nov 27: ✅ answered');
     expect(lastReplyTo('UANA')).toContain('"action_id":"checkin.view_answers"');
+    // Ana in Tokyo: her next one is Friday 15:00 her time.
+    expect(lastReplyTo('UANA')).toContain("Next check-in: Fri, Dec 4 at 15:00, your time (<@UMGR>'s team).");
+    const before = privatelyTo('UMGR').length;
     await command('UMGR', '');
-    await stub.waitFor(() => stub.callsTo('response_url').some((c) => text(c).includes('Your team, week of Fri, Nov 27: 1 of 2 answered')));
+    await stub.waitFor(() => privatelyTo('UMGR').length > before);
+    const team = privatelyTo('UMGR').at(-1)!;
+    expect(team).toContain('Your team, week of Fri, Nov 27: 1 of 2 answered.\\n• <@UANA>: ✅ answered\\n• <@UBEN>: ⏭️ skipped (Out sick)');
+    expect(team).toContain('Next: Fri, Dec 4 at 15:00, your time.');
+    // Ana's answers open from here; Maya wrote back to Ana already, so only Ben waits for a word.
+    expect(team).toContain('"action_id":"checkin.view_answers","text":{"type":"plain_text","text":"Ana Lopez\'s answers"');
+    expect(team).toContain('"text":"Reply to Ben Okafor"');
+    expect(team).not.toContain('Reply to Ana Lopez');
+    expect(team).toContain('"text":"Edit check-ins"');
   });
 
   it('pauses prompts for someone away, shows them as away, and reminds the others in working hours', async () => {

@@ -132,6 +132,25 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(maya.timezone).toBe('Europe/Lisbon');
   });
 
+  it('shows the manager their team after setup, and a member when their first check-in comes', async () => {
+    await teams.say(chatOf('29:maya'), '29:maya', 'checkin');
+    const team = cardOf(lastIn('29:maya').activity);
+    expect(textOf(team)).toContain("**Your team's check-ins** (2 people): <at>Ana Lopez</at>, <at>Ben Okafor</at>");
+    expect(textOf(team)).toContain("Check-ins go out every week on Friday at 15:00, in each person's own time. Next: Fri, Nov 27 at 15:00, your time.");
+    expect(textOf(team)).not.toContain('no check-ins yet');
+    expect(team.msteams.entities.map((e: any) => e.mentioned.id)).toEqual(['29:ana', '29:ben']);
+    expect(cardActions(team).map((a: any) => a.title)).toEqual(['Edit check-ins']);
+    expect(cardProblems(team)).toEqual([]);
+
+    await teams.say(chatOf('29:ana'), '29:ana', 'checkin');
+    const member = cardOf(lastIn('29:ana').activity);
+    // Ana is in Tokyo: her first check-in is Friday 15:00 there.
+    expect(textOf(member)).toContain("You're in <at>Maya Manager</at>'s team check-ins. Your first check-in comes Fri, Nov 27 at 15:00, your time.");
+    expect(textOf(member)).not.toContain('no check-ins yet');
+    expect(cardActions(member)).toEqual([]);
+    expect(cardProblems(member)).toEqual([]);
+  });
+
   it('refuses to put someone who reports to another manager in a team, at the field, and changes nothing', async () => {
     await teams.say(chatOf('29:olga'), '29:olga', 'checkin setup');
     const [form] = inChat('29:olga');
@@ -146,21 +165,22 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     const at = again.body.findIndex((e: any) => e.id === 'members');
     expect(again.body[at + 1]).toMatchObject({
       color: 'Attention',
-      text: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with `/hepo org`.",
+      text: "Ana Lopez doesn't report to you in the org chart. An HR admin can change that with **hepo org**.",
     });
     expect(again.body[at].value).toBe('29:ana');
     expect(await app.db.selectFrom('checkin_teams').select('id').execute()).toHaveLength(1);
   });
 
   it('prompts each member at 15:00 on Friday in their own time zone, once, with the questions in the card', async () => {
+    // Ana's chat so far: the word she was added, and her `checkin`.
     time.set('2026-11-27T05:59:00Z');
     await tick();
-    expect(inChat('29:ana')).toHaveLength(1);
+    expect(inChat('29:ana')).toHaveLength(2);
     time.set('2026-11-27T06:00:00Z'); // 15:00 in Tokyo
     await tick();
-    await stub.waitFor(() => inChat('29:ana').length === 2);
+    await stub.waitFor(() => inChat('29:ana').length === 3);
     await tick();
-    expect(inChat('29:ana')).toHaveLength(2);
+    expect(inChat('29:ana')).toHaveLength(3);
     expect(inChat('29:ben')).toHaveLength(1);
 
     const prompt = lastIn('29:ana').activity;
@@ -214,7 +234,7 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(textOf(again.body.value)).toContain('You already submitted this check-in.');
     const stored = await app.db.selectFrom('checkin_answers').select('value').where('prompt_id', '=', row!.id).execute();
     expect(stored.map((a) => a.value).sort()).toEqual(['4', 'Shipped the importer', 'Waiting on API keys']);
-    expect(inChat('29:ana')).toHaveLength(2);
+    expect(inChat('29:ana')).toHaveLength(3);
   });
 
   it('refuses anyone else’s hands on a person’s check-in, privately, and changes nothing', async () => {
@@ -358,10 +378,17 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     const history = textOf(cardOf(lastIn('29:ana').activity));
     expect(history).toContain('Your check-ins');
     expect(history).toContain('week of Fri, Nov 27: ✅ answered');
+    expect(history).toContain("Next check-in: Fri, Dec 4 at 15:00, your time (<at>Maya Manager</at>'s team).");
     await teams.say(chatOf('29:maya'), '29:maya', 'checkin');
     const team = cardOf(lastIn('29:maya').activity);
-    expect(textOf(team)).toContain('Your team, week of Fri, Nov 27: 1 of 2 answered');
-    expect(cardActions(team).map((a: any) => a.title)).toEqual(['Set up check-ins']);
+    expect(textOf(team)).toContain(
+      // A list, as Adaptive Cards take one: its items apart by \r.
+      'Your team, week of Fri, Nov 27: 1 of 2 answered.\\n\\n- <at>Ana Lopez</at>: ✅ answered\\r- <at>Ben Okafor</at>: ⏭️ skipped (Out sick)',
+    );
+    expect(textOf(team)).toContain('Next: Fri, Dec 4 at 15:00, your time.');
+    // Ana's answers open from here; Maya wrote back to Ana already, so only Ben waits for a word.
+    expect(cardActions(team).map((a: any) => a.title)).toEqual(["Ana Lopez's answers", 'Reply to Ben Okafor', 'Edit check-ins']);
+    expect(cardProblems(team)).toEqual([]);
   });
 
   it('pauses prompts for someone away, reminds the others in working hours, and takes a skip the Agents Playground way', async () => {

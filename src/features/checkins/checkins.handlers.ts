@@ -9,7 +9,7 @@ import { cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/
 import { authorizeOn } from '../people/authorization';
 import type { CheckinsDeps } from './checkins.deps';
 import { streak } from './checkins.rules';
-import { HISTORY, SETUP, SETUP_FORM, dayLabel, historyMessage, homeSection } from './checkins.views';
+import { HISTORY, SETUP, SETUP_FORM, type TeamView, dayLabel, historyMessage, homeSection } from './checkins.views';
 import { promptHandlers } from './prompts.handlers';
 import { setupHandlers } from './setup.handlers';
 
@@ -31,16 +31,63 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
     return period ? { period, prompts, answered: prompts.filter((p) => p.status === 'answered').length, expected: prompts.length } : undefined;
   }
 
+  /** The person's last day away, as they read it, while they are away. */
+  function awayUntil(person: Person, now: Date): string | undefined {
+    const away = person.away_until !== null && person.away_until >= localDate(now, person.timezone);
+    return away ? dayLabel(person.away_until!) : undefined;
+  }
+
+  type LedTeam = NonNullable<Awaited<ReturnType<typeof queries.teamOf>>>;
+
+  /** The team the actor runs: who is in it, when it is asked (next in their time), and its latest round. */
+  async function teamView(ctx: HandlerContext, team: LedTeam, now: Date): Promise<TeamView> {
+    const round = await waitingOn(ctx, team.id);
+    const missed = (dueAt: Date) => now.getTime() >= dueAt.getTime() + team.deadline_hours * 3_600_000;
+    return {
+      memberIds: team.members.map((m) => m.id),
+      every: team.every,
+      weekday: team.weekday,
+      localTime: team.local_time,
+      next: localWhen(nextOccurrence(cadenceOf(team), ctx.actor.timezone, now), ctx.actor.timezone),
+      round: round && {
+        period: round.period,
+        answered: round.answered,
+        expected: round.expected,
+        rows: round.prompts.map((p) => ({
+          promptId: p.id,
+          personId: p.person_id,
+          name: p.display_name,
+          state: p.status === 'sent' ? (missed(p.due_at) ? 'missed' : 'open') : p.status,
+          skipReason: p.skip_reason,
+        })),
+        waiting: round.waiting,
+      },
+    };
+  }
+
+  /**
+   * `/checkin`: their own check-ins, or who asks them and when their first comes; for a manager,
+   * their team.
+   */
   async function history(ctx: HandlerContext): Promise<Effect[]> {
-    const rows = await queries.history(ctx.org.id, ctx.actor.id, 8);
-    const team = await queries.teamOf(ctx.org.id, ctx.actor.id);
-    const teamSummary = team ? await latestRound(ctx.org.id, team.id) : undefined;
-    const reports = team ? team.members.length : (await people.directReports(ctx.org.id, ctx.actor.id)).length;
+    const now = clock.now();
+    const { timezone } = ctx.actor;
+    const [rows, led, memberOf] = await Promise.all([
+      queries.history(ctx.org.id, ctx.actor.id, 8),
+      queries.teamOf(ctx.org.id, ctx.actor.id),
+      queries.teamWithMember(ctx.org.id, ctx.actor.id),
+    ]);
+    const reports = led ? led.members.length : (await people.directReports(ctx.org.id, ctx.actor.id)).length;
     const message = historyMessage({
       rows,
       streak: streak(rows.map((r) => r.status)),
-      team: teamSummary,
-      canSetUp: reports > 0 || ctx.actor.role === 'hr_admin' || Boolean(team),
+      memberOf: memberOf && {
+        managerId: memberOf.manager_id,
+        next: localWhen(nextOccurrence(cadenceOf(memberOf), timezone, now), timezone),
+        awayUntil: awayUntil(ctx.actor, now),
+      },
+      team: led && (await teamView(ctx, led, now)),
+      canSetUp: reports > 0 || ctx.actor.role === 'hr_admin' || Boolean(led),
     });
     return [{ type: 'reply', message }];
   }
@@ -79,12 +126,11 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
       queries.teamOf(ctx.org.id, ctx.actor.id),
     ]);
     const [latest] = rows;
-    const away = ctx.actor.away_until !== null && ctx.actor.away_until >= localDate(now, timezone);
     return [
       ...homeSection({
         open: latest?.status === 'sent' ? { promptId: latest.id, period: latest.period } : undefined,
         next: team ? localWhen(nextOccurrence(cadenceOf(team), timezone, now), timezone) : undefined,
-        awayUntil: away ? dayLabel(ctx.actor.away_until!) : undefined,
+        awayUntil: awayUntil(ctx.actor, now),
         streak: streak(rows.map((r) => r.status)),
         team: led ? await waitingOn(ctx, led.id) : undefined,
       }),

@@ -293,6 +293,7 @@ export function checkinsQueries(db: Db, clock: Clock) {
           'checkin_prompts.status',
           'checkin_prompts.skip_reason',
           'checkin_prompts.person_id',
+          'checkin_prompts.due_at',
           'people.display_name',
         ])
         .where('checkin_prompts.org_id', '=', orgId)

@@ -182,38 +182,143 @@ export function answersMessage(o: { period: string; name: string; answers: Array
 /** Answered check-ins with a button each to open their answers; a platform shows a handful of buttons at most. */
 const ANSWER_BUTTONS = 4;
 
-/** `whose`: absent for the actor's own history, else the name of the person it is about. */
+/** How many people a line of the history names before "and N more" (Slack's sections take 3000 characters). */
+const LISTED = 15;
+/** Buttons in a row of the team's round: a platform shows a handful at most. */
+const TEAM_BUTTONS = 4;
+/** How much of a skip's reason the team's round shows; the digest has it whole. */
+const REASON_SHOWN = 60;
+
+/** The first `LISTED` items joined by `separator`, then (after `before`) how many more there are. */
+function capped(items: string[], separator: string, before = separator): string {
+  const more = items.length - LISTED;
+  return `${items.slice(0, LISTED).join(separator)}${more > 0 ? `${before}and ${more} more` : ''}`;
+}
+
+/** A team's cadence as people read it: `every other week on Friday at 15:00`. */
+const cadenceLabel = (c: { every: 'week' | 'two_weeks'; weekday: number; localTime: string }) =>
+  `${c.every === 'week' ? 'every week' : 'every other week'} on ${WEEKDAYS[c.weekday]} at ${c.localTime}`;
+
+/** A check-in in a team's latest round: `missed` is one still unanswered after its deadline. */
+export interface RoundRow {
+  promptId: string;
+  personId: string;
+  /** For the buttons' labels, which can't mention. */
+  name: string;
+  state: 'answered' | 'skipped' | 'open' | 'missed';
+  skipReason: string | null;
+}
+
+/** The team a manager runs, as their history shows it. */
+export interface TeamView {
+  memberIds: string[];
+  every: 'week' | 'two_weeks';
+  weekday: number;
+  localTime: string;
+  /** When the next prompt goes, in the manager's own time. */
+  next: string;
+  /** The latest round, and whose check-ins in it wait for a word back from the manager. */
+  round?: { period: string; answered: number; expected: number; rows: RoundRow[]; waiting: Array<{ promptId: string; name: string }> };
+}
+
+/** The team whose check-ins the person gets. */
+export interface MembershipView {
+  managerId: string;
+  /** Their next check-in, in their own time. */
+  next: string;
+  /** Their last day away, as they read it, while they are away. */
+  awayUntil?: string;
+}
+
+function teamBlocks(team: TeamView): Block[] {
+  const count = `${team.memberIds.length} ${team.memberIds.length === 1 ? 'person' : 'people'}`;
+  const blocks: Block[] = [
+    {
+      type: 'section',
+      text:
+        team.memberIds.length === 0
+          ? "**Your team's check-ins** have nobody in them now."
+          : `**Your team's check-ins** (${count}): ${capped(team.memberIds.map(personRef), ', ', ' ')}`,
+    },
+    { type: 'context', text: `Check-ins go out ${cadenceLabel(team)}, in each person's own time. Next: ${team.next}, your time.` },
+  ];
+  const round = team.round;
+  if (!round) return blocks;
+  const mark = (r: RoundRow) =>
+    r.state === 'answered'
+      ? '✅ answered'
+      : r.state === 'skipped'
+        ? `⏭️ skipped${r.skipReason ? ` (${r.skipReason.length > REASON_SHOWN ? `${r.skipReason.slice(0, REASON_SHOWN)}…` : r.skipReason})` : ''}`
+        : r.state === 'missed'
+          ? 'no check-in'
+          : '⏳ open';
+  const lines = capped(
+    round.rows.map((r) => `• ${personRef(r.personId)}: ${mark(r)}`),
+    '\n',
+  );
+  const answered = round.rows.filter((r) => r.state === 'answered').slice(0, TEAM_BUTTONS);
+  const waiting = round.waiting.slice(0, TEAM_BUTTONS);
+  blocks.push({
+    type: 'section',
+    text: `Your team, ${periodLabel(round.period, team.every)}: ${round.answered} of ${round.expected} answered.\n${lines}`,
+  });
+  if (answered.length > 0) blocks.push({ type: 'actions', buttons: answered.map((r) => viewAnswersButton(r.promptId, `${r.name}'s answers`)) });
+  if (waiting.length > 0) {
+    blocks.push({ type: 'actions', buttons: waiting.map((w) => ({ actionId: REPLY, label: `Reply to ${w.name}`, value: w.promptId, opensForm: true })) });
+  }
+  blocks.push({ type: 'context', text: 'Open someone’s check-ins with {typed:checkin @name}.' });
+  return blocks;
+}
+
+/**
+ * `whose`: absent for the actor's own history, else the name of the person it is about. The
+ * actor's own also tells the team they get check-ins from (`memberOf`) and the team they run (`team`).
+ */
 export function historyMessage(o: {
   whose?: string;
   rows: Array<{ id: string; period: string; status: string }>;
   streak: number;
-  team?: { answered: number; expected: number; period: string };
+  memberOf?: MembershipView;
+  team?: TeamView;
   canSetUp: boolean;
 }): Message {
   const mark = (status: string) => (status === 'answered' ? '✅ answered' : status === 'skipped' ? '⏭️ skipped' : '⏳ open');
   const title = o.whose ? `${o.whose}'s check-ins` : 'Your check-ins';
   const answered = o.rows.filter((r) => r.status === 'answered').slice(0, ANSWER_BUTTONS);
+  const member = o.memberOf;
+  const manager = member ? personRef(member.managerId) : '';
+  // A manager in nobody's check-ins sees their team alone, not "no check-ins yet".
+  const own = o.rows.length > 0 || Boolean(member) || !o.team;
+  const ownText =
+    o.rows.length > 0
+      ? `${title}:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}`
+      : !member
+        ? `${o.whose ? `${o.whose} has` : 'You have'} no check-ins yet.`
+        : member.awayUntil
+          ? `You're in ${manager}'s team check-ins. 🌴 You're away until ${member.awayUntil} (included), so your first check-in comes after that.`
+          : `You're in ${manager}'s team check-ins. Your first check-in comes ${member.next}, your time. It takes two minutes.`;
   return {
-    summary: title,
+    summary: own ? title : "Your team's check-ins",
     blocks: [
-      {
-        type: 'section',
-        text:
-          o.rows.length === 0
-            ? `${o.whose ? `${o.whose} has` : 'You have'} no check-ins yet.`
-            : `${title}:\n${o.rows.map((r) => `• ${periodLabel(r.period)}: ${mark(r.status)}`).join('\n')}`,
-      },
+      ...(own ? [{ type: 'section' as const, text: ownText }] : []),
       ...(o.streak > 0 ? [{ type: 'context' as const, text: `Streak: ${o.streak} in a row.` }] : []),
       ...(answered.length > 0
         ? [{ type: 'actions' as const, buttons: answered.map((r) => viewAnswersButton(r.id, `Answers, ${shortPeriod(r.period)}`)) }]
         : []),
-      ...(o.team
+      ...(member && o.rows.length > 0
         ? [
-            { type: 'section' as const, text: `Your team, ${periodLabel(o.team.period)}: ${o.team.answered} of ${o.team.expected} answered.` },
-            { type: 'context' as const, text: 'Open someone’s check-ins with {typed:checkin @name}.' },
+            {
+              type: 'context' as const,
+              text: member.awayUntil
+                ? `🌴 You're away until ${member.awayUntil} (included): no check-ins until then.`
+                : `Next check-in: ${member.next}, your time (${manager}'s team).`,
+            },
           ]
         : []),
-      ...(o.canSetUp ? [{ type: 'actions' as const, buttons: [{ actionId: SETUP, label: 'Set up check-ins', opensForm: true }] }] : []),
+      ...(o.team ? teamBlocks(o.team) : []),
+      ...(o.canSetUp
+        ? [{ type: 'actions' as const, buttons: [{ actionId: SETUP, label: o.team ? 'Edit check-ins' : 'Set up check-ins', opensForm: true }] }]
+        : []),
     ],
   };
 }
