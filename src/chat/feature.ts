@@ -16,6 +16,8 @@ export interface HandlerContext {
   managersOf(personId: string): Promise<string[]>;
   /** People the platform knows by these (lower-case) emails, met by the bot or not (see `Directory.findByEmails`). */
   findByEmails(emails: string[]): Promise<Map<string, DirectoryUser>>;
+  /** The name people know the interaction's channel by (`Origin.channelId`), where the platform tells it (see `Directory.channelName`). */
+  channelName(channelId: string): Promise<string | undefined>;
 }
 
 export type Of<K extends Interaction['kind']> = Extract<Interaction, { kind: K }>;

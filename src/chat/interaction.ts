@@ -32,6 +32,12 @@ export interface Origin {
   conversationId: string;
   /** A one-to-one conversation between the user and someone (the bot or another person). */
   isDirect: boolean;
+  /**
+   * The channel of a team the conversation is in, where the adapter tells (Teams: conversation type
+   * `channel`): its own id, where a new post starts a thread of its own. A Teams message's
+   * conversation is its thread (`…;messageid=…`). None for direct messages and group chats.
+   */
+  channelId?: string;
 }
 
 /** The largest file the adapters fetch for a feature; anything bigger arrives as `too_large`. */

@@ -12,6 +12,11 @@ export interface Directory {
    * left out. Slack looks through the whole workspace; Teams only through the rosters the bot can read.
    */
   findByEmails(emails: string[]): Promise<Map<string, DirectoryUser>>;
+  /**
+   * The name people know a channel by (the interaction's own, `Origin.channelId`), where the platform
+   * can tell: Teams asks the team ("Contoso › Recognition"). Undefined when it can't.
+   */
+  channelName?(channelId: string): Promise<string | undefined>;
 }
 
 /** Where a notification goes: a conversation an interaction came from, or a person's direct messages. */

@@ -92,8 +92,27 @@ export function writePeople(text: string, people: People | undefined, write: (pe
   });
 }
 
+/**
+ * A Slack channel named in a message's text, by the id Slack's channel picker gives (as the form
+ * field `channel` is Slack's): Slack links it and shows its current name. Elsewhere, and where only
+ * plain text shows, it reads "the channel".
+ */
+export const channelRef = (channelId: string) => `{channel:${channelId}}`;
+
+const CHANNEL_REF = /\{channel:([\w-]+)\}/g;
+
+/** The text with each channel it names written by `write`. */
+export const writeChannels = (text: string, write: (channelId: string) => string) => text.replace(CHANNEL_REF, (_, id: string) => write(id));
+
+/** How a renderer with no way to link a channel writes one. */
+export const SOME_CHANNEL = 'the channel';
+
 /** The text with people by their names, for places that show plain text. */
-export const withNames = (text: string, people: People | undefined) => writePeople(text, people, (p) => p.name);
+export const withNames = (text: string, people: People | undefined) =>
+  writeChannels(
+    writePeople(text, people, (p) => p.name),
+    () => SOME_CHANNEL,
+  );
 
 interface FieldBase {
   id: string;

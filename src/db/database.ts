@@ -13,7 +13,12 @@ export interface OrgsTable {
   name: string;
   kudos_monthly_allowance: Generated<number>;
   company_values: ColumnType<string[], string[] | undefined, string[]>;
+  /** Slack: the channel kudos given in a DM are posted in. */
   slack_recognition_channel: string | null;
+  /** Teams: the channel (its conversation id, no thread) kudos given in a 1:1 chat with the bot are posted in. */
+  teams_recognition_channel: string | null;
+  /** Its name when an HR admin chose it ("Contoso › Recognition"), for the giver's confirmation; none when Teams didn't say. */
+  teams_recognition_channel_name: string | null;
   /** IANA name, for people whose platform tells no timezone. */
   default_timezone: Generated<string>;
   /** Reminders wait for working hours: from this hour to that one, Monday to Friday, in each person's timezone. */

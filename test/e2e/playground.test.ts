@@ -191,7 +191,7 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
 
     const done = await execute(chat, form, { recipients: megan().id, points: '5', value: 'teamwork', message: 'Thanks for the demo' });
     expect(done.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(JSON.stringify(done.body.value)).toContain(`<at>${config.currentUser.name}</at> recognised <at>Megan Bowen</at> for #teamwork`);
+    expect(JSON.stringify(done.body.value)).toContain('You recognised **Megan Bowen** for #teamwork with 5 points.');
     expect(JSON.stringify(done.body.value)).toContain('95 of 100 points left this month');
 
     const [kudos] = await kudosRows();
@@ -214,7 +214,7 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
     const post = await nextCard(sent.body.postConversationId, mark, 'recognised <at>Megan Bowen</at> for #growth');
     expect(JSON.stringify(post.attachments)).not.toContain('points left');
     // ...and the giver's balance comes privately, in their 1:1 chat with the bot.
-    const mine = await nextCard(config.personalChat.id, mark, 'You recognised **Megan Bowen** +10 points');
+    const mine = await nextCard(config.personalChat.id, mark, 'You recognised **Megan Bowen** for #growth with 10 points.');
     expect(JSON.stringify(mine.attachments)).toContain('85 of 100 points left this month');
 
     const rows = await kudosRows();

@@ -66,9 +66,14 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     expect(post.body.text).toBe('<@UGIVER> recognised <@UANA> and <@UBEN> for #teamwork');
     expect(JSON.stringify(post.body.blocks)).not.toContain('*Ana Lopez*');
     expect(JSON.stringify(post.body.blocks)).toContain('thanks for carrying the launch demo');
-    expect(JSON.stringify(postsTo('UANA')[0]!.body.blocks)).toContain('<@UGIVER> recognised you for #teamwork +20 points');
+    expect(JSON.stringify(postsTo('UANA')[0]!.body.blocks)).toContain('<@UGIVER> recognised you for #teamwork');
+    expect(JSON.stringify(postsTo('UANA')[0]!.body.blocks)).toContain('+20 points');
+    // The post names the value once: in its headline, not again beside the points.
+    expect(JSON.stringify(post.body.blocks).split('#teamwork')).toHaveLength(2);
     expect(postsTo('UANA')[0]!.body.text).toBe('<@UGIVER> recognised you for #teamwork');
     expect(stub.callsTo('response_url')[0]!.body).toMatchObject({ response_type: 'ephemeral', text: 'You recognised Ana Lopez and Ben Okafor' });
+    expect(ephemeralText()).toContain('You recognised *Ana Lopez* and *Ben Okafor* for #teamwork with 20 points each.');
+    expect(ephemeralText()).toContain('Posted where you gave it, for everyone there to see.');
     expect(ephemeralText()).toContain('60 of 100 points left this month');
 
     const [kudos] = await kudosRows();
@@ -119,11 +124,14 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     expect(stub.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
-  it('in a DM with no recognition channel, shows the recognition to the giver only and still DMs the recipient', async () => {
+  it('in a DM with no recognition channel, tells the giver it stays between them and still DMs the recipient', async () => {
     await postSigned(app.url, command('<@UANA> 10 #respect thanks for the review', { channelId: 'DOTHER', channelName: 'directmessage' }));
     await stub.waitFor(() => postsTo('UANA').length === 1 && stub.callsTo('response_url').length === 1);
     expect(postsTo('DOTHER')).toHaveLength(0);
-    expect(ephemeralText()).toContain('<@UGIVER> recognised <@UANA> for #respect');
+    expect(ephemeralText()).toContain('You recognised *Ana Lopez* for #respect with 10 points.');
+    expect(ephemeralText()).toContain(
+      "Only you and *Ana Lopez* see this: kudos given in private aren't posted anywhere until an HR admin chooses a recognition channel.",
+    );
   });
 
   it('lets an HR admin choose the recognition channel, where kudos given in a DM are then posted', async () => {
@@ -134,7 +142,11 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     try {
       await postSigned(app.url, command('<@UANA> 10 thanks!', { channelId: 'DOTHER', channelName: 'directmessage' }));
       await stub.waitFor(() => postsTo('CKUDOS').length === 1 && postsTo('UANA').length === 1 && stub.callsTo('response_url').length === 3);
-      expect(ephemeralText()).toContain('I posted it in the recognition channel');
+      // The confirmation links the channel, which Slack shows by its name.
+      expect(ephemeralText()).toContain('📣 Posted in <#CKUDOS> for everyone to see.');
+      await postSigned(app.url, command('channel off', { userId: 'UADMIN' }));
+      await stub.waitFor(() => ephemeralText().includes('No recognition channel now'));
+      expect((await app.db.selectFrom('orgs').select('slack_recognition_channel').executeTakeFirstOrThrow()).slack_recognition_channel).toBeNull();
     } finally {
       await app.db.updateTable('orgs').set({ slack_recognition_channel: null }).execute();
     }

@@ -155,7 +155,9 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // The reply is in the giver's chat, answering the message, as an Adaptive Card.
     const reply = stub.requests.find((r) => r.path === `/v3/conversations/${PERSONAL}/activities/${sent.id}`);
     expect(reply?.body.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textOf(cardOf(reply!.body))).toContain('<at>Gina Giver</at> recognised <at>Ana Lopez</at> for #teamwork');
+    expect(textOf(cardOf(reply!.body))).toContain('You recognised **Ana Lopez** for #teamwork with 20 points.');
+    // No recognition channel is set: the giver is told who sees it.
+    expect(textOf(cardOf(reply!.body))).toContain('Only you and **Ana Lopez** see this');
     expect(textOf(cardOf(reply!.body))).toContain('80 of 100 points left this month');
 
     // Ana had never talked to the bot: it starts a 1:1 with her in the tenant, then writes there.
@@ -169,7 +171,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     });
     const [dm] = stub.activitiesTo(createdFor('29:ana')[0]!.id);
     expect(dm.summary).toBe('Gina Giver recognised you for #teamwork');
-    expect(textOf(cardOf(dm))).toContain('<at>Gina Giver</at> recognised you for #teamwork +20 points');
+    expect(cardOf(dm).body.map((e: any) => e.text)).toEqual(['🎉 <at>Gina Giver</at> recognised you for #teamwork', '“thanks for the demo”', '+20 points']);
     expect(cardOf(dm).msteams.entities).toEqual([mention(person('29:giver'))]);
     expect(textOf(cardOf(dm))).toContain('thanks for the demo');
     await waitUntil(allSent);
@@ -257,7 +259,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // The bot is added to a team: from then on, the team's roster answers for Dan.
     await post(activity(stub, channel, '29:carla', { type: 'conversationUpdate', membersAdded: [BOT] }));
     await post(message(stub, personal(), '29:giver', `kudos ${tag(dan)} 5 thanks for the docs`, [dan]));
-    expect(repliesIn(PERSONAL)[2]).toContain('<at>Gina Giver</at> recognised <at>Dan Smith</at>');
+    expect(repliesIn(PERSONAL)[2]).toContain('You recognised **Dan Smith** with 5 points.');
     await waitUntil(allSent);
     expect(stub.requests.some((r) => r.path === '/v3/conversations/19:general@thread.tacv2/members/29:dan')).toBe(true);
     expect(await kudosRows()).toHaveLength(1);
@@ -306,7 +308,8 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // Carla's confirmation is private: a new 1:1 with her, nothing about her balance in the channel.
     const toCarla = createdFor('29:carla');
     expect(toCarla).toHaveLength(1);
-    expect(repliesIn(toCarla[0]!.id)[0]).toContain('You recognised **Ana Lopez** +10 points. I posted it where you gave it, for everyone to see.');
+    expect(repliesIn(toCarla[0]!.id)[0]).toContain('You recognised **Ana Lopez** for #teamwork with 10 points.');
+    expect(repliesIn(toCarla[0]!.id)[0]).toContain('Posted where you gave it, for everyone there to see.');
 
     await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 1);
     const [post_] = stub.activitiesTo(CHANNEL);
@@ -370,7 +373,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     const valid = execute({ recipients: '29:ana', points: '15', value: 'growth', message: 'Thanks for the review' });
     const done = await post(valid);
     expect(done.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textOf(done.body.value)).toContain('<at>Gina Giver</at> recognised <at>Ana Lopez</at> for #growth');
+    expect(textOf(done.body.value)).toContain('You recognised **Ana Lopez** for #growth with 15 points.');
     expect(textOf(done.body.value)).toContain('85 of 100 points left this month');
     expect(done.body.value.actions ?? []).toEqual([]);
     // A second click on the same card (a new activity id) records nothing more.
@@ -401,7 +404,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     );
     // The form in the 1:1 chat becomes the giver's confirmation, with their balance.
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textOf(res.body.value)).toContain('I posted it where you gave it, for everyone to see.');
+    expect(textOf(res.body.value)).toContain('Posted where you gave it, for everyone there to see.');
     expect(textOf(res.body.value)).toContain('100 of 100 points left this month');
     await stub.waitFor(() => stub.activitiesTo(CHANNEL).length === 1);
     expect(textOf(cardOf(stub.activitiesTo(CHANNEL)[0]))).toContain('<at>Gina Giver</at> recognised <at>Ben Okafor</at>');
@@ -421,7 +424,8 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
       invoke(stub, personal(giverChat), '29:giver', 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: submit.verb, data } }, 'activity-forged'),
     );
     // It counts as given in the giver's 1:1 chat: recorded, posted in no conversation.
-    expect(textOf(res.body.value)).toContain('<at>Gina Giver</at> recognised <at>Ben Okafor</at>');
+    expect(textOf(res.body.value)).toContain('You recognised **Ben Okafor**.');
+    expect(textOf(res.body.value)).toContain('Only you and **Ben Okafor** see this');
     await waitUntil(allSent);
     expect(stub.activitiesTo('19:secret@thread.tacv2')).toHaveLength(0);
     expect(stub.requests.some((r) => r.path === '/v3/conversations/19:secret@thread.tacv2/members/29:giver')).toBe(true);
@@ -468,7 +472,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     // The full confirmation goes to the giver's 1:1, not to the channel the dialog was opened from.
     const toGiver = createdFor('29:giver');
     expect(toGiver).toHaveLength(1);
-    expect(repliesIn(toGiver[0]!.id)[0]).toContain('You recognised **Ana Lopez** and **Ben Okafor** +5 points each');
+    expect(repliesIn(toGiver[0]!.id)[0]).toContain('You recognised **Ana Lopez** and **Ben Okafor** with 5 points each.');
   });
 
   it('gives up on a DM the connector never answers, inside its claim, and its retry sends it', async () => {

@@ -190,7 +190,7 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
       expect(textOf(refused!.activity)).toContain('Only an HR admin can change the organization’s settings.');
     });
 
-    it('shows an HR admin the form (no recognition channel in Teams), refuses bad hours at the field, and saves good ones', async () => {
+    it('shows an HR admin the form (the recognition channel is chosen in the channel), refuses bad hours at the field, and saves good ones', async () => {
       const [form] = await say('29:pete', 'hepo settings');
       const card = cardOf(form!.activity);
       expect(card.body.filter((e: any) => e.type.startsWith('Input.')).map((e: any) => e.id)).toEqual([
@@ -200,7 +200,8 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
         'work_start',
         'work_end',
       ]);
-      expect(textOf(card)).toContain('there is no recognition channel to set');
+      expect(textOf(card)).toContain('Recognition channel: none, so kudos given in a 1:1 chat with me stay between the giver and the people they recognise.');
+      expect(textOf(card)).toContain('@mention me in the team channel you want, with **kudos channel here**');
       expect(cardProblems(card)).toEqual([]);
 
       const refused = await teams.execute(chatOf('29:pete'), '29:pete', form!, 'Save', { ...good, work_start: '19', work_end: '10' });

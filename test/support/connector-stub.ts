@@ -37,6 +37,11 @@ export function rosterMember(id: string, name: string): RosterMember {
   return { id, name, email, userPrincipalName: email, aadObjectId: `aad-${id.replace(/^29:/, '')}` };
 }
 
+export interface StubTeam {
+  name: string;
+  channels: Array<{ id: string; name?: string }>;
+}
+
 export interface ConnectorStub {
   /** With a trailing slash, as activities carry it in `serviceUrl`. */
   serviceUrl: string;
@@ -47,6 +52,8 @@ export interface ConnectorStub {
   rosters: Record<string, RosterMember[]>;
   /** Files people sent the bot, by name: served at the download URL their message carries (`{serviceUrl}files/{name}`). */
   files: Record<string, string>;
+  /** Teams by id, with their channels (the General channel has no name): GET /v3/teams/{id} and …/conversations. */
+  teams: Record<string, StubTeam>;
   /** Activities the bot posted into this conversation (new posts and replies) that the stub accepted. */
   activitiesTo(conversationId: string): any[];
   /** The same, with the ids the stub gave them. */
@@ -68,6 +75,8 @@ export interface ConnectorStub {
 const ACTIVITIES = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 const MEMBER = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/;
 const PAGED_MEMBERS = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/;
+const TEAM = /^\/v3\/teams\/([^/]+)$/;
+const TEAM_CHANNELS = /^\/v3\/teams\/([^/]+)\/conversations$/;
 
 export async function startConnectorStub(roster: RosterMember[] = []): Promise<ConnectorStub> {
   const requests: RecordedRequest[] = [];
@@ -134,6 +143,10 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         else send(404, { error: { code: 'MemberNotFoundInConversation', message: 'The member could not be found.' } });
       } else if (method === 'GET' && (match = PAGED_MEMBERS.exec(path))) {
         send(200, { members: membersOf(match[1]!) });
+      } else if (method === 'GET' && (match = TEAM.exec(path)) && stub.teams[match[1]!]) {
+        send(200, { id: match[1], name: stub.teams[match[1]!]!.name });
+      } else if (method === 'GET' && (match = TEAM_CHANNELS.exec(path)) && stub.teams[match[1]!]) {
+        send(200, { conversations: stub.teams[match[1]!]!.channels });
       } else {
         send(404, { error: { code: 'NotFound', message: `stub: no route for ${method} ${path}` } });
       }
@@ -148,6 +161,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     roster,
     rosters: {},
     files: {},
+    teams: {},
     activitiesTo(conversationId) {
       return requests.filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId).map((r) => r.body);
     },
@@ -179,6 +193,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       created.length = 0;
       stub.rosters = {};
       stub.files = {};
+      stub.teams = {};
     },
     failNext(count, status, pathPrefix = '') {
       failures = { count, status, pathPrefix };

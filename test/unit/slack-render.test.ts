@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mrkdwn, renderHome, renderMessage, renderModal } from '../../src/adapters/slack/render';
 import type { ViewSubmitAction } from '@slack/bolt';
 import { formValues, neutralText, submittedFileId } from '../../src/adapters/slack/interactions';
-import { type Form, type Message, personRef, textMessage, typed } from '../../src/chat/ui';
+import { channelRef, type Form, type Message, personRef, textMessage, typed } from '../../src/chat/ui';
 
 const message: Message = {
   summary: 'Gia recognised Ana',
@@ -79,6 +79,21 @@ describe('Slack renderer', () => {
       { type: 'section', text: { type: 'mrkdwn', text: '🎉 <@UGIA> recognised *Cy &lt;3*, *twice* someone' } },
       { type: 'section', fields: [{ type: 'mrkdwn', text: '*From*\n<@UGIA>' }] },
       { type: 'context', elements: [{ type: 'mrkdwn', text: '_<@UANA>_' }] },
+    ]);
+  });
+
+  it('links a channel a message names, in its blocks and notification text; a header, plain text, names none', () => {
+    const { text, blocks } = renderMessage({
+      summary: `Posted in ${channelRef('CKUDOS')}`,
+      blocks: [
+        { type: 'header', text: `Kudos in ${channelRef('CKUDOS')}` },
+        { type: 'section', text: `📣 Posted in ${channelRef('CKUDOS')} for everyone to see.` },
+      ],
+    });
+    expect(text).toBe('Posted in <#CKUDOS>');
+    expect(blocks).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'Kudos in the channel', emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: '📣 Posted in <#CKUDOS> for everyone to see.' } },
     ]);
   });
 

@@ -43,7 +43,7 @@ describe('Teams messages as commands', () => {
         { platform: 'teams', id: '29:ana' },
         { platform: 'teams', id: '29:ben' },
       ],
-      origin: { platform: 'teams', workspaceId: 't1', conversationId: '19:c@thread.tacv2;messageid=1', isDirect: false },
+      origin: { platform: 'teams', workspaceId: 't1', conversationId: '19:c@thread.tacv2;messageid=1', isDirect: false, channelId: '19:c@thread.tacv2' },
       actor: { platform: 'teams', id: '29:giver' },
       idempotencyKey: 'act-1',
     });
@@ -86,6 +86,13 @@ describe('Teams messages as commands', () => {
 
   it('takes the tenant from channel data when the conversation lacks it', () => {
     expect(originOf(a({ ...base, conversation: { id: 'c', conversationType: 'groupChat' } })).workspaceId).toBe('t1');
+  });
+
+  it('names the channel a message in a channel thread belongs to, and none in a group chat or 1:1 chat', () => {
+    const inChannel = { ...base, channelData: { tenant: { id: 't1' }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:c@thread.tacv2' } } };
+    expect(originOf(a(inChannel))).toMatchObject({ conversationId: '19:c@thread.tacv2;messageid=1', isDirect: false, channelId: '19:c@thread.tacv2' });
+    expect(originOf(a({ ...base, conversation: { id: '19:chat@thread.v2', conversationType: 'groupChat' } }))).not.toHaveProperty('channelId');
+    expect(originOf(a({ ...base, conversation: { id: 'a:1', conversationType: 'personal' } }))).not.toHaveProperty('channelId');
   });
 });
 

@@ -2,11 +2,11 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
 import { type AdaptiveCard, renderButton, renderForm, renderMessage, summaryOf } from '../../src/adapters/teams/render';
-import { type Form, type Message, peopleNamedIn, personRef, textMessage, typed } from '../../src/chat/ui';
+import { channelRef, type Form, type Message, peopleNamedIn, personRef, textMessage, typed } from '../../src/chat/ui';
 import { answerForm, digestMessage, historyMessage, promptMessage, replyMessage, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { addPointForm, agendaMessage } from '../../src/features/one-on-ones/one-on-ones.views';
 import { feedbackForm, feedbackMessage, requestMessage } from '../../src/features/feedback/feedback.views';
-import { kudosForm, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
+import { confirmationMessage, kudosForm, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
 
 // The package's main entry needs a DOM; its UMD bundle parses and validates in Node.
 const AC = createRequire(__filename)('adaptivecards/dist/adaptivecards.js');
@@ -143,6 +143,12 @@ describe('Teams renderer: messages', () => {
     expect(summaryOf(named)).toBe('Gia Giver recognised Ana Lopez and Cy');
     expect(cardProblems(card)).toEqual([]);
     expect(renderMessage(message)).not.toHaveProperty('msteams');
+  });
+
+  it('writes a Slack channel a message names as "the channel": a card has no way to link one', () => {
+    const card = renderMessage({ summary: `In ${channelRef('C1')}`, blocks: [{ type: 'section', text: `Posted in ${channelRef('C1')}.` }] });
+    expect(card.body).toEqual([{ type: 'TextBlock', text: 'Posted in the channel.', wrap: true }]);
+    expect(summaryOf({ summary: `In ${channelRef('C1')}`, blocks: [] })).toBe('In the channel');
   });
 
   it('falls back to the summary for a message without text blocks', () => {
@@ -367,6 +373,16 @@ describe('Teams cards pass the official Adaptive Cards validation', () => {
     ['a message with every block', renderMessage(message)],
     ['the recognition post', renderMessage(shown(recognitionMessage(view)))],
     ['the recipient note', renderMessage(shown(recipientMessage(view)))],
+    ...(['conversation', 'recognition_channel', 'nowhere'] as const).map((where): [string, AdaptiveCard] => [
+      `the giver's confirmation (${where})`,
+      renderMessage(
+        confirmationMessage(
+          view,
+          { left: 60, allowance: 100 },
+          where === 'recognition_channel' ? { in: where, channel: '**Contoso › Recognition**' } : { in: where },
+        ),
+      ),
+    ]),
     ['the kudos form inline', renderForm(kudosForm(['teamwork', 'growth'], 80, 100), { mode: 'inline' })],
     ['the kudos form in a dialog', renderForm(kudosForm(['teamwork'], 0, 100), { mode: 'dialog' })],
     ['every field kind', renderForm(form, { mode: 'inline' })],

@@ -1,12 +1,26 @@
 import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
-import { type Block, type Button, type Form, type FormField, type Message, type People, withNames, writePeople, writeTyped } from '../../chat/ui';
+import {
+  type Block,
+  type Button,
+  type Form,
+  type FormField,
+  type Message,
+  type People,
+  withNames,
+  writeChannels,
+  writePeople,
+  writeTyped,
+} from '../../chat/ui';
 
 /** Slack escapes only these three; anything else in neutral text is shown as typed. */
 const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-/** Escaped text with each person it names as a mention, or as `unknown` shows someone with no Slack account. */
+/** Escaped text with each person it names as a mention, or as `unknown` shows someone with no Slack account; each channel as its link. */
 const mentioning = (escaped: string, people: People | undefined, unknown: (name: string) => string) =>
-  writePeople(escaped, people, (p) => (p.userId ? `<@${p.userId}>` : unknown(escape(p.name))));
+  writeChannels(
+    writePeople(escaped, people, (p) => (p.userId ? `<@${p.userId}>` : unknown(escape(p.name)))),
+    (channelId) => `<#${channelId}>`,
+  );
 
 /** Commands to type are Slack's slash commands. */
 const slashed = (text: string, write = (command: string) => `/${command}`) => writeTyped(text, write);

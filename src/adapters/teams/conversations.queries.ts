@@ -16,12 +16,12 @@ function parse(row: { reference: unknown } | undefined): Reference | undefined {
 }
 
 export function conversationStore(db: Db) {
-  return {
+  const store = {
     /**
      * Upserts a reference. `personalUserId` marks a 1:1 chat with that user; a later sighting of the
      * same conversation without one keeps it.
      */
-    async save(reference: Reference, tenantId: string, personalUserId: string | undefined): Promise<void> {
+    async save(reference: Reference, tenantId: string | null, personalUserId: string | undefined): Promise<void> {
       // Without the activity id: later messages start new posts instead of answering an old one.
       const { activityId: _dropped, ...stored } = reference;
       await db
@@ -53,6 +53,26 @@ export function conversationStore(db: Db) {
       let query = db.selectFrom('teams_conversations').select('reference').where('conversation_id', '=', conversationId);
       if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
       return parse(await query.executeTakeFirst());
+    },
+
+    /**
+     * A team channel the bot has seen only threads of (a message in a channel is its thread,
+     * `…;messageid=…`): the latest thread's reference, pointed at the channel itself, where a post
+     * starts a new thread. It is saved under the channel's id, so the next load finds it at once.
+     */
+    async channelFromThread(channelId: string): Promise<Reference | undefined> {
+      const row = await db
+        .selectFrom('teams_conversations')
+        .select(['reference', 'tenant_id'])
+        .where(sql<boolean>`starts_with(conversation_id, ${`${channelId};messageid=`})`)
+        .orderBy('updated_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const thread = parse(row);
+      if (!row || !thread) return undefined;
+      const channel: Reference = { ...thread, conversation: { ...thread.conversation, id: channelId } };
+      await store.save(channel, row.tenant_id, undefined);
+      return channel;
     },
 
     /** The user's 1:1 chat with the bot, if the bot has seen it. */
@@ -95,6 +115,7 @@ export function conversationStore(db: Db) {
       return rows.map((r) => r.conversation_id);
     },
   };
+  return store;
 }
 
 export type ConversationStore = ReturnType<typeof conversationStore>;

@@ -18,12 +18,21 @@ export function isPersonal(activity: Incoming): boolean {
   return activity.conversation?.conversationType === 'personal';
 }
 
+/** A team channel's own id, for an activity in one of its threads: Teams names it in the channel data. */
+function channelOf(activity: Incoming): string | undefined {
+  if (activity.conversation?.conversationType !== 'channel') return undefined;
+  const channelData = activity.channelData as { channel?: { id?: string } } | undefined;
+  return channelData?.channel?.id || activity.conversation.id.split(';')[0] || undefined;
+}
+
 export function originOf(activity: Incoming): Origin {
+  const channelId = channelOf(activity);
   return {
     platform: 'teams',
     workspaceId: tenantOf(activity),
     conversationId: activity.conversation?.id ?? '',
     isDirect: isPersonal(activity),
+    ...(channelId ? { channelId } : {}),
   };
 }
 

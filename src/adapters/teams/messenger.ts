@@ -85,7 +85,8 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
 
   return {
     async toConversation(conversationId, activity, signal) {
-      const reference = await store.load(conversationId);
+      // A team channel (the org's recognition channel) the bot may know only by its threads.
+      const reference = (await store.load(conversationId)) ?? (await store.channelFromThread(conversationId));
       if (!reference) throw new Error(`Teams: the bot has no record of conversation ${conversationId}`);
       return continueIn(reference, activity, signal);
     },

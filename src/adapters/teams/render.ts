@@ -6,7 +6,9 @@ import {
   type FormValues,
   type Message,
   type People,
+  SOME_CHANNEL,
   withNames,
+  writeChannels,
   writePeople,
   writeTyped,
 } from '../../chat/ui';
@@ -89,12 +91,15 @@ function mentioner(people: People | undefined) {
   const entities = new Map<string, MentionEntity>();
   return {
     write: (value: string) =>
-      writePeople(value, people, ({ name, userId }) => {
-        if (!userId) return `**${name}**`;
-        const tag = `<at>${name}</at>`;
-        entities.set(userId, { type: 'mention', text: tag, mentioned: { id: userId, name } });
-        return tag;
-      }),
+      writeChannels(
+        writePeople(value, people, ({ name, userId }) => {
+          if (!userId) return `**${name}**`;
+          const tag = `<at>${name}</at>`;
+          entities.set(userId, { type: 'mention', text: tag, mentioned: { id: userId, name } });
+          return tag;
+        }),
+        () => SOME_CHANNEL,
+      ),
     entities: () => [...entities.values()],
   };
 }

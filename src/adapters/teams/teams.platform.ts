@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
+import { channelName } from './channels';
 import { conversationStore } from './conversations.queries';
 import { knownPeople, memberLookup, membership, readableRosters, turnDirectory } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
@@ -72,7 +73,10 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
           const members = memberLookup(context, store, logger);
           return bot.run(context, {
             router,
-            directory: turnDirectory(context, members, () => readableRosters(context, store, logger), logger),
+            directory: {
+              ...turnDirectory(context, members, () => readableRosters(context, store, logger), logger),
+              channelName: (channelId) => channelName(context, channelId, logger),
+            },
             members,
             replies: turnReplies(context, messenger, logger),
             formPeople: async () => (teams.local ? knownPeople(context, store, logger) : []),

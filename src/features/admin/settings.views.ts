@@ -1,6 +1,7 @@
 import type { Platform } from '../../chat/interaction';
 import type { Form, Message } from '../../chat/ui';
 import type { Org } from '../../db/database';
+import { HOW_TO_CHOOSE_CHANNEL, NO_CHANNEL, recognitionChannelShown } from '../recognition/recognition.views';
 import { MAX_ALLOWANCE } from './settings.rules';
 
 export const SETTINGS_FORM = 'org.settings';
@@ -8,9 +9,19 @@ export const OPEN_SETTINGS = 'org.settings.open';
 
 const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const hours = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ value: String(from + i), label: hour(from + i) }));
-const IN_TEAMS = 'In Teams, kudos are shown in the conversation where they are given, so there is no recognition channel to set.';
+/**
+ * Teams' recognition channel, which the form can't pick (an Adaptive Card has no channel picker): the
+ * one set, and how an HR admin sets another.
+ */
+function teamsChannelNote(org: Org): string {
+  const channel = recognitionChannelShown(org, 'teams');
+  const now = channel
+    ? `Recognition channel: ${channel}. Kudos given in a 1:1 chat with me are posted there.`
+    : 'Recognition channel: none, so kudos given in a 1:1 chat with me stay between the giver and the people they recognise.';
+  return `${now} To choose ${channel ? 'another' : 'one'}, ${HOW_TO_CHOOSE_CHANNEL.teams}${channel ? `; ${NO_CHANNEL} sets none` : ''}.`;
+}
 
-/** Slack has a channel to post kudos given in DMs; Teams posts them where they are given. */
+/** Slack's form picks the recognition channel; in Teams it is chosen in the channel itself (see `teamsChannelNote`). */
 export const asksChannel = (platform: Platform) => platform === 'slack';
 
 export function settingsForm(org: Org, platform: Platform): Form {
@@ -18,7 +29,7 @@ export function settingsForm(org: Org, platform: Platform): Form {
     formId: SETTINGS_FORM,
     title: 'Organization settings',
     submitLabel: 'Save',
-    ...(asksChannel(platform) ? {} : { intro: IN_TEAMS }),
+    ...(asksChannel(platform) ? {} : { intro: teamsChannelNote(org) }),
     fields: [
       {
         id: 'values',
@@ -72,8 +83,7 @@ export function settingsForm(org: Org, platform: Platform): Form {
 
 /** The org's settings as they are, with the button that changes them. */
 export function settingsMessage(org: Org, platform: Platform, note?: string): Message {
-  // Neutral text can't link a channel: the form's picker shows which one.
-  const channel = asksChannel(platform) ? (org.slack_recognition_channel ? 'chosen (see Change settings)' : 'none') : 'not in Teams';
+  const channel = recognitionChannelShown(org, platform) ?? 'none (kudos given in private stay private)';
   return {
     summary: note ?? 'Organization settings',
     blocks: [

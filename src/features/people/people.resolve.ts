@@ -66,6 +66,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
         resolvePeople: (refs) => resolvePeople(org, refs, known, directory),
         managersOf: (personId) => queries.managersOf(org.id, personId),
         findByEmails: (emails) => directory.findByEmails(emails),
+        channelName: async (channelId) => directory.channelName?.(channelId),
       };
     },
   };

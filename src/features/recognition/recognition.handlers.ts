@@ -1,26 +1,32 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
-import type { Interaction, UserRef } from '../../chat/interaction';
+import { type Interaction, type Platform, type UserRef, withoutMentions } from '../../chat/interaction';
 import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Person } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import type { OutgoingNotification } from '../../chat/ports';
-import { authorize, wholeOrg } from '../people/authorization';
+import { authorize, can, wholeOrg } from '../people/authorization';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
 import { allowanceMonth, allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
 import type { RecognitionQueries } from './recognition.queries';
 import {
+  HOW_TO_CHOOSE_CHANNEL,
   type KudosView,
   KUDOS_FORM,
+  NO_CHANNEL,
   OPEN_KUDOS_FORM,
+  type ShownTo,
   confirmationMessage,
   giveKudosButton,
   homeSection,
   kudosForm,
   recipientMessage,
+  recognitionChannelShown,
   recognitionMessage,
 } from './recognition.views';
+
+const textReply = (summary: string, text: string): Effect => ({ type: 'reply', message: { summary, blocks: [{ type: 'section', text }] } });
 
 export interface RecognitionDeps {
   queries: RecognitionQueries;
@@ -74,8 +80,16 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     if (!origin.isDirect) {
       return { kind: 'conversation', workspaceId: origin.workspaceId, conversationId: origin.conversationId };
     }
-    const channel = origin.platform === 'slack' ? ctx.org.slack_recognition_channel : null;
+    const channel = origin.platform === 'slack' ? ctx.org.slack_recognition_channel : ctx.org.teams_recognition_channel;
     return channel ? { kind: 'conversation', workspaceId: origin.workspaceId, conversationId: channel } : undefined;
+  }
+
+  /** What the giver's confirmation says about who sees the kudos. */
+  function shownTo(interaction: Interaction, ctx: HandlerContext, posted: boolean): ShownTo {
+    const { platform, isDirect } = interaction.origin;
+    if (!isDirect) return { in: 'conversation' };
+    if (posted) return { in: 'recognition_channel', channel: recognitionChannelShown(ctx.org, platform)! };
+    return can(ctx.actor, 'org.settings', wholeOrg(ctx.org.id)) ? { in: 'nowhere', choose: HOW_TO_CHOOSE_CHANNEL[platform] } : { in: 'nowhere' };
   }
 
   async function give(interaction: Interaction, ctx: HandlerContext, input: KudosInput): Promise<Effect[]> {
@@ -140,17 +154,19 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     await sendRecorded(ctx.org.id, result.notifications);
 
     const balance = { left: result.pointsLeft, allowance };
-    if (!target) return [{ type: 'done', message: recognitionMessage(view, balance) }];
-    const where = origin.isDirect ? 'I posted it in the recognition channel.' : 'I posted it where you gave it, for everyone to see.';
-    return [{ type: 'done', message: confirmationMessage(view, balance, where) }];
+    return [{ type: 'done', message: confirmationMessage(view, balance, shownTo(interaction, ctx, target !== undefined)) }];
   }
 
-  /** `/kudos channel #recognition`: where kudos given in DMs are shown to everyone (HR admins, Slack). */
+  /**
+   * `kudos channel …` (HR admins): where kudos given in private are shown to everyone. Slack names the
+   * channel (`/kudos channel #recognition`); a Teams message can't, so there it is typed in the
+   * channel itself (`kudos channel here`). `kudos channel off` keeps them private again.
+   */
   async function setChannel(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext): Promise<Effect[]> {
     authorize(ctx.actor, 'org.settings', wholeOrg(ctx.org.id));
-    if (interaction.origin.platform !== 'slack') {
-      throw new Invalid('In Teams, kudos are shown in the conversation where they are given.');
-    }
+    const word = withoutMentions(interaction.text).split(' ')[1]?.toLowerCase() ?? '';
+    if (word === 'off' || word === 'none') return clearChannel(interaction.origin.platform, ctx);
+    if (interaction.origin.platform === 'teams') return setTeamsChannel(interaction, ctx, word);
     const [channel] = interaction.channels ?? [];
     if (!channel) throw new Invalid('Name the channel, like {typed:kudos channel #recognition}.');
     await queries.setRecognitionChannel(ctx.org.id, channel.id);
@@ -163,6 +179,26 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
         },
       },
     ];
+  }
+
+  /** `kudos channel here`, typed in a Teams channel (the bot @mentioned): that channel, by the name Teams gives it now. */
+  async function setTeamsChannel(interaction: Extract<Interaction, { kind: 'command' }>, ctx: HandlerContext, word: string): Promise<Effect[]> {
+    const { channelId } = interaction.origin;
+    if (!channelId || (word !== '' && word !== 'here')) {
+      const now = recognitionChannelShown(ctx.org, 'teams');
+      const current = now ? `It is ${now} now.` : 'None is set now, so kudos given in a 1:1 chat with me stay between the giver and the people they recognise.';
+      throw new Invalid(`To choose the recognition channel, ${HOW_TO_CHOOSE_CHANNEL.teams} (${NO_CHANNEL} sets none). ${current}`);
+    }
+    const name = await ctx.channelName(channelId);
+    await queries.setTeamsRecognitionChannel(ctx.org.id, { id: channelId, name });
+    const where = name ? `**${name}**` : 'the channel you chose it in';
+    return [textReply('Recognition channel set', `✅ Kudos given in a 1:1 chat with me will be posted in ${where}, for everyone there to see.`)];
+  }
+
+  async function clearChannel(platform: Platform, ctx: HandlerContext): Promise<Effect[]> {
+    if (platform === 'teams') await queries.setTeamsRecognitionChannel(ctx.org.id, null);
+    else await queries.setRecognitionChannel(ctx.org.id, null);
+    return [textReply('No recognition channel', '✅ No recognition channel now: kudos given in private stay between the giver and the people they recognise.')];
   }
 
   /** This month in the person's own calendar: what they can still give, and the kudos they got and gave. */

@@ -48,8 +48,17 @@ export function recognitionQueries(db: Db, clock: Clock) {
   }
 
   return {
-    async setRecognitionChannel(orgId: string, channelId: string): Promise<void> {
+    async setRecognitionChannel(orgId: string, channelId: string | null): Promise<void> {
       await db.updateTable('orgs').set({ slack_recognition_channel: channelId }).where('id', '=', orgId).execute();
+    },
+
+    /** Teams' recognition channel, with its name as Teams gave it now; none when `channel` is null. */
+    async setTeamsRecognitionChannel(orgId: string, channel: { id: string; name: string | undefined } | null): Promise<void> {
+      await db
+        .updateTable('orgs')
+        .set({ teams_recognition_channel: channel?.id ?? null, teams_recognition_channel_name: channel?.name ?? null })
+        .where('id', '=', orgId)
+        .execute();
     },
 
     pointsSpent,

@@ -1,4 +1,6 @@
-import { type Block, type Form, type Message, personRef } from '../../chat/ui';
+import type { Platform } from '../../chat/interaction';
+import { type Block, channelRef, type Form, type Message, personRef, typed } from '../../chat/ui';
+import type { Org } from '../../db/database';
 
 export const KUDOS_FORM = 'kudos';
 export const OPEN_KUDOS_FORM = 'kudos.open_form';
@@ -18,7 +20,12 @@ const bold = (names: string[]) => listOf(names.map((n) => `**${n}**`));
 
 const recipientRefs = (k: KudosView) => listOf(k.recipients.map((r) => personRef(r.id)));
 
-const pointsLine = (points: number, each: boolean) => (points > 0 ? ` +${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}` : '');
+/** What each recipient gets, as a card's small print: "+20 points", "+20 points each". */
+const pointsLine = (points: number, each: boolean) => `+${points} point${points === 1 ? '' : 's'}${each ? ' each' : ''}`;
+
+const forValue = (k: KudosView) => (k.value ? ` for #${k.value}` : '');
+
+const pointsContext = (k: KudosView, each: boolean): Block[] => (k.pointsEach > 0 ? [{ type: 'context', text: pointsLine(k.pointsEach, each) }] : []);
 
 export const giveKudosButton = { actionId: OPEN_KUDOS_FORM, label: 'Give kudos', opensForm: true } as const;
 
@@ -29,50 +36,82 @@ export interface Balance {
 
 const balanceLine = (b: Balance) => ({ type: 'context' as const, text: `${b.left} of ${b.allowance} points left this month.` });
 
-/**
- * The recognition as everyone sees it in the channel; given a balance, it is the giver's own copy
- * (used where there is no channel to post in).
- */
-export function recognitionMessage(k: KudosView, balance?: Balance): Message {
-  const value = k.value ? ` for #${k.value}` : '';
-  const headline = `${personRef(k.giverId)} recognised ${recipientRefs(k)}${value}`;
+/** The recognition as everyone sees it where it is posted: who, whom and the value in the headline, then the words, then the points. */
+export function recognitionMessage(k: KudosView): Message {
+  const headline = `${personRef(k.giverId)} recognised ${recipientRefs(k)}${forValue(k)}`;
   return {
     summary: headline,
     blocks: [
       { type: 'section', text: `🎉 ${headline}` },
       { type: 'section', text: `“${k.message}”` },
-      ...(k.pointsEach > 0 || k.value
-        ? [
-            {
-              type: 'context' as const,
-              text: [pointsLine(k.pointsEach, k.recipients.length > 1).trim(), k.value ? `#${k.value}` : ''].filter(Boolean).join(' · '),
-            },
-          ]
-        : []),
-      balance ? balanceLine(balance) : { type: 'actions', buttons: [giveKudosButton] },
+      ...pointsContext(k, k.recipients.length > 1),
+      { type: 'actions', buttons: [giveKudosButton] },
     ],
   };
 }
 
-/** The private note each recipient gets. */
+/** The private note each recipient gets, laid out like the post. */
 export function recipientMessage(k: KudosView): Message {
-  const value = k.value ? ` for #${k.value}` : '';
+  const headline = `${personRef(k.giverId)} recognised you${forValue(k)}`;
   return {
-    summary: `${personRef(k.giverId)} recognised you${value}`,
-    blocks: [
-      { type: 'section', text: `🎉 ${personRef(k.giverId)} recognised you${value}${pointsLine(k.pointsEach, false)}` },
-      { type: 'section', text: `“${k.message}”` },
-    ],
+    summary: headline,
+    blocks: [{ type: 'section', text: `🎉 ${headline}` }, { type: 'section', text: `“${k.message}”` }, ...pointsContext(k, false)],
   };
 }
 
-export function confirmationMessage(k: KudosView, balance: Balance, where: string): Message {
+/** Where a kudos was shown to everyone, as its giver's confirmation tells them. */
+export type ShownTo =
+  /** Posted in the channel or group chat it was given in. */
+  | { in: 'conversation' }
+  /** Given in private and posted in the org's recognition channel, as `recognitionChannelShown` writes it. */
+  | { in: 'recognition_channel'; channel: string }
+  /** Given in private with no recognition channel set: only the recipients got it. `choose`: how the giver, an HR admin, sets one. */
+  | { in: 'nowhere'; choose?: string };
+
+function shownText(shown: ShownTo, names: string[]): string {
+  switch (shown.in) {
+    case 'conversation':
+      return 'Posted where you gave it, for everyone there to see.';
+    case 'recognition_channel':
+      return `📣 Posted in ${shown.channel} for everyone to see.`;
+    case 'nowhere': {
+      const why = `🔒 Only ${listOf(['you', ...names.map((n) => `**${n}**`)])} see this: kudos given in private aren't posted anywhere`;
+      return shown.choose
+        ? `${why} until a recognition channel is chosen. To choose one, ${shown.choose}.`
+        : `${why} until an HR admin chooses a recognition channel.`;
+    }
+  }
+}
+
+/** The giver's own confirmation: whom, for what and with how many points, once each; where everyone sees it; what they have left. */
+export function confirmationMessage(k: KudosView, balance: Balance, shown: ShownTo): Message {
   const names = k.recipients.map((r) => r.name);
-  const sent = `You recognised ${bold(names)}${pointsLine(k.pointsEach, names.length > 1)}. ${where}`;
+  const each = names.length > 1 ? ' each' : '';
+  const points = k.pointsEach > 0 ? ` with ${k.pointsEach} point${k.pointsEach === 1 ? '' : 's'}${each}` : '';
   return {
     summary: `You recognised ${listOf(names)}`,
-    blocks: [{ type: 'section', text: `✅ ${sent}` }, balanceLine(balance)],
+    blocks: [
+      { type: 'section', text: `✅ You recognised ${bold(names)}${forValue(k)}${points}.` },
+      { type: 'section', text: shownText(shown, names) },
+      balanceLine(balance),
+    ],
   };
+}
+
+/** How an HR admin chooses the recognition channel on each platform (Teams messages can't name a channel, so it's typed there). */
+export const HOW_TO_CHOOSE_CHANNEL: Record<Platform, string> = {
+  slack: `type ${typed('kudos channel #recognition')}`,
+  teams: `@mention me in the team channel you want, with ${typed('kudos channel here')}`,
+};
+
+/** How an HR admin sets none again, on either platform. */
+export const NO_CHANNEL = typed('kudos channel off');
+
+/** The org's recognition channel on this platform as a message names it; undefined when none is set. */
+export function recognitionChannelShown(org: Org, platform: Platform): string | undefined {
+  if (platform === 'slack') return org.slack_recognition_channel ? channelRef(org.slack_recognition_channel) : undefined;
+  if (!org.teams_recognition_channel) return undefined;
+  return org.teams_recognition_channel_name ? `**${org.teams_recognition_channel_name}**` : 'the recognition channel';
 }
 
 export function kudosForm(values: string[], pointsLeft: number, allowance: number): Form {
