@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Platform } from './chat/interaction';
 import type { PlatformAdapter } from './adapters/platform';
 import { type Clock, type Sender, type ShowPeople, systemClock } from './chat/ports';
 import { Router } from './chat/router';
@@ -64,7 +65,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const showPeople: ShowPeople = (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds);
   const sendRecorded = sendRecordedHere(notify, enqueue);
   // The help lists every capability's commands, so it is the router's, built after them.
-  const help = () => router.help();
+  const help = (platform: Platform) => router.help(platform);
   const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, help }));
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),

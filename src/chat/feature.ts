@@ -1,9 +1,12 @@
 import type { Org, Person } from '../db/database';
 import type { OutgoingNotification } from './ports';
 import type { Effect } from './effects';
-import type { Interaction, UserRef } from './interaction';
+import type { Interaction, Platform, UserRef } from './interaction';
 import type { DirectoryUser } from './interaction';
 import type { Block, Button } from './ui';
+
+/** A line of the help, for both platforms or for one only. */
+export type HelpLine = string | { only: Platform; text: string };
 
 /** What a capability gives the router (its entry points) and what the router gives each handler. */
 
@@ -26,8 +29,11 @@ export type Handler<K extends Interaction['kind']> = (interaction: Of<K>, ctx: H
 /** A capability's entry points, keyed by command name, form id and action id. */
 export interface Feature {
   name: string;
-  /** One line per command for the help reply, e.g. "`kudos @ana 20 #teamwork thanks!` recognise someone". */
-  help: string[];
+  /**
+   * One line per command for the help reply, commands written with `typed`, e.g.
+   * "{typed:kudos @name 20 #teamwork thanks!} recognise someone"; a line only one platform has names it.
+   */
+  help: HelpLine[];
   commands?: Record<string, Handler<'command'>>;
   forms?: Record<string, Handler<'form_submit'>>;
   actions?: Record<string, Handler<'action'>>;

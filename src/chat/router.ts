@@ -93,8 +93,9 @@ export class Router {
     return this.handlers.get(`${interaction.kind}:${interactionName(interaction)}`);
   }
 
-  help(): Message {
-    const lines = this.deps.features.flatMap((f) => f.help);
+  /** Every command, as they are typed on this platform. */
+  help(platform: Platform): Message {
+    const lines = this.deps.features.flatMap((f) => f.help).flatMap((l) => (typeof l === 'string' ? [l] : l.only === platform ? [l.text] : []));
     return {
       summary: 'Here is what I can do',
       blocks: [{ type: 'section', text: `Here is what I can do:\n${lines.map((l) => `• ${l}`).join('\n')}` }],
@@ -132,7 +133,7 @@ export class Router {
     const { platform } = interaction.origin;
     if (!handler) {
       this.deps.onOutcome?.(interaction, 'unknown');
-      const help: Effect[] = [{ type: 'reply', message: this.help() }];
+      const help: Effect[] = [{ type: 'reply', message: this.help(platform) }];
       // The help's examples name the person's colleagues when the bot knows who they are.
       return this.deps.contextFor(interaction, directory).then(
         (ctx) => this.withExamples(help, ctx, platform),

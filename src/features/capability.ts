@@ -1,3 +1,4 @@
+import type { Platform } from '../chat/interaction';
 import type { Clock } from '../chat/ports';
 import type { Feature } from '../chat/feature';
 import type { Message } from '../chat/ui';
@@ -15,7 +16,7 @@ export interface CapabilityDeps {
   /** People HR_ADMIN_EMAILS names: HR admins whatever the platform says. */
   hrAdminEmails: string[];
   /** The help for every capability's commands (the router's). */
-  help(): Message;
+  help(platform: Platform): Message;
 }
 
 /**

@@ -90,7 +90,9 @@ describe('org chart import and org settings in Slack', () => {
     for (const user of ['UHR', 'UMAYA', 'UANA', 'UBEN']) await hepo(user, user === 'UANA' ? '' : 'help');
     for (const user of ['UHR', 'UMAYA', 'UANA', 'UBEN']) await toldPrivately(user, 'Here is what I can do');
     const forHr = privatelyTo('UHR').at(-1)!;
-    for (const command of ['/kudos', '/checkin setup', '/feedback', '/hepo org import', '/hepo settings']) expect(forHr).toContain(command);
+    for (const command of ['/kudos', '/kudos channel #recognition', '/checkin setup', '/feedback', '/hepo org import', '/hepo settings'])
+      expect(forHr).toContain(command);
+    expect(forHr).not.toContain('kudos channel here');
     expect(forHr).toContain('Organization settings');
     expect(forHr).toContain('org.settings.open');
     expect(privatelyTo('UANA').at(-1)).not.toContain('Organization settings');

@@ -94,6 +94,8 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
     // In Teams' words: commands as typed to the bot, one per line of a list, examples with a colleague.
     expect(textOf(card)).toContain('\\r- **hepo org import** the whole org chart');
     expect(textOf(card)).toContain('**feedback @Olga**');
+    expect(textOf(card)).toContain('**kudos channel here**, typed in a channel');
+    expect(textOf(card)).not.toContain('#recognition');
     expect(textOf(card)).not.toMatch(/\/(kudos|checkin|feedback|hepo)|`|@name|\{typed/);
     expect(textOf(card)).toContain('Organization settings');
     expect(cardActions(card).map((a: any) => a.title)).toEqual(['Change settings']);

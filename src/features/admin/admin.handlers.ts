@@ -1,6 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
-import type { Interaction } from '../../chat/interaction';
+import type { Interaction, Platform } from '../../chat/interaction';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Message } from '../../chat/ui';
 import { can, wholeOrg } from '../people/authorization';
@@ -18,7 +18,7 @@ export interface AdminDeps {
   settings: SettingsQueries;
   imports: OrgImportDeps;
   /** The router's help: every command of every feature. */
-  help(): Message;
+  help(platform: Platform): Message;
 }
 
 /** `/hepo`: the app's own command: help, the org chart and its import, and the organization's settings. */
@@ -30,7 +30,7 @@ export function adminFeature(deps: AdminDeps): Feature {
   /** Every command; HR admins also see the org's settings, with the button that changes them. */
   function help(interaction: Interaction, ctx: HandlerContext): Effect[] {
     const forHr = can(ctx.actor, 'org.settings', wholeOrg(ctx.org.id)) ? settingsMessage(ctx.org, interaction.origin.platform).blocks : [];
-    const all = deps.help();
+    const all = deps.help(interaction.origin.platform);
     return [{ type: 'reply', message: { ...all, blocks: [...all.blocks, ...forHr] } }];
   }
 

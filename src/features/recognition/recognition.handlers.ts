@@ -210,7 +210,11 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
 
   return {
     name: 'recognition',
-    help: [`${EXAMPLE} recognise teammates (or just {typed:kudos} for a form) · {typed:kudos channel #recognition} (HR admins)`],
+    help: [
+      `${EXAMPLE} recognise teammates (or just {typed:kudos} for a form)`,
+      { only: 'slack', text: '{typed:kudos channel #recognition} where kudos given in private are posted (HR admins)' },
+      { only: 'teams', text: '{typed:kudos channel here}, typed in a channel: post kudos given in private there (HR admins)' },
+    ],
     home,
     tryThis: { text: `**Thank a teammate** with kudos and points: ${EXAMPLE}`, button: giveKudosButton },
     commands: {

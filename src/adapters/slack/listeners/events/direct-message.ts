@@ -10,6 +10,6 @@ import { isLateRepeat } from './late-repeat';
 export function directMessage(router: Router) {
   return async ({ event, client, context }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id || isLateRepeat(context)) return;
-    await client.chat.postMessage({ channel: event.channel, ...renderMessage(router.help()) });
+    await client.chat.postMessage({ channel: event.channel, ...renderMessage(router.help('slack')) });
   };
 }

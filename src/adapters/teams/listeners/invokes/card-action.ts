@@ -13,7 +13,7 @@ export const cardAction: InvokeListener = async (context, kit) => {
   const { activity } = context;
   const action = (activity.value as ExecuteValue | undefined)?.action;
   const data = readCardData(action?.data ?? {}, action?.verb);
-  if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help() }], answering(context, kit, true));
+  if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help('teams') }], answering(context, kit, true));
   const key = data.kind === 'form' ? cardActionKey(activity) : activityKey(activity);
   const { interaction, submitted } = await cardSubmission(context, data, key, kit);
   return answerCardAction(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, true, submitted));

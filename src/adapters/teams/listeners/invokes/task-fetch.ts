@@ -11,7 +11,7 @@ import { answerDialog, answering } from '../../outcomes';
 export const taskFetch: InvokeListener = async (context, kit) => {
   const value = context.activity.value as { data?: unknown } | undefined;
   const data = readCardData(value?.data);
-  if (!data) return answerDialog([{ type: 'reply', message: kit.router.help() }], answering(context, kit, true));
+  if (!data) return answerDialog([{ type: 'reply', message: kit.router.help('teams') }], answering(context, kit, true));
   const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity), kit);
   return answerDialog(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, true, submitted));
 };

@@ -8,7 +8,7 @@ import { answerDialog, answering } from '../../outcomes';
 export const taskSubmit: InvokeListener = async (context, kit) => {
   const value = context.activity.value as { data?: unknown } | undefined;
   const data = readCardData(value?.data);
-  if (!data) return answerDialog([{ type: 'reply', message: kit.router.help() }], answering(context, kit, false));
+  if (!data) return answerDialog([{ type: 'reply', message: kit.router.help('teams') }], answering(context, kit, false));
   const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity), kit);
   return answerDialog(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, false, submitted));
 };

@@ -13,7 +13,7 @@ export const textCommand: ActivityListener = {
   async handle(context, kit) {
     const interaction = commandOf(context.activity, kit.router.commandNames);
     if (!interaction) {
-      await kit.replies.privately(messageActivity(kit.router.help()));
+      await kit.replies.privately(messageActivity(kit.router.help('teams')));
       return;
     }
     const file = attachedFile(context.activity);
