@@ -47,6 +47,11 @@ export interface ConnectorStub {
   rosters: Record<string, RosterMember[]>;
   /** Files people sent the bot, by name: served at the download URL their message carries (`{serviceUrl}files/{name}`). */
   files: Record<string, string>;
+  /**
+   * People (by Teams id or AAD object id) the app is not installed for: Teams refuses to start a 1:1
+   * chat with them (403). With anyone else it starts one, whose roster is that member alone.
+   */
+  withoutApp: Set<string>;
   /** Activities the bot posted into this conversation (new posts and replies) that the stub accepted. */
   activitiesTo(conversationId: string): any[];
   /** The same, with the ids the stub gave them. */
@@ -118,9 +123,16 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         res.writeHead(recorded.status, { 'content-type': 'text/csv' });
         res.end(file ?? 'not found');
       } else if (method === 'POST' && path === '/v3/conversations') {
+        const memberId: string | undefined = body?.members?.[0]?.id;
+        const member = stub.roster.find((m) => m.id === memberId || m.aadObjectId === memberId);
+        if (memberId && (stub.withoutApp.has(memberId) || (member && (stub.withoutApp.has(member.id) || stub.withoutApp.has(member.aadObjectId ?? ''))))) {
+          send(403, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
+          return;
+        }
         conversationCount += 1;
         const id = `a:new-conv-${conversationCount}`;
         created.push({ id, body });
+        if (member && body?.isGroup === false) stub.rosters[id] ??= [member];
         send(201, { id, activityId: '' });
       } else if (method === 'POST' && ACTIVITIES.test(path)) {
         activityCount += 1;
@@ -148,6 +160,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     roster,
     rosters: {},
     files: {},
+    withoutApp: new Set(),
     activitiesTo(conversationId) {
       return requests.filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId).map((r) => r.body);
     },
@@ -179,6 +192,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       created.length = 0;
       stub.rosters = {};
       stub.files = {};
+      stub.withoutApp.clear();
     },
     failNext(count, status, pathPrefix = '') {
       failures = { count, status, pathPrefix };
