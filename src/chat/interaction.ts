@@ -13,6 +13,8 @@ export interface DirectoryUser {
   isAdmin?: boolean;
   /** `YYYY-MM-DD`, their last day away, when their platform status says they are away (holiday, sick…). */
   awayUntil?: string;
+  /** Other ids the platform knows them by (Teams: their Teams user id and AAD object id, a people picker's). */
+  otherIds?: string[];
 }
 
 export type Platform = 'slack' | 'teams';

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
+import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
@@ -165,6 +168,44 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
 
   const kudosRows = () => app.db.selectFrom('kudos').selectAll().orderBy('created_at').execute();
   const megan = () => config.users.find((u) => u.name === 'Megan Bowen')!;
+  const adele = () => config.users.find((u) => u.name === 'Adele Vance')!;
+
+  it('takes two colleagues picked in the kudos form’s people picker on first use in the 1:1 chat', async () => {
+    // Nothing else yet: no team installed, and the 1:1 chat's roster is the user alone.
+    const chat = config.personalChat.id;
+    const mark = streamed.length;
+    expect((await say(chat, 'kudos')).status).toBe(200);
+    const form = await nextCard(chat, mark, 'submit:kudos');
+    const picker = form.attachments![0]!.content.body.find((e: any) => e.id === 'recipients');
+    expect(picker['choices.data']).toEqual({ type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
+
+    // Its people picker answers with its roster's user ids, comma-separated (see the Chromium test below).
+    const picked = `${megan().id},${adele().id}`;
+    const done = await execute(chat, form, { recipients: picked, points: '5', value: 'teamwork', message: 'Thanks for the demo' });
+    expect(done.status).toBe(200);
+    expect(done.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    const confirmation = JSON.stringify(done.body.value);
+    expect(confirmation).toContain('You recognised **Megan Bowen** and **Adele Vance** for #teamwork');
+    expect(confirmation).toContain('90 of 100 points left this month');
+    const [kudos] = await kudosRows();
+    expect(kudos).toMatchObject({ points_each: 5, company_value: 'teamwork', message: 'Thanks for the demo', platform: 'teams' });
+    const recipients = await app.db
+      .selectFrom('kudos_recipients')
+      .innerJoin('people', 'people.id', 'kudos_recipients.person_id')
+      .select(['people.display_name', 'people.email'])
+      .orderBy('people.display_name')
+      .execute();
+    expect(recipients).toEqual([
+      { display_name: 'Adele Vance', email: 'adelev@example.com' },
+      { display_name: 'Megan Bowen', email: 'meganb@example.com' },
+    ]);
+    // The bot found each in the 1:1 chat it started with them, and DMs them there.
+    await expect
+      .poll(async () => (await app.db.selectFrom('notifications').select('status').execute()).map((n) => n.status), { timeout: 10_000 })
+      .toEqual(['sent', 'sent']);
+    const chats = await app.db.selectFrom('teams_conversations').select('personal_user_id').where('personal_user_id', 'in', [megan().id, adele().id]).execute();
+    expect(chats).toHaveLength(2);
+  });
 
   it('shows the kudos form for `kudos` in the 1:1 chat and records the kudos submitted with it', async () => {
     expect(config.currentUser.id).toBe('user-id-0');
@@ -187,21 +228,19 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
     expect(missing.status).toBe(200);
     expect(missing.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(missing.body.value)).toContain('Add a few words about what they did');
-    expect(await kudosRows()).toHaveLength(0);
+    expect(await kudosRows()).toHaveLength(1);
 
     const done = await execute(chat, form, { recipients: megan().id, points: '5', value: 'teamwork', message: 'Thanks for the demo' });
     expect(done.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(done.body.value)).toContain('You recognised **Megan Bowen** for #teamwork with 5 points.');
-    expect(JSON.stringify(done.body.value)).toContain('95 of 100 points left this month');
+    expect(JSON.stringify(done.body.value)).toContain('85 of 100 points left this month');
 
-    const [kudos] = await kudosRows();
-    expect(kudos).toMatchObject({ points_each: 5, company_value: 'teamwork', message: 'Thanks for the demo', platform: 'teams' });
-    // Megan's note goes out through the playground's connector, into a 1:1 chat the bot opens with her.
-    await expect
-      .poll(async () => (await app.db.selectFrom('notifications').select('status').execute()).map((n) => n.status), { timeout: 10_000 })
-      .toEqual(['sent']);
-    const meganChat = await app.db.selectFrom('teams_conversations').select('conversation_id').where('personal_user_id', '=', megan().id).executeTakeFirst();
-    expect(meganChat).toBeDefined();
+    const rows = await kudosRows();
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatchObject({ points_each: 5, company_value: 'teamwork', message: 'Thanks for the demo', platform: 'teams' });
+    // Megan's note goes out through the playground's connector, into her 1:1 chat with the bot.
+    const toMegan = () => app.db.selectFrom('notifications').select('status').where(sql<string>`target->>'platformUserId'`, '=', megan().id).execute();
+    await expect.poll(async () => (await toMegan()).map((n) => n.status), { timeout: 10_000 }).toEqual(['sent', 'sent']);
   });
 
   it('records kudos typed in a team channel with @mentions and posts the recognition there', async () => {
@@ -215,10 +254,109 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
     expect(JSON.stringify(post.attachments)).not.toContain('points left');
     // ...and the giver's balance comes privately, in their 1:1 chat with the bot.
     const mine = await nextCard(config.personalChat.id, mark, 'You recognised **Megan Bowen** for #growth with 10 points.');
-    expect(JSON.stringify(mine.attachments)).toContain('85 of 100 points left this month');
+    expect(JSON.stringify(mine.attachments)).toContain('75 of 100 points left this month');
 
     const rows = await kudosRows();
-    expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatchObject({ points_each: 10, company_value: 'growth', message: 'thanks for the pairing' });
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toMatchObject({ points_each: 10, company_value: 'growth', message: 'thanks for the pairing' });
   });
+});
+
+/** Debian's Chromium (`apt-get install chromium`); the test below is skipped where it or playwright-core is missing. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasPlaywright = (() => {
+  try {
+    createRequire(__filename).resolve('playwright-core');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!existsSync(CHROMIUM) || !hasPlaywright)('the Agents Playground’s own page in headless Chromium', () => {
+  let app: RunningApp;
+  let database: Awaited<ReturnType<typeof freshPostgres>>;
+  let playground: ChildProcess | undefined;
+  let workDir: string;
+  let base: string;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    database = await freshPostgres();
+    app = await startTestApp({ DATABASE_URL: database.url });
+    workDir = mkdtempSync(path.join(os.tmpdir(), 'hepo-playground-'));
+    const started = await startPlayground(`${app.url}/api/messages`, await freePort(), workDir);
+    playground = started.child;
+    base = `http://127.0.0.1:${started.port}`;
+    const { chromium } = await import('playwright-core');
+    // Without the background-networking flags Chromium keeps calling out, and this machine has no network.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (playground && playground.exitCode === null) {
+      const exited = new Promise((resolve) => playground!.once('exit', resolve));
+      playground.kill('SIGTERM');
+      await exited;
+    }
+    await app?.close();
+    await database?.drop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('sends kudos to two people picked in its people picker, the first thing the user does', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+    // The page asks a CDN for fonts: only the playground itself is reachable.
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await page.goto(base);
+    const compose = page.getByRole('textbox').first();
+    await compose.click();
+    await page.keyboard.type('kudos');
+    await page.keyboard.press('Enter');
+
+    const send = page.getByRole('button', { name: 'Send kudos' }).last();
+    await send.waitFor({ timeout: 15_000 });
+    const picker = page.getByRole('combobox', { name: 'People Picker' }).last();
+    for (const name of ['Megan Bowen', 'Adele Vance']) {
+      await picker.click();
+      await picker.pressSequentially(name.split(' ')[0]!);
+      await page.locator('.ms-Suggestions-item').filter({ hasText: name }).first().click();
+    }
+    await page.getByPlaceholder('Thanks for carrying the launch demo…').last().fill('Thanks for the demo');
+    const submitted = page.waitForRequest((r) => r.url().endsWith('/_conversation/v1/invoke'));
+    await send.click();
+
+    // What its people picker submits: the people's user ids, comma-separated.
+    const data = (await submitted).postDataJSON().value.action.data;
+    expect(data.recipients).toBe('user-id-1,user-id-2');
+    // The form becomes the confirmation, naming both.
+    await page.getByText('recognised Megan Bowen and Adele Vance').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByText("couldn't find").count()).toBe(0);
+
+    const recipients = await app.db
+      .selectFrom('kudos_recipients')
+      .innerJoin('people', 'people.id', 'kudos_recipients.person_id')
+      .select('people.display_name')
+      .orderBy('people.display_name')
+      .execute();
+    expect(recipients.map((r) => r.display_name)).toEqual(['Adele Vance', 'Megan Bowen']);
+    expect(await app.db.selectFrom('kudos').select('id').execute()).toHaveLength(1);
+    await expect
+      .poll(async () => (await app.db.selectFrom('notifications').select('status').where('dedupe_key', 'like', 'kudos:%').execute()).map((n) => n.status), {
+        timeout: 10_000,
+      })
+      .toEqual(['sent', 'sent']);
+  }, 60_000);
 });

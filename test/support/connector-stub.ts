@@ -54,6 +54,11 @@ export interface ConnectorStub {
   files: Record<string, string>;
   /** Teams by id, with their channels (the General channel has no name): GET /v3/teams/{id} and …/conversations. */
   teams: Record<string, StubTeam>;
+  /**
+   * People (by Teams id or AAD object id) the app is not installed for: Teams refuses to start a 1:1
+   * chat with them (403). With anyone else it starts one, whose roster is that member alone.
+   */
+  withoutApp: Set<string>;
   /** Activities the bot posted into this conversation (new posts and replies) that the stub accepted. */
   activitiesTo(conversationId: string): any[];
   /** The same, with the ids the stub gave them. */
@@ -127,9 +132,16 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
         res.writeHead(recorded.status, { 'content-type': 'text/csv' });
         res.end(file ?? 'not found');
       } else if (method === 'POST' && path === '/v3/conversations') {
+        const memberId: string | undefined = body?.members?.[0]?.id;
+        const member = stub.roster.find((m) => m.id === memberId || m.aadObjectId === memberId);
+        if (memberId && (stub.withoutApp.has(memberId) || (member && (stub.withoutApp.has(member.id) || stub.withoutApp.has(member.aadObjectId ?? ''))))) {
+          send(403, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
+          return;
+        }
         conversationCount += 1;
         const id = `a:new-conv-${conversationCount}`;
         created.push({ id, body });
+        if (member && body?.isGroup === false) stub.rosters[id] ??= [member];
         send(201, { id, activityId: '' });
       } else if (method === 'POST' && ACTIVITIES.test(path)) {
         activityCount += 1;
@@ -162,6 +174,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
     rosters: {},
     files: {},
     teams: {},
+    withoutApp: new Set(),
     activitiesTo(conversationId) {
       return requests.filter((r) => r.method === 'POST' && r.status! < 400 && ACTIVITIES.exec(r.path)?.[1] === conversationId).map((r) => r.body);
     },
@@ -194,6 +207,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       stub.rosters = {};
       stub.files = {};
       stub.teams = {};
+      stub.withoutApp.clear();
     },
     failNext(count, status, pathPrefix = '') {
       failures = { count, status, pathPrefix };

@@ -3,7 +3,7 @@ import type { Directory } from '../../chat/ports';
 import type { Router } from '../../chat/router';
 import type { Logger } from '../../logger';
 import type { ConversationStore, Reference } from './conversations.queries';
-import type { MemberLookup } from './directory';
+import type { TeamsPeople } from './directory';
 import { isPersonal, tenantOf } from './interactions';
 import type { PersonChoice } from './render';
 import type { TurnReplies } from './replies';
@@ -12,7 +12,8 @@ import type { TurnReplies } from './replies';
 export interface TurnKit {
   router: Router;
   directory: Directory;
-  members: MemberLookup;
+  /** The people of this turn, looked for once each (a form's people picker gives AAD object ids). */
+  people: TeamsPeople;
   replies: TurnReplies;
   /** People to list in forms' people pickers; none where Teams' own picker searches the directory. */
   formPeople(): Promise<PersonChoice[]>;

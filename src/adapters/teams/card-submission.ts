@@ -3,7 +3,7 @@ import type { Interaction } from '../../chat/interaction';
 import type { Form, FormValues, Message } from '../../chat/ui';
 import type { TurnKit } from './bot';
 import { type CardData, type Carried, usersFieldIds } from './card-data';
-import type { MemberLookup } from './directory';
+import type { TeamsPeople } from './directory';
 import { cardInteraction } from './interactions';
 
 /** A submitted form: what it was and what was in it (to show it again), and what it carried, checked. */
@@ -18,13 +18,15 @@ export interface Submitted {
 
 /**
  * Teams' people picker answers with AAD object ids, while messages and mentions carry Teams user
- * ids (29:…). The roster accepts either and answers with the Teams id, so a person keeps one identity.
+ * ids (29:…). Wherever the bot finds the person, it learns their Teams id, so a person keeps one
+ * identity; someone it can't find yet keeps the AAD object id the picker gave.
  */
-async function withTeamsUserIds(members: MemberLookup, form: Form | undefined, entered: FormValues): Promise<FormValues> {
+async function withTeamsUserIds(people: TeamsPeople, form: Form | undefined, entered: FormValues): Promise<FormValues> {
   const values = { ...entered };
-  const toTeamsId = async (id: string) => (id.startsWith('29:') ? id : ((await members(id))?.id ?? id));
+  const toTeamsId = async (id: string) => (id.startsWith('29:') ? id : ((await people.find(id))?.id ?? id));
   for (const field of usersFieldIds(form)) {
     const value = values[field];
+    people.picked(Array.isArray(value) ? value : value ? [value] : []);
     if (Array.isArray(value)) values[field] = await Promise.all(value.map(toTeamsId));
     else if (value) values[field] = await toTeamsId(value);
   }
@@ -49,12 +51,12 @@ export async function cardSubmission(
   context: TurnContext,
   data: CardData,
   idempotencyKey: string,
-  kit: Pick<TurnKit, 'members' | 'isMember'>,
+  kit: Pick<TurnKit, 'people' | 'isMember'>,
 ): Promise<{ interaction: Interaction; submitted?: Submitted }> {
   if (data.kind === 'action') return { interaction: cardInteraction(context.activity, data, idempotencyKey) };
   const carried = await checked(context, kit, data.carried);
   const submitted: Submitted = { form: data.form, values: data.values, ...(data.message ? { message: data.message } : {}), carried };
-  const values = await withTeamsUserIds(kit.members, data.form, data.values);
+  const values = await withTeamsUserIds(kit.people, data.form, data.values);
   const interaction = cardInteraction(context.activity, { ...data, values }, idempotencyKey);
   // Asked for in a channel, filled in privately: it counts where it was asked for.
   if (carried.origin) interaction.origin = { ...interaction.origin, conversationId: carried.origin.conversationId, isDirect: false };

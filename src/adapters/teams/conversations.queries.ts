@@ -16,6 +16,19 @@ function parse(row: { reference: unknown } | undefined): Reference | undefined {
 }
 
 export function conversationStore(db: Db) {
+  const personalChatRow = (tenantId: string, userId: string) =>
+    db
+      .selectFrom('teams_conversations')
+      .select(['reference', 'personal_user_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('personal_user_id', 'is not', null)
+      .where((eb) => eb.or([eb('personal_user_id', '=', userId), eb(sql<string>`reference->'user'->>'aadObjectId'`, '=', userId)]))
+      // The chat kept under the id asked for first, then the most recent.
+      .orderBy(sql`personal_user_id = ${userId}`, 'desc')
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+
   const store = {
     /**
      * Upserts a reference. `personalUserId` marks a 1:1 chat with that user; a later sighting of the
@@ -77,16 +90,19 @@ export function conversationStore(db: Db) {
 
     /** The user's 1:1 chat with the bot, if the bot has seen it. */
     async personalChat(tenantId: string, userId: string): Promise<Reference | undefined> {
-      return parse(
-        await db
-          .selectFrom('teams_conversations')
-          .select('reference')
-          .where('tenant_id', '=', tenantId)
-          .where('personal_user_id', '=', userId)
-          .orderBy('updated_at', 'desc')
-          .limit(1)
-          .executeTakeFirst(),
-      );
+      return parse(await personalChatRow(tenantId, userId));
+    },
+
+    /**
+     * Someone the bot has met in the tenant, by Teams user id or AAD object id: a 1:1 chat with them
+     * that it keeps says who they are (their Teams id, their name and their AAD object id, where
+     * Teams gave them).
+     */
+    async metInTenant(tenantId: string, userId: string): Promise<{ id: string; name: string; aadObjectId?: string } | undefined> {
+      const row = await personalChatRow(tenantId, userId);
+      const user = parse(row)?.user;
+      if (!row?.personal_user_id || !user?.name) return undefined;
+      return { id: row.personal_user_id, name: user.name, ...(user.aadObjectId ? { aadObjectId: user.aadObjectId } : {}) };
     },
 
     /** Any conversation in the tenant: it knows the service URL and the bot's id there, to start a new chat. */

@@ -1,6 +1,6 @@
-import { type Activity, type CloudAdapter, type ConversationParameters, type ResourceResponse, TurnContext } from 'botbuilder';
+import { type Activity, type CloudAdapter, type ConversationParameters, type ResourceResponse, type TeamsChannelAccount, TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS, withDeadline } from '../../chat/ports';
+import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS, Undeliverable, withDeadline } from '../../chat/ports';
 import type { ConversationStore, Reference } from './conversations.queries';
 
 /**
@@ -19,6 +19,23 @@ export interface Messenger {
   ): Promise<ResourceResponse | undefined>;
   /** Replaces one of the bot's messages in a stored conversation (PUT …/activities/{id}). */
   update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void>;
+  /**
+   * Starts the user's 1:1 chat with the bot, or finds it (Teams answers with the one there is), by
+   * their AAD object id or Teams user id, keeps it, and says who they are there. It fails where the
+   * app is not installed for them.
+   */
+  openPersonalChat(tenantId: string, userId: string, options?: { via?: Reference }): Promise<TeamsChannelAccount>;
+}
+
+/**
+ * Teams refuses to start a 1:1 chat with someone the app is not installed for (or who is not in the
+ * tenant): no retry can change that until they install it.
+ */
+function chatRefused(error: unknown): Undeliverable | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return status === 403 || status === 404
+    ? new Undeliverable(`Teams: no 1:1 chat with this person (${status}): is the app installed for them?`, false)
+    : undefined;
 }
 
 // createConversationAsync wants an audience; without one, the connector factory uses the scope it
@@ -33,15 +50,15 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
    * fails (MaybeDelivered: the message may be in) and its call to the connector is aborted, so a send
    * that hangs frees its job inside the claim and can't land after it.
    */
-  async function proactively(
+  async function proactively<T>(
     start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
-    send: (context: TurnContext, signal: AbortSignal) => Promise<ResourceResponse | undefined>,
+    send: (context: TurnContext, signal: AbortSignal) => Promise<T>,
     signal?: AbortSignal,
-  ): Promise<ResourceResponse | undefined> {
+  ): Promise<T | undefined> {
     const late = () => new MaybeDelivered(`Teams: the connector did not answer within ${PLATFORM_CALL_TIMEOUT_MS / 1000} s`);
     return withDeadline(PLATFORM_CALL_TIMEOUT_MS, late, async (deadline) => {
       const abort = signal ? AbortSignal.any([deadline, signal]) : deadline;
-      let result: ResourceResponse | undefined;
+      let result: T | undefined;
       let failure: { error: unknown } | undefined;
       await start(async (context) => {
         try {
@@ -83,7 +100,37 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
       signal,
     );
 
+  /** Starts a turn in a new 1:1 chat with the user (Teams hands back the one there is, if any). */
+  async function startPersonalChat(tenantId: string, userId: string, via: Reference | undefined) {
+    const base = via ?? (await store.anyInTenant(tenantId));
+    if (!base?.bot) throw new Error(`Teams: no conversation in tenant ${tenantId} to reach user ${userId} from`);
+    const realTenant = tenantId === 'local' ? undefined : tenantId;
+    const params: ConversationParameters = {
+      isGroup: false,
+      bot: { id: base.bot.id, name: base.bot.name },
+      members: [{ id: userId, name: '' }],
+      ...(realTenant ? { tenantId: realTenant } : {}),
+      channelData: realTenant ? { tenant: { id: realTenant } } : {},
+    };
+    return (logic: (context: TurnContext) => Promise<void>) =>
+      adapter.createConversationAsync(appId, base.channelId ?? 'msteams', base.serviceUrl, CONFIGURED_AUDIENCE, params, logic);
+  }
+
   return {
+    async openPersonalChat(tenantId, userId, { via } = {}) {
+      const member = await proactively(await startPersonalChat(tenantId, userId, via), async (context, abortSignal) => {
+        const { conversations, conversationId } = connector(context, {});
+        // The chat's roster: the user, by their Teams id, with their name, email and AAD object id.
+        const found = (await conversations.getConversationMember(conversationId, userId, { abortSignal })) as unknown as TeamsChannelAccount;
+        const created = TurnContext.getConversationReference(context.activity) as Reference;
+        const user = { id: found.id, name: found.name ?? '', ...(found.aadObjectId ? { aadObjectId: found.aadObjectId } : {}) };
+        await store.save({ ...created, user, conversation: { ...created.conversation, conversationType: 'personal' } }, tenantId, found.id);
+        return found;
+      });
+      if (!member?.id) throw new Error(`Teams: the 1:1 chat with ${userId} names nobody`);
+      return member;
+    },
+
     async toConversation(conversationId, activity, signal) {
       // A team channel (the org's recognition channel) the bot may know only by its threads.
       const reference = (await store.load(conversationId)) ?? (await store.channelFromThread(conversationId));
@@ -107,18 +154,9 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
     async toUser(tenantId, userId, activity, { via, signal } = {}) {
       const personal = await store.personalChat(tenantId, userId);
       if (personal) return continueIn(personal, activity, signal);
-      const base = via ?? (await store.anyInTenant(tenantId));
-      if (!base?.bot) throw new Error(`Teams: no conversation in tenant ${tenantId} to reach user ${userId} from`);
-      const realTenant = tenantId === 'local' ? undefined : tenantId;
-      const params: ConversationParameters = {
-        isGroup: false,
-        bot: { id: base.bot.id, name: base.bot.name },
-        members: [{ id: userId, name: '' }],
-        ...(realTenant ? { tenantId: realTenant } : {}),
-        channelData: realTenant ? { tenant: { id: realTenant } } : {},
-      };
+      const start = await startPersonalChat(tenantId, userId, via);
       return proactively(
-        (logic) => adapter.createConversationAsync(appId, base.channelId ?? 'msteams', base.serviceUrl, CONFIGURED_AUDIENCE, params, logic),
+        (logic) => start(logic).catch((error: unknown) => Promise.reject(chatRefused(error) ?? error)),
         async (context, abort) => {
           const created = TurnContext.getConversationReference(context.activity) as Reference;
           await store.save(

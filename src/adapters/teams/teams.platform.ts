@@ -5,7 +5,7 @@ import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
 import { channelName } from './channels';
 import { conversationStore } from './conversations.queries';
-import { knownPeople, memberLookup, membership, readableRosters, turnDirectory } from './directory';
+import { knownPeople, membership, readableRosters, turnDirectory, turnPeople } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
 import { register as registerUpdates } from './listeners/updates';
@@ -70,16 +70,17 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
       const guard = teams.local ? [loopbackOnly] : [];
       http.express.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
         await adapter.process(req, res, (context) => {
-          const members = memberLookup(context, store, logger);
+          const people = turnPeople(context, store, messenger, logger);
           return bot.run(context, {
             router,
             directory: {
-              ...turnDirectory(context, members, () => readableRosters(context, store, logger), logger),
+              ...turnDirectory(context, people, () => readableRosters(context, store, logger), logger),
               channelName: (channelId) => channelName(context, channelId, logger),
             },
-            members,
+            people,
             replies: turnReplies(context, messenger, logger),
-            formPeople: async () => (teams.local ? knownPeople(context, store, logger) : []),
+            // Those picked in a form it shows again stay, by name.
+            formPeople: async () => [...(teams.local ? await knownPeople(context, store, logger) : []), ...(await people.pickedChoices())],
             isMember: membership(context, store, logger),
             logger,
           });

@@ -20,6 +20,8 @@ export interface NewPerson {
   active: boolean;
   isAdmin: boolean;
   awayUntil?: string;
+  /** Other ids the platform knows them by: an identity under one of them is the same person. */
+  otherIds?: string[];
 }
 
 /** Serialises concurrent first contacts that would create the same row. */
@@ -329,23 +331,42 @@ export function peopleQueries(db: Db) {
       });
     },
 
-    /** Creates the person, or links this identity to the person with the same email. */
+    /**
+     * Creates the person, or links this identity to the person the platform knows by another of their
+     * ids (met before by it, e.g. picked in a Teams form by AAD object id: their name and email are
+     * the platform's from now on), or else to the person with the same email.
+     */
     async addIdentity(orgId: string, platform: Platform, platformUserId: string, person: NewPerson): Promise<Person> {
       const email = person.email?.trim().toLowerCase() || undefined;
       return db.transaction().execute(async (trx) => {
         await lock(trx, email ? `email:${orgId}:${email}` : `identity:${orgId}:${platform}:${platformUserId}`);
-        const known = await trx
-          .selectFrom('identities')
-          .innerJoin('people', 'people.id', 'identities.person_id')
-          .selectAll('people')
-          .where('identities.org_id', '=', orgId)
-          .where('identities.platform', '=', platform)
-          .where('identities.platform_user_id', '=', platformUserId)
-          .executeTakeFirst();
+        const byIds = (ids: string[]) =>
+          trx
+            .selectFrom('identities')
+            .innerJoin('people', 'people.id', 'identities.person_id')
+            .selectAll('people')
+            .where('identities.org_id', '=', orgId)
+            .where('identities.platform', '=', platform)
+            .where('identities.platform_user_id', 'in', ids)
+            .orderBy('identities.created_at')
+            .executeTakeFirst();
+        const known = await byIds([platformUserId]);
         if (known) return known;
         const sameEmail = email
           ? await trx.selectFrom('people').selectAll().where('org_id', '=', orgId).where(sql<string>`lower(email)`, '=', email).executeTakeFirst()
           : undefined;
+        const otherIds = person.otherIds ?? [];
+        const metAs = otherIds.length > 0 ? await byIds(otherIds) : undefined;
+        if (metAs && (!sameEmail || sameEmail.id === metAs.id)) {
+          await trx.insertInto('identities').values({ org_id: orgId, platform, platform_user_id: platformUserId, person_id: metAs.id }).execute();
+          return trx
+            .updateTable('people')
+            .set({ display_name: person.displayName, email: email ?? metAs.email })
+            .where('org_id', '=', orgId)
+            .where('id', '=', metAs.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+        }
         const saved =
           sameEmail ??
           (await trx

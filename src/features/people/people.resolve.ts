@@ -1,7 +1,7 @@
-import type { Interaction, Origin, UserRef } from '../../chat/interaction';
+import type { Interaction, Origin, Platform, UserRef } from '../../chat/interaction';
 import type { Directory } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/feature';
-import { NotFound } from '../../chat/errors';
+import { Invalid, NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
 import { isTimeZone } from '../../schedule/cadence.rules';
 import { hrAdminByPlatform } from './org-chart.rules';
@@ -20,12 +20,29 @@ export interface PeopleResolverOptions {
 
 const keyOf = (ref: UserRef) => `${ref.platform}:${ref.id}`;
 
+/** Said when nobody on the platform answers to a user id, in the platform's own words. */
+const NOT_FOUND: Record<Platform, string> = {
+  slack: "I couldn't find that person in your workspace. Mention them with @ and try again.",
+  teams: "I couldn't find that person in your organisation. @mention them in a chat or channel and try again.",
+};
+
+/** The form field a person was picked in, to show the refusal there with what was entered kept. */
+function fieldPicking(interaction: Interaction, userId: string): string | undefined {
+  if (interaction.kind !== 'form_submit') return undefined;
+  const picks = (value: unknown) => value === userId || (Array.isArray(value) && value.includes(userId));
+  return Object.entries(interaction.values).find(([, value]) => picks(value))?.[0];
+}
+
 /** Finds the org and the people behind an interaction, creating them on first contact. */
 export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOptions) {
-  /** Creates the person behind a platform user the bot has not met, from the platform's directory. */
-  async function addPerson(org: Org, ref: UserRef, directory: Directory): Promise<Person> {
+  /**
+   * Creates the person behind a platform user the bot has not met, from the platform's directory, or
+   * links them to the person the org knows by another of their ids. `field`: the form field they were
+   * picked in, if any.
+   */
+  async function addPerson(org: Org, ref: UserRef, directory: Directory, field?: string): Promise<Person> {
     const found = await directory.lookup(ref.id);
-    if (!found) throw new NotFound("I couldn't find that person in your workspace. Mention them with @ and try again.");
+    if (!found) throw field ? new Invalid(NOT_FOUND[ref.platform], field) : new NotFound(NOT_FOUND[ref.platform]);
     return queries.addIdentity(org.id, ref.platform, ref.id, {
       displayName: found.displayName,
       email: found.email,
@@ -34,17 +51,18 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       active: !found.deleted,
       isAdmin: hrAdminByPlatform(found, options.hrAdminEmails ?? []),
       awayUntil: found.awayUntil,
+      otherIds: found.otherIds,
     });
   }
 
   /** `known`: people already looked up for this interaction, by `keyOf` their platform user. */
-  async function resolvePeople(org: Org, refs: UserRef[], known: Map<string, Person>, directory: Directory): Promise<Person[]> {
+  async function resolvePeople(org: Org, refs: UserRef[], known: Map<string, Person>, directory: Directory, interaction: Interaction): Promise<Person[]> {
     const missing = refs.filter((ref) => !known.has(keyOf(ref)));
     for (const platform of new Set(missing.map((r) => r.platform))) {
       const ids = missing.filter((r) => r.platform === platform).map((r) => r.id);
       for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(keyOf({ platform, id }), person);
     }
-    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? addPerson(org, ref, directory)));
+    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? addPerson(org, ref, directory, fieldPicking(interaction, ref.id))));
   }
 
   return {
@@ -63,7 +81,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       return {
         org,
         actor,
-        resolvePeople: (refs) => resolvePeople(org, refs, known, directory),
+        resolvePeople: (refs) => resolvePeople(org, refs, known, directory, interaction),
         managersOf: (personId) => queries.managersOf(org.id, personId),
         findByEmails: (emails) => directory.findByEmails(emails),
         channelName: async (channelId) => directory.channelName?.(channelId),
