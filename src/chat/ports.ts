@@ -34,6 +34,11 @@ export interface OutgoingNotification {
   platform: Platform;
   target: NotificationTarget;
   message: Message;
+  /**
+   * Recorded and sent instead when this one's send ends `Undeliverable` (the person can't be
+   * reached): telling someone else so, once. A fallback has no fallback of its own.
+   */
+  ifUndeliverable?: OutgoingNotification;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Platform } from '../chat/interaction';
-import type { NotificationTarget } from '../chat/ports';
+import type { NotificationTarget, OutgoingNotification } from '../chat/ports';
 import type { Message } from '../chat/ui';
 
 type CreatedAt = Generated<Date>;
@@ -115,6 +115,8 @@ export interface NotificationsTable {
   platform: Platform;
   target: ColumnType<NotificationTarget, string, string>;
   message: ColumnType<Message, string, string>;
+  /** What is recorded and sent instead when this one is undeliverable (`OutgoingNotification.ifUndeliverable`). */
+  if_undeliverable: ColumnType<OutgoingNotification | null, string | null | undefined, string | null>;
   status: Generated<'pending' | 'sent' | 'failed'>;
   attempts: Generated<number>;
   claimed_until: Date | null;

@@ -55,6 +55,11 @@ export function deliverNotificationsJob(
     };
   }
 
+  /** How the people one notification names show. */
+  function peopleShownIn(notification: ClaimedNotification): Promise<People | undefined> {
+    return lookUpPeople([notification.message], (ids) => recipients.shownOn(notification.org_id, notification.platform, ids));
+  }
+
   async function deliver(notification: ClaimedNotification, people: Promise<People | undefined>, final: boolean): Promise<void> {
     let messageId: string | undefined;
     try {
@@ -73,10 +78,12 @@ export function deliverNotificationsJob(
       ));
     } catch (error) {
       if (error instanceof Undeliverable) {
-        await queries.release(notification.id, error.reason, { final: true, uncertain: false });
+        const fallback = await queries.undeliverable(notification, error.reason);
         if (error.personGone && notification.target.kind === 'person') {
           await recipients.unreachable(notification.org_id, notification.target.personId);
         }
+        // Sent right away, in this job; if it fails, the outbox sweep retries it (it is not this job's).
+        if (fallback) await deliver(fallback, peopleShownIn(fallback), false);
         return;
       }
       const reason = error instanceof Error ? error.message : String(error);

@@ -20,6 +20,8 @@ export interface ClaimedNotification {
   platform: Platform;
   target: NotificationTarget;
   message: Message;
+  /** Recorded and sent instead when this one is undeliverable (`OutgoingNotification.ifUndeliverable`). */
+  if_undeliverable: OutgoingNotification | null;
   uncertain: boolean;
 }
 
@@ -75,6 +77,7 @@ async function insertNotifications(trx: Kysely<Database>, orgId: string, notific
         platform: n.platform,
         target: JSON.stringify(n.target),
         message: JSON.stringify(n.message),
+        if_undeliverable: n.ifUndeliverable ? JSON.stringify(n.ifUndeliverable) : null,
         claimed_until: claim.claimedUntil,
         attempts: claim.attempts,
       })),
@@ -107,6 +110,20 @@ export function withIds(notifications: OutgoingNotification[], idByDedupeKey: Ma
   });
 }
 
+/** A notification this process recorded already claimed, as its delivery takes it. */
+function claimedHere(orgId: string, n: RecordedNotification): ClaimedNotification {
+  return {
+    id: n.id,
+    org_id: orgId,
+    dedupe_key: n.dedupeKey,
+    platform: n.platform,
+    target: n.target,
+    message: n.message,
+    if_undeliverable: n.ifUndeliverable ?? null,
+    uncertain: false,
+  };
+}
+
 /** How long sent marks wait to share one UPDATE; a lost mark only makes the next attempt look first. */
 const MARK_SENT_BATCH_MS = 20;
 
@@ -134,6 +151,7 @@ export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_C
         'notifications.platform',
         'notifications.target',
         'notifications.message',
+        'notifications.if_undeliverable',
         'free.uncertain',
       ])
       .execute();
@@ -179,9 +197,7 @@ export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_C
     /** Keeps notifications recorded claimed by this process (committed) for their delivery jobs here. */
     hold(orgId: string, recorded: RecordedNotification[]): void {
       const usableUntil = performance.now() + heldClaimUsableMs;
-      for (const { id, dedupeKey, platform, target, message } of recorded) {
-        held.set(id, { notification: { id, org_id: orgId, dedupe_key: dedupeKey, platform, target, message, uncertain: false }, usableUntil });
-      }
+      for (const n of recorded) held.set(n.id, { notification: claimedHere(orgId, n), usableUntil });
     },
 
     markSent: (id: string, platformMessageId: string | undefined) => marks.load({ id, messageId: platformMessageId }),
@@ -200,6 +216,32 @@ export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_C
         })
         .where('id', '=', id)
         .execute();
+    },
+
+    /**
+     * Gives up for good on a notification its platform can't deliver and, in the same transaction,
+     * records its fallback (`if_undeliverable`) already claimed, for the caller to send now. The
+     * fallback's dedupe key makes a second give-up (a retried job) record nothing: then, and when
+     * there is no fallback, it returns undefined.
+     */
+    async undeliverable(notification: ClaimedNotification, reason: string): Promise<ClaimedNotification | undefined> {
+      const fallback = notification.if_undeliverable;
+      const giveUp = (trx: Kysely<Database>) =>
+        trx
+          .updateTable('notifications')
+          .set({ claimed_until: null, last_error: reason.slice(0, 2000), status: 'failed' })
+          .where('id', '=', notification.id)
+          .execute();
+      if (!fallback) {
+        await giveUp(db);
+        return undefined;
+      }
+      return db.transaction().execute(async (trx) => {
+        await giveUp(trx);
+        // A fallback has no fallback of its own: nothing can loop.
+        const [recorded] = await recordNotificationsToSend(trx, notification.org_id, [{ ...fallback, ifUndeliverable: undefined }]);
+        return recorded && claimedHere(notification.org_id, recorded);
+      });
     },
 
     /** Pending notifications nobody is sending, older than `olderThanSeconds` (fresh ones are on their way). */

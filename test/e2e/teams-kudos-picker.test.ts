@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cardOf, type RosterMember } from '../support/connector-stub';
+import { cardActions, cardOf, type RosterMember } from '../support/connector-stub';
 import { startTeamsTestApp, type TeamsTestApp } from '../support/teams-app';
 
 /**
@@ -104,14 +104,20 @@ describe('Teams kudos form: people picked by AAD object id on first use', () => 
     expect(t.stub.createdConversations()).toHaveLength(2);
   });
 
-  it('takes someone it cannot reach yet by their AAD object id, and they become themselves once the bot meets them', async () => {
+  it('takes someone it cannot reach yet by their AAD object id, tells the giver once, and they become themselves once the bot meets them', async () => {
     t.stub.withoutApp.add(carla.aadObjectId!);
     const form = await kudosForm();
-    const done = await t.teams.execute(personal(), giver.id, form, 'Send kudos', {
-      recipients: `${carla.aadObjectId},${ana.aadObjectId}`,
-      points: '5',
-      message: 'Thanks for the onboarding',
-    });
+    // The click on "Send kudos", as one activity, so Teams can deliver it again below.
+    const send = cardActions(cardOf(form.activity)).find((a) => a.title === 'Send kudos');
+    const inputs = { recipients: `${carla.aadObjectId},${ana.aadObjectId}`, points: '5', message: 'Thanks for the onboarding' };
+    const click = t.teams.invoke(
+      personal(),
+      giver.id,
+      'adaptiveCard/action',
+      { action: { type: 'Action.Execute', verb: send.verb, data: { ...send.data, ...inputs } }, trigger: 'manual' },
+      form.id,
+    );
+    const done = await t.teams.post(click);
 
     // Recorded for both; the one the bot can't look up shows by a neutral name until it meets them.
     expect(text(done.body.value)).toContain('You recognised **A colleague** and **Ana Lopez** with 5 points each.');
@@ -132,7 +138,28 @@ describe('Teams kudos form: people picked by AAD object id on first use', () => 
     const toCarla = rows.find((n) => (n.target as { personId?: string }).personId === placeholder.id);
     expect(toCarla).toMatchObject({ status: 'failed', attempts: 1 });
     expect(toCarla!.last_error).toContain('is the app installed for them?');
-    expect(rows.filter((n) => n.status === 'sent')).toHaveLength(1);
+    expect(rows.filter((n) => n.status === 'sent')).toHaveLength(2);
+
+    // The giver is told, once, in their 1:1 chat: whom the bot couldn't reach, and when they'll see it.
+    const toGiver = () => t.stub.postedTo(PERSONAL).slice(1);
+    await t.stub.waitFor(() => toGiver().length === 1);
+    const [told] = toGiver();
+    const card = cardOf(told!.activity);
+    expect(card.body.map((e: any) => e.text)).toEqual([
+      "I couldn't reach <at>A colleague</at> directly: HEPO isn't added for them yet, so they'll see your kudos when they add it. Tell them, or @mention them in a chat or channel.",
+    ]);
+    // Named as a mention of the very person picked, by the AAD object id the bot has for them.
+    expect(card.msteams.entities).toEqual([{ type: 'mention', text: '<at>A colleague</at>', mentioned: { id: carla.aadObjectId, name: 'A colleague' } }]);
+    expect(text(card)).not.toMatch(/<@|\*\*|\/kudos|workspace/);
+    expect(rows.find((n) => n.dedupe_key.includes(':unreached:'))).toMatchObject({ status: 'sent', attempts: 1 });
+
+    // Teams delivers the same click again: nothing more is recorded, and the giver is told nothing more.
+    await t.teams.post(click);
+    await settled();
+    expect(await kudosRows()).toHaveLength(1);
+    expect(await notifications()).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(toGiver()).toHaveLength(1);
 
     // Carla installs the app and writes to the bot: she is the person the kudos went to, by her name now.
     t.stub.rosters['a:personal-carla'] = [carla];

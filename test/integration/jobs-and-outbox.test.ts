@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NotificationTarget, Sender, ShowPeople } from '../../src/chat/ports';
+import { type NotificationTarget, type OutgoingNotification, type Sender, type ShowPeople, Undeliverable } from '../../src/chat/ports';
 import { type Message, personRef } from '../../src/chat/ui';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
@@ -23,7 +23,8 @@ const message: Message = { summary: 'hello', blocks: [{ type: 'section', text: '
 
 /**
  * A platform that records what it was asked to send and can be told to fail the next N sends, or to
- * take the next one and never answer (until the job aborts the call), or to fail its next look. Like
+ * take the next one and never answer (until the job aborts the call), or to fail its next look, and
+ * that can't reach the users in `unreachable` (undeliverable, as Slack's `user_not_found`). Like
  * Slack's sender, an uncertain delivery first looks for a message already sent with its key.
  */
 function recordingSender() {
@@ -33,9 +34,11 @@ function recordingSender() {
   let lookFailures = 0;
   let hangs = 0;
   let aborted = 0;
+  const unreachable = new Set<string>();
   const sender: Sender = {
     platform: 'slack',
     async send(_orgId, target, msg, { key, uncertain, signal }) {
+      if (target.kind === 'person' && unreachable.has(target.platformUserId ?? '')) throw new Undeliverable('Slack: user_not_found', false);
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
@@ -63,6 +66,7 @@ function recordingSender() {
   return {
     sender,
     sent,
+    unreachable,
     failNext: (n: number) => (failures = n),
     failNextLook: () => lookFailures++,
     hangNext: () => hangs++,
@@ -233,6 +237,44 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     await until(async () => (await row(again!)).status === 'sent');
     expect(await row(again!)).toMatchObject({ attempts: 2, last_error: null });
     expect(platform.sent).toHaveLength(3);
+  });
+
+  it('records and sends the fallback of an undeliverable notification instead, once, however often its delivery runs', async () => {
+    platform.unreachable.add('UGONE');
+    const fallback: OutgoingNotification = {
+      dedupeKey: 'k:unreached',
+      platform: 'slack',
+      target: { kind: 'conversation', workspaceId: 'T1', conversationId: 'DGIVER' },
+      message,
+    };
+    const [id] = await db.transaction().execute((trx) =>
+      recordNotifications(trx, orgId, [
+        {
+          dedupeKey: 'k:to-someone-gone',
+          platform: 'slack',
+          target: { kind: 'person', workspaceId: 'T1', personId: randomUUID(), platformUserId: 'UGONE' },
+          message,
+          ifUndeliverable: fallback,
+        },
+      ]),
+    );
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), SEND_DEADLINE_MS);
+    await deliveries.handle({ notificationIds: [id!] }, { attempt: 1, final: false });
+    // A duplicated job finds it given up; a rerun of the give-up (the undeliverable one back to pending) records no second fallback.
+    await deliveries.handle({ notificationIds: [id!] }, { attempt: 1, final: false });
+    await db.updateTable('notifications').set({ status: 'pending', claimed_until: null }).where('id', '=', id!).execute();
+    await deliveries.handle({ notificationIds: [id!] }, { attempt: 2, final: false });
+
+    expect(platform.sent).toEqual([{ target: fallback.target, message }]);
+    const rows = await db
+      .selectFrom('notifications')
+      .select(['dedupe_key', 'status', 'attempts', 'if_undeliverable', 'last_error'])
+      .orderBy('dedupe_key')
+      .execute();
+    expect(rows).toEqual([
+      { dedupe_key: 'k:to-someone-gone', status: 'failed', attempts: 2, if_undeliverable: fallback, last_error: 'Slack: user_not_found' },
+      { dedupe_key: 'k:unreached', status: 'sent', attempts: 1, if_undeliverable: null, last_error: null },
+    ]);
   });
 
   it('gives each notification of a fan-out a job of its own', async () => {

@@ -24,6 +24,7 @@ import {
   recipientMessage,
   recognitionChannelShown,
   recognitionMessage,
+  unreachedMessage,
 } from './recognition.views';
 
 const textReply = (summary: string, text: string): Effect => ({ type: 'reply', message: { summary, blocks: [{ type: 'section', text }] } });
@@ -123,6 +124,8 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     };
     const { origin } = interaction;
     const target = publicTarget(interaction, ctx);
+    // Someone a DM can't reach (in Teams, the app isn't added for them yet): the giver is told, once.
+    const toGiver: NotificationTarget = { kind: 'person', workspaceId: origin.workspaceId, personId: ctx.actor.id, platformUserId: interaction.actor.id };
     // The DMs go out before the post: the post is what the giver waits to see, and what is sent after
     // it still keeps this process busy when their next command comes in.
     const notificationsFor = (kudosId: string): OutgoingNotification[] => [
@@ -131,6 +134,12 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
         platform: origin.platform,
         target: { kind: 'person' as const, workspaceId: origin.workspaceId, personId: person.id, platformUserId: input.recipients[i]!.id },
         message: recipientMessage(view),
+        ifUndeliverable: {
+          dedupeKey: `kudos:${kudosId}:unreached:${person.id}`,
+          platform: origin.platform,
+          target: toGiver,
+          message: unreachedMessage(person.id, origin.platform),
+        },
       })),
       ...(target ? [{ dedupeKey: `kudos:${kudosId}:post`, platform: origin.platform, target, message: recognitionMessage(view) }] : []),
     ];

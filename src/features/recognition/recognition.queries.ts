@@ -111,7 +111,10 @@ export function recognitionQueries(db: Db, clock: Clock) {
       const total = kudos.pointsEach * kudos.recipientIds.length;
       const recipients = sql.join(kudos.recipientIds.map((personId) => sql`(${personId}::uuid)`));
       const notifications = sql.join(
-        outgoing.map((n) => sql`(${n.dedupeKey}, ${n.platform}, ${JSON.stringify(n.target)}::jsonb, ${JSON.stringify(n.message)}::jsonb)`),
+        outgoing.map(
+          (n) => sql`(${n.dedupeKey}, ${n.platform}, ${JSON.stringify(n.target)}::jsonb, ${JSON.stringify(n.message)}::jsonb,
+               ${n.ifUndeliverable ? JSON.stringify(n.ifUndeliverable) : null}::jsonb)`,
+        ),
       );
       const spentNow = sql<number>`(select spent from point_allowances
         where org_id = ${kudos.orgId} and person_id = ${kudos.giverId} and period = ${kudos.period})`;
@@ -134,9 +137,9 @@ export function recognitionQueries(db: Db, clock: Clock) {
             select new_kudos.id, ${kudos.orgId}, r.person_id, ${kudos.pointsEach}
             from new_kudos, (values ${recipients}) as r(person_id)
           ), new_notifications as (
-            insert into notifications (org_id, dedupe_key, platform, target, message, claimed_until, attempts)
-            select ${kudos.orgId}, n.dedupe_key, n.platform, n.target, n.message, ${claim.claimedUntil}, ${claim.attempts}
-            from new_kudos, (values ${notifications}) as n(dedupe_key, platform, target, message)
+            insert into notifications (org_id, dedupe_key, platform, target, message, if_undeliverable, claimed_until, attempts)
+            select ${kudos.orgId}, n.dedupe_key, n.platform, n.target, n.message, n.if_undeliverable, ${claim.claimedUntil}, ${claim.attempts}
+            from new_kudos, (values ${notifications}) as n(dedupe_key, platform, target, message, if_undeliverable)
             on conflict (org_id, dedupe_key) do nothing
             returning id, dedupe_key
           )

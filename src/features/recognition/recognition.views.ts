@@ -59,6 +59,19 @@ export function recipientMessage(k: KudosView): Message {
   };
 }
 
+/**
+ * What the giver is told, once, when a recipient's note can't reach them. In Teams that is someone
+ * the app isn't added for yet; in Slack, someone gone from the workspace or whom the bot can't DM.
+ */
+export function unreachedMessage(personId: string, platform: Platform): Message {
+  const who = personRef(personId);
+  const text =
+    platform === 'teams'
+      ? `I couldn't reach ${who} directly: HEPO isn't added for them yet, so they'll see your kudos when they add it. Tell them, or @mention them in a chat or channel.`
+      : `I couldn't reach ${who} directly, so they haven't seen your kudos yet. Tell them, or @mention them in a channel.`;
+  return { summary: `I couldn't reach ${who} directly`, blocks: [{ type: 'section', text }] };
+}
+
 /** Where a kudos was shown to everyone, as its giver's confirmation tells them. */
 export type ShownTo =
   /** Posted in the channel or group chat it was given in. */
