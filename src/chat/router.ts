@@ -89,18 +89,38 @@ export class Router {
       const word = interaction.text.trim().split(/\s+/)[0]?.toLowerCase();
       const sub = word ? this.handlers.get(`command:${interaction.name} ${word}`) : undefined;
       if (sub) return sub;
+      // `/kudos help`: its usage, unless its feature answers `help` itself (`hepo help`).
+      if (interaction.text.trim().toLowerCase() === 'help' && this.handlers.has(`command:${interaction.name}`))
+        return this.usage as Handler<Interaction['kind']>;
     }
     return this.handlers.get(`${interaction.kind}:${interactionName(interaction)}`);
   }
 
+  /** The help lines of these features, as their commands are typed on this platform. */
+  private helpLines(features: Feature[], platform: Platform): string[] {
+    return features.flatMap((f) => f.help).flatMap((l) => (typeof l === 'string' ? [l] : l.only === platform ? [l.text] : []));
+  }
+
   /** Every command, as they are typed on this platform. */
   help(platform: Platform): Message {
-    const lines = this.deps.features.flatMap((f) => f.help).flatMap((l) => (typeof l === 'string' ? [l] : l.only === platform ? [l.text] : []));
+    const lines = this.helpLines(this.deps.features, platform);
     return {
       summary: 'Here is what I can do',
       blocks: [{ type: 'section', text: `Here is what I can do:\n${lines.map((l) => `• ${l}`).join('\n')}` }],
     };
   }
+
+  /** A command's usage: the help of the features that own it or a word of it (`checkin 1on1`). */
+  private readonly usage: Handler<'command'> = async ({ name, origin }) => {
+    const owners = this.deps.features.filter((f) => Object.keys(f.commands ?? {}).some((c) => c === name || c.startsWith(`${name} `)));
+    const lines = this.helpLines(owners, origin.platform);
+    return [
+      {
+        type: 'reply',
+        message: { summary: `How to use ${name}`, blocks: [{ type: 'section', text: `${typed(name)}:\n${lines.map((l) => `• ${l}`).join('\n')}` }] },
+      },
+    ];
+  };
 
   /** The answers' messages with how the people they name show, looked up once for them all. */
   private async withPeopleShown(effects: Effect[], ctx: HandlerContext, platform: Platform): Promise<Effect[]> {

@@ -86,6 +86,26 @@ describe('org chart import and org settings in Slack', () => {
         .execute()
     ).map((p) => `${p.name}: ${p.manager ?? '-'} | ${p.department ?? '-'} | ${p.title ?? '-'} | ${p.role}${p.role_set_by_hr ? ' (HR)' : ''}`);
 
+  it('answers help after any command with that command’s usage, privately, and changes nothing', async () => {
+    const command = (name: string) =>
+      postSigned(
+        app.url,
+        slashCommand({ command: name, text: 'help', userId: 'UBEN', channelId: 'DUBEN', channelName: 'directmessage', responseUrl: stub.responseUrl('UBEN') }),
+      );
+    const kudosBefore = await app.db.selectFrom('kudos').select('id').execute();
+    await command('/kudos');
+    await toldPrivately('UBEN', '`/kudos`:');
+    const kudosHelp = privatelyTo('UBEN').at(-1)!;
+    expect(kudosHelp).toContain('`/kudos @');
+    expect(kudosHelp).not.toContain('/checkin');
+    await command('/checkin');
+    await toldPrivately('UBEN', '`/checkin`:');
+    // The words of /checkin another feature owns (1:1s) are part of its usage.
+    expect(privatelyTo('UBEN').at(-1)).toContain('`/checkin 1on1 @');
+    expect(privatelyTo('UBEN').at(-1)).not.toContain('/kudos');
+    expect(await app.db.selectFrom('kudos').select('id').execute()).toEqual(kudosBefore);
+  });
+
   it('answers /hepo and /hepo help with every command, privately, and shows HR admins the org settings', async () => {
     for (const user of ['UHR', 'UMAYA', 'UANA', 'UBEN']) await hepo(user, user === 'UANA' ? '' : 'help');
     for (const user of ['UHR', 'UMAYA', 'UANA', 'UBEN']) await toldPrivately(user, 'Here is what I can do');

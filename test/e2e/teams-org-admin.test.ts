@@ -85,6 +85,15 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
     expect(await roleOf('Olga Other')).toBe('employee');
   });
 
+  it('answers help after a command with its usage in Teams’ words, privately', async () => {
+    const [usage] = await say('29:olga', 'checkin help');
+    const card = textOf(usage!.activity);
+    expect(card).toContain('**checkin**:');
+    expect(card).toContain('\\n\\n- **checkin** your check-ins and streak · **checkin setup** set up your team');
+    expect(card).toContain('**checkin 1on1 @');
+    expect(card).not.toMatch(/\/(kudos|checkin)|`|\*\*kudos/);
+  });
+
   it('answers hepo with every command, and HR admins also with the org settings', async () => {
     const [forOlga] = await say('29:olga', 'hepo');
     expect(textOf(forOlga!.activity)).toContain('Here is what I can do');

@@ -56,6 +56,8 @@ export function adminFeature(deps: AdminDeps): Feature {
             throw new Invalid(`I didn't get that. ${USAGE}`);
         }
       },
+      // Its own help, not just its usage: every command, and the org's settings for HR admins.
+      'hepo help': async (interaction, ctx) => help(interaction, ctx),
     },
     forms: { ...importer.forms, ...settings.forms },
     actions: { ...importer.actions, ...settings.actions },
