@@ -66,7 +66,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const sendRecorded = sendRecordedHere(notify, enqueue);
   // The help lists every capability's commands, so it is the router's, built after them.
   const help = (platform: Platform) => router.help(platform);
-  const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, help }));
+  const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, limits: config.limits, help }));
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
     sweepOutboxJob(notify, enqueue),

@@ -42,6 +42,7 @@ const schema = z.object({
         .filter(Boolean),
     )
     .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), { message: 'expected email addresses separated by commas' }),
+  KUDOS_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(50).default(20),
 });
 
 type Env = z.infer<typeof schema>;
@@ -79,6 +80,13 @@ export interface Config {
   teams: TeamsConfig;
   /** People with these emails are HR admins when the bot first meets them (a Teams-only org needs one). */
   hrAdminEmails: string[];
+  limits: Limits;
+}
+
+/** Bounds on what one interaction may ask for, checked before anything is written. */
+export interface Limits {
+  /** People one kudos may name. */
+  kudosRecipients: number;
 }
 
 export class ConfigError extends Error {
@@ -151,5 +159,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       appType: env.MICROSOFT_APP_TYPE,
     },
     hrAdminEmails: env.HR_ADMIN_EMAILS,
+    limits: { kudosRecipients: env.KUDOS_MAX_RECIPIENTS },
   };
 }

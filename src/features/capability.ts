@@ -1,4 +1,5 @@
 import type { Platform } from '../chat/interaction';
+import type { Limits } from '../config';
 import type { Clock } from '../chat/ports';
 import type { Feature } from '../chat/feature';
 import type { Message } from '../chat/ui';
@@ -15,6 +16,7 @@ export interface CapabilityDeps {
   sendRecorded: SendRecorded;
   /** People HR_ADMIN_EMAILS names: HR admins whatever the platform says. */
   hrAdminEmails: string[];
+  limits: Limits;
   /** The help for every capability's commands (the router's). */
   help(platform: Platform): Message;
 }

@@ -112,6 +112,12 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
     ['two values', '<@UANA> #growth #respect great work', 'Pick one company value'],
     ['more points than the allowance', '<@UANA> <@UBEN> 60 great work', 'You have 100 of 100 points left this month (60 each for 2 people makes 120)'],
     ['zero points', '<@UANA> 0 great work', 'Points start at 1'],
+    ['more points each than a month allows', '<@UANA> <@UBEN> 999999999 great work', "That's more than the 100 points anyone can give in a month"],
+    [
+      'more people than one kudos may name',
+      `${Array.from({ length: 21 }, (_, i) => `<@UP${i}>`).join(' ')} 1 thanks all`,
+      'One kudos can name up to 20 people. Split them into a few kudos.',
+    ],
     ['someone Slack does not know', '<@UNOBODY> 5 great work', "couldn't find that person"],
   ])('refuses kudos to %s kindly, privately, and stores nothing', async (_case, text, reply) => {
     const res = await postSigned(app.url, command(text));

@@ -211,10 +211,10 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     },
     { case: 'no message', text: (a: string) => `kudos ${a} 10 #teamwork`, to: '29:ana', says: 'Add a few words about what they did' },
     {
-      case: 'more points than left',
+      case: 'more points than a month allows',
       text: (a: string) => `kudos ${a} 150 thanks a lot`,
       to: '29:ana',
-      says: 'You have 100 of 100 points left this month',
+      says: "That's more than the 100 points anyone can give in a month",
     },
   ])('refuses kudos with $case, stores nothing and says why', async ({ text, to, says }) => {
     const who = person(to);

@@ -54,7 +54,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
 
   const routerFor = (shareOneOrg: boolean) =>
     new Router({
-      features: [recognitionFeature({ queries: recognitionQueries(db, systemClock), clock: systemClock, sendRecorded: async () => {} })],
+      features: [recognitionFeature({ queries: recognitionQueries(db, systemClock), clock: systemClock, sendRecorded: async () => {}, maxRecipients: 20 })],
       contextFor: peopleResolver(peopleQueries(db), { shareOneOrg }).contextFor,
       showPeople: (orgId, platform, personIds) => peopleShownOn(db, orgId, platform, personIds),
       exampleColleagues: (orgId, person, platform) => peopleQueries(db).exampleColleagues(orgId, person, platform),

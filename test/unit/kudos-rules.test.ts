@@ -24,6 +24,12 @@ describe('kudos rules', () => {
     });
   });
 
+  it('refuses, before any SQL, points no month allows and numbers too large to be exact', () => {
+    expect(() => checkPoints([101], 1, Number.POSITIVE_INFINITY, 100)).toThrow("That's more than the 100 points anyone can give in a month");
+    expect(() => checkPoints([1e20], 1, Number.POSITIVE_INFINITY, 100)).toThrow(Invalid);
+    expect(checkPoints([100], 1, Number.POSITIVE_INFINITY, 100)).toBe(100);
+  });
+
   it('falls back to UTC for a timezone it does not know', () => {
     expect(allowancePeriod(new Date('2026-12-01T03:30:00Z'), 'Mars/Olympus')).toBe('2026-12');
   });

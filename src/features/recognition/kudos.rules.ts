@@ -58,6 +58,10 @@ export function checkPoints(points: number[], recipients: number, left: number, 
   const [each] = points;
   if (each === undefined) return 0;
   if (each < 1) throw new Invalid('Points start at 1. Leave the number out to send kudos without points.', 'points');
+  // Before any SQL: no one gets more than a month's allowance, so no huge number reaches Postgres.
+  if (!Number.isSafeInteger(each) || each > allowance) {
+    throw new Invalid(`That's more than the ${allowance} points anyone can give in a month. Try a smaller number.`, 'points');
+  }
   if (each * recipients > left) throw overAllowance(each, recipients, left, allowance);
   return each;
 }

@@ -34,6 +34,8 @@ export interface RecognitionDeps {
   clock: Clock;
   /** A kudos' post and DMs are recorded already claimed, and sent from this process. */
   sendRecorded: SendRecorded;
+  /** People one kudos may name (KUDOS_MAX_RECIPIENTS). */
+  maxRecipients: number;
 }
 
 interface KudosInput {
@@ -105,15 +107,19 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       }
       throw new Invalid(`Mention at least one person to recognise, like ${EXAMPLE}.`, 'recipients');
     }
+    // Checked before anyone is looked up or anything written.
+    if (new Set(input.recipients.map((r) => r.id)).size > deps.maxRecipients) {
+      throw new Invalid(`One kudos can name up to ${deps.maxRecipients} people. Split them into a few kudos.`, 'recipients');
+    }
+    const allowance = ctx.org.kudos_monthly_allowance;
+    // What is left is checked under the allowance lock when recording.
+    const pointsEach = checkPoints(input.points, input.recipients.length, Number.POSITIVE_INFINITY, allowance);
     const recipients = await ctx.resolvePeople(input.recipients);
     checkRecipients(ctx.actor, recipients);
     const value = chooseValue(input.headerTags, input.bodyTags, ctx.org.company_values);
     const names = new Map(input.recipients.map((ref, i) => [ref.id, recipients[i]!.display_name]));
     const message = checkMessage(messageText(input.message, (ref) => names.get(ref.id)!));
-    const allowance = ctx.org.kudos_monthly_allowance;
     const period = allowancePeriod(clock.now(), ctx.actor.timezone);
-    // What is left is checked under the allowance lock when recording.
-    const pointsEach = checkPoints(input.points, recipients.length, Number.POSITIVE_INFINITY, allowance);
 
     const view: KudosView = {
       giverId: ctx.actor.id,
