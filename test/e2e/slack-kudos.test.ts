@@ -50,6 +50,15 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
       .map((c) => JSON.stringify(c.body))
       .join('\n');
 
+  it('never makes a channel-wide ping live in what it posts, written raw or HTML-escaped', async () => {
+    await postSigned(app.url, command('<@UANA> 5 thanks <!here> and <!channel> and <!everyone|everyone> and &lt;!channel&gt;'));
+    await stub.waitFor(() => postsTo('C1').length === 1 && postsTo('UANA').length === 1);
+    for (const post of [postsTo('C1')[0]!, postsTo('UANA')[0]!]) {
+      expect(JSON.stringify(post.body)).toContain('thanks @here and @channel and @everyone');
+      expect(JSON.stringify(post.body)).not.toContain('<!');
+    }
+  });
+
   it('records kudos from a slash command, posts it in the channel and DMs each recipient', async () => {
     const res = await postSigned(app.url, command('<@UANA> <@UBEN|ben> 20 #teamwork thanks for carrying the launch demo'));
     expect(res.status).toBe(200);

@@ -229,6 +229,17 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(replies[0]).not.toMatch(/Error|at .*\.ts:\d+/);
   });
 
+  it('shows a link in a kudos message as its address, never as a disguised link', async () => {
+    const ana = person('29:ana');
+    await post(message(stub, personal(), '29:giver', `kudos ${tag(ana)} 5 thanks, [claim your bonus](https://evil.example/x)`, [ana]));
+    // Ana's DM, wherever her 1:1 chat is.
+    const withBonus = () => stub.requests.filter((r) => r.method === 'POST' && JSON.stringify(r.body ?? {}).includes('claim your bonus'));
+    await stub.waitFor(() => withBonus().length === 1);
+    const dm = JSON.stringify(withBonus()[0]!.body);
+    expect(dm).toContain('claim your bonus (https://evil.example/x)');
+    expect(dm).not.toContain('](');
+  });
+
   it('answers unknown text with help', async () => {
     await post(message(stub, personal(), '29:giver', 'what can you do?'));
     expect(repliesIn(PERSONAL)[0]).toContain('Here is what I can do');

@@ -44,6 +44,12 @@ describe('Slack renderer', () => {
     expect(renderMessage(textMessage(`Try ${typed('kudos')}`)).text).toBe('Try /kudos');
   });
 
+  it('never makes a channel-wide ping or a link live, written raw or HTML-escaped', () => {
+    const written = mrkdwn('hi <!channel> <!here|here> &lt;!everyone&gt; <https://evil.example|bonus>');
+    expect(written).not.toMatch(/<!|<http/);
+    expect(renderMessage(textMessage('<!here> now')).text).not.toContain('<!');
+  });
+
   it('renders every neutral block as a Block Kit block', () => {
     const { text, blocks } = renderMessage(message);
     const typed: KnownBlock[] = blocks as KnownBlock[];

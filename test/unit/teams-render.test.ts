@@ -66,6 +66,11 @@ const form: Form = {
 const input = (card: AdaptiveCard, id: string) => card.body.find((e) => e.id === id)!;
 
 describe('Teams renderer: messages', () => {
+  it('never turns text into a disguised link: a markdown link shows its address', () => {
+    const [block] = renderMessage(textMessage('thanks! [claim your bonus](https://evil.example/x)')).body as unknown as Array<{ text: string }>;
+    expect(block!.text).toBe('thanks! claim your bonus (https://evil.example/x)');
+  });
+
   it('writes commands to type in bold, without slashes or code, lists as lists and line breaks as Teams shows them', () => {
     const help = textMessage(`Here is what I can do:\n• ${typed('kudos @name 20')} thanks\n• ${typed('checkin')} yours\nSay \`home\` any time.`);
     const [block] = renderMessage(help).body as unknown as Array<{ text: string }>;

@@ -55,13 +55,16 @@ export const attachment = (content: AdaptiveCard): CardAttachment => ({ contentT
 
 /**
  * Neutral text as Adaptive Card markdown: a command to type, or words in backticks, in bold (Teams has
- * no slash commands, people type the words to the bot; cards have no code spans), a list's items (`• `) separated by \r, and every other line
+ * no slash commands, people type the words to the bot; cards have no code spans), a markdown link as its
+ * words and address (no disguised links), a list's items (`• `) separated by \r, and every other line
  * break a blank line, the only one a TextBlock shows.
  */
 function cardMarkdown(value: string): string {
   const isItem = (line: string) => line.startsWith('• ');
   const lines = writeTyped(value, (command) => `**${command}**`)
     .replace(/`([^`\n]+)`/g, '**$1**')
+    // The bot writes no links in markdown: one in the text came from a person, and shows its address.
+    .replace(/\[([^\]\n]*)\]\(([^)\s]*)\)/g, '$1 ($2)')
     .split(/\n+/);
   return lines
     .map((line, i) => {
