@@ -42,6 +42,21 @@ async function tablesOf(db: Kysely<unknown>): Promise<string[]> {
 
 describe('migrations', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
+
+  /** An embedded database migrated up to (and with) `last`, holding an org with Ana and Ben. */
+  async function before(last: string) {
+    const { dir, remove } = freshPgliteDir();
+    cleanups.push(remove);
+    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
+    await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(last);
+    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
+    const [ana, ben] = await db
+      .insertInto('people')
+      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
+      .returning('id')
+      .execute();
+    return { db, org, ana: ana!, ben: ben! };
+  }
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
@@ -86,17 +101,7 @@ describe('migrations', () => {
   });
 
   it('give requests made before 0007 the people they asked, from the notifications that asked them', async () => {
-    const { dir, remove } = freshPgliteDir();
-    cleanups.push(remove);
-    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    await migrator.migrateTo('0005_lighter_kudos_writes');
-    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
-    const [ana, ben] = await db
-      .insertInto('people')
-      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
-      .returning('id')
-      .execute();
+    const { db, org, ana, ben } = await before('0005_lighter_kudos_writes');
     const request = await db
       .insertInto('feedback_requests')
       .values({ org_id: org.id, requester_id: ana!.id, topic: 'the demo', idempotency_key: 'r1' })
@@ -115,17 +120,7 @@ describe('migrations', () => {
   });
 
   it('give 1:1 reminders sent before 0009 the org of their 1:1', async () => {
-    const { dir, remove } = freshPgliteDir();
-    cleanups.push(remove);
-    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    await migrator.migrateTo('0008_org_settings');
-    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
-    const [ana, ben] = await db
-      .insertInto('people')
-      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
-      .returning('id')
-      .execute();
+    const { db, org, ana, ben } = await before('0008_org_settings');
     const oneOnOne = await db
       .insertInto('one_on_ones')
       .values({
@@ -150,17 +145,7 @@ describe('migrations', () => {
   });
 
   it('address pending notifications recorded before 0010 by the user id of the person on their platform', async () => {
-    const { dir, remove } = freshPgliteDir();
-    cleanups.push(remove);
-    const db = connectDatabase({ kind: 'pglite', dataDir: dir }, () => {});
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-    await migrator.migrateTo('0009_one_on_one_reminders_org');
-    const org = await db.insertInto('orgs').values({ name: 'Before' }).returning('id').executeTakeFirstOrThrow();
-    const [ana, ben] = await db
-      .insertInto('people')
-      .values(['Ana', 'Ben'].map((display_name) => ({ org_id: org.id, display_name })))
-      .returning('id')
-      .execute();
+    const { db, org, ana, ben } = await before('0009_one_on_one_reminders_org');
     await db
       .insertInto('identities')
       .values([

@@ -30,16 +30,19 @@ const lock = (trx: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext
 /** Changes to one org's chart take turns (an edit, an import), so two of them can't close a loop between them. */
 export const lockOrgChart = (trx: Db, orgId: string) => lock(trx, `org-chart:${orgId}`);
 
-/** Platform user ids of these people, in their order (for pre-filling people pickers). */
-export async function platformIdsOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
-  if (personIds.length === 0) return [];
-  const rows = await db
+/** These people's identities on a platform. */
+const identitiesOf = (db: Db, orgId: string, platform: Platform, personIds: string[]) =>
+  db
     .selectFrom('identities')
     .select(['person_id', 'platform_user_id'])
     .where('org_id', '=', orgId)
     .where('platform', '=', platform)
-    .where('person_id', 'in', personIds)
-    .execute();
+    .where('person_id', 'in', personIds);
+
+/** Platform user ids of these people, in their order (for pre-filling people pickers). */
+export async function platformIdsOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  const rows = await identitiesOf(db, orgId, platform, personIds).execute();
   return personIds.flatMap((id) => rows.filter((r) => r.person_id === id).map((r) => r.platform_user_id));
 }
 
@@ -50,15 +53,7 @@ export async function platformIdsOf(db: Db, orgId: string, platform: Platform, p
  */
 export async function addressesOf(db: Db, orgId: string, platform: Platform, personIds: string[]): Promise<Map<string, string>> {
   if (personIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('identities')
-    .select(['person_id', 'platform_user_id'])
-    .where('org_id', '=', orgId)
-    .where('platform', '=', platform)
-    .where('person_id', 'in', personIds)
-    .orderBy(sql`platform_user_id like '29:%'`, 'desc')
-    .orderBy('created_at')
-    .execute();
+  const rows = await identitiesOf(db, orgId, platform, personIds).orderBy(sql`platform_user_id like '29:%'`, 'desc').orderBy('created_at').execute();
   const addresses = new Map<string, string>();
   for (const row of rows) if (!addresses.has(row.person_id)) addresses.set(row.person_id, row.platform_user_id);
   return addresses;
