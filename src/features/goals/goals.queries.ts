@@ -1,0 +1,162 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, Goal, GoalLevel } from '../../db/database';
+
+type Db = Kysely<Database>;
+
+export interface NewGoal {
+  orgId: string;
+  ownerId: string;
+  createdBy: string;
+  level: GoalLevel;
+  title: string;
+  why: string | null;
+  unit: string | null;
+  startValue: number;
+  targetValue: number;
+  startsOn: string;
+  dueOn: string;
+  visibility: 'public' | 'private';
+  parentId: string | null;
+  progressFrom: 'own' | 'children';
+  idempotencyKey: string;
+}
+
+/** A goal with its owner's name and managers' ids (what reading it needs: who may see it). */
+export type GoalRow = Goal & { owner_name: string };
+
+export function goalsQueries(db: Db) {
+  const withOwner = () =>
+    db.selectFrom('goals').innerJoin('people as owner', 'owner.id', 'goals.owner_id').selectAll('goals').select('owner.display_name as owner_name');
+
+  return {
+    /** Records the goal; a repeated delivery of the same submission records nothing and finds the first. */
+    async create(g: NewGoal): Promise<string> {
+      const inserted = await db
+        .insertInto('goals')
+        .values({
+          org_id: g.orgId,
+          owner_id: g.ownerId,
+          created_by: g.createdBy,
+          level: g.level,
+          title: g.title,
+          why: g.why,
+          unit: g.unit,
+          start_value: g.startValue,
+          target_value: g.targetValue,
+          current_value: g.startValue,
+          starts_on: g.startsOn,
+          due_on: g.dueOn,
+          visibility: g.visibility,
+          parent_id: g.parentId,
+          progress_from: g.progressFrom,
+          idempotency_key: g.idempotencyKey,
+        })
+        .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return inserted.id;
+      const first = await db
+        .selectFrom('goals')
+        .select('id')
+        .where('org_id', '=', g.orgId)
+        .where('idempotency_key', '=', g.idempotencyKey)
+        .executeTakeFirstOrThrow();
+      return first.id;
+    },
+
+    async goal(orgId: string, goalId: string): Promise<GoalRow | undefined> {
+      return withOwner().where('goals.org_id', '=', orgId).where('goals.id', '=', goalId).executeTakeFirst();
+    },
+
+    /** The person's goals, due soonest first. */
+    async ownedBy(orgId: string, personId: string): Promise<GoalRow[]> {
+      return withOwner().where('goals.org_id', '=', orgId).where('goals.owner_id', '=', personId).orderBy('goals.due_on').orderBy('goals.created_at').execute();
+    },
+
+    /**
+     * Goals someone may align a new one to: the org's public goals and the private ones of people
+     * they see them for (`privateOwners`), company first, then team; at most `limit`.
+     */
+    async alignable(orgId: string, privateOwners: string[], limit: number): Promise<GoalRow[]> {
+      return withOwner()
+        .where('goals.org_id', '=', orgId)
+        .where((eb) =>
+          eb.or([eb('goals.visibility', '=', 'public'), ...(privateOwners.length > 0 ? [eb('goals.owner_id', 'in', privateOwners)] : [])]),
+        )
+        .orderBy(sql`case goals.level when 'company' then 0 when 'team' then 1 else 2 end`)
+        .orderBy('goals.due_on')
+        .limit(limit)
+        .execute();
+    },
+
+    /** These goals and every goal they align to, up to the company's. */
+    async withAncestors(orgId: string, goalIds: string[]): Promise<GoalRow[]> {
+      if (goalIds.length === 0) return [];
+      const { rows } = await sql<{ id: string }>`
+        with recursive up(id, parent_id) as (
+          select id, parent_id from goals where org_id = ${orgId} and id = any(${goalIds}::uuid[])
+          union
+          select g.id, g.parent_id from goals g join up on g.id = up.parent_id where g.org_id = ${orgId}
+        )
+        select id from up`.execute(db);
+      return withOwner()
+        .where('goals.org_id', '=', orgId)
+        .where(
+          'goals.id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    },
+
+    /** Every goal aligned, directly or not, under these (the subtrees, without the goals themselves). */
+    async below(orgId: string, goalIds: string[]): Promise<Goal[]> {
+      if (goalIds.length === 0) return [];
+      const { rows } = await sql<Goal>`
+        with recursive down as (
+          select g.* from goals g where g.org_id = ${orgId} and g.parent_id = any(${goalIds}::uuid[])
+          union
+          select g.* from goals g join down on g.parent_id = down.id where g.org_id = ${orgId}
+        )
+        select * from down`.execute(db);
+      return rows;
+    },
+
+    /** Records a progress update and sets the goal's current value; a repeated delivery changes nothing. */
+    async update(u: { orgId: string; goalId: string; authorId: string; value: number; note: string | null; at: Date; idempotencyKey: string }): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const recorded = await trx
+          .insertInto('goal_updates')
+          .values({
+            org_id: u.orgId,
+            goal_id: u.goalId,
+            author_id: u.authorId,
+            value: u.value,
+            note: u.note,
+            updated_at: u.at,
+            idempotency_key: u.idempotencyKey,
+          })
+          .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!recorded) return false;
+        await trx.updateTable('goals').set({ current_value: u.value }).where('org_id', '=', u.orgId).where('id', '=', u.goalId).execute();
+        return true;
+      });
+    },
+
+    /** The goal's updates, newest first. */
+    async history(orgId: string, goalId: string, limit: number) {
+      return db
+        .selectFrom('goal_updates')
+        .select(['value', 'note', 'updated_at', 'author_id'])
+        .where('org_id', '=', orgId)
+        .where('goal_id', '=', goalId)
+        .orderBy('updated_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+  };
+}
+
+export type GoalsQueries = ReturnType<typeof goalsQueries>;
