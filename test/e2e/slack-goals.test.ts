@@ -81,7 +81,11 @@ describe('goals in Slack', () => {
     const hrForm = await opened(() => slack('/goals', 'UHR', 'new'));
     expect(hrForm.callback_id).toBe('goals.new');
     expect(optionsOf(hrForm, 'level').map((o: any) => o.value)).toEqual(['individual', 'team', 'company']);
-    const hr = await submit('UHR', hrForm, goalValues({ title: 'Grow revenue 20%', level: 'company', owner: 'UHR', target: '20', unit: '%', due: inDays(300) }));
+    const hr = await submit(
+      'UHR',
+      hrForm,
+      goalValues({ title: 'Grow revenue 20%', level: 'company', owner: 'UHR', target: '20', unit: '%', due: inDays(300) }),
+    );
     expect(hr.status).toBe(200);
     const company = await goalIdTitled('Grow revenue 20%');
 
@@ -91,13 +95,30 @@ describe('goals in Slack', () => {
     await submit(
       'UMAYA',
       mayaForm,
-      goalValues({ title: 'Nordics pipeline', level: 'team', owner: 'UMAYA', target: '100', unit: '%', due: inDays(120), parent: company, progressFrom: 'children' }),
+      goalValues({
+        title: 'Nordics pipeline',
+        level: 'team',
+        owner: 'UMAYA',
+        target: '100',
+        unit: '%',
+        due: inDays(120),
+        parent: company,
+        progressFrom: 'children',
+      }),
     );
     const team = await goalIdTitled('Nordics pipeline');
 
     const anaForm = await opened(() => slack('/goals', 'UANA', 'new'));
     expect(optionsOf(anaForm, 'level').map((o: any) => o.value)).toEqual(['individual']);
-    const values = goalValues({ title: 'Win 30 new customers', owner: 'UANA', target: '30', unit: 'customers', due: inDays(90), visibility: 'private', parent: team });
+    const values = goalValues({
+      title: 'Win 30 new customers',
+      owner: 'UANA',
+      target: '30',
+      unit: 'customers',
+      due: inDays(90),
+      visibility: 'private',
+      parent: team,
+    });
     // A double click: one goal.
     await Promise.all([submit('UANA', anaForm, values, 'VGOAL1'), submit('UANA', anaForm, values, 'VGOAL1')]);
     const goals = await app.db.selectFrom('goals').select(['title', 'level', 'visibility', 'parent_id', 'starts_on']).orderBy('created_at').execute();
@@ -111,7 +132,11 @@ describe('goals in Slack', () => {
   it('refuses a bad goal at its field and stores nothing: a level above hers, no change to measure, a past due date, a long title', async () => {
     const form = await opened(() => slack('/goals', 'UANA', 'new'));
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [goalValues({ title: 'Everything', level: 'company', owner: 'UANA', target: '1', due: inDays(10) }), 'level', 'Company goals are set by HR admins and executives'],
+      [
+        goalValues({ title: 'Everything', level: 'company', owner: 'UANA', target: '1', due: inDays(10) }),
+        'level',
+        'Company goals are set by HR admins and executives',
+      ],
       [goalValues({ title: 'Flat', owner: 'UANA', start: '5', target: '5', due: inDays(10) }), 'target', 'The target must differ from the start value.'],
       [goalValues({ title: 'Late', owner: 'UANA', target: '3', due: '2026-03-01' }), 'due', 'The due date must be after today.'],
       [goalValues({ title: 'x'.repeat(151), owner: 'UANA', target: '3', due: inDays(10) }), 'title', 'Please keep it to 150 characters (this is 151).'],
@@ -135,7 +160,10 @@ describe('goals in Slack', () => {
     expect(list).toContain(`"value":"${goalId}"`);
 
     const form = await opened(() =>
-      postSigned(app.url, buttonClick({ actionId: 'goals.open_update', value: goalId, userId: 'UANA', channelId: 'DANA', responseUrl: stub.responseUrl('UANA') })),
+      postSigned(
+        app.url,
+        buttonClick({ actionId: 'goals.open_update', value: goalId, userId: 'UANA', channelId: 'DANA', responseUrl: stub.responseUrl('UANA') }),
+      ),
     );
     expect(form.callback_id).toBe('goals.update');
     const values = {
@@ -167,7 +195,10 @@ describe('goals in Slack', () => {
     expect(hrView).not.toContain('Win 30 new customers');
     // Ben can't update it either, even with its id.
     const goalId = await goalIdTitled('Win 30 new customers');
-    await postSigned(app.url, buttonClick({ actionId: 'goals.open_update', value: goalId, userId: 'UBEN', channelId: 'DBEN', responseUrl: stub.responseUrl('UBEN') }));
+    await postSigned(
+      app.url,
+      buttonClick({ actionId: 'goals.open_update', value: goalId, userId: 'UBEN', channelId: 'DBEN', responseUrl: stub.responseUrl('UBEN') }),
+    );
     await stub.waitFor(() => answersTo('UBEN').some((c) => JSON.stringify(c.body).includes("I couldn't find that goal.")));
   });
 

@@ -117,7 +117,9 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
       return !action || can(ctx.actor, action, wholeOrg(ctx.org.id));
     });
     // The private goals the reader may align to are their own and their reports' (the managers' chain sees them).
-    const alignable = (await queries.alignable(ctx.org.id, [ctx.actor.id], ALIGNABLE * 2)).filter((g) => g.visibility === 'public' || g.owner_id === ctx.actor.id);
+    const alignable = (await queries.alignable(ctx.org.id, [ctx.actor.id], ALIGNABLE * 2)).filter(
+      (g) => g.visibility === 'public' || g.owner_id === ctx.actor.id,
+    );
     return [{ type: 'open_form', form: goalForm({ levels, alignable: alignable.slice(0, ALIGNABLE), owner: interaction.actor.id }) }];
   }
 
@@ -154,9 +156,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
 
   return {
     name: 'goals',
-    help: [
-      '{typed:goals} your goals and their progress · {typed:goals new} set one · {typed:goals @name} someone’s · {typed:goals tree} how yours ladder up',
-    ],
+    help: ['{typed:goals} your goals and their progress · {typed:goals new} set one · {typed:goals @name} someone’s · {typed:goals tree} how yours ladder up'],
     async home(ctx) {
       const goals = (await queries.ownedBy(ctx.org.id, ctx.actor.id)).slice(0, HOME_GOALS);
       return homeSection(await shown(ctx, goals));

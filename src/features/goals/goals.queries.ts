@@ -80,9 +80,7 @@ export function goalsQueries(db: Db) {
     async alignable(orgId: string, privateOwners: string[], limit: number): Promise<GoalRow[]> {
       return withOwner()
         .where('goals.org_id', '=', orgId)
-        .where((eb) =>
-          eb.or([eb('goals.visibility', '=', 'public'), ...(privateOwners.length > 0 ? [eb('goals.owner_id', 'in', privateOwners)] : [])]),
-        )
+        .where((eb) => eb.or([eb('goals.visibility', '=', 'public'), ...(privateOwners.length > 0 ? [eb('goals.owner_id', 'in', privateOwners)] : [])]))
         .orderBy(sql`case goals.level when 'company' then 0 when 'team' then 1 else 2 end`)
         .orderBy('goals.due_on')
         .limit(limit)
@@ -123,7 +121,15 @@ export function goalsQueries(db: Db) {
     },
 
     /** Records a progress update and sets the goal's current value; a repeated delivery changes nothing. */
-    async update(u: { orgId: string; goalId: string; authorId: string; value: number; note: string | null; at: Date; idempotencyKey: string }): Promise<boolean> {
+    async update(u: {
+      orgId: string;
+      goalId: string;
+      authorId: string;
+      value: number;
+      note: string | null;
+      at: Date;
+      idempotencyKey: string;
+    }): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const recorded = await trx
           .insertInto('goal_updates')

@@ -41,7 +41,15 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
     submitLabel: 'Set goal',
     intro: 'A goal people can measure: where it starts, the target, and by when. Align it to a team or company goal so it ladders up.',
     fields: [
-      { id: 'title', kind: 'text', label: 'Goal', required: true, maxLength: LIMITS.title, placeholder: 'Win 30 new customers in the Nordics', hint: `Up to ${LIMITS.title} characters.` },
+      {
+        id: 'title',
+        kind: 'text',
+        label: 'Goal',
+        required: true,
+        maxLength: LIMITS.title,
+        placeholder: 'Win 30 new customers in the Nordics',
+        hint: `Up to ${LIMITS.title} characters.`,
+      },
       { id: 'why', kind: 'multiline', label: 'Why it matters', maxLength: LIMITS.why, hint: `Optional, up to ${LIMITS.why} characters.` },
       {
         id: 'level',
@@ -162,7 +170,13 @@ export function treeMessage(roots: TreeNode[]): Message {
   };
   for (const root of roots) walk(root, 0);
   if (lines.length === 0) return { summary: 'No goals yet', blocks: [{ type: 'section', text: `You have no goals yet. Set one with ${typed('goals new')}.` }] };
-  return { summary: 'How your goals ladder up', blocks: [{ type: 'header', text: '🎯 How your goals ladder up' }, { type: 'section', text: lines.join('\n') }] };
+  return {
+    summary: 'How your goals ladder up',
+    blocks: [
+      { type: 'header', text: '🎯 How your goals ladder up' },
+      { type: 'section', text: lines.join('\n') },
+    ],
+  };
 }
 
 /** Goals in the person's home: each with its progress, and the buttons to update or set one. */
