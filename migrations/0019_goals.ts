@@ -27,6 +27,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('progress_from', 'text', (c) => c.notNull().defaultTo('own').check(sql`progress_from in ('own', 'children')`))
     .addColumn('weight', 'double precision', (c) => c.notNull().defaultTo(1).check(sql`weight > 0`))
     .addColumn('created_by', 'uuid', (c) => c.notNull().references('people.id'))
+    .addColumn('platform', 'text', (c) => c.notNull())
+    .addColumn('workspace_id', 'text', (c) => c.notNull())
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('goals_due_after_start', sql`due_on >= starts_on`)

@@ -304,6 +304,9 @@ export interface GoalsTable {
   progress_from: Generated<'own' | 'children'>;
   weight: Generated<number>;
   created_by: string;
+  /** Where it was set: where its owner's weekly nudge goes. */
+  platform: Platform;
+  workspace_id: string;
   idempotency_key: string;
   created_at: CreatedAt;
 }

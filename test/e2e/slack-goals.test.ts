@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
+import { goalsTick } from '../../src/features/goals/goals.jobs';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
@@ -206,5 +207,39 @@ describe('goals in Slack', () => {
     time.advance(60 * 86_400_000);
     // 50% done, two thirds of the time gone.
     expect(await answer('UANA', '/goals', '')).toContain('50% · 15 of 30 customers · 🟠 At risk');
+  });
+
+  it('nudges owners to update on Monday morning their time, and tells the manager which goals of the team need attention, once a week', async () => {
+    const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
+    const tick = async () => {
+      await app.jobs.enqueue(goalsTick, {});
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    // Friday 2026-05-01; Monday 2026-05-04 09:30 in Berlin is 07:30 UTC: not yet.
+    time.set('2026-05-04T07:30:00Z');
+    await tick();
+    expect(dmsTo('UANA')).toHaveLength(0);
+
+    time.set('2026-05-04T08:05:00Z');
+    await tick();
+    await tick();
+    await stub.waitFor(() => dmsTo('UANA').length === 1 && dmsTo('UMAYA').length === 1 && dmsTo('UHR').length === 1);
+    const nudge = JSON.stringify(dmsTo('UANA')[0]!.body);
+    expect(nudge).toContain('Time to update your goals');
+    expect(nudge).toContain('Win 30 new customers');
+    expect(nudge).toContain('goals.open_update');
+    const summary = JSON.stringify(dmsTo('UMAYA')[0]!.body);
+    expect(summary).toContain('Goals in your team that need attention');
+    expect(summary).toContain('<@UANA>: *Win 30 new customers* ▰▰▰▰▰▱▱▱▱▱ 50% 🟠 At risk');
+    // Maya's team goal rolls up from Ana's: nothing for her to update by hand.
+    expect(summary).not.toContain('Time to update');
+
+    // The rest of the week: nothing more. The next Monday: again.
+    time.set('2026-05-07T12:00:00Z');
+    await tick();
+    expect(dmsTo('UANA')).toHaveLength(1);
+    time.set('2026-05-11T08:05:00Z');
+    await tick();
+    await stub.waitFor(() => dmsTo('UANA').length === 2);
   });
 });

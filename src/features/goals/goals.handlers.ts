@@ -236,6 +236,8 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
           visibility,
           parentId: parent?.id ?? null,
           progressFrom,
+          platform: interaction.origin.platform,
+          workspaceId: interaction.origin.workspaceId,
           idempotencyKey: `goal:${interaction.origin.platform}:${interaction.idempotencyKey}`,
         });
         const whose = owner!.id === ctx.actor.id ? '' : ` for ${owner!.display_name}`;

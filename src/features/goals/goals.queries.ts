@@ -1,5 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import type { Platform } from '../../chat/interaction';
+import type { OutgoingNotification } from '../../chat/ports';
 import type { Database, Goal, GoalLevel } from '../../db/database';
+import { recordNotifications } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
 
@@ -18,6 +21,8 @@ export interface NewGoal {
   visibility: 'public' | 'private';
   parentId: string | null;
   progressFrom: 'own' | 'children';
+  platform: Platform;
+  workspaceId: string;
   idempotencyKey: string;
 }
 
@@ -49,6 +54,8 @@ export function goalsQueries(db: Db) {
           visibility: g.visibility,
           parent_id: g.parentId,
           progress_from: g.progressFrom,
+          platform: g.platform,
+          workspace_id: g.workspaceId,
           idempotency_key: g.idempotencyKey,
         })
         .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
@@ -151,16 +158,40 @@ export function goalsQueries(db: Db) {
       });
     },
 
-    /** The goal's updates, newest first. */
-    async history(orgId: string, goalId: string, limit: number) {
-      return db
-        .selectFrom('goal_updates')
-        .select(['value', 'note', 'updated_at', 'author_id'])
-        .where('org_id', '=', orgId)
-        .where('goal_id', '=', goalId)
-        .orderBy('updated_at', 'desc')
-        .limit(limit)
+    /**
+     * Goals updated by hand that are still open on `today` (the earliest date anywhere on Earth, so
+     * none is missed), with what their owner's weekly nudge needs: their timezone, manager, and the
+     * org's working hours. Every org's: the scheduler's scan (see DESIGN.md, org scoping).
+     */
+    async openForNudges(today: string) {
+      return withOwner()
+        .innerJoin('orgs', 'orgs.id', 'goals.org_id')
+        .select(['owner.timezone as owner_timezone', 'owner.manager_id as manager_id', 'orgs.work_start_hour', 'orgs.work_end_hour'])
+        .where('goals.progress_from', '=', 'own')
+        .where('goals.due_on', '>=', today)
+        .where('owner.active', '=', true)
+        .orderBy('goals.org_id')
+        .orderBy('goals.owner_id')
+        .orderBy('goals.due_on')
         .execute();
+    },
+
+    /** People's timezones, by id (the managers a summary goes to). */
+    async timezones(orgId: string, personIds: string[]): Promise<Map<string, string>> {
+      if (personIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('people')
+        .select(['id', 'timezone'])
+        .where('org_id', '=', orgId)
+        .where('id', 'in', personIds)
+        .where('active', '=', true)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.timezone]));
+    },
+
+    /** Records nudges for the job runner; each dedupe key (one per person and week) once. Returns the new ones' ids. */
+    async recordNudges(orgId: string, notifications: OutgoingNotification[]): Promise<string[]> {
+      return notifications.length === 0 ? [] : recordNotifications(db, orgId, notifications);
     },
   };
 }

@@ -192,3 +192,35 @@ export function homeSection(goals: ShownGoal[]): Block[] {
     },
   ];
 }
+
+/** The owner's weekly nudge: their goals with progress, and a button to update each. */
+export function nudgeMessage(goals: ShownGoal[]): Message {
+  return {
+    summary: 'Time to update your goals',
+    blocks: [
+      { type: 'header', text: '🎯 Time to update your goals' },
+      { type: 'section', text: 'A minute now keeps your manager and your team in the picture.' },
+      ...goals.slice(0, LISTED).map((g): Block => ({ type: 'section', text: goalLine(g) })),
+      { type: 'actions', buttons: goals.slice(0, UPDATE_BUTTONS).map((g) => updateButton(g.goal)) },
+    ],
+  };
+}
+
+/** A manager's weekly summary of the goals of their team that are at risk or behind. */
+export function atRiskMessage(goals: ShownGoal[]): Message {
+  const lines = goals
+    .slice(0, LISTED)
+    .map((g) => `• ${personRef(g.goal.owner_id)}: **${g.goal.title}** ${progressBar(g.progress)} ${STATUS_LABEL[g.status]} · due ${g.goal.due_on}`);
+  return {
+    summary: `${goals.length} goal${goals.length === 1 ? '' : 's'} in your team need attention`,
+    blocks: [
+      { type: 'header', text: '🟠 Goals in your team that need attention' },
+      { type: 'section', text: lines.join('\n') },
+      ...(goals.length > LISTED ? [{ type: 'context' as const, text: `And ${goals.length - LISTED} more.` }] : []),
+      {
+        type: 'context',
+        text: `Progress is compared with the time gone since each goal was set. A word in your next 1:1 helps: ${typed('checkin agenda @name add …')}`,
+      },
+    ],
+  };
+}
