@@ -61,6 +61,7 @@ describe('goals in Slack', () => {
     visibility?: string;
     parent?: string;
     progressFrom?: string;
+    weight?: string;
   }) => ({
     title: { title: { type: 'plain_text_input', value: v.title } },
     why: { why: { type: 'plain_text_input', value: null } },
@@ -73,6 +74,7 @@ describe('goals in Slack', () => {
     visibility: { visibility: { type: 'static_select', selected_option: { value: v.visibility ?? 'public' } } },
     parent: { parent: { type: 'static_select', selected_option: { value: v.parent ?? 'none' } } },
     progress_from: { progress_from: { type: 'static_select', selected_option: { value: v.progressFrom ?? 'own' } } },
+    weight: { weight: { type: 'number_input', value: v.weight ?? '1' } },
   });
   const submit = (userId: string, view: View, values: Record<string, unknown>, id?: string) =>
     postSigned(app.url, viewSubmission({ userId, view: { ...view, ...(id ? { id } : {}) }, values: values as any }));
@@ -143,6 +145,7 @@ describe('goals in Slack', () => {
       [goalValues({ title: 'x'.repeat(151), owner: 'UANA', target: '3', due: inDays(10) }), 'title', 'Please keep it to 150 characters (this is 151).'],
       [goalValues({ title: 'Ben’s', owner: 'UBEN', target: '3', due: inDays(10) }), 'owner', 'You can set goals for yourself and the people you manage.'],
       [goalValues({ title: 'Huge', owner: 'UANA', target: '1e300', due: inDays(10) }), 'target', 'That number is too large'],
+      [goalValues({ title: 'Heavy', owner: 'UANA', target: '3', due: inDays(10), weight: '11' }), 'weight', 'Use a whole number from 1 to 10.'],
     ];
     for (const [values, field, message] of cases) {
       const res = await submit('UANA', form, values);

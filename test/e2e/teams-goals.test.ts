@@ -47,7 +47,7 @@ describe('goals in Teams', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(card.body.find((e: any) => e.id === 'level').choices.map((c: any) => c.value)).toEqual(['individual', 'team', 'company']);
     const company = { title: 'Carbon neutral offices', level: 'company', owner: '29:hana', start: '0', target: '100', unit: '%', due: inDays(200) };
-    const set = await teams.execute(chat('29:hana'), '29:hana', form, 'Set goal', { ...company, visibility: 'public', parent: 'none', progress_from: 'own' });
+    const set = await teams.execute(chat('29:hana'), '29:hana', form, 'Set goal', { ...company, visibility: 'public', parent: 'none', progress_from: 'own', weight: '1' });
     expect(JSON.stringify(set.body.value)).toContain('Goal set: **Carbon neutral offices**');
     const companyId = (await app.db.selectFrom('goals').select('id').executeTakeFirstOrThrow()).id;
 
@@ -57,7 +57,7 @@ describe('goals in Teams', () => {
       .choices.map((c: any) => c.value);
     expect(levels).toEqual(['individual']);
     const mine = { title: 'Cut travel emissions', level: 'individual', owner: '29:ana', start: '10', target: '4', unit: 't CO2', due: inDays(100) };
-    await teams.execute(chat('29:ana'), '29:ana', anaForm, 'Set goal', { ...mine, visibility: 'public', parent: companyId, progress_from: 'own' });
+    await teams.execute(chat('29:ana'), '29:ana', anaForm, 'Set goal', { ...mine, visibility: 'public', parent: companyId, progress_from: 'own', weight: '1' });
     expect(
       await app.db
         .selectFrom('goals')

@@ -12,6 +12,7 @@ import { LEVEL_LABEL, type Measured, STATUS_LABEL, canAlignTo, progressBar, prog
 import {
   ALIGNABLE,
   LIMITS,
+  MAX_WEIGHT,
   NEW_FORM,
   NOT_ALIGNED,
   OPEN_NEW,
@@ -220,6 +221,8 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
             throw new Invalid(`A ${level} goal aligns to a goal of its level or above, not to a ${parent.level} goal.`, 'parent');
           }
         }
+        const weight = number(values, 'weight', 'Say how much it counts (1 if unsure).');
+        if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) throw new Invalid(`Use a whole number from 1 to ${MAX_WEIGHT}.`, 'weight');
         const progressFrom = single(values.progress_from) === 'children' ? 'children' : 'own';
         await queries.create({
           orgId: ctx.org.id,
@@ -236,6 +239,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
           visibility,
           parentId: parent?.id ?? null,
           progressFrom,
+          weight,
           platform: interaction.origin.platform,
           workspaceId: interaction.origin.workspaceId,
           idempotencyKey: `goal:${interaction.origin.platform}:${interaction.idempotencyKey}`,

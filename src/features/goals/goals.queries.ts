@@ -21,6 +21,7 @@ export interface NewGoal {
   visibility: 'public' | 'private';
   parentId: string | null;
   progressFrom: 'own' | 'children';
+  weight: number;
   platform: Platform;
   workspaceId: string;
   idempotencyKey: string;
@@ -54,6 +55,7 @@ export function goalsQueries(db: Db) {
           visibility: g.visibility,
           parent_id: g.parentId,
           progress_from: g.progressFrom,
+          weight: g.weight,
           platform: g.platform,
           workspace_id: g.workspaceId,
           idempotency_key: g.idempotencyKey,

@@ -17,6 +17,8 @@ export const LISTED = 20;
 /** Goals the alignment choice offers (Slack's menus hold 100 options; one is "not aligned"). */
 export const ALIGNABLE = 99;
 export const NOT_ALIGNED = 'none';
+/** The most one goal may count in its parent's roll-up, against 1 for the least. */
+export const MAX_WEIGHT = 10;
 
 /** A goal as a list shows it: its progress (rolled up where it rolls up) and status today. */
 export interface ShownGoal {
@@ -82,6 +84,16 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
         required: true,
         initial: o.parentId ?? NOT_ALIGNED,
         options: [{ value: NOT_ALIGNED, label: 'Not aligned to another goal' }, ...o.alignable.map((g) => ({ value: g.id, label: goalLabel(g) }))],
+      },
+      {
+        id: 'weight',
+        kind: 'number',
+        label: 'Weight in the goal it aligns to',
+        required: true,
+        initial: 1,
+        min: 1,
+        max: MAX_WEIGHT,
+        hint: `1 to ${MAX_WEIGHT}: how much it counts when that goal rolls up from the goals aligned to it.`,
       },
       {
         id: 'progress_from',
