@@ -47,7 +47,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
 async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
   // botbuilder (~0.5 s of CPU to load) loads while PGlite starts its WebAssembly Postgres.
-  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db)]);
+  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db, config.database)]);
   const metrics = createMetrics();
 
   const platforms: PlatformAdapter[] = [];
@@ -103,11 +103,16 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
 
   const routes = ['/healthz', '/readyz', '/metrics', ...platforms.flatMap((p) => p.routes)];
-  const httpApp = createHttpApp(metrics, { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) }, () => routes);
+  const httpApp = createHttpApp(
+    metrics,
+    { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) },
+    () => routes,
+    config.http,
+  );
   if (config.role !== 'worker') {
     for (const platform of platforms) await platform.attach(httpApp, router);
   }
-  const server: http.Server = await listen(httpApp, config.port, config.host);
+  const server: http.Server = await listen(httpApp, config.port, config.host, config.http);
   const { port } = server.address() as AddressInfo;
   logger.info(
     {

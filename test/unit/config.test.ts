@@ -58,6 +58,6 @@ describe('configuration', () => {
     });
     expect(config.slack.mode).toBe('oauth');
     expect(config.host).toBe('0.0.0.0');
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/hepo' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/hepo', timeouts: { connectTimeoutMs: 2_000, statementTimeoutMs: 2_000 } });
   });
 });
