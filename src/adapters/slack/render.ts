@@ -1,4 +1,4 @@
-import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
+import type { KnownBlock, ModalView, Block as SlackBlock, View } from '@slack/types';
 import {
   type Block,
   type Button,
@@ -131,6 +131,18 @@ function element(field: FormField) {
 }
 
 /** A neutral form as a modal; `privateMetadata` carries the form state and where it was opened. */
+/** What a modal shows while its submission is still being worked on; the outcome comes as a message. */
+export function workingView(title: ModalView['title']): ModalView {
+  return {
+    type: 'modal',
+    title,
+    close: plain('Close', 24),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: "⏳ Working on it. I'll send you a message with the outcome in a moment; you can close this." } },
+    ],
+  };
+}
+
 export function renderModal(form: Form, privateMetadata: string): View {
   return {
     type: 'modal',
