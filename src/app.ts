@@ -82,10 +82,11 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     : new InProcessRunner(registry, logger, metrics.onJobDone);
   const runner = jobs;
   if (config.role !== 'web') {
-    await runner.startWorking();
-    // Reconcile at start: every recurring job runs once now (the outbox sweep sends what was recorded
-    // but not sent; the ticks catch up on what fell due while nothing ran).
-    for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
+    // Reconcile at start, and when Redis is back: every recurring job runs once now (the outbox sweep
+    // sends what was recorded but not sent; the ticks catch up on what fell due while nothing ran).
+    await runner.startWorking(async () => {
+      for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
+    });
   }
 
   const { contextFor } = peopleResolver(people, {
