@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { Effect } from '../../../../chat/effects';
 import type { Router } from '../../../../chat/router';
 import { slackDirectory } from '../../directory';
-import { applyEffects, viewAcknowledgement } from '../../effects';
+import { type Answerer, applyEffects, viewAcknowledgement } from '../../effects';
 import { sentFile } from '../../files';
 import { modalSource, submittedFileId, viewSubmissionInteraction } from '../../interactions';
 import { workingView } from '../../render';
@@ -30,25 +29,16 @@ export function viewSubmission(router: Router) {
     const file = fileId ? await sentFile(client, fileId, (error) => logger.warn(`Slack: could not fetch file ${fileId}: ${String(error)}`)) : undefined;
     const interaction = viewSubmissionInteraction(body, file);
     const work = router.dispatch(interaction, slackDirectory(client));
-    let effects: Effect[] | undefined;
-    if (!fileId) {
-      effects = await within(ANSWER_WITHIN_MS, work);
-      if (effects) {
-        const firstInput = body.view.blocks.find((b) => b.type === 'input')?.block_id;
-        const { ack: answer, after } = viewAcknowledgement(effects, firstInput, interaction.origin);
-        await ack(answer);
-        effects = after;
-      } else {
-        await ack({ response_action: 'update', view: workingView(body.view.title) });
-      }
+    const answerer: Answerer = { client, userId: body.user.id, origin: interaction.origin, source: modalSource(body.view) };
+    if (fileId) return applyEffects(await work, answerer);
+    const inTime = await within(ANSWER_WITHIN_MS, work);
+    if (inTime) {
+      const firstInput = body.view.blocks.find((b) => b.type === 'input')?.block_id;
+      const { ack: answer, after } = viewAcknowledgement(inTime, firstInput, interaction.origin);
+      await ack(answer);
+      return applyEffects(after, answerer);
     }
-    const late = !effects;
-    await applyEffects(effects ?? (await work), {
-      client,
-      userId: body.user.id,
-      origin: interaction.origin,
-      source: modalSource(body.view),
-      ...(late ? { modalId: body.view.id } : {}),
-    });
+    await ack({ response_action: 'update', view: workingView(body.view.title) });
+    await applyEffects(await work, { ...answerer, modalId: body.view.id });
   };
 }
