@@ -37,6 +37,13 @@ class PreparingClient extends Client {
   private generation = 0;
   private inTransaction = false;
 
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    // A connection lost while in use fails its query, which is how the app hears of it; pg emits 'error'
+    // as well, and pg-pool listens only while a client is idle: unheard, it would end the process.
+    this.on('error', () => {});
+  }
+
   private nameFor(text: string): string | undefined {
     let name = this.names.get(text);
     if (!name && this.names.size < PREPARED_PER_CONNECTION) {

@@ -31,6 +31,7 @@ describe('Slack while Postgres is slow or does not answer', () => {
   beforeEach(() => running.stub.reset());
   afterEach(() => {
     postgres.resume();
+    postgres.restore();
     postgres.delay(0);
   });
   afterAll(async () => {
@@ -69,9 +70,12 @@ describe('Slack while Postgres is slow or does not answer', () => {
     message: { message: { type: 'plain_text_input', value: message } },
   });
 
-  it('acks a command at once and apologises within 3 s while Postgres does not answer, writing nothing', async () => {
+  it.each([
+    ['does not answer', () => postgres.pause()],
+    ['refuses connections', () => postgres.cut()],
+  ])('acks a command at once and apologises within 3 s while Postgres %s, writing nothing', async (_case, away) => {
     const before = await counts();
-    postgres.pause();
+    away();
     const sent = Date.now();
     const res = await postSigned(running.app.url, slashCommand({ text: '<@UANA> 5 thanks for the help', responseUrl: running.stub.responseUrl('down') }));
     expect(res.status).toBe(200);
@@ -81,6 +85,7 @@ describe('Slack while Postgres is slow or does not answer', () => {
     expect(ephemeralText()).toContain(APOLOGY);
 
     postgres.resume();
+    postgres.restore();
     await settle();
     expect(await counts()).toEqual(before);
     expect(running.stub.callsTo('chat.postMessage')).toEqual([]);
