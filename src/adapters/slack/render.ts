@@ -130,7 +130,6 @@ function element(field: FormField) {
   }
 }
 
-/** A neutral form as a modal; `privateMetadata` carries the form state and where it was opened. */
 /** What a modal shows while its submission is still being worked on; the outcome comes as a message. */
 export function workingView(title: ModalView['title']): ModalView {
   return {
@@ -143,6 +142,7 @@ export function workingView(title: ModalView['title']): ModalView {
   };
 }
 
+/** A neutral form as a modal; `privateMetadata` carries the form state and where it was opened. */
 export function renderModal(form: Form, privateMetadata: string): View {
   return {
     type: 'modal',
