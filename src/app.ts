@@ -47,7 +47,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
 async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
   // botbuilder (~0.5 s of CPU to load) loads while PGlite starts its WebAssembly Postgres.
-  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db)]);
+  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db, config.database)]);
   const metrics = createMetrics();
 
   const platforms: PlatformAdapter[] = [];
@@ -82,10 +82,11 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     : new InProcessRunner(registry, logger, metrics.onJobDone);
   const runner = jobs;
   if (config.role !== 'web') {
-    await runner.startWorking();
-    // Reconcile at start: every recurring job runs once now (the outbox sweep sends what was recorded
-    // but not sent; the ticks catch up on what fell due while nothing ran).
-    for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
+    // Reconcile at start, and when Redis is back: every recurring job runs once now (the outbox sweep
+    // sends what was recorded but not sent; the ticks catch up on what fell due while nothing ran).
+    await runner.startWorking(async () => {
+      for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
+    });
   }
 
   const { contextFor } = peopleResolver(people, {
@@ -103,11 +104,16 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
 
   const routes = ['/healthz', '/readyz', '/metrics', ...platforms.flatMap((p) => p.routes)];
-  const httpApp = createHttpApp(metrics, { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) }, () => routes);
+  const httpApp = createHttpApp(
+    metrics,
+    { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) },
+    () => routes,
+    config.http,
+  );
   if (config.role !== 'worker') {
     for (const platform of platforms) await platform.attach(httpApp, router);
   }
-  const server: http.Server = await listen(httpApp, config.port, config.host);
+  const server: http.Server = await listen(httpApp, config.port, config.host, config.http);
   const { port } = server.address() as AddressInfo;
   logger.info(
     {

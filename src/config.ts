@@ -9,6 +9,9 @@ const optional = z
 
 const url = (what: string) => optional.refine((v) => v === undefined || URL.canParse(v), { message: `expected ${what}` });
 
+/** A timeout in milliseconds: at least 1 (0 would mean none). */
+const millis = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optional,
@@ -43,6 +46,12 @@ const schema = z.object({
     )
     .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), { message: 'expected email addresses separated by commas' }),
   KUDOS_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(50).default(20),
+  DATABASE_CONNECT_TIMEOUT_MS: millis(2_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: millis(2_000),
+  HTTP_HEADERS_TIMEOUT_MS: millis(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: millis(15_000),
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+  METRICS_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, { message: 'expected at least 16 characters' }),
 });
 
 type Env = z.infer<typeof schema>;
@@ -74,13 +83,31 @@ export interface Config {
   host: string;
   role: Env['ROLE'];
   logLevel: Env['LOG_LEVEL'];
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  /** PGlite runs in-process, so only Postgres has timeouts (always set from the environment; tools may go without). */
+  database: { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts } | { kind: 'pglite'; dataDir: string };
   redisUrl?: string;
   slack: SlackConfig;
   teams: TeamsConfig;
   /** People with these emails are HR admins when the bot first meets them (a Teams-only org needs one). */
   hrAdminEmails: string[];
   limits: Limits;
+  http: HttpLimits;
+}
+
+/** How long Postgres may take before the interaction waiting on it is answered with an apology. */
+export interface DatabaseTimeouts {
+  connectTimeoutMs: number;
+  /** Postgres cancels a statement running longer; the client stops waiting a little after. */
+  statementTimeoutMs: number;
+}
+
+/** What one HTTP request may cost the server. */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  bodyLimitBytes: number;
+  /** Bearer token /metrics asks for; without one, /metrics answers loopback callers only. */
+  metricsToken?: string;
 }
 
 /** Bounds on what one interaction may ask for, checked before anything is written. */
@@ -138,6 +165,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!env.REDIS_URL && env.ROLE !== 'all') {
     problems.push(`ROLE: ${env.ROLE} needs REDIS_URL (without Redis, jobs run inside the one process: ROLE=all)`);
   }
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: expected no more than HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const teamsLocal = !env.MICROSOFT_APP_ID;
@@ -148,7 +179,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? (teamsLocal ? '127.0.0.1' : '0.0.0.0'),
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
-    database: env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(env.DATA_DIR) },
+    database: env.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          timeouts: { connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS },
+        }
+      : { kind: 'pglite', dataDir: path.resolve(env.DATA_DIR) },
     redisUrl: env.REDIS_URL,
     slack,
     teams: {
@@ -160,5 +197,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     hrAdminEmails: env.HR_ADMIN_EMAILS,
     limits: { kudosRecipients: env.KUDOS_MAX_RECIPIENTS },
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+      metricsToken: env.METRICS_TOKEN,
+    },
   };
 }

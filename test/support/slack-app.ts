@@ -25,13 +25,15 @@ export async function startSlackTestApp(
     database?: 'postgres' | 'pglite';
     /** The BullMQ key prefix, for another role to share the queue (default: one of its own). */
     queuePrefix?: string;
+    /** What the app connects to for its fresh Postgres database, given that database's URL (e.g. a proxy in front of it). */
+    reachDatabase?: (url: string) => Promise<string>;
   } = {},
 ): Promise<SlackTestApp> {
   const stub = await startSlackStub(o.stub);
   const postgres = o.database === 'pglite' ? undefined : await freshPostgres();
   const pglite = o.database === 'pglite' ? freshPgliteDir() : undefined;
   const env = {
-    ...(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: pglite!.dir }),
+    ...(postgres ? { DATABASE_URL: o.reachDatabase ? await o.reachDatabase(postgres.url) : postgres.url } : { DATA_DIR: pglite!.dir }),
     SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_API_URL: stub.apiUrl,

@@ -17,10 +17,13 @@ export async function startTeamsTestApp(o: {
   timezones?: Record<string, string>;
   clock?: Clock;
   env?: Record<string, string>;
+  /** What the app connects to for its fresh Postgres database, given that database's URL (e.g. a proxy in front of it). */
+  reachDatabase?: (url: string) => Promise<string>;
 }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
-  const app = await startTestApp({ DATABASE_URL: database.url, ...o.env }, { clock: o.clock });
+  const databaseUrl = o.reachDatabase ? await o.reachDatabase(database.url) : database.url;
+  const app = await startTestApp({ DATABASE_URL: databaseUrl, ...o.env }, { clock: o.clock });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },

@@ -46,6 +46,16 @@ describe('configuration', () => {
     expect(problemsOf({ ROLE: 'worker' })).toEqual([expect.stringMatching(/^ROLE: worker needs REDIS_URL/)]);
   });
 
+  it('has timeouts and limits by default, and names a bad one', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, bodyLimitBytes: 1_048_576, metricsToken: undefined });
+    expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: '0', HTTP_BODY_LIMIT_BYTES: '10', METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS: /),
+      expect.stringMatching(/^HTTP_BODY_LIMIT_BYTES: /),
+      'METRICS_TOKEN: expected at least 16 characters',
+    ]);
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000' })).toEqual(['HTTP_HEADERS_TIMEOUT_MS: expected no more than HTTP_REQUEST_TIMEOUT_MS']);
+  });
+
   it('chooses OAuth installs when a client id is set, and binds publicly once Teams is authenticated', () => {
     const config = loadConfig({
       SLACK_SIGNING_SECRET: 's',
@@ -58,6 +68,6 @@ describe('configuration', () => {
     });
     expect(config.slack.mode).toBe('oauth');
     expect(config.host).toBe('0.0.0.0');
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/hepo' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/hepo', timeouts: { connectTimeoutMs: 2_000, statementTimeoutMs: 2_000 } });
   });
 });

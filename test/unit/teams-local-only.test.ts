@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it, vi } from 'vitest';
-import { isLoopback, loopbackOnly } from '../../src/adapters/teams/local-only';
+import { loopbackOnly } from '../../src/adapters/teams/local-only';
+import { isLoopback } from '../../src/http/loopback';
 
 function call(remoteAddress: string | undefined) {
   const res = { status: vi.fn(), json: vi.fn() };

@@ -1,4 +1,4 @@
-import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
+import type { KnownBlock, ModalView, Block as SlackBlock, View } from '@slack/types';
 import {
   type Block,
   type Button,
@@ -128,6 +128,18 @@ function element(field: FormField) {
     case 'channel':
       return { type: 'channels_select' as const, action_id, ...(field.initial ? { initial_channel: field.initial } : {}) };
   }
+}
+
+/** What a modal shows while its submission is still being worked on; the outcome comes as a message. */
+export function workingView(title: ModalView['title']): ModalView {
+  return {
+    type: 'modal',
+    title,
+    close: plain('Close', 24),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: "⏳ Working on it. I'll send you a message with the outcome in a moment; you can close this." } },
+    ],
+  };
 }
 
 /** A neutral form as a modal; `privateMetadata` carries the form state and where it was opened. */

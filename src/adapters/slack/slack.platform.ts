@@ -90,6 +90,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
           signingSecret: slack.signingSecret,
           endpoints: '/slack/events',
           logger: clientOptions.logger,
+          bodyLimit: http.bodyLimitBytes,
           ...oauth,
         });
         // Bolt's own listener, straight on the server (see HttpApp.direct), as Bolt's own server runs it,

@@ -68,7 +68,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
       registerUpdates(bot);
       registerInvokes(bot);
       const guard = teams.local ? [loopbackOnly] : [];
-      http.express.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
+      http.express.post('/api/messages', ...guard, express.json({ limit: http.bodyLimitBytes }), async (req, res) => {
         await adapter.process(req, res, (context) => {
           const people = turnPeople(context, store, messenger, logger);
           return bot.run(context, {
