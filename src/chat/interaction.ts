@@ -73,8 +73,11 @@ export type Interaction =
       channels?: Array<{ id: string; name: string }>;
       file?: SentFile;
     })
-  /** `file`: what the form's file field (a form has at most one) brought. */
-  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string>; file?: SentFile })
+  /**
+   * `file`: what the form's file field (a form has at most one) brought. `draft`: the person saved
+   * it for later (a form with `draft`), so nothing is required yet.
+   */
+  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string>; file?: SentFile; draft?: boolean })
   | (Base & { kind: 'action'; actionId: string; value?: string })
   /** The platform says a person's profile changed (name, timezone, status, deactivation). */
   | (Base & { kind: 'profile'; profile: DirectoryUser })

@@ -143,6 +143,11 @@ export interface Form {
   fields: FormField[];
   /** Opaque state carried through the platform and handed back on submit. */
   state?: Record<string, string>;
+  /**
+   * The form keeps a draft: what is entered comes back as a submission marked `draft` when the
+   * person saves it for later (Teams: this button beside the submit one; Slack: closing the modal).
+   */
+  draft?: { label: string };
 }
 
 /** What comes back from either platform when a form is submitted. Users fields carry platform user ids. */

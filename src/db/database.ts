@@ -322,6 +322,30 @@ export interface GoalUpdatesTable {
   idempotency_key: string;
 }
 
+export interface SelfAssessmentsTable {
+  id: Generated<string>;
+  org_id: string;
+  person_id: string;
+  strengths: string | null;
+  growth: string | null;
+  /** Null while it is a draft; set once, when it is submitted and locked. */
+  submitted_at: Date | null;
+  /** The idempotency key of the interaction that submitted it. */
+  submitted_key: string | null;
+  updated_at: Date;
+  platform: Platform;
+  workspace_id: string;
+}
+
+export interface SelfAssessmentGoalsTable {
+  assessment_id: string;
+  org_id: string;
+  goal_id: string;
+  goal_title: string;
+  rating: number | null;
+  reflection: string | null;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -349,6 +373,8 @@ export interface Database {
   one_on_one_reminders: OneOnOneRemindersTable;
   goals: GoalsTable;
   goal_updates: GoalUpdatesTable;
+  self_assessments: SelfAssessmentsTable;
+  self_assessment_goals: SelfAssessmentGoalsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -149,7 +149,9 @@ export function renderModal(form: Form, privateMetadata: string): View {
     callback_id: form.formId,
     title: plain(form.title, 24),
     submit: plain(form.submitLabel, 24),
-    close: plain('Cancel', 24),
+    // A form that keeps a draft saves it when closed: its close button says so.
+    close: plain(form.draft?.label ?? 'Cancel', 24),
+    ...(form.draft ? { notify_on_close: true } : {}),
     private_metadata: privateMetadata,
     blocks: [
       ...(form.intro ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: mrkdwn(form.intro) }] }] : []),

@@ -39,6 +39,8 @@ export interface FormSubmitData {
   hepoMessage?: Message;
   hepoSource?: SourceRef;
   hepoOrigin?: OriginRef;
+  /** Set on a form's "Save draft" action (`Form.draft`). */
+  hepoDraft?: true;
 }
 
 /** Data of a plain button; `msteams.type: 'task/fetch'` on buttons that open a dialog. */
@@ -48,10 +50,10 @@ export interface ButtonData {
   msteams?: { type: 'task/fetch' };
 }
 
-const OWN_KEYS = new Set(['formId', 'hepoForm', 'hepoMessage', 'hepoSource', 'hepoOrigin', 'actionId', 'msteams']);
+const OWN_KEYS = new Set(['formId', 'hepoForm', 'hepoMessage', 'hepoSource', 'hepoOrigin', 'hepoDraft', 'actionId', 'msteams']);
 
 export type CardData =
-  | { kind: 'form'; formId: string; form: Form | undefined; values: FormValues; message?: Message; carried: Carried }
+  | { kind: 'form'; formId: string; form: Form | undefined; values: FormValues; message?: Message; carried: Carried; draft: boolean }
   | { kind: 'action'; actionId: string; value: string | undefined };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -119,6 +121,7 @@ export function readCardData(data: unknown, verb?: string): CardData | undefined
       values: valuesOf(data, form),
       ...(message ? { message } : {}),
       carried: { ...(source ? { source } : {}), ...(origin ? { origin } : {}) },
+      draft: data.hepoDraft === true,
     };
   }
   const actionId = typeof data.actionId === 'string' && data.actionId !== '' ? data.actionId : verb;

@@ -134,7 +134,7 @@ export function attachedFile(activity: Incoming): { name: string; downloadUrl: s
 export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
   const base = { ...interactionBase(activity), idempotencyKey };
   if (data.kind === 'form') {
-    return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...base };
+    return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...(data.draft ? { draft: true } : {}), ...base };
   }
   return { kind: 'action', actionId: data.actionId, ...(data.value !== undefined ? { value: data.value } : {}), ...base };
 }
