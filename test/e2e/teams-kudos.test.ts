@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
+import { startLocalTeamsTestApp } from '../support/app';
 import { type ConnectorStub, type RosterMember, rosterMember, startConnectorStub } from '../support/connector-stub';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
@@ -87,7 +87,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
   beforeAll(async () => {
     stub = await startConnectorStub(roster);
     database = await freshPostgres();
-    app = await startTestApp({ ...env, DATABASE_URL: database.url });
+    app = await startLocalTeamsTestApp(database.url, env);
   });
 
   afterAll(async () => {
@@ -529,7 +529,7 @@ describe.skipIf(!externalAddress)('Teams local mode on a reachable address', () 
 
   beforeAll(async () => {
     database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url, HOST: '0.0.0.0' });
+    app = await startLocalTeamsTestApp(database.url, { HOST: '0.0.0.0' });
   });
 
   afterAll(async () => {

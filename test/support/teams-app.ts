@@ -1,6 +1,6 @@
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
-import { startTestApp } from './app';
+import { startLocalTeamsTestApp } from './app';
 import { type ConnectorStub, type RosterMember, startConnectorStub, teamsClient } from './connector-stub';
 import { freshPostgres } from './databases';
 
@@ -20,7 +20,7 @@ export async function startTeamsTestApp(o: {
 }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
-  const app = await startTestApp({ DATABASE_URL: database.url, ...o.env }, { clock: o.clock });
+  const app = await startLocalTeamsTestApp(database.url, o.env, { clock: o.clock });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },
