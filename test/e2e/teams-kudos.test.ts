@@ -201,6 +201,26 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(spent.spent).toBe(10);
   });
 
+  it('handles an activity that comes without an id, and records it once however often it is delivered', async () => {
+    const ben = person('29:ben');
+    const { id: _none, ...sent } = message(stub, personal(), '29:giver', `kudos ${tag(ben)} 10 #growth for the mentoring`, [ben]);
+    expect((await post(sent)).status).toBe(200);
+    expect((await post(sent)).status).toBe(200);
+    // Both deliveries are answered with the confirmation; one kudos, one spend, one DM.
+    const answers = repliesIn(PERSONAL).filter((text) => text.includes('Ben'));
+    expect(answers).toHaveLength(2);
+    expect(await kudosRows()).toHaveLength(1);
+    await waitUntil(allSent);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await notificationRows()).toHaveLength(1);
+    expect(stub.activitiesTo(createdFor('29:ben')[0]!.id)).toHaveLength(1);
+    expect((await app.db.selectFrom('point_allowances').select('spent').executeTakeFirstOrThrow()).spent).toBe(10);
+
+    // The same words sent again later (another timestamp) are another kudos.
+    expect((await post({ ...sent, timestamp: new Date(Date.parse(sent.timestamp) + 60_000).toISOString() })).status).toBe(200);
+    expect(await kudosRows()).toHaveLength(2);
+  });
+
   it.each([
     { case: 'to yourself', text: (g: string) => `kudos ${g} 10 #teamwork thanks me`, to: '29:giver', says: "You can't give kudos to yourself" },
     {
