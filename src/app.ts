@@ -95,11 +95,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
   }
 
-  const { contextFor } = peopleResolver(people, {
-    shareOneOrg:
-      config.slack.mode !== 'oauth' && (config.teams.mode === 'local' || (config.teams.mode === 'authenticated' && config.teams.appType === 'SingleTenant')),
-    hrAdminEmails: config.hrAdminEmails,
-  });
+  const { contextFor } = peopleResolver(people, { hrAdminEmails: config.hrAdminEmails });
   const router: Router = new Router({
     features: capabilities,
     contextFor,
