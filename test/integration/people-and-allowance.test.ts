@@ -153,6 +153,10 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     await code('mine');
     expect(await links.redeem({ orgId: hr.org.id, codeHash: 'mine', now: new Date() })).toEqual({ kind: 'own_org' });
     expect(await links.redeem({ orgId: otherSlack.org.id, codeHash: 'mine', now: new Date() })).toEqual({ kind: 'same_platform', platform: 'slack' });
+    // Its maker is no longer an HR admin: the code is worth nothing until they are again.
+    await db.updateTable('people').set({ role: 'employee' }).where('id', '=', hr.actor.id).execute();
+    expect(await links.redeem({ orgId: teamsHr.org.id, codeHash: 'mine', now: new Date() })).toEqual({ kind: 'issuer_not_hr' });
+    await db.updateTable('people').set({ role: 'hr_admin' }).where('id', '=', hr.actor.id).execute();
 
     await router.dispatch(command(slack2, 'UHR', '{mention:0} 5 thanks', ['UBO']), slackPeople);
     await router.dispatch(command(teams2, '29:hr', '{mention:0} 5 thanks', ['29:bo']), teamsPeople);
