@@ -85,6 +85,11 @@ describe('a Slack workspace and a Teams tenant in one app: one org only once HR 
     const [org] = await orgs();
     expect(await orgs()).toEqual([org]);
     expect(await teamsSays('29:hana', `hepo link ${code}`)).toContain("That link code doesn't work");
+    // The code's maker hears of it in Slack, once, naming who sent it back (Hana, matched by email).
+    const notices = () => slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body).includes('sent your link code back'));
+    await slack.waitFor(() => notices().length > 0);
+    expect(notices().map((c) => c.body.channel)).toEqual(['UHANA']);
+    expect(JSON.stringify(notices()[0]!.body)).toContain('<@UHANA> sent your link code back from the Microsoft Teams tenant');
 
     // The edit made in Slack is the chart Teams sees.
     expect(await teamsSays('29:hana', `hepo org <at>${ana.name}</at>`, [ana])).toContain('Ben Okafor');

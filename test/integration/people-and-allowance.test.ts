@@ -75,6 +75,14 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     idempotencyKey: `${actor}:${text}`,
   });
   const soon = () => new Date(Date.now() + 60_000);
+  /** The code sent back by `actorId` of `orgId`; the maker's notice names both, as they are after the link. */
+  const redeem = (orgId: string, actorId: string, codeHash: string) =>
+    orgLinkQueries(db).redeem({ orgId, actorId, codeHash, now: new Date() }, (n) => ({
+      dedupeKey: `org-link:${orgId}`,
+      platform: n.platform,
+      target: { kind: 'person', workspaceId: n.workspaceId, personId: n.issuerId },
+      message: { summary: `linked by ${n.redeemerId}`, blocks: [] },
+    }));
 
   it('keeps a Slack workspace and a Teams tenant apart until HR admins of both link them; then one person by email', async () => {
     const resolver = peopleResolver(peopleQueries(db), { hrAdminEmails: ['ana@acme.test'] });
@@ -103,7 +111,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     expect(await links.issue({ orgId: fromSlack.org.id, issuedBy: fromSlack.actor.id, codeHash: 'h1', idempotencyKey: 'k1', expiresAt: soon() })).toBe(true);
     // The same request again gets no second code.
     expect(await links.issue({ orgId: fromSlack.org.id, issuedBy: fromSlack.actor.id, codeHash: 'h2', idempotencyKey: 'k1', expiresAt: soon() })).toBe(false);
-    expect(await links.redeem({ orgId: fromTeams.org.id, codeHash: 'h1', now: new Date() })).toMatchObject({
+    expect(await redeem(fromTeams.org.id, fromTeams.actor.id, 'h1')).toMatchObject({
       kind: 'linked',
       org: { id: fromSlack.org.id },
       joined: ['teams'],
@@ -111,7 +119,7 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
       moved: 1,
     });
     // Used once.
-    expect(await links.redeem({ orgId: fromTeams.org.id, codeHash: 'h1', now: new Date() })).toEqual({ kind: 'unknown_code' });
+    expect(await redeem(fromTeams.org.id, fromTeams.actor.id, 'h1')).toEqual({ kind: 'unknown_code' });
 
     const again = await resolver.contextFor(command(teamsOrigin, '29:ana'), teamsRoster);
     expect(again.org.id).toBe(fromSlack.org.id);
@@ -124,8 +132,22 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
     ]);
     expect(await db.selectFrom('orgs').select('id').execute()).toEqual([{ id: fromSlack.org.id }]);
     expect(await db.selectFrom('people').select('org_id').distinct().execute()).toEqual([{ org_id: fromSlack.org.id }]);
-    const welcome = await db.selectFrom('notifications').select(['org_id', 'dedupe_key', 'target']).executeTakeFirstOrThrow();
-    expect(welcome).toMatchObject({ org_id: fromSlack.org.id, dedupe_key: `welcome:teams:${fromSlack.actor.id}`, target: { personId: fromSlack.actor.id } });
+    const notifications = await db
+      .selectFrom('notifications')
+      .select(['org_id', 'dedupe_key', 'platform', 'target', 'message'])
+      .orderBy('dedupe_key')
+      .execute();
+    expect(notifications).toMatchObject([
+      // The code's maker is told, in Slack, who sent it back: the one Ana now.
+      {
+        org_id: fromSlack.org.id,
+        dedupe_key: `org-link:${fromTeams.org.id}`,
+        platform: 'slack',
+        target: { personId: fromSlack.actor.id, platformUserId: 'U1' },
+        message: { summary: `linked by ${fromSlack.actor.id}` },
+      },
+      { org_id: fromSlack.org.id, dedupe_key: `welcome:teams:${fromSlack.actor.id}`, target: { personId: fromSlack.actor.id } },
+    ]);
   });
 
   it('refuses to link when both sides have records, or share a platform, or the code is stale, and changes nothing', async () => {
@@ -149,18 +171,18 @@ describe.each(Object.keys(backends) as Array<keyof typeof backends>)('people and
       links.issue({ orgId: hr.org.id, issuedBy: hr.actor.id, codeHash: hash, idempotencyKey: hash, expiresAt });
 
     await code('stale', new Date(Date.now() - 1));
-    expect(await links.redeem({ orgId: teamsHr.org.id, codeHash: 'stale', now: new Date() })).toEqual({ kind: 'unknown_code' });
+    expect(await redeem(teamsHr.org.id, teamsHr.actor.id, 'stale')).toEqual({ kind: 'unknown_code' });
     await code('mine');
-    expect(await links.redeem({ orgId: hr.org.id, codeHash: 'mine', now: new Date() })).toEqual({ kind: 'own_org' });
-    expect(await links.redeem({ orgId: otherSlack.org.id, codeHash: 'mine', now: new Date() })).toEqual({ kind: 'same_platform', platform: 'slack' });
+    expect(await redeem(hr.org.id, hr.actor.id, 'mine')).toEqual({ kind: 'own_org' });
+    expect(await redeem(otherSlack.org.id, otherSlack.actor.id, 'mine')).toEqual({ kind: 'same_platform', platform: 'slack' });
     // Its maker is no longer an HR admin: the code is worth nothing until they are again.
     await db.updateTable('people').set({ role: 'employee' }).where('id', '=', hr.actor.id).execute();
-    expect(await links.redeem({ orgId: teamsHr.org.id, codeHash: 'mine', now: new Date() })).toEqual({ kind: 'issuer_not_hr' });
+    expect(await redeem(teamsHr.org.id, teamsHr.actor.id, 'mine')).toEqual({ kind: 'issuer_not_hr' });
     await db.updateTable('people').set({ role: 'hr_admin' }).where('id', '=', hr.actor.id).execute();
 
     await router.dispatch(command(slack2, 'UHR', '{mention:0} 5 thanks', ['UBO']), slackPeople);
     await router.dispatch(command(teams2, '29:hr', '{mention:0} 5 thanks', ['29:bo']), teamsPeople);
-    expect(await links.redeem({ orgId: teamsHr.org.id, codeHash: 'mine', now: new Date() })).toEqual({
+    expect(await redeem(teamsHr.org.id, teamsHr.actor.id, 'mine')).toEqual({
       kind: 'both_have_records',
       here: ['kudos', 'kudos_recipients', 'point_allowances'],
       there: ['kudos', 'kudos_recipients', 'point_allowances'],

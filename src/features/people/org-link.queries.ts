@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import type { OutgoingNotification } from '../../chat/ports';
 import type { Database, Org, Platform } from '../../db/database';
+import { type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
 import { MOVED_WHEN_LINKING } from './org-link.rules';
 import { lockOrgChart } from './people.queries';
 
@@ -7,7 +9,7 @@ type Db = Kysely<Database>;
 
 export type LinkOutcome =
   /** `joined`: the platforms of the org that joined; `matched`: its people found by email, `moved`: the others. */
-  | { kind: 'linked'; org: Org; joined: Platform[]; matched: number; moved: number }
+  | { kind: 'linked'; org: Org; joined: Platform[]; matched: number; moved: number; recorded: RecordedNotification[] }
   | { kind: 'unknown_code' }
   | { kind: 'own_org' }
   | { kind: 'issuer_not_hr' }
@@ -29,6 +31,14 @@ async function tablesWithRecords(trx: Db, orgId: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** Who the code's maker is told about a link: where they are, and who sent the code back (person ids after the link). */
+export interface LinkNotice {
+  platform: Platform;
+  workspaceId: string;
+  issuerId: string;
+  redeemerId: string;
+}
+
 /** The people of `joining` who are someone in `keeping` too, by email: the joining row and the keeping one. */
 const sameEmail = (joining: string, keeping: string) => sql`
   select j.id as joining_id, k.id as keeping_id from people j
@@ -40,8 +50,9 @@ const sameEmail = (joining: string, keeping: string) => sql`
  * identities move to them; `keeping`'s row, role and place in the chart stay), everyone else moves
  * with their place in the chart. What was said to them moves too, then `joining` is gone.
  */
-async function join(trx: Db, joining: string, keeping: string): Promise<{ matched: number; moved: number }> {
-  const matched = Number((await sql<{ n: string }>`select count(*) as n from (${sameEmail(joining, keeping)}) m`.execute(trx)).rows[0]?.n ?? 0);
+async function join(trx: Db, joining: string, keeping: string): Promise<{ matched: number; moved: number; idAfter: (personId: string) => string }> {
+  const { rows: pairs } = await sql<{ joining_id: string; keeping_id: string }>`${sameEmail(joining, keeping)}`.execute(trx);
+  const keepingIdOf = new Map(pairs.map((p) => [p.joining_id, p.keeping_id]));
   const keepingOf = (personId: unknown) => sql`(select m.keeping_id from (${sameEmail(joining, keeping)}) m where m.joining_id::text = ${personId})`;
   await sql`
     update identities set org_id = ${keeping}, person_id = coalesce(${keepingOf(sql`identities.person_id::text`)}, person_id)
@@ -72,7 +83,7 @@ async function join(trx: Db, joining: string, keeping: string): Promise<{ matche
   await trx.updateTable('org_workspaces').set({ org_id: keeping }).where('org_id', '=', joining).execute();
   // Its matched people (their identities moved) and its link code go with it.
   await trx.deleteFrom('orgs').where('id', '=', joining).execute();
-  return { matched, moved: Number(moved.numAffectedRows ?? 0) };
+  return { matched: pairs.length, moved: Number(moved.numAffectedRows ?? 0), idAfter: (personId) => keepingIdOf.get(personId) ?? personId };
 }
 
 export function orgLinkQueries(db: Db) {
@@ -106,7 +117,7 @@ export function orgLinkQueries(db: Db) {
      * two have no platform in common and one of them has nothing but its people: that one joins the
      * other. All or nothing, one link at a time; the code is used up only by a link.
      */
-    async redeem(r: { orgId: string; codeHash: string; now: Date }): Promise<LinkOutcome> {
+    async redeem(r: { orgId: string; actorId: string; codeHash: string; now: Date }, notice: (n: LinkNotice) => OutgoingNotification): Promise<LinkOutcome> {
       return db.transaction().execute(async (trx): Promise<LinkOutcome> => {
         await sql`select pg_advisory_xact_lock(hashtext('org-link'))`.execute(trx);
         const code = await trx
@@ -126,7 +137,11 @@ export function orgLinkQueries(db: Db) {
           .where('active', '=', true)
           .executeTakeFirst();
         if (!issuer) return { kind: 'issuer_not_hr' };
-        const workspaces = await trx.selectFrom('org_workspaces').select(['org_id', 'platform']).where('org_id', 'in', [code.org_id, r.orgId]).execute();
+        const workspaces = await trx
+          .selectFrom('org_workspaces')
+          .select(['org_id', 'platform', 'external_id'])
+          .where('org_id', 'in', [code.org_id, r.orgId])
+          .execute();
         const platformsOf = (orgId: string) => new Set(workspaces.filter((w) => w.org_id === orgId).map((w) => w.platform));
         const shared = [...platformsOf(r.orgId)].find((p) => platformsOf(code.org_id).has(p));
         if (shared) return { kind: 'same_platform', platform: shared };
@@ -139,9 +154,22 @@ export function orgLinkQueries(db: Db) {
         // The side with nothing but its people joins; when both have nothing else, the one that sent the code back.
         const [joining, keeping] = here.length === 0 ? [r.orgId, code.org_id] : [code.org_id, r.orgId];
         await trx.deleteFrom('org_link_codes').where('org_id', '=', code.org_id).execute();
-        const counts = await join(trx, joining, keeping);
+        const { idAfter, ...counts } = await join(trx, joining, keeping);
         const org = await trx.selectFrom('orgs').selectAll().where('id', '=', keeping).executeTakeFirstOrThrow();
-        return { kind: 'linked', org, joined: [...platformsOf(joining)], ...counts };
+        // The maker hears of it on their platform, in the same transaction as the link.
+        const issuerWorkspace = workspaces.find((w) => w.org_id === code.org_id);
+        const told = issuerWorkspace
+          ? [
+              notice({
+                platform: issuerWorkspace.platform,
+                workspaceId: issuerWorkspace.external_id,
+                issuerId: idAfter(code.issued_by),
+                redeemerId: idAfter(r.actorId),
+              }),
+            ]
+          : [];
+        const recorded = await recordNotificationsToSend(trx, keeping, told);
+        return { kind: 'linked', org, joined: [...platformsOf(joining)], ...counts, recorded };
       });
     },
   };

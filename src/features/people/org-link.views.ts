@@ -1,5 +1,5 @@
 import type { Platform } from '../../chat/interaction';
-import { type Message, textMessage, typed } from '../../chat/ui';
+import { type Message, personRef, textMessage, typed } from '../../chat/ui';
 import type { LinkOutcome } from './org-link.queries';
 import { LINK_CODE_MINUTES, recordsInWords } from './org-link.rules';
 
@@ -34,6 +34,13 @@ export function codeMessage(code: string, platform: Platform): Message {
 
 export const alreadyIssuedMessage = (): Message =>
   textMessage(`I already answered this with a link code, above. For a new one (it replaces the last), ask again: ${typed('hepo link')}.`);
+
+/** To the code's maker, on their platform: the other side sent it back, from `redeemedOn`. */
+export function linkedNotice(redeemerId: string, redeemedOn: Platform): Message {
+  return textMessage(
+    `🔗 ${personRef(redeemerId)} sent your link code back from the ${SIDE[redeemedOn]}: it and this ${SIDE[OTHER[redeemedOn]]} are now one organization, with people matched by email.`,
+  );
+}
 
 /** The answer to a code sent back, or why nothing changed. */
 export function linkOutcomeMessage(outcome: LinkOutcome, platform: Platform): Message {
