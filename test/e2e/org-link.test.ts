@@ -84,7 +84,9 @@ describe('a Slack workspace and a Teams tenant in one app: one org only once HR 
     );
     const [org] = await orgs();
     expect(await orgs()).toEqual([org]);
-    expect(await teamsSays('29:hana', `hepo link ${code}`)).toContain("That link code doesn't work");
+    // The same message again (a retry), or a new code asked for in Slack: nothing left to link.
+    expect(await teamsSays('29:hana', `hepo link ${code}`)).toContain('already has its Slack workspace and its Microsoft Teams tenant linked');
+    expect(await slackSays('UHANA', 'link')).toContain('already has its Slack workspace and its Microsoft Teams tenant linked');
     // The code's maker hears of it in Slack, once, naming who sent it back (Hana, matched by email).
     const notices = () => slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body).includes('sent your link code back'));
     await slack.waitFor(() => notices().length > 0);

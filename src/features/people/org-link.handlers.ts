@@ -6,7 +6,7 @@ import type { HandlerContext } from '../../chat/feature';
 import { authorize, wholeOrg } from './authorization';
 import type { OrgLinkQueries } from './org-link.queries';
 import { LINK_CODE_MINUTES, linkCodeHash, newLinkCode } from './org-link.rules';
-import { alreadyIssuedMessage, codeMessage, linkedNotice, linkOutcomeMessage } from './org-link.views';
+import { alreadyIssuedMessage, alreadyLinkedMessage, codeMessage, linkedNotice, linkOutcomeMessage } from './org-link.views';
 
 export interface OrgLinkDeps {
   queries: OrgLinkQueries;
@@ -22,6 +22,8 @@ export function orgLink({ queries, clock, sendRecorded }: OrgLinkDeps) {
   return async function link(interaction: Interaction, ctx: HandlerContext, typedCode: string): Promise<Effect[]> {
     authorize(ctx.actor, 'org.link', wholeOrg(ctx.org.id));
     const { platform } = interaction.origin;
+    // Also the answer to a repeat of the message that linked them.
+    if (await queries.isLinked(ctx.org.id)) return [{ type: 'reply', message: alreadyLinkedMessage() }];
     if (typedCode) {
       const outcome = await queries.redeem({ orgId: ctx.org.id, actorId: ctx.actor.id, codeHash: linkCodeHash(typedCode), now: clock.now() }, (n) => ({
         // One notice per org that sent a code back: this org is gone once linked.

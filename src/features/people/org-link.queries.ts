@@ -88,6 +88,12 @@ async function join(trx: Db, joining: string, keeping: string): Promise<{ matche
 
 export function orgLinkQueries(db: Db) {
   return {
+    /** Whether the org already has both a Slack workspace and a Teams tenant: there is nothing left to link. */
+    async isLinked(orgId: string): Promise<boolean> {
+      const rows = await db.selectFrom('org_workspaces').select('platform').distinct().where('org_id', '=', orgId).execute();
+      return rows.length > 1;
+    },
+
     /**
      * Keeps a new code for the org, replacing any it had. False when this interaction already got one
      * (a retry): its code was shown once, and only its hash is kept.

@@ -35,6 +35,9 @@ export function codeMessage(code: string, platform: Platform): Message {
 export const alreadyIssuedMessage = (): Message =>
   textMessage(`I already answered this with a link code, above. For a new one (it replaces the last), ask again: ${typed('hepo link')}.`);
 
+export const alreadyLinkedMessage = (): Message =>
+  textMessage('✅ This organization already has its Slack workspace and its Microsoft Teams tenant linked: there is nothing more to link.');
+
 /** To the code's maker, on their platform: the other side sent it back, from `redeemedOn`. */
 export function linkedNotice(redeemerId: string, redeemedOn: Platform): Message {
   return textMessage(
