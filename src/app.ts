@@ -46,8 +46,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 }
 
 async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
-  // botbuilder (~0.5 s of CPU to load) loads while PGlite starts its WebAssembly Postgres.
-  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db, config.database)]);
+  // botbuilder (~0.5 s of CPU to load), when Teams is on, loads while PGlite starts its WebAssembly Postgres.
+  const teamsConfig = config.teams;
+  const [teams] = await Promise.all([
+    teamsConfig.mode === 'off'
+      ? teamsConfig
+      : import('./adapters/teams/teams.platform').then((m) => m.createTeamsPlatform({ config, db, logger, teams: teamsConfig })),
+    migrateToLatest(db, config.database),
+  ]);
   const metrics = createMetrics();
 
   const platforms: PlatformAdapter[] = [];
@@ -55,7 +61,8 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
-  platforms.push(teams.createTeamsPlatform({ config, db, logger }));
+  if ('why' in teams) logger.info(`Teams is off: ${teams.why}`);
+  else platforms.push(teams);
   const senders: Partial<Record<Sender['platform'], Sender>> = Object.fromEntries(platforms.map((p) => [p.platform, p.sender]));
 
   let jobs: JobRunner | undefined;
@@ -89,10 +96,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     });
   }
 
-  const { contextFor } = peopleResolver(people, {
-    shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
-    hrAdminEmails: config.hrAdminEmails,
-  });
+  const { contextFor } = peopleResolver(people, { hrAdminEmails: config.hrAdminEmails });
   const router: Router = new Router({
     features: capabilities,
     contextFor,

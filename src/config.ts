@@ -31,6 +31,9 @@ const schema = z.object({
   SLACK_CLIENT_SECRET: optional,
   SLACK_STATE_SECRET: optional,
   SLACK_API_URL: url('an http(s) URL of the Slack Web API, ending in /api/'),
+  TEAMS_LOCAL: optional.refine((v) => v === undefined || v === '0' || v === '1', {
+    message: 'expected 1 (Teams local mode: no authentication, this machine only) or 0',
+  }),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
@@ -69,14 +72,11 @@ export type SlackConfig =
       apiUrl?: string;
     };
 
-export interface TeamsConfig {
-  /** Local mode: no app id, so the Bot Framework does no authentication and we only listen on loopback. */
-  local: boolean;
-  appId: string;
-  appPassword: string;
-  appTenantId: string;
-  appType: Env['MICROSOFT_APP_TYPE'];
-}
+export type TeamsConfig =
+  | { mode: 'off'; why: string }
+  /** No app id, so the Bot Framework does no authentication: only this machine may post activities. */
+  | { mode: 'local' }
+  | { mode: 'authenticated'; appId: string; appPassword: string; appTenantId: string; appType: Env['MICROSOFT_APP_TYPE'] };
 
 export interface Config {
   port: number;
@@ -122,6 +122,44 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Teams answers only when authenticated, or in local mode when asked for (TEAMS_LOCAL=1), or on the
+ * try-it-out start (nothing configured at all): a production install without Microsoft credentials
+ * must not take unauthenticated activities, even behind a proxy where every caller is loopback.
+ */
+function teamsConfig(env: Env, slack: SlackConfig, problems: string[]): TeamsConfig {
+  if (env.TEAMS_LOCAL === '1') {
+    if (env.DATABASE_URL) {
+      problems.push(
+        'TEAMS_LOCAL: local mode takes unauthenticated activities, so it runs on the embedded database only: unset DATABASE_URL, or set MICROSOFT_APP_ID',
+      );
+    }
+    if (env.MICROSOFT_APP_ID) problems.push('TEAMS_LOCAL: local mode has no Bot Framework authentication: unset it to use MICROSOFT_APP_ID');
+    return { mode: 'local' };
+  }
+  if (env.MICROSOFT_APP_ID) {
+    if (!env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+      problems.push('MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set');
+    }
+    if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+      problems.push('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant');
+    }
+    return {
+      mode: 'authenticated',
+      appId: env.MICROSOFT_APP_ID,
+      appPassword: env.MICROSOFT_APP_PASSWORD ?? '',
+      appTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
+      appType: env.MICROSOFT_APP_TYPE,
+    };
+  }
+  const nothingConfigured = env.TEAMS_LOCAL === undefined && !env.DATABASE_URL && slack.mode === 'off';
+  if (nothingConfigured) return { mode: 'local' };
+  return {
+    mode: 'off',
+    why: 'set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (Bot Framework), or TEAMS_LOCAL=1 to try it from this machine on the embedded database',
+  };
+}
+
 function slackConfig(env: Env, problems: string[]): SlackConfig {
   const oauth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET);
   if (!env.SLACK_BOT_TOKEN && !oauth) {
@@ -156,12 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   const problems: string[] = [];
   const slack = slackConfig(env, problems);
-  if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
-    problems.push('MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set');
-  }
-  if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
-    problems.push('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant');
-  }
+  const teams = teamsConfig(env, slack, problems);
   if (!env.REDIS_URL && env.ROLE !== 'all') {
     problems.push(`ROLE: ${env.ROLE} needs REDIS_URL (without Redis, jobs run inside the one process: ROLE=all)`);
   }
@@ -171,12 +204,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const teamsLocal = !env.MICROSOFT_APP_ID;
   return {
     port: env.PORT,
     // Teams local mode accepts unauthenticated activities: stay on loopback unless HOST says otherwise
     // (the Teams endpoint itself still refuses non-loopback callers then).
-    host: env.HOST ?? (teamsLocal ? '127.0.0.1' : '0.0.0.0'),
+    host: env.HOST ?? (teams.mode === 'local' ? '127.0.0.1' : '0.0.0.0'),
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
     database: env.DATABASE_URL
@@ -188,13 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'pglite', dataDir: path.resolve(env.DATA_DIR) },
     redisUrl: env.REDIS_URL,
     slack,
-    teams: {
-      local: teamsLocal,
-      appId: env.MICROSOFT_APP_ID ?? '',
-      appPassword: env.MICROSOFT_APP_PASSWORD ?? '',
-      appTenantId: env.MICROSOFT_APP_TENANT_ID ?? '',
-      appType: env.MICROSOFT_APP_TYPE,
-    },
+    teams,
     hrAdminEmails: env.HR_ADMIN_EMAILS,
     limits: { kudosRecipients: env.KUDOS_MAX_RECIPIENTS },
     http: {

@@ -79,6 +79,17 @@ export interface TeamsConversationsTable {
   updated_at: Generated<Date>;
 }
 
+/** A one-time code an HR admin of the org gave out to link it with another (migration 0013): its hash only. */
+export interface OrgLinkCodesTable {
+  org_id: string;
+  code_sha256: string;
+  issued_by: string;
+  /** The interaction that asked for it: a retry of it gets no second code. */
+  idempotency_key: string;
+  expires_at: Date;
+  created_at: CreatedAt;
+}
+
 export interface KudosTable {
   id: Generated<string>;
   org_id: string;
@@ -369,6 +380,7 @@ export interface Database {
   feedback_request_recipients: FeedbackRequestRecipientsTable;
   one_on_ones: OneOnOnesTable;
   org_imports: OrgImportsTable;
+  org_link_codes: OrgLinkCodesTable;
   agenda_items: AgendaItemsTable;
   one_on_one_reminders: OneOnOneRemindersTable;
   goals: GoalsTable;

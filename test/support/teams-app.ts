@@ -1,6 +1,6 @@
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
-import { startTestApp } from './app';
+import { startLocalTeamsTestApp } from './app';
 import { type ConnectorStub, type RosterMember, startConnectorStub, teamsClient } from './connector-stub';
 import { freshPostgres } from './databases';
 
@@ -23,7 +23,7 @@ export async function startTeamsTestApp(o: {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
   const databaseUrl = o.reachDatabase ? await o.reachDatabase(database.url) : database.url;
-  const app = await startTestApp({ DATABASE_URL: databaseUrl, ...o.env }, { clock: o.clock });
+  const app = await startLocalTeamsTestApp(databaseUrl, o.env, { clock: o.clock });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },

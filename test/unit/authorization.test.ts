@@ -64,9 +64,10 @@ const MATRIX: Record<Action, Who[]> = {
   'review.read_self_assessment': ['self', 'manager', 'manager_chain', 'hr_admin'],
   'org_chart.edit': ['hr_admin'],
   'org.settings': ['hr_admin'],
+  'org.link': ['hr_admin'],
 };
 
-const ORG_WIDE: Action[] = ['checkins.add_anyone', 'org_chart.edit', 'org.settings'];
+const ORG_WIDE: Action[] = ['checkins.add_anyone', 'org_chart.edit', 'org.settings', 'org.link'];
 
 describe('the authorization policy', () => {
   it('has a matrix row for every action it knows', () => {

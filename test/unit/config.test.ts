@@ -21,7 +21,7 @@ describe('configuration', () => {
       database: { kind: 'pglite' },
       redisUrl: undefined,
       slack: { mode: 'off' },
-      teams: { local: true },
+      teams: { mode: 'local' },
     });
     expect(config.database.kind === 'pglite' && config.database.dataDir).toMatch(/\/data$/);
   });
@@ -67,7 +67,45 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://db/hepo',
     });
     expect(config.slack.mode).toBe('oauth');
+    expect(config.teams).toEqual({ mode: 'authenticated', appId: 'app', appPassword: 'pw', appTenantId: '', appType: 'MultiTenant' });
     expect(config.host).toBe('0.0.0.0');
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://db/hepo', timeouts: { connectTimeoutMs: 2_000, statementTimeoutMs: 2_000 } });
+  });
+
+  describe('Teams local mode (no authentication) only when asked for', () => {
+    const teamsOf = (env: Record<string, string>) => {
+      const config = loadConfig(env);
+      return { teams: config.teams.mode, host: config.host };
+    };
+    const off = expect.objectContaining({ mode: 'off', why: expect.stringContaining('set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD') });
+
+    it.each([
+      ['nothing configured (npm start to try it)', {}, 'local', '127.0.0.1'],
+      ['TEAMS_LOCAL=1 with Slack on the embedded database', { TEAMS_LOCAL: '1', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, 'local', '127.0.0.1'],
+      ['a production database and no Microsoft credentials', { DATABASE_URL: 'postgres://db/hepo' }, 'off', '0.0.0.0'],
+      ['Slack only, embedded', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, 'off', '0.0.0.0'],
+      ['TEAMS_LOCAL=0', { TEAMS_LOCAL: '0' }, 'off', '0.0.0.0'],
+      ['Microsoft credentials', { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw', DATABASE_URL: 'postgres://db/hepo' }, 'authenticated', '0.0.0.0'],
+    ])('%s: Teams %s, bound to %s by default', (_case, env, mode, host) => {
+      expect(teamsOf(env)).toEqual({ teams: mode, host });
+    });
+
+    it('says why Teams is off and what turns it on', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgres://db/hepo' }).teams).toEqual(off);
+    });
+
+    it('lets HOST override the loopback default', () => {
+      expect(teamsOf({ TEAMS_LOCAL: '1', HOST: '0.0.0.0' })).toEqual({ teams: 'local', host: '0.0.0.0' });
+    });
+
+    it('refuses local mode with a production database or with Microsoft credentials, and a value that is not 0 or 1', () => {
+      expect(problemsOf({ TEAMS_LOCAL: '1', DATABASE_URL: 'postgres://db/hepo' })).toEqual([
+        expect.stringMatching(/^TEAMS_LOCAL: local mode takes unauthenticated activities, so it runs on the embedded database only: unset DATABASE_URL/),
+      ]);
+      expect(problemsOf({ TEAMS_LOCAL: '1', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'pw' })).toEqual([
+        'TEAMS_LOCAL: local mode has no Bot Framework authentication: unset it to use MICROSOFT_APP_ID',
+      ]);
+      expect(problemsOf({ TEAMS_LOCAL: 'yes' })).toEqual([expect.stringMatching(/^TEAMS_LOCAL: expected 1 \(Teams local mode/)]);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCardData } from '../../src/adapters/teams/card-data';
 import {
+  activityKey,
   attachedFile,
   cardActionKey,
   cardInteraction,
@@ -121,6 +122,21 @@ describe('Teams card actions as interactions', () => {
     expect(cardActionKey(a({ ...base, id: 'act-2', replyToId: 'm1' }))).toBe('card:m1:29:giver');
     expect(cardActionKey(a({ ...base, from: { id: '29:other', name: 'O' }, replyToId: 'm1' }))).toBe('card:m1:29:other');
     expect(cardActionKey(a(base))).toBe('act-1');
+  });
+
+  it('keys an activity without an id by what it says, where, from whom and when: the same delivery twice is one key', () => {
+    const { id: _none, ...noId } = { ...base, type: 'message', text: 'kudos 10 thanks', timestamp: '2026-12-01T10:00:00.000Z' };
+    const key = activityKey(a(noId));
+    expect(key).toMatch(/^content:/);
+    expect(activityKey(a({ ...noId }))).toBe(key);
+    for (const other of [
+      { text: 'kudos 20 thanks' },
+      { timestamp: '2026-12-01T10:00:01.000Z' },
+      { from: { id: '29:other', name: 'O' } },
+      { value: { x: 1 } },
+    ]) {
+      expect(activityKey(a({ ...noId, ...other })), JSON.stringify(other)).not.toBe(key);
+    }
   });
 });
 

@@ -142,6 +142,11 @@ export const POLICY = {
     allows: (role) => role === 'hr_admin',
     refusal: 'Only an HR admin can change the organization’s settings.',
   },
+  /** Link the org with the one on the other platform (both sides' HR admins: one gives the code, the other sends it back). */
+  'org.link': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Only an HR admin can link this organization with another.',
+  },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

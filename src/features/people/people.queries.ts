@@ -171,10 +171,13 @@ export function peopleQueries(db: Db) {
       return { org, people };
     },
 
-    /** Links a workspace to an org: the only org when `shareOneOrg`, else a new one. */
-    async linkWorkspace(platform: Platform, externalId: string, shareOneOrg: boolean): Promise<Org> {
+    /**
+     * The org of a workspace or tenant the bot meets for the first time: a new one of its own. It
+     * shares an org with the other platform only when HR admins of both link them (`hepo link`).
+     */
+    async linkWorkspace(platform: Platform, externalId: string): Promise<Org> {
       return db.transaction().execute(async (trx) => {
-        await advisoryLock(trx, shareOneOrg ? 'org:single' : `org:${platform}:${externalId}`);
+        await advisoryLock(trx, `org:${platform}:${externalId}`);
         const linked = await trx
           .selectFrom('org_workspaces')
           .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
@@ -183,8 +186,7 @@ export function peopleQueries(db: Db) {
           .where('external_id', '=', externalId)
           .executeTakeFirst();
         if (linked) return linked;
-        const existing = shareOneOrg ? await trx.selectFrom('orgs').selectAll().orderBy('created_at').limit(1).executeTakeFirst() : undefined;
-        const org = existing ?? (await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow());
+        const org = await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow();
         await trx.insertInto('org_workspaces').values({ platform, external_id: externalId, org_id: org.id }).execute();
         return org;
       });
