@@ -53,7 +53,7 @@ export interface ButtonData {
 const OWN_KEYS = new Set(['formId', 'hepoForm', 'hepoMessage', 'hepoSource', 'hepoOrigin', 'hepoDraft', 'actionId', 'msteams']);
 
 export type CardData =
-  | { kind: 'form'; formId: string; form: Form | undefined; values: FormValues; message?: Message; carried: Carried; draft: boolean }
+  | { kind: 'form'; formId: string; form: Form | undefined; values: FormValues; message?: Message; carried: Carried; draft?: true }
   | { kind: 'action'; actionId: string; value: string | undefined };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -121,7 +121,7 @@ export function readCardData(data: unknown, verb?: string): CardData | undefined
       values: valuesOf(data, form),
       ...(message ? { message } : {}),
       carried: { ...(source ? { source } : {}), ...(origin ? { origin } : {}) },
-      draft: data.hepoDraft === true,
+      ...(data.hepoDraft === true ? { draft: true as const } : {}),
     };
   }
   const actionId = typeof data.actionId === 'string' && data.actionId !== '' ? data.actionId : verb;
