@@ -11,6 +11,7 @@ import * as oneOnOneRemindersOrg from './0009_one_on_one_reminders_org';
 import * as addressedNotifications from './0010_addressed_notifications';
 import * as teamsRecognitionChannel from './0011_teams_recognition_channel';
 import * as notificationFallback from './0012_notification_fallback';
+import * as slackUninstalls from './0014_slack_uninstalls';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_addressed_notifications': addressedNotifications,
   '0011_teams_recognition_channel': teamsRecognitionChannel,
   '0012_notification_fallback': notificationFallback,
+  '0014_slack_uninstalls': slackUninstalls,
 };

@@ -28,6 +28,20 @@ const schema = z.object({
   SLACK_CLIENT_SECRET: optional,
   SLACK_STATE_SECRET: optional,
   SLACK_API_URL: url('an http(s) URL of the Slack Web API, ending in /api/'),
+  SLACK_TOKEN_KEYS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .map((k) => Buffer.from(k, 'base64')),
+    )
+    .refine((keys) => keys.every((k) => k.length === 32), {
+      message: 'expected base64 keys of 32 bytes, separated by commas (make one with `openssl rand -base64 32`)',
+    }),
+  SLACK_DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
@@ -58,6 +72,10 @@ export type SlackConfig =
       clientSecret?: string;
       stateSecret?: string;
       apiUrl?: string;
+      /** Seal installs' tokens at rest: the first key seals, every one opens (OAuth only). */
+      tokenKeys: Buffer[];
+      /** Days an uninstalled workspace's data is kept, for a reinstall to find it, before it is deleted. */
+      dataRetentionDays: number;
     };
 
 export interface TeamsConfig {
@@ -107,6 +125,9 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     if (!env.SLACK_CLIENT_ID) missing('SLACK_CLIENT_ID');
     if (!env.SLACK_CLIENT_SECRET) missing('SLACK_CLIENT_SECRET');
     if (!env.SLACK_STATE_SECRET) missing('SLACK_STATE_SECRET');
+    if (env.SLACK_TOKEN_KEYS.length === 0) {
+      problems.push('SLACK_TOKEN_KEYS: required with OAuth installs, to encrypt their tokens at rest (make one with `openssl rand -base64 32`)');
+    }
   }
   return {
     mode: oauth ? 'oauth' : 'token',
@@ -117,6 +138,8 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     clientSecret: env.SLACK_CLIENT_SECRET,
     stateSecret: env.SLACK_STATE_SECRET,
     apiUrl: env.SLACK_API_URL,
+    tokenKeys: env.SLACK_TOKEN_KEYS,
+    dataRetentionDays: env.SLACK_DATA_RETENTION_DAYS,
   };
 }
 
