@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
+import { purgeRemovedWorkspacesJob } from './retention/purge-removed-workspaces.job';
 
 export interface AppOptions {
   logger?: Logger;
@@ -52,10 +53,11 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
 
   const platforms: PlatformAdapter[] = [];
   // Bolt and BullMQ are loaded only when configured: an embedded start would pay ~0.3 s of CPU for them.
-  const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
+  const slack =
+    config.slack.mode === 'off' ? config.slack : await (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger, clock });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
-  platforms.push(teams.createTeamsPlatform({ config, db, logger }));
+  platforms.push(teams.createTeamsPlatform({ config, db, logger, clock }));
   const senders: Partial<Record<Sender['platform'], Sender>> = Object.fromEntries(platforms.map((p) => [p.platform, p.sender]));
 
   let jobs: JobRunner | undefined;
@@ -70,6 +72,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
     sweepOutboxJob(notify, enqueue),
+    purgeRemovedWorkspacesJob(db, clock, logger, config.dataRetentionDays),
     ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
   jobs = config.redisUrl

@@ -41,7 +41,6 @@ const schema = z.object({
     .refine((keys) => keys.every((k) => k.length === 32), {
       message: 'expected base64 keys of 32 bytes, separated by commas (make one with `openssl rand -base64 32`)',
     }),
-  SLACK_DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
@@ -56,6 +55,7 @@ const schema = z.object({
         .filter(Boolean),
     )
     .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), { message: 'expected email addresses separated by commas' }),
+  DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   KUDOS_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(50).default(20),
 });
 
@@ -74,8 +74,6 @@ export type SlackConfig =
       apiUrl?: string;
       /** Seal installs' tokens at rest: the first key seals, every one opens (OAuth only). */
       tokenKeys: Buffer[];
-      /** Days an uninstalled workspace's data is kept, for a reinstall to find it, before it is deleted. */
-      dataRetentionDays: number;
     };
 
 export interface TeamsConfig {
@@ -99,6 +97,8 @@ export interface Config {
   /** People with these emails are HR admins when the bot first meets them (a Teams-only org needs one). */
   hrAdminEmails: string[];
   limits: Limits;
+  /** Days an org's data outlives the app's removal from its last workspace, for a reinstall to find it. */
+  dataRetentionDays: number;
 }
 
 /** Bounds on what one interaction may ask for, checked before anything is written. */
@@ -139,7 +139,6 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     stateSecret: env.SLACK_STATE_SECRET,
     apiUrl: env.SLACK_API_URL,
     tokenKeys: env.SLACK_TOKEN_KEYS,
-    dataRetentionDays: env.SLACK_DATA_RETENTION_DAYS,
   };
 }
 
@@ -183,5 +182,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     hrAdminEmails: env.HR_ADMIN_EMAILS,
     limits: { kudosRecipients: env.KUDOS_MAX_RECIPIENTS },
+    dataRetentionDays: env.DATA_RETENTION_DAYS,
   };
 }
