@@ -13,7 +13,7 @@ import { createHttpApp, listen } from './http/server';
 import { createMetrics } from './http/metrics';
 import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type LogDestination, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
@@ -21,6 +21,8 @@ import { purgeRemovedWorkspacesJob } from './retention/purge-removed-workspaces.
 
 export interface AppOptions {
   logger?: Logger;
+  /** Where the app's own logger writes (when no `logger` is given): tests capture its lines. */
+  logDestination?: LogDestination;
   clock?: Clock;
   /** BullMQ key prefix; tests use a fresh one each. */
   queuePrefix?: string;
@@ -35,7 +37,7 @@ export interface RunningApp {
 
 /** config → db → migrate → jobs → features → adapters → http, as DESIGN.md draws it. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, { secrets: config.secrets, destination: options.logDestination });
   const clock = options.clock ?? systemClock;
   const db = connectDatabase(config.database, (err) => logger.warn({ err }, 'idle database connection lost'));
   try {

@@ -97,6 +97,8 @@ export interface Config {
   /** People with these emails are HR admins when the bot first meets them (a Teams-only org needs one). */
   hrAdminEmails: string[];
   limits: Limits;
+  /** Credentials the configuration holds, which no log line may show (`createLogger`). */
+  secrets: string[];
   /** Days an org's data outlives the app's removal from its last workspace, for a reinstall to find it. */
   dataRetentionDays: number;
 }
@@ -183,5 +185,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     hrAdminEmails: env.HR_ADMIN_EMAILS,
     limits: { kudosRecipients: env.KUDOS_MAX_RECIPIENTS },
     dataRetentionDays: env.DATA_RETENTION_DAYS,
+    secrets: [
+      env.SLACK_SIGNING_SECRET,
+      env.SLACK_BOT_TOKEN,
+      env.SLACK_APP_TOKEN,
+      env.SLACK_CLIENT_SECRET,
+      env.SLACK_STATE_SECRET,
+      env.MICROSOFT_APP_PASSWORD,
+      ...env.SLACK_TOKEN_KEYS.map((k) => k.toString('base64')),
+    ].filter((s) => s !== undefined),
   };
 }

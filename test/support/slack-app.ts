@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
 import { startTestApp } from './app';
@@ -49,4 +50,31 @@ export async function startSlackTestApp(
       pglite?.remove();
     },
   };
+}
+
+/** A key for sealing installs' tokens (SLACK_TOKEN_KEYS), 32 bytes in base64. */
+export const SLACK_TOKEN_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** Multi-workspace OAuth installs instead of the one bot token. */
+export const SLACK_OAUTH_ENV = {
+  SLACK_BOT_TOKEN: undefined,
+  SLACK_CLIENT_ID: 'client-id',
+  SLACK_CLIENT_SECRET: 'client-secret-9f3c2a',
+  SLACK_STATE_SECRET: 'state-secret-4b8e1d',
+  SLACK_TOKEN_KEYS: SLACK_TOKEN_KEY,
+};
+
+/** Installs the app as an admin's browser does: /slack/install, then Slack's redirect back with `code` (the stub's `oauthAccess` key). */
+export async function installWithOAuth(appUrl: string, code: string): Promise<Response> {
+  const start = await fetch(`${appUrl}/slack/install`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.headers.get('location')!);
+  expect(authorize.pathname).toBe('/oauth/v2/authorize');
+  expect(authorize.searchParams.get('scope')).toContain('commands');
+  const state = authorize.searchParams.get('state')!;
+  const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+  return fetch(`${appUrl}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, {
+    headers: { cookie },
+    redirect: 'manual',
+  });
 }
