@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
+import type { LogDestination } from '../../src/logger';
 import { startTestApp } from './app';
 import { freshPgliteDir, freshPostgres } from './databases';
 import { SLACK_SIGNING_SECRET } from './slack-requests';
@@ -26,6 +27,8 @@ export async function startSlackTestApp(
     database?: 'postgres' | 'pglite';
     /** The BullMQ key prefix, for another role to share the queue (default: one of its own). */
     queuePrefix?: string;
+    /** Where the app's log lines go (at env's LOG_LEVEL). */
+    logDestination?: LogDestination;
   } = {},
 ): Promise<SlackTestApp> {
   const stub = await startSlackStub(o.stub);
@@ -38,7 +41,7 @@ export async function startSlackTestApp(
     SLACK_API_URL: stub.apiUrl,
     ...o.env,
   };
-  const app = await startTestApp(env, { clock: o.clock, ...(o.queuePrefix ? { queuePrefix: o.queuePrefix } : {}) });
+  const app = await startTestApp(env, { clock: o.clock, logDestination: o.logDestination, ...(o.queuePrefix ? { queuePrefix: o.queuePrefix } : {}) });
   return {
     app,
     stub,
