@@ -13,7 +13,7 @@ import { slackSender, webClientOptions } from './sender';
 import { tokenCipher } from './token-cipher';
 import { Undeliverable } from '../../chat/ports';
 
-/** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */
+/** The bot scopes the app asks for on install; manifests/slack.yaml and README ("Slack scopes", what uses each) list the same. */
 export const SLACK_BOT_SCOPES = [
   'commands',
   'chat:write',
