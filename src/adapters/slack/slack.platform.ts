@@ -1,5 +1,6 @@
 import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { Undeliverable } from '../../chat/ports';
 import type { DirectListener } from '../../http/server';
 import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
@@ -11,7 +12,6 @@ import * as views from './listeners/views';
 import { postgresInstallationStore, type RefreshedToken } from './installations.queries';
 import { slackSender, webClientOptions } from './sender';
 import { tokenCipher } from './token-cipher';
-import { Undeliverable } from '../../chat/ports';
 
 /** The bot scopes the app asks for on install; manifests/slack.yaml and README ("Slack scopes", what uses each) list the same. */
 export const SLACK_BOT_SCOPES = [
