@@ -24,6 +24,12 @@ const installOf = (n: number) => ({
   is_enterprise_install: false,
 });
 
+/** Runs the daily purge now, by the app's (fake) clock, and gives it time to finish. */
+async function purge(app: RunningApp): Promise<void> {
+  await app.jobs.enqueue(purgeRemoved, {});
+  await new Promise((r) => setTimeout(r, 500));
+}
+
 describe('Slack workspaces that remove the app', () => {
   let stub: SlackStub;
   let app: RunningApp;
@@ -67,11 +73,6 @@ describe('Slack workspaces that remove the app', () => {
     }
     const org = await app.db.selectFrom('orgs').select('id').where('id', '=', orgId).executeTakeFirst();
     return org ? { ...counts, orgs: 1 } : counts;
-  }
-  /** Runs the daily purge now, by the fake clock, and gives it time to finish. */
-  async function purge(): Promise<void> {
-    await app.jobs.enqueue(purgeRemoved, {});
-    await new Promise((r) => setTimeout(r, 500));
   }
 
   /** Kudos, an org chart, a 1:1 with its agenda and a feedback request: the org's data in most of its tables. */
@@ -158,11 +159,11 @@ describe('Slack workspaces that remove the app', () => {
     expect((await installWithOAuth(app.url, 'code-7')).status).toBe(200);
 
     time.advance(28 * DAY_MS);
-    await purge();
+    await purge(app);
     expect(await rowsOf(leaving!)).toMatchObject({ orgs: 1, kudos: 2 });
 
     time.advance(2 * DAY_MS);
-    await purge();
+    await purge(app);
     await until(async () => Object.keys(await rowsOf(leaving!)).length === 0);
     expect(await rowsOf(back!)).toEqual(before.back);
     expect(await rowsOf(staying!)).toEqual(before.staying);
@@ -171,5 +172,40 @@ describe('Slack workspaces that remove the app', () => {
     expect(await rowsOf(linked!)).toEqual({ ...rest, org_workspaces: 1 });
     expect(identities).toBeGreaterThan(0);
     expect(org_workspaces).toBe(2);
+  });
+});
+
+describe('a single-token Slack app that is uninstalled', () => {
+  let running: SlackTestApp;
+  const lines: string[] = [];
+  const time = fakeClock('2026-03-02T10:00:00Z');
+
+  beforeAll(async () => {
+    running = await startSlackTestApp({
+      clock: time.clock,
+      stub: {
+        users: [
+          { id: 'UGIA', name: 'Gia Giver' },
+          { id: 'UANA', name: 'Ana Lopez' },
+        ],
+      },
+      env: { LOG_LEVEL: 'warn' },
+      logDestination: { write: (line: string) => lines.push(line) },
+    });
+  });
+  afterAll(() => running?.close());
+
+  it("keeps the org's data, which its operator owns, and says in the log that the token no longer works", async () => {
+    const { app, stub } = running;
+    await postSigned(app.url, slashCommand({ userId: 'UGIA', text: '<@UANA> 5 thanks', responseUrl: stub.responseUrl('g') }));
+    await until(async () => (await app.db.selectFrom('kudos').select('id').execute()).length === 1);
+    await postSignedEvent(app.url, { type: 'app_uninstalled' }, 'T1');
+    await until(() => lines.some((l) => l.includes('SLACK_BOT_TOKEN no longer works')));
+
+    time.advance(365 * DAY_MS);
+    await purge(app);
+    const links = await app.db.selectFrom('org_workspaces').select('removed_at').execute();
+    expect(links).toEqual([{ removed_at: null }]);
+    expect(await app.db.selectFrom('kudos').select('id').execute()).toHaveLength(1);
   });
 });
