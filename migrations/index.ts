@@ -12,6 +12,7 @@ import * as addressedNotifications from './0010_addressed_notifications';
 import * as teamsRecognitionChannel from './0011_teams_recognition_channel';
 import * as notificationFallback from './0012_notification_fallback';
 import * as slackUninstalls from './0014_slack_uninstalls';
+import * as goals from './0019_goals';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_teams_recognition_channel': teamsRecognitionChannel,
   '0012_notification_fallback': notificationFallback,
   '0014_slack_uninstalls': slackUninstalls,
+  '0019_goals': goals,
 };

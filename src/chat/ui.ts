@@ -123,7 +123,8 @@ interface FieldBase {
 
 export type FormField =
   | (FieldBase & { kind: 'text' | 'multiline'; placeholder?: string; maxLength?: number; initial?: string })
-  | (FieldBase & { kind: 'number'; min?: number; max?: number; initial?: number })
+  /** Whole numbers unless `decimal`. */
+  | (FieldBase & { kind: 'number'; min?: number; max?: number; initial?: number; decimal?: boolean })
   | (FieldBase & { kind: 'date'; initial?: string })
   | (FieldBase & { kind: 'users'; multiple: boolean; initial?: string[] })
   | (FieldBase & { kind: 'choice'; options: Array<{ value: string; label: string }>; initial?: string })

@@ -285,6 +285,45 @@ export interface OneOnOneRemindersTable {
   sent_at: Generated<Date>;
 }
 
+export type GoalLevel = 'company' | 'team' | 'individual';
+
+export interface GoalsTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string;
+  level: GoalLevel;
+  title: string;
+  why: string | null;
+  unit: string | null;
+  start_value: number;
+  target_value: number;
+  current_value: number;
+  /** `YYYY-MM-DD`, the app's date when it was set. */
+  starts_on: string;
+  due_on: string;
+  visibility: 'public' | 'private';
+  parent_id: string | null;
+  progress_from: Generated<'own' | 'children'>;
+  weight: Generated<number>;
+  created_by: string;
+  /** Where it was set: where its owner's weekly nudge goes. */
+  platform: Platform;
+  workspace_id: string;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface GoalUpdatesTable {
+  id: Generated<string>;
+  org_id: string;
+  goal_id: string;
+  author_id: string;
+  value: number;
+  note: string | null;
+  updated_at: Date;
+  idempotency_key: string;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -310,7 +349,10 @@ export interface Database {
   org_imports: OrgImportsTable;
   agenda_items: AgendaItemsTable;
   one_on_one_reminders: OneOnOneRemindersTable;
+  goals: GoalsTable;
+  goal_updates: GoalUpdatesTable;
 }
 
 export type Org = Selectable<OrgsTable>;
 export type Person = Selectable<PeopleTable>;
+export type Goal = Selectable<GoalsTable>;

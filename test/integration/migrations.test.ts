@@ -18,6 +18,8 @@ const TABLES = [
   'feedback',
   'feedback_request_recipients',
   'feedback_requests',
+  'goal_updates',
+  'goals',
   'identities',
   'kudos',
   'kudos_recipients',

@@ -102,7 +102,7 @@ function element(field: FormField) {
       return {
         type: 'number_input' as const,
         action_id,
-        is_decimal_allowed: false,
+        is_decimal_allowed: field.decimal === true,
         ...(field.min !== undefined ? { min_value: String(field.min) } : {}),
         ...(field.max !== undefined ? { max_value: String(field.max) } : {}),
         ...(field.initial !== undefined ? { initial_value: String(field.initial) } : {}),
