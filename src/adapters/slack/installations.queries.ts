@@ -89,12 +89,15 @@ export function postgresInstallationStore(db: Db, { cipher, clock, refresh }: In
     return Boolean(refreshToken) && expiresAt !== undefined && expiresAt * 1000 - clock.now().getTime() < REFRESH_WHEN_LEFT_MS;
   };
 
-  /** The installation with a bot token that has time left; refreshed under the row's lock, so two workers refresh once. */
-  async function fresh(key: string, installation: Installation): Promise<Installation> {
+  /**
+   * The installation with a bot token that has time left; refreshed under the row's lock, so two
+   * workers refresh once. None when the app was uninstalled meanwhile.
+   */
+  async function fresh(key: string, installation: Installation): Promise<Installation | undefined> {
     if (!expiring(installation)) return installation;
     return db.transaction().execute(async (trx) => {
       const current = await read(trx, key, true);
-      if (!current?.bot?.refreshToken || !expiring(current)) return current ?? installation;
+      if (!current?.bot?.refreshToken || !expiring(current)) return current;
       const next = await refresh(current.bot.refreshToken);
       if (!next.access_token || !next.refresh_token || !next.expires_in) throw new Error('Slack oauth.v2.access: a refresh without a new token pair');
       const refreshed: Installation = {
