@@ -13,13 +13,16 @@ import { createHttpApp, listen } from './http/server';
 import { createMetrics } from './http/metrics';
 import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type LogDestination, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
+import { purgeRemovedWorkspacesJob } from './retention/purge-removed-workspaces.job';
 
 export interface AppOptions {
   logger?: Logger;
+  /** Where the app's own logger writes (when no `logger` is given): tests capture its lines. */
+  logDestination?: LogDestination;
   clock?: Clock;
   /** BullMQ key prefix; tests use a fresh one each. */
   queuePrefix?: string;
@@ -34,7 +37,7 @@ export interface RunningApp {
 
 /** config → db → migrate → jobs → features → adapters → http, as DESIGN.md draws it. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, { secrets: config.secrets, destination: options.logDestination });
   const clock = options.clock ?? systemClock;
   const db = connectDatabase(config.database, (err) => logger.warn({ err }, 'idle database connection lost'));
   try {
@@ -51,14 +54,15 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const [teams] = await Promise.all([
     teamsConfig.mode === 'off'
       ? teamsConfig
-      : import('./adapters/teams/teams.platform').then((m) => m.createTeamsPlatform({ config, db, logger, teams: teamsConfig })),
+      : import('./adapters/teams/teams.platform').then((m) => m.createTeamsPlatform({ config, db, logger, clock, teams: teamsConfig })),
     migrateToLatest(db, config.database),
   ]);
   const metrics = createMetrics();
 
   const platforms: PlatformAdapter[] = [];
   // Bolt and BullMQ are loaded only when configured: an embedded start would pay ~0.3 s of CPU for them.
-  const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
+  const slack =
+    config.slack.mode === 'off' ? config.slack : await (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger, clock });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
   if ('why' in teams) logger.info(`Teams is off: ${teams.why}`);
@@ -77,6 +81,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
     sweepOutboxJob(notify, enqueue),
+    purgeRemovedWorkspacesJob(db, clock, logger, config.dataRetentionDays),
     ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
   jobs = config.redisUrl

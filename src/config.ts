@@ -34,6 +34,19 @@ const schema = z.object({
   TEAMS_LOCAL: optional.refine((v) => v === undefined || v === '0' || v === '1', {
     message: 'expected 1 (Teams local mode: no authentication, this machine only) or 0',
   }),
+  SLACK_TOKEN_KEYS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .map((k) => Buffer.from(k, 'base64')),
+    )
+    .refine((keys) => keys.every((k) => k.length === 32), {
+      message: 'expected base64 keys of 32 bytes, separated by commas (make one with `openssl rand -base64 32`)',
+    }),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
@@ -48,6 +61,7 @@ const schema = z.object({
         .filter(Boolean),
     )
     .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), { message: 'expected email addresses separated by commas' }),
+  DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   KUDOS_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(50).default(20),
   DATABASE_CONNECT_TIMEOUT_MS: millis(2_000),
   DATABASE_STATEMENT_TIMEOUT_MS: millis(2_000),
@@ -70,6 +84,8 @@ export type SlackConfig =
       clientSecret?: string;
       stateSecret?: string;
       apiUrl?: string;
+      /** Seal installs' tokens at rest: the first key seals, every one opens (OAuth only). */
+      tokenKeys: Buffer[];
     };
 
 export type TeamsConfig =
@@ -92,6 +108,10 @@ export interface Config {
   hrAdminEmails: string[];
   limits: Limits;
   http: HttpLimits;
+  /** Credentials the configuration holds, which no log line may show (`createLogger`). */
+  secrets: string[];
+  /** Days an org's data outlives the app's removal from its last workspace, for a reinstall to find it. */
+  dataRetentionDays: number;
 }
 
 /** How long Postgres may take before the interaction waiting on it is answered with an apology. */
@@ -172,6 +192,9 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     if (!env.SLACK_CLIENT_ID) missing('SLACK_CLIENT_ID');
     if (!env.SLACK_CLIENT_SECRET) missing('SLACK_CLIENT_SECRET');
     if (!env.SLACK_STATE_SECRET) missing('SLACK_STATE_SECRET');
+    if (env.SLACK_TOKEN_KEYS.length === 0) {
+      problems.push('SLACK_TOKEN_KEYS: required with OAuth installs, to encrypt their tokens at rest (make one with `openssl rand -base64 32`)');
+    }
   }
   return {
     mode: oauth ? 'oauth' : 'token',
@@ -182,6 +205,7 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     clientSecret: env.SLACK_CLIENT_SECRET,
     stateSecret: env.SLACK_STATE_SECRET,
     apiUrl: env.SLACK_API_URL,
+    tokenKeys: env.SLACK_TOKEN_KEYS,
   };
 }
 
@@ -229,5 +253,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
       metricsToken: env.METRICS_TOKEN,
     },
+    dataRetentionDays: env.DATA_RETENTION_DAYS,
+    secrets: [
+      env.SLACK_SIGNING_SECRET,
+      env.SLACK_BOT_TOKEN,
+      env.SLACK_APP_TOKEN,
+      env.SLACK_CLIENT_SECRET,
+      env.SLACK_STATE_SECRET,
+      env.MICROSOFT_APP_PASSWORD,
+      env.METRICS_TOKEN,
+      ...env.SLACK_TOKEN_KEYS.map((k) => k.toString('base64')),
+    ].filter((s) => s !== undefined),
   };
 }

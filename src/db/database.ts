@@ -31,6 +31,8 @@ export interface OrgWorkspacesTable {
   platform: Platform;
   external_id: string;
   org_id: string;
+  /** The app was removed from this workspace then; a reinstall clears it (see `retention/`). */
+  removed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface PeopleTable {

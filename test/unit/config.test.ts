@@ -11,6 +11,8 @@ const problemsOf = (env: Record<string, string>) => {
   return [];
 };
 
+const KEY = Buffer.alloc(32, 1).toString('base64');
+
 describe('configuration', () => {
   it('runs embedded with nothing set: PGlite under ./data, in-process jobs, Slack off, Teams local on loopback', () => {
     const config = loadConfig({});
@@ -41,6 +43,7 @@ describe('configuration', () => {
     expect(problemsOf({ SLACK_CLIENT_ID: 'id', SLACK_SIGNING_SECRET: 's' })).toEqual([
       'SLACK_CLIENT_SECRET: required when Slack is configured',
       'SLACK_STATE_SECRET: required when Slack is configured',
+      'SLACK_TOKEN_KEYS: required with OAuth installs, to encrypt their tokens at rest (make one with `openssl rand -base64 32`)',
     ]);
     expect(problemsOf({ MICROSOFT_APP_ID: 'app' })).toEqual(['MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set']);
     expect(problemsOf({ ROLE: 'worker' })).toEqual([expect.stringMatching(/^ROLE: worker needs REDIS_URL/)]);
@@ -62,6 +65,7 @@ describe('configuration', () => {
       SLACK_CLIENT_ID: 'id',
       SLACK_CLIENT_SECRET: 'secret',
       SLACK_STATE_SECRET: 'state',
+      SLACK_TOKEN_KEYS: KEY,
       MICROSOFT_APP_ID: 'app',
       MICROSOFT_APP_PASSWORD: 'pw',
       DATABASE_URL: 'postgres://db/hepo',
@@ -107,5 +111,22 @@ describe('configuration', () => {
       ]);
       expect(problemsOf({ TEAMS_LOCAL: 'yes' })).toEqual([expect.stringMatching(/^TEAMS_LOCAL: expected 1 \(Teams local mode/)]);
     });
+  });
+
+  it('takes token keys as base64 of 32 bytes, the first one first, and refuses any other length', () => {
+    const other = Buffer.alloc(32, 2).toString('base64');
+    const oauth = { SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id', SLACK_CLIENT_SECRET: 'secret', SLACK_STATE_SECRET: 'state' };
+    const config = loadConfig({ ...oauth, SLACK_TOKEN_KEYS: ` ${KEY} , ${other}` });
+    expect(config.slack.mode === 'oauth' && config.slack.tokenKeys.map((k) => k.toString('base64'))).toEqual([KEY, other]);
+    expect(problemsOf({ ...oauth, SLACK_TOKEN_KEYS: `${KEY},${Buffer.alloc(16).toString('base64')}` })).toEqual([
+      'SLACK_TOKEN_KEYS: expected base64 keys of 32 bytes, separated by commas (make one with `openssl rand -base64 32`)',
+    ]);
+  });
+
+  it('keeps the data of an org the app left for 30 days unless told otherwise, and never logs a configured secret', () => {
+    expect(loadConfig({}).dataRetentionDays).toBe(30);
+    expect(loadConfig({ DATA_RETENTION_DAYS: '90' }).dataRetentionDays).toBe(90);
+    expect(problemsOf({ DATA_RETENTION_DAYS: '-1' })).toEqual([expect.stringMatching(/^DATA_RETENTION_DAYS: /)]);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sign' }).secrets).toEqual(['sign', 'xoxb-1']);
   });
 });
