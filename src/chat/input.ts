@@ -35,14 +35,20 @@ export const limitHint = (maxLength: number, hint?: string) => `${hint ? `${hint
 
 /** A form's text field, trimmed (empty when left out), or Invalid at that field when it is longer than its limit. */
 export function boundedText(value: FormValues[string], maxLength: number, field: string): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  return withinLimit(text, maxLength, field);
+  return withinLimit(typeof value === 'string' ? value.trim() : '', maxLength, { field });
 }
 
-/** The text, or Invalid (at `field`, in a form) when it is longer than `maxLength`: the person is told the limit and how long theirs is. */
-export function withinLimit(text: string, maxLength: number, field?: string): string {
+/**
+ * The text, or Invalid when it is longer than `maxLength`, telling the limit and how long it is: at
+ * `field` in a form, else naming `what` it is (a command's topic, its talking point).
+ */
+export function withinLimit(text: string, maxLength: number, where: { field: string } | { what: string }): string {
   if (text.length > maxLength) {
-    throw new Invalid(`Please keep this to ${count(maxLength)} characters or fewer; it has ${count(text.length)}.`, field);
+    const what = 'what' in where ? where.what : 'this';
+    throw new Invalid(
+      `Please keep ${what} to ${count(maxLength)} characters or fewer; it has ${count(text.length)}.`,
+      'field' in where ? where.field : undefined,
+    );
   }
   return text;
 }

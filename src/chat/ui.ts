@@ -122,7 +122,8 @@ interface FieldBase {
 }
 
 export type FormField =
-  | (FieldBase & { kind: 'text' | 'multiline'; placeholder?: string; maxLength?: number; initial?: string })
+  /** Free text always has a limit, stated at the field (`limitHint`) and kept by the handler (`boundedText`). */
+  | (FieldBase & { kind: 'text' | 'multiline'; placeholder?: string; maxLength: number; initial?: string })
   /** Whole numbers unless `decimal`. */
   | (FieldBase & { kind: 'number'; min?: number; max?: number; initial?: number; decimal?: boolean })
   | (FieldBase & { kind: 'date'; initial?: string })
