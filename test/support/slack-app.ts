@@ -50,3 +50,19 @@ export async function startSlackTestApp(
     },
   };
 }
+
+/** The app's environment for OAuth installs instead of one bot token: each workspace that installs it is an org of its own. */
+export const OAUTH_ENV = { SLACK_BOT_TOKEN: undefined, SLACK_CLIENT_ID: 'client-id', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret' };
+
+/**
+ * Installs the app as a workspace admin does: /slack/install, Slack's authorize page, then back to
+ * the redirect with the code, whose grant the stub's `oauthAccess` gives.
+ */
+export async function installFromSlack(appUrl: string, code: string): Promise<{ start: Response; authorize: URL; done: Response }> {
+  const start = await fetch(`${appUrl}/slack/install`, { redirect: 'manual' });
+  const authorize = new URL(start.headers.get('location')!);
+  const state = authorize.searchParams.get('state')!;
+  const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+  const done = await fetch(`${appUrl}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });
+  return { start, authorize, done };
+}
