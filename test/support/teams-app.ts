@@ -16,7 +16,7 @@ export async function startTeamsTestApp(o: {
   roster: RosterMember[];
   timezones?: Record<string, string>;
   clock?: Clock;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
 }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
