@@ -58,7 +58,7 @@ export function withinLimit(text: string, maxLength: number, where: { field: str
  * markers), refused before the command's context is read from the database: every command's own
  * parts (a kudos message, a feedback topic, a talking point) are shorter, and each has its own limit.
  */
-export const MAX_COMMAND_TEXT = 2_000;
+const MAX_COMMAND_TEXT = 2_000;
 
 /** A command longer than any command needs is refused whole, with the limit. */
 export function checkCommandText(interaction: Interaction): void {
