@@ -102,6 +102,15 @@ describe('what people send the bot in Teams is bounded and checked', () => {
     expect([await count('feedback'), await count('notifications')]).toEqual([feedback, notifications]);
   });
 
+  it('answers a button sent as a message (Agents Playground’s Action.Submit) with a tampered id, in the person’s chat', async () => {
+    const card = forged(cardOf(request.activity), 'Give feedback', (data) => ({ ...data, value: '../../etc/passwd' }));
+    const before = inChat('29:ana').length;
+    await teams.submitAsMessage(chatOf('29:ana'), '29:ana', { id: request.id, activity: { attachments: [{ content: card }] } }, 'Give feedback');
+    await stub.waitFor(() => inChat('29:ana').length > before);
+    expect(textOf(lastIn('29:ana').activity)).toContain(CANNOT_FIND);
+    expect(textOf(lastIn('29:ana').activity)).not.toContain('Give feedback');
+  });
+
   it('treats ids of another org as unknown: the same answer as for ids that never were', async () => {
     const theirs = { id: note.id, card: cardOf(note.activity) };
     const res = await globex.execute(chatOf('29:zed'), '29:zed', theirs, '🙏 Thanks');
