@@ -31,6 +31,8 @@ export interface FeedbackDeps {
   sendRecorded: SendRecorded;
 }
 
+const requestGone = () => new NotFound("I couldn't find that request any more.");
+
 function checkPerson(actor: Person, person: Person, field: string): void {
   if (person.id === actor.id) throw new Invalid('Feedback is for someone else. For yourself, try a self-reflection in {typed:checkin}.', field);
   if (person.is_bot) throw new Invalid(`${person.display_name} is a bot.`, field);
@@ -91,7 +93,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
 
       async [GIVE](interaction, ctx) {
         const request = interaction.value ? await queries.requestById(ctx.org.id, interaction.value) : undefined;
-        if (!request) throw new NotFound("I couldn't find that request any more.");
+        if (!request) throw requestGone();
         const recipient = await queries.platformId(ctx.org.id, interaction.origin.platform, request.requester_id);
         return [{ type: 'open_form', form: feedbackForm({ recipient, requestId: request.id, topic: request.topic }) }];
       },
@@ -122,7 +124,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
         const kind = interaction.values.kind === 'suggestion' ? 'suggestion' : 'praise';
         const { requestId } = interaction.state;
         const request = requestId ? await queries.requestById(ctx.org.id, requestId) : undefined;
-        if (requestId && !request) throw new NotFound("I couldn't find that request any more.");
+        if (requestId && !request) throw requestGone();
         const { origin } = interaction;
         const recorded = await queries.give(
           {
