@@ -14,8 +14,11 @@ import { type FormValues, typed } from './ui';
  */
 export const cannotFind = () => new NotFound("I couldn't find that. It may have been removed, or the message it came from is out of date.");
 
-/** A row's id, as every table has it (a uuid): what a button's value and a form's state carry. */
+/** A row's id, as every table has it (a uuid): what a button's value and a form's state carry, and some choices' values. */
 const rowId = z.guid();
+
+/** Whether this is a row's id in shape (whether one with it exists in the org is the look-up's to say). */
+export const isRowId = (id: string) => rowId.safeParse(id).success;
 
 /**
  * The ids an action or a form brought back through the platform, where a person could have changed
@@ -25,7 +28,7 @@ const rowId = z.guid();
 export function checkCarriedIds(interaction: Interaction): void {
   if (interaction.unreadable) throw cannotFind();
   const carried = interaction.kind === 'action' ? [interaction.value] : interaction.kind === 'form_submit' ? Object.values(interaction.state) : [];
-  if (carried.some((id) => id !== undefined && !rowId.safeParse(id).success)) throw cannotFind();
+  if (carried.some((id) => id !== undefined && !isRowId(id))) throw cannotFind();
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

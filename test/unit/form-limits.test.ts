@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/connect';
 import { settingsForm } from '../../src/features/admin/settings.views';
 import { answerForm, replyForm, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { feedbackForm } from '../../src/features/feedback/feedback.views';
+import { goalForm, updateForm } from '../../src/features/goals/goals.views';
 import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
 import { importForm } from '../../src/features/people/org-import.views';
@@ -42,6 +43,8 @@ const FORMS: Form[] = [
   settingsForm(org, 'slack'),
   settingsForm(org, 'teams'),
   importForm(),
+  goalForm({ levels: ['individual', 'team'], alignable: [], owner: 'U1' }),
+  updateForm({ goals: [] }),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */
