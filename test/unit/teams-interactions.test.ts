@@ -127,7 +127,7 @@ describe('Teams card actions as interactions', () => {
     expect(unreadable({ formId: 'f', hepoForm: 'tampered' })).toBe(true);
     expect(unreadable({ formId: 'f', hepoForm: form, hepoSource: { activityId: 7 } })).toBe(true);
     expect(unreadable({ actionId: 'kudos.thank', value: { $ne: null } })).toBe(true);
-    expect(unreadable({ actionId: 'x'.repeat(201) })).toBe(true);
+    expect(unreadable({ actionId: 'x'.repeat(101) })).toBe(true);
     expect(unreadable('nonsense')).toBe(true);
     expect(unreadable({}, 'kudos.thank')).toBeUndefined();
   });

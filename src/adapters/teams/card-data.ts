@@ -62,8 +62,10 @@ export type CardData =
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** An action or form id, a Teams conversation or activity id, as the bot writes them. */
-const name = z.string().min(1).max(200);
+/** An action or form id, as the bot names them. */
+const name = z.string().min(1).max(100);
+/** A Teams conversation or activity id (a 1:1 chat's runs to about 150 characters). */
+const teamsId = z.string().min(1).max(500);
 
 /** The parts of a form the adapter reads back: its id, its state (ids, checked by the router), its fields' ids and kinds. */
 const FormSchema = z.looseObject({
@@ -75,8 +77,8 @@ const FormSchema = z.looseObject({
 /** Our keys in a form's data; each optional, as a card from an older version of the bot may lack some. */
 const FormData = z.object({
   hepoForm: FormSchema.optional(),
-  hepoSource: z.object({ activityId: name, conversationId: name }).optional(),
-  hepoOrigin: z.object({ conversationId: name }).optional(),
+  hepoSource: z.object({ activityId: teamsId, conversationId: teamsId }).optional(),
+  hepoOrigin: z.object({ conversationId: teamsId }).optional(),
 });
 
 /** Our keys in a button's data. */
