@@ -59,7 +59,7 @@ export function withinLimit(text: string, maxLength: number, where: { field: str
 /**
  * The most a command's text may hold (what follows the command word, mentions counted as their
  * markers), refused before the command's context is read from the database: every command's own
- * parts (a kudos message, a feedback topic, a talking point) are shorter, and each has its own limit.
+ * parts (a kudos message, a feedback topic, a talking point) are no longer, and each has its own limit.
  */
 const MAX_COMMAND_TEXT = 2_000;
 
