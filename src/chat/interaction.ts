@@ -58,6 +58,11 @@ interface Base {
   idempotencyKey: string;
   /** The actor's IANA timezone when the platform sends it with the interaction (Teams `localTimezone`). */
   actorTimezone?: string;
+  /**
+   * What the platform brought back of the bot's own (a modal's private_metadata, a card's data) did
+   * not read as the bot wrote it: changed on the way. The router answers that it can't find it.
+   */
+  unreadable?: true;
 }
 
 export type Interaction =

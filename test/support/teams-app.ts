@@ -16,7 +16,7 @@ export async function startTeamsTestApp(o: {
   roster: RosterMember[];
   timezones?: Record<string, string>;
   clock?: Clock;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
   /** What the app connects to for its fresh Postgres database, given that database's URL (e.g. a proxy in front of it). */
   reachDatabase?: (url: string) => Promise<string>;
 }): Promise<TeamsTestApp> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCardData } from '../../src/adapters/teams/card-data';
+import { readCardData, readInvokeData } from '../../src/adapters/teams/card-data';
 import {
   activityKey,
   attachedFile,
@@ -115,6 +115,22 @@ describe('Teams card actions as interactions', () => {
   it('turns a button into an action with its value', () => {
     const data = readCardData({ actionId: 'kudos.thank', value: 'k9' }, 'kudos.thank')!;
     expect(cardInteraction(a(base), data, 'k2')).toMatchObject({ kind: 'action', actionId: 'kudos.thank', value: 'k9' });
+  });
+
+  it('marks card data changed on the way as unreadable, for the router to answer that it can find nothing', () => {
+    const form = { formId: 'f', title: 'T', submitLabel: 'S', fields: [], state: { promptId: 'p1' } };
+    const unreadable = (data: unknown, verb?: string) => cardInteraction(a(base), readInvokeData(data, verb), 'k').unreadable;
+    expect(unreadable({ formId: 'f', hepoForm: form }, 'submit:f')).toBeUndefined();
+    expect(unreadable({ actionId: 'kudos.thank', value: 'k9' })).toBeUndefined();
+    expect(unreadable({ formId: 'f', hepoForm: { ...form, state: { promptId: 42 } } })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: { ...form, state: { promptId: 'p'.repeat(101) } } })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: { ...form, formId: 'other' } })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: 'tampered' })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: form, hepoSource: { activityId: 7 } })).toBe(true);
+    expect(unreadable({ actionId: 'kudos.thank', value: { $ne: null } })).toBe(true);
+    expect(unreadable({ actionId: 'x'.repeat(101) })).toBe(true);
+    expect(unreadable('nonsense')).toBe(true);
+    expect(unreadable({}, 'kudos.thank')).toBeUndefined();
   });
 
   it('keys an Action.Execute by the card and the clicker, so clicking twice is one submission', () => {

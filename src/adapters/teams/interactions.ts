@@ -138,7 +138,7 @@ export function attachedFile(activity: Incoming): { name: string; downloadUrl: s
 
 /** A card's action as an interaction; `idempotencyKey` is chosen by the caller (it depends on how the card was submitted). */
 export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
-  const base = { ...interactionBase(activity), idempotencyKey };
+  const base = { ...interactionBase(activity), idempotencyKey, ...(data.unreadable ? { unreadable: data.unreadable } : {}) };
   if (data.kind === 'form') {
     return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...(data.draft ? { draft: true } : {}), ...base };
   }
