@@ -12,6 +12,7 @@ import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
 import { importForm } from '../../src/features/people/org-import.views';
 import { kudosForm } from '../../src/features/recognition/recognition.views';
+import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
 
 const id = '7d0f7c9e-3c1a-4b55-9a57-2a1f0b9a6e01';
 const org = {
@@ -45,6 +46,7 @@ const FORMS: Form[] = [
   importForm(),
   goalForm({ levels: ['individual', 'team'], alignable: [], owner: 'U1' }),
   updateForm({ goals: [] }),
+  selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */

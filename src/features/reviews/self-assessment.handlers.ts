@@ -1,5 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
+import { boundedText, isRowId } from '../../chat/input';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
@@ -41,11 +42,7 @@ const ASSESSED_SINCE_DAYS = 365;
 
 const single = (value: string | string[] | undefined) => [value ?? []].flat()[0];
 
-function bounded(values: Submission['values'], field: string, max: number): string | null {
-  const value = String(single(values[field]) ?? '').trim();
-  if (value.length > max) throw new Invalid(`Please keep it to ${max} characters (this is ${value.length}).`, field);
-  return value || null;
-}
+const bounded = (values: Submission['values'], field: string, max: number): string | null => boundedText(values[field], max, field) || null;
 
 /**
  * Self-assessment: a person rates each of their goals (1–5, each point with its anchor) and says
@@ -128,7 +125,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
     actions: {
       [OPEN_SELF]: async (_interaction, ctx) => openForm(ctx),
       async [READ_SELF](interaction, ctx) {
-        const found = interaction.value ? await queries.byId(ctx.org.id, interaction.value) : undefined;
+        const found = interaction.value && isRowId(interaction.value) ? await queries.byId(ctx.org.id, interaction.value) : undefined;
         if (!found?.submitted_at) throw new NotFound("I couldn't find that self-assessment.");
         await authorizeOn(ctx, 'review.read_self_assessment', { id: found.person_id, org_id: found.org_id });
         return [

@@ -1,3 +1,4 @@
+import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef, typed } from '../../chat/ui';
 
 export const SELF_FORM = 'review.self';
@@ -45,7 +46,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
       kind: 'multiline',
       label: 'What happened, and what you learned',
       maxLength: LIMITS.reflection,
-      hint: `Optional, up to ${LIMITS.reflection} characters.`,
+      hint: limitHint(LIMITS.reflection, 'Optional.'),
       ...(g.reflection ? { initial: g.reflection } : {}),
     },
   ]);
@@ -71,7 +72,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
         label: 'Strengths: what you did well',
         required: true,
         maxLength: LIMITS.strengths,
-        hint: `Up to ${LIMITS.strengths} characters.`,
+        hint: limitHint(LIMITS.strengths),
         ...(a.strengths ? { initial: a.strengths } : {}),
       },
       {
@@ -80,7 +81,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
         label: 'Growth: where you want to get better',
         required: true,
         maxLength: LIMITS.growth,
-        hint: `Up to ${LIMITS.growth} characters.`,
+        hint: limitHint(LIMITS.growth),
         ...(a.growth ? { initial: a.growth } : {}),
       },
     ],
