@@ -71,3 +71,25 @@ export function checkCommandText(interaction: Interaction): void {
     );
   }
 }
+
+/** Postgres text can't hold the NUL character: typed or pasted, it can only be a mistake. */
+const NUL = /\u0000/g;
+const storable = (text: string) => text.replace(NUL, '');
+
+/** The interaction with the NUL characters dropped from what the person typed or sent back: commands, form values, button values. */
+export function withStorableText(interaction: Interaction): Interaction {
+  switch (interaction.kind) {
+    case 'command':
+      return { ...interaction, text: storable(interaction.text) };
+    case 'form_submit': {
+      const values = Object.fromEntries(
+        Object.entries(interaction.values).map(([k, v]) => [k, typeof v === 'string' ? storable(v) : Array.isArray(v) ? v.map(storable) : v]),
+      );
+      return { ...interaction, values };
+    }
+    case 'action':
+      return interaction.value === undefined ? interaction : { ...interaction, value: storable(interaction.value) };
+    default:
+      return interaction;
+  }
+}

@@ -2,7 +2,7 @@ import type { Effect } from './effects';
 import { DomainError, Invalid } from './errors';
 import type { Feature, Handler, HandlerContext, NotifyOnce, Of } from './feature';
 import { homeHandlers } from './home';
-import { cannotFind, checkCarriedIds, checkCommandText } from './input';
+import { cannotFind, checkCarriedIds, checkCommandText, withStorableText } from './input';
 import type { Interaction, Platform } from './interaction';
 import type { Directory, ShowPeople } from './ports';
 import type { Person } from '../db/database';
@@ -149,7 +149,8 @@ export class Router {
     return effects.map((e) => ('message' in e ? { ...e, message: filled(e.message) } : e));
   }
 
-  async dispatch(interaction: Interaction, directory: Directory): Promise<Effect[]> {
+  async dispatch(sent: Interaction, directory: Directory): Promise<Effect[]> {
+    const interaction = withStorableText(sent);
     const handler = this.handlerFor(interaction);
     const { platform } = interaction.origin;
     // A button or a form nobody owns came back changed (or from a version of the app that had it): not something to teach with the help.
