@@ -3,7 +3,7 @@ import type { RunningApp } from '../../src/app';
 import { feedback360Tick } from '../../src/features/feedback/feedback360.handlers';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { buttonClick, postSigned, postSignedEvent, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
 
 // Maya manages Ana, Ben, Cal and Dev; Ana manages Ray; Eve reports to nobody here.
@@ -81,6 +81,12 @@ describe('360° feedback in Slack', () => {
     expect(JSON.stringify(dmsTo('UBEN')[0]!.body)).toContain('<@UANA> asked for your feedback about <@UANA> (anonymous)');
     expect(JSON.stringify(dmsTo('UANA')[0]!.body)).toContain('Rate yourself too');
     expect(await app.db.selectFrom('feedback_360_requests').select('id').execute()).toHaveLength(1);
+    // Waiting in Ben's home too.
+    await postSignedEvent(app.url, { type: 'app_home_opened', user: 'UBEN', channel: 'DUBEN', tab: 'home', event_ts: '1.1' }, 'T1');
+    await stub.waitFor(() => stub.callsTo('views.publish').some((c) => c.body.user_id === 'UBEN'));
+    const home = JSON.stringify(stub.callsTo('views.publish').find((c) => c.body.user_id === 'UBEN')!.body);
+    expect(home).toContain('360° feedback asked of you');
+    expect(home).toContain('feedback360.give');
 
     const refused = await (async () => {
       await command('/feedback', 'UBEN', '360 <@UCAL>');

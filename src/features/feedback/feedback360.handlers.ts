@@ -26,6 +26,7 @@ import {
   REVIEWERS,
   answerForm,
   declineForm,
+  homeSection,
   invitation,
   ratingField,
   reportMessage,
@@ -42,6 +43,9 @@ export interface Feedback360Deps {
 }
 
 type Request = NonNullable<Awaited<ReturnType<Feedback360Queries['request']>>>;
+
+/** Requests waiting for the person's answer that the home shows (each has two buttons; Teams allows six). */
+const HOME_REQUESTS = 2;
 
 /** Reviewers still to answer are reminded once, this many days before the due date. */
 const REMIND_DAYS_BEFORE = 2;
@@ -152,6 +156,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
   return {
     name: 'feedback360',
     help: ['{typed:feedback 360 @name} ask colleagues for 360° feedback about someone (yourself, your report)'],
+    home: async (ctx) => homeSection(await queries.waitingFor(ctx.org.id, ctx.actor.id, HOME_REQUESTS)),
     commands: {
       async 'feedback 360'(interaction, ctx) {
         const [ref] = interaction.mentions;

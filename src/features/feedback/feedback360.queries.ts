@@ -201,6 +201,22 @@ export function feedback360Queries(db: Db) {
         .execute();
     },
 
+    /** Open requests the person has yet to answer, due soonest first. */
+    async waitingFor(orgId: string, personId: string, limit: number) {
+      return db
+        .selectFrom('feedback_360_reviewers as r')
+        .innerJoin('feedback_360_requests as q', 'q.id', 'r.request_id')
+        .select(['q.id', 'q.subject_id', 'q.requested_by', 'q.due_on', 'q.anonymous', 'r.relationship'])
+        .where('r.org_id', '=', orgId)
+        .where('q.org_id', '=', orgId)
+        .where('r.reviewer_id', '=', personId)
+        .where('r.status', '=', 'invited')
+        .where('q.closed_at', 'is', null)
+        .orderBy('q.due_on')
+        .limit(limit)
+        .execute();
+    },
+
     /** Open requests of every org, for the tick (the scheduler's scan: see DESIGN.md, org scoping). */
     async open() {
       return db.selectFrom('feedback_360_requests').selectAll().where('closed_at', 'is', null).execute();

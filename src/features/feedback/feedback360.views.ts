@@ -179,3 +179,15 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
   ];
   return { summary: `360° feedback about ${personRef(o.subjectId)} is in`, blocks };
 }
+
+/** In the home: the 360° requests waiting for the person's answer. */
+export function homeSection(waiting: Array<{ id: string; subject_id: string; requested_by: string; due_on: string; anonymous: boolean; relationship: string }>): Block[] {
+  if (waiting.length === 0) return [];
+  return [
+    { type: 'header', text: '📋 360° feedback asked of you' },
+    ...waiting.flatMap(
+      (w) =>
+        invitation({ requestId: w.id, subjectId: w.subject_id, requesterId: w.requested_by, dueOn: w.due_on, anonymous: w.anonymous, self: w.relationship === 'self' }).blocks,
+    ),
+  ];
+}
