@@ -78,7 +78,7 @@ describe('360° feedback in Slack', () => {
     const ok = viewSubmission({ userId: 'UANA', view: { ...form, id: 'V360' }, values: values(['UMAYA', 'UBEN', 'UCAL', 'UDEV', 'URAY', 'UEVE']) });
     await Promise.all([postSigned(app.url, ok), postSigned(app.url, ok)]);
     await stub.waitFor(() => ['UMAYA', 'UBEN', 'UCAL', 'UDEV', 'URAY', 'UEVE', 'UANA'].every((u) => dmsTo(u).length === 1));
-    expect(JSON.stringify(dmsTo('UBEN')[0]!.body)).toContain('<@UANA> asked for your feedback about <@UANA> (anonymous)');
+    expect(JSON.stringify(dmsTo('UBEN')[0]!.body)).toContain('<@UANA> asked for your feedback about <@UANA> (confidential)');
     expect(JSON.stringify(dmsTo('UANA')[0]!.body)).toContain('Rate yourself too');
     expect(await app.db.selectFrom('feedback_360_requests').select('id').execute()).toHaveLength(1);
     // Waiting in Ben's home too.
@@ -104,7 +104,7 @@ describe('360° feedback in Slack', () => {
   it('says on each form who will see the answers, keeps a draft, and takes each answer once', async () => {
     const requestId = requestIdIn('UBEN');
     const form = await opened(() => click('feedback360.give', requestId, 'UBEN'));
-    expect(JSON.stringify(form)).toContain('Anonymous: your answers are shown only in a group of at least 3 people, never with your name');
+    expect(JSON.stringify(form)).toContain('Confidential: your ratings and words are shown only together with those of at least 2 others in your group');
     await postSigned(app.url, viewClosed({ userId: 'UBEN', view: form, values: { ...ratings('4'), ...words('Calm in incidents') } }));
     await stub.waitFor(() => stub.calls.some((c) => c.body.user === 'UBEN' && JSON.stringify(c.body).includes('Draft saved')));
     const again = await opened(() => click('feedback360.give', requestId, 'UBEN'));
@@ -116,7 +116,7 @@ describe('360° feedback in Slack', () => {
     expect(await app.db.selectFrom('feedback_360_drafts').select('reviewer_id').execute()).toEqual([]);
 
     const managerForm = await opened(() => click('feedback360.give', requestId, 'UMAYA'));
-    expect(JSON.stringify(managerForm)).toContain('manager input is never anonymous');
+    expect(JSON.stringify(managerForm)).toContain('manager input is never confidential');
   });
 
   it('closes when everyone answered or declined, and sends the report to Ana and Maya only, groups too small withheld', async () => {
@@ -135,7 +135,7 @@ describe('360° feedback in Slack', () => {
     await stub.waitFor(() => dmsTo('UANA').length === 2 && dmsTo('UMAYA').length === 2);
     const report = JSON.stringify(dmsTo('UANA')[1]!.body);
     expect(report).toContain('360° feedback: Ana Lopez');
-    expect(report).toContain('Self 1, Manager 1, Peers 3; 1 not shown (too few to stay anonymous); 1 declined');
+    expect(report).toContain('Self 1, Manager 1, Peers 3; 1 not shown (too few to keep confidential); 1 declined');
     expect(report).toContain('*Communication*: Self 5.0 (5–5) · Manager 4.0 (4–4) · Peers 4.0 (3–5)');
     expect(report).toContain('Blind spots');
     expect(report).toContain('Owns the roadmap (manager)');
@@ -188,7 +188,7 @@ describe('360° feedback in Slack', () => {
     await stub.waitFor(() => dmsTo('UBEN').some((c) => JSON.stringify(c.body).includes('360° feedback: Ben Okafor')));
     const report = JSON.stringify(dmsTo('UBEN').at(-1)!.body);
     // One peer answered: too few to show apart, so withheld, words included.
-    expect(report).toContain('1 not shown (too few to stay anonymous)');
+    expect(report).toContain('1 not shown (too few to keep confidential)');
     expect(report).not.toContain('Great pairing');
   });
 });

@@ -46,7 +46,7 @@ describe('360° feedback in Teams', () => {
     const form = posted('ana').at(-1)!;
     expect(cardProblems(cardOf(form.activity))).toEqual([]);
     const asked = await teams.execute(chat('ana'), '29:ana', form, 'Ask them', { reviewers: '29:maya,29:ben,29:cal', due: '2026-10-19', anonymous: 'yes' });
-    expect(JSON.stringify(asked.body.value)).toContain('Asked Maya Manager, Ben Okafor, Cal Diaz for anonymous feedback about you, due 2026-10-19.');
+    expect(JSON.stringify(asked.body.value)).toContain('Asked Maya Manager, Ben Okafor, Cal Diaz for confidential feedback about you, due 2026-10-19.');
 
     for (const id of ['ben', 'cal']) {
       const invitation = await invitationTo(id);
@@ -67,7 +67,7 @@ describe('360° feedback in Teams', () => {
     await stub.waitFor(() => posted('maya').some((p) => p.activity.summary === '360° feedback about Ana Lopez is in'));
     const report = JSON.stringify(cardOf(posted('ana').find((p) => p.activity.summary === '360° feedback about Ana Lopez is in')!.activity));
     // Two peers answered: fewer than the org's three, so their ratings and words are withheld.
-    expect(report).toContain('Self 1; 2 not shown (too few to stay anonymous); 1 declined');
+    expect(report).toContain('Self 1; 2 not shown (too few to keep confidential); 1 declined');
     expect(report).not.toContain('says keep going');
     expect(await app.db.selectFrom('feedback_360_requests').select('closed_at').execute()).toEqual([{ closed_at: time.clock.now() }]);
   });

@@ -212,7 +212,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
         if (unable) throw new Invalid(`${unable.display_name} can't give feedback here.`, 'reviewers');
         if (reviewers.length < REVIEWERS.min || reviewers.length > REVIEWERS.max) {
           throw new Invalid(
-            `Pick ${REVIEWERS.min} to ${REVIEWERS.max} people (you picked ${reviewers.length}): fewer can't stay anonymous, more is a survey.`,
+            `Pick ${REVIEWERS.min} to ${REVIEWERS.max} people (you picked ${reviewers.length}): fewer can't keep answers confidential, more is a survey.`,
             'reviewers',
           );
         }
@@ -252,7 +252,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
           {
             type: 'done',
             message: textMessage(
-              `Asked ${reviewers.map((p) => p.display_name).join(', ')} for ${anonymous ? 'anonymous ' : ''}feedback about ${subject.id === ctx.actor.id ? 'you' : subject.display_name}, due ${due}. The report comes when all have answered, or on the due date.`,
+              `Asked ${reviewers.map((p) => p.display_name).join(', ')} for ${anonymous ? 'confidential ' : ''}feedback about ${subject.id === ctx.actor.id ? 'you' : subject.display_name}, due ${due}. The report comes when all have answered, or on the due date.`,
             ),
           },
         ];

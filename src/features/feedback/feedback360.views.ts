@@ -36,11 +36,11 @@ export function requestForm(o: { subjectId: string; subjectName: string; suggest
       {
         id: 'anonymous',
         kind: 'choice',
-        label: 'Anonymous?',
+        label: 'Confidential?',
         required: true,
         initial: 'yes',
         options: [
-          { value: 'yes', label: 'Yes: answers shown by group only, never by name' },
+          { value: 'yes', label: 'Yes: answers shown only in groups big enough to hide who said what' },
           { value: 'no', label: 'No: each answer shows who gave it' },
         ],
       },
@@ -52,10 +52,10 @@ export function requestForm(o: { subjectId: string; subjectName: string; suggest
 /** What a reviewer is told about who will see their answers, on every form. */
 function anonymityNote(o: { anonymous: boolean; minResponses: number; asManager: boolean; asSelf: boolean }): string {
   if (o.asSelf) return 'Your own ratings are shown next to what others see.';
-  if (o.asManager) return 'As their manager, your answers are shown as the manager’s: manager input is never anonymous.';
+  if (o.asManager) return 'As their manager, your answers are shown as the manager’s: manager input is never confidential.';
   return o.anonymous
-    ? `Anonymous: your answers are shown only in a group of at least ${o.minResponses} people, never with your name, and written answers in random order.`
-    : 'Not anonymous: your name is shown with your answers.';
+    ? `Confidential: your ratings and words are shown only together with those of at least ${o.minResponses - 1} others in your group (peers, reports), never with your name, and written answers in random order. A smaller group is merged with others or left out. What you write can still sound like you.`
+    : 'Not confidential: your name is shown with your answers.';
 }
 
 export function answerForm(o: {
@@ -126,7 +126,7 @@ export function invitation(o: {
 }): Message {
   const ask = o.self
     ? `📋 ${personRef(o.requesterId)} asked for 360° feedback about you. Rate yourself too: your ratings are shown next to others'.`
-    : `📋 ${personRef(o.requesterId)} asked for your feedback about ${personRef(o.subjectId)}${o.anonymous ? ' (anonymous)' : ''}.`;
+    : `📋 ${personRef(o.requesterId)} asked for your feedback about ${personRef(o.subjectId)}${o.anonymous ? ' (confidential)' : ''}.`;
   return {
     summary: o.reminder ? `A reminder: feedback about ${personRef(o.subjectId)} is due ${o.dueOn}` : `Your feedback is asked about ${personRef(o.subjectId)}`,
     blocks: [
@@ -159,7 +159,7 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
     { type: 'header', text: `360° feedback: ${personRef(o.subjectId)}` },
     {
       type: 'context',
-      text: `Answers: ${r.groups.map((g) => `${g.label} ${g.count}`).join(', ')}${r.withheld ? `; ${r.withheld} not shown (too few to stay anonymous)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.`,
+      text: `Answers: ${r.groups.map((g) => `${g.label} ${g.count}`).join(', ')}${r.withheld ? `; ${r.withheld} not shown (too few to keep confidential)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.`,
     },
     { type: 'section', text: table.join('\n') },
     {
@@ -181,13 +181,22 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
 }
 
 /** In the home: the 360° requests waiting for the person's answer. */
-export function homeSection(waiting: Array<{ id: string; subject_id: string; requested_by: string; due_on: string; anonymous: boolean; relationship: string }>): Block[] {
+export function homeSection(
+  waiting: Array<{ id: string; subject_id: string; requested_by: string; due_on: string; anonymous: boolean; relationship: string }>,
+): Block[] {
   if (waiting.length === 0) return [];
   return [
     { type: 'header', text: '📋 360° feedback asked of you' },
     ...waiting.flatMap(
       (w) =>
-        invitation({ requestId: w.id, subjectId: w.subject_id, requesterId: w.requested_by, dueOn: w.due_on, anonymous: w.anonymous, self: w.relationship === 'self' }).blocks,
+        invitation({
+          requestId: w.id,
+          subjectId: w.subject_id,
+          requesterId: w.requested_by,
+          dueOn: w.due_on,
+          anonymous: w.anonymous,
+          self: w.relationship === 'self',
+        }).blocks,
     ),
   ];
 }
