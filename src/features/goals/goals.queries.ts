@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { OutgoingNotification } from '../../chat/ports';
 import type { Database, Goal, GoalLevel } from '../../db/database';
+import type { Measured } from './goals.rules';
 import { recordNotifications } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
@@ -116,14 +117,19 @@ export function goalsQueries(db: Db) {
         .execute();
     },
 
-    /** Every goal aligned, directly or not, under these (the subtrees, without the goals themselves). */
-    async below(orgId: string, goalIds: string[]): Promise<Goal[]> {
+    /**
+     * What measures every goal aligned, directly or not, under these (the subtrees, without the goals
+     * themselves): only the columns a roll-up reads, as a company goal's subtree can be large.
+     */
+    async below(orgId: string, goalIds: string[]): Promise<Measured[]> {
       if (goalIds.length === 0) return [];
-      const { rows } = await sql<Goal>`
+      const { rows } = await sql<Measured>`
         with recursive down as (
-          select g.* from goals g where g.org_id = ${orgId} and g.parent_id = any(${goalIds}::uuid[])
-          union
-          select g.* from goals g join down on g.parent_id = down.id where g.org_id = ${orgId}
+          select g.id, g.parent_id, g.start_value, g.target_value, g.current_value, g.progress_from, g.weight
+          from goals g where g.org_id = ${orgId} and g.parent_id = any(${goalIds}::uuid[])
+          union all
+          select g.id, g.parent_id, g.start_value, g.target_value, g.current_value, g.progress_from, g.weight
+          from goals g join down on g.parent_id = down.id where g.org_id = ${orgId}
         )
         select * from down`.execute(db);
       return rows;
