@@ -16,6 +16,7 @@ import * as slackUninstalls from './0014_slack_uninstalls';
 import * as goals from './0019_goals';
 import * as selfAssessments from './0020_self_assessments';
 import * as feedback360 from './0021_feedback_360';
+import * as goalKeyResults from './0022_goal_key_results';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0019_goals': goals,
   '0020_self_assessments': selfAssessments,
   '0021_feedback_360': feedback360,
+  '0022_goal_key_results': goalKeyResults,
 };

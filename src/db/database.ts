@@ -327,6 +327,16 @@ export interface GoalsTable {
   created_at: CreatedAt;
 }
 
+export interface GoalKeyResultsTable {
+  id: Generated<string>;
+  org_id: string;
+  goal_id: string;
+  position: number;
+  title: string;
+  target_value: number;
+  current_value: Generated<number>;
+}
+
 export interface GoalUpdatesTable {
   id: Generated<string>;
   org_id: string;
@@ -336,6 +346,8 @@ export interface GoalUpdatesTable {
   note: string | null;
   updated_at: Date;
   idempotency_key: string;
+  /** The key result this update moved (its value is the key result's), if any. */
+  key_result_id: string | null;
 }
 
 export interface SelfAssessmentsTable {
@@ -434,6 +446,7 @@ export interface Database {
   one_on_one_reminders: OneOnOneRemindersTable;
   goals: GoalsTable;
   goal_updates: GoalUpdatesTable;
+  goal_key_results: GoalKeyResultsTable;
   self_assessments: SelfAssessmentsTable;
   self_assessment_goals: SelfAssessmentGoalsTable;
   feedback_360_requests: Feedback360RequestsTable;

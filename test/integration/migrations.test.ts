@@ -22,6 +22,7 @@ const TABLES = [
   'feedback_360_reviewers',
   'feedback_request_recipients',
   'feedback_requests',
+  'goal_key_results',
   'goal_updates',
   'goals',
   'identities',
