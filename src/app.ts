@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
+import { localPacer, type Pacer } from './pacing/pacer';
 
 export interface AppOptions {
   logger?: Logger;
@@ -49,13 +50,18 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   // botbuilder (~0.5 s of CPU to load) loads while PGlite starts its WebAssembly Postgres.
   const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db)]);
   const metrics = createMetrics();
+  // Shared by every process on the same Redis, so the BullMQ layout paces as one; Redis' module loads only then.
+  const pacer: Pacer = config.redisUrl
+    ? await (await import('./pacing/redis-pacer')).redisPacer(config.redisUrl, options.queuePrefix ?? 'hepo', logger)
+    : localPacer();
 
   const platforms: PlatformAdapter[] = [];
   // Bolt and BullMQ are loaded only when configured: an embedded start would pay ~0.3 s of CPU for them.
-  const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
+  const slack =
+    config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger, pacer });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
-  platforms.push(teams.createTeamsPlatform({ config, db, logger }));
+  platforms.push(teams.createTeamsPlatform({ config, db, logger, pacer }));
   const senders: Partial<Record<Sender['platform'], Sender>> = Object.fromEntries(platforms.map((p) => [p.platform, p.sender]));
 
   let jobs: JobRunner | undefined;
@@ -68,7 +74,18 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const help = (platform: Platform) => router.help(platform);
   const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, limits: config.limits, help }));
   const registry = new JobRegistry([
-    deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
+    deliverNotificationsJob(
+      notify,
+      senders,
+      { shownOn: showPeople, unreachable: people.deactivate },
+      {
+        enqueue,
+        onUndeliverable(notification, error) {
+          metrics.onUndeliverable(notification.platform, error.code);
+          logger.warn({ dedupeKey: notification.dedupe_key, platform: notification.platform, reason: error.reason }, 'notification undeliverable');
+        },
+      },
+    ),
     sweepOutboxJob(notify, enqueue),
     ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
@@ -130,6 +147,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
       server.closeAllConnections();
       for (const platform of platforms) await platform.close();
       await runner.close();
+      await pacer.close();
       await db.destroy();
     },
   };

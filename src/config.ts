@@ -28,6 +28,8 @@ const schema = z.object({
   SLACK_CLIENT_SECRET: optional,
   SLACK_STATE_SECRET: optional,
   SLACK_API_URL: url('an http(s) URL of the Slack Web API, ending in /api/'),
+  SLACK_POSTS_PER_SECOND: z.coerce.number().positive().default(10),
+  SLACK_CHANNEL_POSTS_PER_SECOND: z.coerce.number().positive().default(1),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
@@ -58,6 +60,9 @@ export type SlackConfig =
       clientSecret?: string;
       stateSecret?: string;
       apiUrl?: string;
+      /** chat.postMessage paces: to the whole workspace, and to one channel or person. */
+      postsPerSecond: number;
+      channelPostsPerSecond: number;
     };
 
 export interface TeamsConfig {
@@ -117,6 +122,8 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     clientSecret: env.SLACK_CLIENT_SECRET,
     stateSecret: env.SLACK_STATE_SECRET,
     apiUrl: env.SLACK_API_URL,
+    postsPerSecond: env.SLACK_POSTS_PER_SECOND,
+    channelPostsPerSecond: env.SLACK_CHANNEL_POSTS_PER_SECOND,
   };
 }
 

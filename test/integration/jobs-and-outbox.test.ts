@@ -38,7 +38,8 @@ function recordingSender() {
   const sender: Sender = {
     platform: 'slack',
     async send(_orgId, target, msg, { key, uncertain, signal }) {
-      if (target.kind === 'person' && unreachable.has(target.platformUserId ?? '')) throw new Undeliverable('Slack: user_not_found', false);
+      if (target.kind === 'person' && unreachable.has(target.platformUserId ?? ''))
+        throw new Undeliverable('Slack: user_not_found', { code: 'user_not_found' });
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
@@ -107,6 +108,13 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     return peopleShownOn(db, org, platform, personIds);
   };
   const recipients = () => ({ shownOn: showPeople, unreachable: peopleQueries(db).deactivate });
+  /** The notifications given up as undeliverable, as the app counts and logs them. */
+  let givenUp: Array<{ key: string; code: string }>;
+  const wiring = (sendDeadlineMs?: number) => ({
+    enqueue: ((n, p, o) => runner.enqueue(n, p, o)) as Enqueue,
+    onUndeliverable: (n: { dedupe_key: string }, error: Undeliverable) => void givenUp.push({ key: n.dedupe_key, code: error.code }),
+    ...(sendDeadlineMs ? { sendDeadlineMs } : {}),
+  });
 
   beforeAll(async () => {
     database = await freshPostgres();
@@ -122,7 +130,8 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     platform = recordingSender();
     sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
-    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), SEND_DEADLINE_MS);
+    givenUp = [];
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), wiring(SEND_DEADLINE_MS));
     jobSizes = [];
     lookups = [];
     lookupFailures = 0;
@@ -258,7 +267,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
         },
       ]),
     );
-    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), SEND_DEADLINE_MS);
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), wiring(SEND_DEADLINE_MS));
     await deliveries.handle({ notificationIds: [id!] }, { attempt: 1, final: false });
     // A duplicated job finds it given up; a rerun of the give-up (the undeliverable one back to pending) records no second fallback.
     await deliveries.handle({ notificationIds: [id!] }, { attempt: 1, final: false });
@@ -274,6 +283,11 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(rows).toEqual([
       { dedupe_key: 'k:to-someone-gone', status: 'failed', attempts: 2, if_undeliverable: fallback, last_error: 'Slack: user_not_found' },
       { dedupe_key: 'k:unreached', status: 'sent', attempts: 1, if_undeliverable: null, last_error: null },
+    ]);
+    // Each give-up is counted and logged by the app (the rerun gave it up again).
+    expect(givenUp).toEqual([
+      { key: 'k:to-someone-gone', code: 'user_not_found' },
+      { key: 'k:to-someone-gone', code: 'user_not_found' },
     ]);
   });
 
@@ -325,7 +339,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const notification = await recordClaimed('k:stalled');
     const stalled = notifyQueries(db, { heldClaimUsableMs: 0 });
     stalled.hold(orgId, [notification]);
-    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients()).handle(
+    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients(), wiring()).handle(
       { notificationIds: [notification.id] },
       { attempt: 1, final: false },
     );
@@ -405,7 +419,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       // A web role: it sends its first attempt itself and runs no worker; the runner under test is the worker.
       const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
       const web = { outbox: notifyQueries(db), platform: recordingSender() };
-      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, recipients());
+      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, recipients(), wiring());
       const webRunner = await BullMQRunner.connect(
         new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {})]),
         logger,

@@ -45,7 +45,7 @@ function boltLogger(logger: Logger): BoltLogger {
 }
 
 /** Slack over HTTP (POST /slack/events) or Socket Mode, with one bot token or OAuth installs. */
-export function createSlackPlatform({ config, db, logger }: PlatformDeps): PlatformAdapter | { why: string } {
+export function createSlackPlatform({ config, db, logger, pacer }: PlatformDeps): PlatformAdapter | { why: string } {
   const slack = config.slack;
   if (slack.mode === 'off') return { why: slack.why };
   const clientOptions = { ...webClientOptions(slack.apiUrl), logger: boltLogger(logger) };
@@ -54,13 +54,16 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
 
   // One Web API client per token, made once (a 429 pauses every message to that workspace: see callWithJson).
   const clients = new Map<string, WebClient>();
-  const sender = slackSender(async (workspaceId) => {
-    if (tokenClient) return tokenClient;
-    const token = await installations.botTokenFor(workspaceId);
-    if (!token) throw new Error(`Slack workspace ${workspaceId} has no installation`);
-    if (!clients.has(token)) clients.set(token, new WebClient(token, clientOptions));
-    return clients.get(token)!;
-  });
+  const sender = slackSender(
+    async (workspaceId) => {
+      if (tokenClient) return tokenClient;
+      const token = await installations.botTokenFor(workspaceId);
+      if (!token) throw new Error(`Slack workspace ${workspaceId} has no installation`);
+      if (!clients.has(token)) clients.set(token, new WebClient(token, clientOptions));
+      return clients.get(token)!;
+    },
+    { pacer, postsPerSecond: slack.postsPerSecond, channelPostsPerSecond: slack.channelPostsPerSecond },
+  );
 
   const oauth =
     slack.mode === 'oauth'
