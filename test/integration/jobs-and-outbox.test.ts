@@ -7,7 +7,8 @@ import { type Message, personRef } from '../../src/chat/ui';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
 import { InProcessRunner } from '../../src/jobs/in-process';
-import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
+import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner, jobType } from '../../src/jobs/registry';
+import { z } from 'zod';
 import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';
 import { createLogger } from '../../src/logger';
 import { deliverNotifications, deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
@@ -448,6 +449,31 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       expect(schedulers.map((s) => [s.key, s.every])).toEqual([['sweep_outbox', 30_000]]);
     });
   }
+});
+
+describe('failed jobs on BullMQ', () => {
+  it('keeps at most the bound of failed jobs in Redis, however many fail', async () => {
+    const failing = { type: jobType('always_fails', z.object({ n: z.number() })), attempts: 1, backoffMs: 0, handle: () => Promise.reject(new Error('no')) };
+    const prefix = `hepo-test-${randomUUID()}`;
+    const outcomes: string[] = [];
+    const keepFailed = { count: 3, ageSeconds: 3600 };
+    const runner = await BullMQRunner.connect(new JobRegistry([failing]), logger, { redisUrl: REDIS_URL, prefix, keepFailed }, (_, outcome) =>
+      outcomes.push(outcome),
+    );
+    const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
+    try {
+      await runner.startWorking();
+      for (let n = 0; n < 8; n++) await runner.enqueue(failing.type, { n });
+      await until(async () => outcomes.length === 8);
+      expect(outcomes).toEqual(Array(8).fill('failed'));
+      // BullMQ trims the failed set as each job fails, so the newest three are what is left.
+      expect(await queue.getFailedCount()).toBe(3);
+      expect((await queue.getFailed()).map((j) => j.data.n).sort()).toEqual([5, 6, 7]);
+    } finally {
+      await queue.close();
+      await runner.close();
+    }
+  });
 });
 
 describe('job registry', () => {
