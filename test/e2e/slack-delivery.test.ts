@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { PLATFORM_CALL_TIMEOUT_MS } from '../../src/chat/ports';
-import { startTestApp } from '../support/app';
+import { capturingLogger, startTestApp } from '../support/app';
 import { REDIS_URL } from '../support/services';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { postSigned, slashCommand } from '../support/slack-requests';
@@ -17,16 +17,18 @@ describe('Slack delivery when Slack pushes back', () => {
   const rateLimited = { times: 0, retryAfter: 1 };
   const answerLate = { times: 0, afterMs: 0 };
   const unavailable: string[] = [];
+  const log = capturingLogger();
 
   beforeAll(async () => {
     running = await startSlackTestApp({
+      logger: log.logger,
       stub: {
         users: [
           { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
           { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
           { id: 'ULEFT', name: 'Lee Left', email: 'lee@acme.test' },
         ],
-        postMessageErrors: { ULEFT: 'account_inactive' },
+        postMessageErrors: { ULEFT: 'account_inactive', CLONG: 'msg_too_long', CBLOCKS: 'invalid_blocks' },
         rateLimited,
         answerLate,
         unavailable,
@@ -129,17 +131,46 @@ describe('Slack delivery when Slack pushes back', () => {
     await kudos('<@ULEFT> 5 thanks for everything');
     await until(async () => {
       const rows = await app.db.selectFrom('notifications').select(['status', 'last_error']).where('dedupe_key', 'like', '%:dm:%').execute();
-      return rows.some((r) => r.status === 'failed');
+      return rows.some((r) => r.status === 'undeliverable');
     });
     const failed = await app.db
       .selectFrom('notifications')
       .select(['status', 'last_error', 'attempts'])
-      .where('status', '=', 'failed')
+      .where('status', '=', 'undeliverable')
+      .where('dedupe_key', 'like', '%:dm:%')
       .executeTakeFirstOrThrow();
-    expect(failed).toEqual({ status: 'failed', last_error: 'Slack: account_inactive', attempts: 1 });
+    expect(failed).toEqual({ status: 'undeliverable', last_error: 'Slack: account_inactive', attempts: 1 });
     expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'ULEFT')).toHaveLength(1);
     const lee = await app.db.selectFrom('people').select('active').where('display_name', '=', 'Lee Left').executeTakeFirstOrThrow();
     expect(lee.active).toBe(false);
+  });
+
+  it.each([
+    ['msg_too_long', 'CLONG'],
+    ['invalid_blocks', 'CBLOCKS'],
+  ])('gives up at once on a post Slack refuses as %s, counts it by reason and logs it with its dedupe key', async (code, channel) => {
+    await kudos(`<@UANA> 5 thanks for the ${code} cover`, channel);
+    const ours = () =>
+      app.db
+        .selectFrom('notifications')
+        .select(['dedupe_key', 'status', 'attempts', 'last_error'])
+        .where(sql<string>`message::text`, 'like', `%the ${code} cover%`)
+        .execute();
+    await until(async () => {
+      const rows = await ours();
+      return rows.length === 2 && rows.every((n) => n.status !== 'pending');
+    });
+    const post = (await ours()).find((n) => n.dedupe_key.endsWith(':post'))!;
+    expect(post).toMatchObject({ status: 'undeliverable', attempts: 1, last_error: `Slack: ${code}` });
+    expect((await ours()).filter((n) => n.status === 'sent')).toHaveLength(1); // the DM
+    // Undeliverable rows are never claimed again: one call, however long the job's backoff.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === channel)).toHaveLength(1);
+
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain(`notifications_undeliverable_total{platform="slack",reason="${code}"} 1`);
+    const logged = log.lines.filter((l) => l.msg === 'notification undeliverable' && l.dedupeKey === post.dedupe_key);
+    expect(logged).toEqual([expect.objectContaining({ level: 40, platform: 'slack', reason: `Slack: ${code}` })]);
   });
 });
 

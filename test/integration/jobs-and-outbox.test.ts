@@ -282,7 +282,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       .orderBy('dedupe_key')
       .execute();
     expect(rows).toEqual([
-      { dedupe_key: 'k:to-someone-gone', status: 'failed', attempts: 2, if_undeliverable: fallback, last_error: 'Slack: user_not_found' },
+      { dedupe_key: 'k:to-someone-gone', status: 'undeliverable', attempts: 2, if_undeliverable: fallback, last_error: 'Slack: user_not_found' },
       { dedupe_key: 'k:unreached', status: 'sent', attempts: 1, if_undeliverable: null, last_error: null },
     ]);
     // Each give-up is counted and logged by the app (the rerun gave it up again).

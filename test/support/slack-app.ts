@@ -1,5 +1,6 @@
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
+import type { Logger } from '../../src/logger';
 import { startTestApp } from './app';
 import { freshPgliteDir, freshPostgres } from './databases';
 import { SLACK_SIGNING_SECRET } from './slack-requests';
@@ -22,6 +23,7 @@ export async function startSlackTestApp(
     stub?: SlackStubOptions;
     env?: Record<string, string | undefined>;
     clock?: Clock;
+    logger?: Logger;
     database?: 'postgres' | 'pglite';
     /** The BullMQ key prefix, for another role to share the queue (default: one of its own). */
     queuePrefix?: string;
@@ -37,7 +39,7 @@ export async function startSlackTestApp(
     SLACK_API_URL: stub.apiUrl,
     ...o.env,
   };
-  const app = await startTestApp(env, { clock: o.clock, ...(o.queuePrefix ? { queuePrefix: o.queuePrefix } : {}) });
+  const app = await startTestApp(env, { clock: o.clock, logger: o.logger, ...(o.queuePrefix ? { queuePrefix: o.queuePrefix } : {}) });
   return {
     app,
     stub,
