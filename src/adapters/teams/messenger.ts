@@ -79,6 +79,16 @@ async function withRetries<T>(send: () => Promise<T>, signal?: AbortSignal): Pro
   }
 }
 
+/**
+ * The turn's connector client (new for each turn) without the Azure pipeline's own retry policy:
+ * three more tries of any 5xx, and a 429's Retry-After however long, unseen by `withRetries`, which
+ * keeps them within the send's deadline. The policy is reached by name, as the pipeline names it.
+ */
+function withoutOwnRetries(client: ConnectorClient): void {
+  const { pipeline } = (client as unknown as { client: { pipeline: { removePolicy(policy: { name: string }): unknown } } }).client;
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+}
+
 // createConversationAsync wants an audience; without one, the connector factory uses the scope it
 // was configured with for this cloud (https://api.botframework.com in the public cloud).
 const CONFIGURED_AUDIENCE = undefined as unknown as string;
@@ -121,6 +131,7 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
    */
   function connector(context: TurnContext, activity: Partial<Activity>) {
     const client = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+    withoutOwnRetries(client);
     const reference = TurnContext.getConversationReference(context.activity);
     const outgoing = TurnContext.applyConversationReference({ type: 'message', ...activity }, reference);
     return { conversations: client.conversations, conversationId: outgoing.conversation!.id, outgoing };
@@ -179,15 +190,18 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
 
   return {
     async openPersonalChat(tenantId, userId, { via } = {}) {
-      const member = await proactively(await startPersonalChat(tenantId, userId, via), async (context, abortSignal) => {
-        const { conversations, conversationId } = connector(context, {});
-        // The chat's roster: the user, by their Teams id, with their name, email and AAD object id.
-        const found = (await conversations.getConversationMember(conversationId, userId, { abortSignal })) as unknown as TeamsChannelAccount;
-        const created = TurnContext.getConversationReference(context.activity) as Reference;
-        const user = { id: found.id, name: found.name ?? '', ...(found.aadObjectId ? { aadObjectId: found.aadObjectId } : {}) };
-        await store.save({ ...created, user, conversation: { ...created.conversation, conversationType: 'personal' } }, tenantId, found.id);
-        return found;
-      });
+      const start = await startPersonalChat(tenantId, userId, via);
+      const member = await withRetries(() =>
+        proactively(start, async (context, abortSignal) => {
+          const { conversations, conversationId } = connector(context, {});
+          // The chat's roster: the user, by their Teams id, with their name, email and AAD object id.
+          const found = (await conversations.getConversationMember(conversationId, userId, { abortSignal })) as unknown as TeamsChannelAccount;
+          const created = TurnContext.getConversationReference(context.activity) as Reference;
+          const user = { id: found.id, name: found.name ?? '', ...(found.aadObjectId ? { aadObjectId: found.aadObjectId } : {}) };
+          await store.save({ ...created, user, conversation: { ...created.conversation, conversationType: 'personal' } }, tenantId, found.id);
+          return found;
+        }),
+      );
       if (!member?.id) throw new Error(`Teams: the 1:1 chat with ${userId} names nobody`);
       return member;
     },
@@ -202,13 +216,15 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
     async update(conversationId, activityId, activity) {
       const reference = await store.load(conversationId);
       if (!reference) throw new Error(`Teams: the bot has no record of conversation ${conversationId}`);
-      await proactively(
-        (logic) => adapter.continueConversationAsync(appId, reference, logic),
-        async (context, abortSignal) => {
-          const { conversations, conversationId: id, outgoing } = connector(context, { ...activity, id: activityId });
-          await conversations.updateActivity(id, activityId, outgoing, { abortSignal });
-          return undefined;
-        },
+      await withRetries(() =>
+        proactively(
+          (logic) => adapter.continueConversationAsync(appId, reference, logic),
+          async (context, abortSignal) => {
+            const { conversations, conversationId: id, outgoing } = connector(context, { ...activity, id: activityId });
+            await conversations.updateActivity(id, activityId, outgoing, { abortSignal });
+            return undefined;
+          },
+        ),
       );
     },
 
