@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type NotificationTarget, type OutgoingNotification, type Sender, type ShowPeople, Undeliverable } from '../../src/chat/ports';
+import { type NotificationTarget, type OutgoingNotification, Paced, type Sender, type ShowPeople, Undeliverable } from '../../src/chat/ports';
 import { type Message, personRef } from '../../src/chat/ui';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
@@ -34,6 +34,7 @@ function recordingSender() {
   let failures = 0;
   let lookFailures = 0;
   let hangs = 0;
+  let paced = 0;
   let aborted = 0;
   const unreachable = new Set<string>();
   const sender: Sender = {
@@ -41,6 +42,10 @@ function recordingSender() {
     async send(_orgId, target, msg, { key, uncertain, signal }) {
       if (target.kind === 'person' && unreachable.has(target.platformUserId ?? ''))
         throw new Undeliverable('Slack: user_not_found', { code: 'user_not_found' });
+      if (paced > 0) {
+        paced--;
+        throw new Paced(30);
+      }
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
@@ -70,6 +75,7 @@ function recordingSender() {
     sent,
     unreachable,
     failNext: (n: number) => (failures = n),
+    paceNext: (n: number) => (paced = n),
     failNextLook: () => lookFailures++,
     hangNext: () => hangs++,
     aborted: () => aborted,
@@ -290,6 +296,18 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       { key: 'k:to-someone-gone', code: 'user_not_found' },
       { key: 'k:to-someone-gone', code: 'user_not_found' },
     ]);
+  });
+
+  it('reschedules a send held back by pacing, however often, and sends it once: no attempt spent, nothing given up', async () => {
+    // More holds than the job has attempts (3 here): pacing is no failure.
+    platform.paceNext(4);
+    const [id] = await record('k:paced');
+    await enqueueDeliveries(runner.enqueue.bind(runner), [id!]);
+    await until(async () => (await row(id!)).status === 'sent');
+    expect(platform.sent).toHaveLength(1);
+    // Five claims (four held back, the fifth sent) by five jobs, none retried for it.
+    expect(await row(id!)).toMatchObject({ attempts: 5, last_error: null });
+    expect(jobSizes).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('gives each notification of a fan-out a job of its own', async () => {
