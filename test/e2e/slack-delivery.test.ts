@@ -239,3 +239,42 @@ describe('Slack delivery with a web role and a worker role on BullMQ', () => {
     ).toEqual(['C1', 'UANA', 'UANA']);
   });
 });
+
+describe('Slack delivery paced to the workspace limit, across a web role and a worker on BullMQ', () => {
+  const queuePrefix = `hepo-test-${randomUUID()}`;
+  let web: SlackTestApp;
+  let worker: RunningApp;
+
+  beforeAll(async () => {
+    web = await startSlackTestApp({
+      // Slack-like: 5 chat.postMessage a second, then 429. The bot paces itself to 3 a second.
+      stub: {
+        users: [{ id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' }, ...['UANA', 'UBEN', 'UCY'].map((id) => ({ id, name: `Person ${id}` }))],
+        postMessagePerSecond: 5,
+      },
+      env: { REDIS_URL, ROLE: 'web', SLACK_POSTS_PER_SECOND: '3' },
+      queuePrefix,
+    });
+    worker = await startTestApp({ ...web.env, ROLE: 'worker' }, { queuePrefix });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await web?.close();
+  });
+
+  it('sends a burst of kudos without a 429, and each message once', async () => {
+    const recipients = ['UANA', 'UBEN', 'UCY'];
+    for (let i = 0; i < 6; i++) {
+      const text = `<@${recipients[i % 3]}> 1 thanks for round ${i}`;
+      await postSigned(web.app.url, slashCommand({ text, userId: 'UGIA', responseUrl: web.stub.responseUrl('g') }));
+    }
+    await until(async () => {
+      const rows = await web.app.db.selectFrom('notifications').select('status').execute();
+      return rows.length === 12 && rows.every((n) => n.status === 'sent');
+    }, 20_000);
+    expect(web.stub.refusedCalls()).toBe(0);
+    const posts = web.stub.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(12);
+    expect(new Set(posts.map((c) => (c.body.metadata as { event_payload: { key: string } }).event_payload.key)).size).toBe(12);
+  });
+});

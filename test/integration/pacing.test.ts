@@ -16,7 +16,11 @@ async function postAll(stub: SlackStub, pacer: Pacer | undefined, paces: Pace[],
     while (next < count) {
       const n = next++;
       await pacer?.turn(paces, { maxWaitMs: 60_000 });
-      await fetch(`${stub.apiUrl}chat.postMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: `U${n}` }) });
+      await fetch(`${stub.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: `U${n}` }),
+      });
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
