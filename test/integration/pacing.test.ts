@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebClient } from '@slack/web-api';
+import { webClientOptions } from '../../src/adapters/slack/sender';
 import { Paced } from '../../src/chat/ports';
 import { createLogger } from '../../src/logger';
 import { localPacer, type Pace, type Pacer, reserve } from '../../src/pacing/pacer';
@@ -111,5 +113,28 @@ describe('pacing shared by several processes on Redis', () => {
     }
     expect(stub.refusedCalls() - refusedBefore).toBe(0);
     expect(stub.callsTo('chat.postMessage')).toHaveLength(24);
+  });
+});
+
+describe("Slack's Web API client, paced to each method's tier", () => {
+  it('takes a turn per call of a tiered method, a minute of calls at once, keyed by workspace but not by token', async () => {
+    const stub = await startSlackStub();
+    const asked: Pace[][] = [];
+    const recording: Pacer = { turn: async (paces) => void asked.push(paces), close: async () => {} };
+    const client = new WebClient('xoxb-test-token', webClientOptions(stub.apiUrl, recording));
+    try {
+      await client.users.list({});
+      await client.conversations.open({ users: 'UANA' });
+      await client.views.publish({ user_id: 'UANA', view: { type: 'home', blocks: [] } });
+      await client.auth.test();
+    } finally {
+      await stub.close();
+    }
+    expect(asked.map(([pace]) => [pace!.key.split(':').at(-1), pace!.everyMs, pace!.burst])).toEqual([
+      ['users.list', 3_000, 20],
+      ['conversations.open', 1_200, 50],
+      ['views.publish', 600, 100],
+    ]);
+    expect(asked.every(([pace]) => !pace!.key.includes('xoxb'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { type ChatPostMessageResponse, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type NotificationTarget, type Sender, Undeliverable } from '../../chat/ports';
 import { MAX_PACED_WAIT_MS, type Pace, type Pacer } from '../../pacing/pacer';
-import { callWithJson, slackFetch } from './transport';
+import { callWithJson, pacedSlackFetch } from './transport';
 import { renderMessage } from './render';
 
 /** Message metadata tags each notification with its dedupe key (read back with the *:history scopes). */
@@ -116,6 +116,6 @@ export function slackSender(clientFor: (workspaceId: string) => Promise<WebClien
  */
 const RETRY_BRIEFLY = { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true, maxRetryTime: 5_000 };
 
-export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
-  return { fetch: slackFetch, retryConfig: RETRY_BRIEFLY, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) };
+export function webClientOptions(apiUrl: string | undefined, pacer: Pacer): WebClientOptions {
+  return { fetch: pacedSlackFetch(pacer), retryConfig: RETRY_BRIEFLY, ...(apiUrl ? { slackApiUrl: apiUrl } : {}) };
 }

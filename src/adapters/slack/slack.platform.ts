@@ -48,7 +48,7 @@ function boltLogger(logger: Logger): BoltLogger {
 export function createSlackPlatform({ config, db, logger, pacer }: PlatformDeps): PlatformAdapter | { why: string } {
   const slack = config.slack;
   if (slack.mode === 'off') return { why: slack.why };
-  const clientOptions = { ...webClientOptions(slack.apiUrl), logger: boltLogger(logger) };
+  const clientOptions = { ...webClientOptions(slack.apiUrl, pacer), logger: boltLogger(logger) };
   const installations = postgresInstallationStore(db);
   const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
 
