@@ -33,14 +33,16 @@ export interface PostPacing {
 
 /**
  * chat.postMessage's limits, per workspace: about one message a second to a channel, short bursts
- * allowed (a few kudos in a row), and a workspace-wide limit Slack doesn't publish (configured; its
- * bursts a tenth of a second's worth, at least a kudos' post and DM together).
+ * allowed (a few kudos in a row), and a workspace-wide limit Slack doesn't publish (configured), in
+ * bursts of two at most (a kudos' post and DM together): a burst over a limit counted per second
+ * would be refused at its edges.
  */
 const CHANNEL_BURST = 5;
+const WORKSPACE_BURST = 2;
 
 function postPaces({ postsPerSecond, channelPostsPerSecond }: PostPacing, workspaceId: string, channel: string): Pace[] {
   return [
-    { key: `slack:${workspaceId}:chat.postMessage`, everyMs: 1000 / postsPerSecond, burst: Math.max(2, Math.ceil(postsPerSecond / 10)) },
+    { key: `slack:${workspaceId}:chat.postMessage`, everyMs: 1000 / postsPerSecond, burst: WORKSPACE_BURST },
     { key: `slack:${workspaceId}:chat.postMessage:${channel}`, everyMs: 1000 / channelPostsPerSecond, burst: CHANNEL_BURST },
   ];
 }
