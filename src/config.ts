@@ -9,6 +9,10 @@ const optional = z
 
 const url = (what: string) => optional.refine((v) => v === undefined || URL.canParse(v), { message: `expected ${what}` });
 
+const messagesPerSecond = z.coerce
+  .number({ message: 'expected a number of messages a second' })
+  .positive({ message: 'expected a number of messages a second, above 0' });
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optional,
@@ -28,8 +32,8 @@ const schema = z.object({
   SLACK_CLIENT_SECRET: optional,
   SLACK_STATE_SECRET: optional,
   SLACK_API_URL: url('an http(s) URL of the Slack Web API, ending in /api/'),
-  SLACK_POSTS_PER_SECOND: z.coerce.number().positive().default(10),
-  SLACK_CHANNEL_POSTS_PER_SECOND: z.coerce.number().positive().default(1),
+  SLACK_POSTS_PER_SECOND: messagesPerSecond.default(10),
+  SLACK_CHANNEL_POSTS_PER_SECOND: messagesPerSecond.default(1),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
