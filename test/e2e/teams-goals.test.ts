@@ -47,7 +47,13 @@ describe('goals in Teams', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(card.body.find((e: any) => e.id === 'level').choices.map((c: any) => c.value)).toEqual(['individual', 'team', 'company']);
     const company = { title: 'Carbon neutral offices', level: 'company', owner: '29:hana', start: '0', target: '100', unit: '%', due: inDays(200) };
-    const set = await teams.execute(chat('29:hana'), '29:hana', form, 'Set goal', { ...company, visibility: 'public', parent: 'none', progress_from: 'own', weight: '1' });
+    const set = await teams.execute(chat('29:hana'), '29:hana', form, 'Set goal', {
+      ...company,
+      visibility: 'public',
+      parent: 'none',
+      progress_from: 'own',
+      weight: '1',
+    });
     expect(JSON.stringify(set.body.value)).toContain('Goal set: **Carbon neutral offices**');
     const companyId = (await app.db.selectFrom('goals').select('id').executeTakeFirstOrThrow()).id;
 
