@@ -1,5 +1,5 @@
 import type { Platform } from '../chat/interaction';
-import type { Sender } from '../chat/ports';
+import type { Clock, Sender } from '../chat/ports';
 import type { Router } from '../chat/router';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
@@ -13,6 +13,7 @@ export interface PlatformDeps {
   logger: Logger;
   /** Spaces sends to the platforms' rate limits (shared through Redis when there is one). */
   pacer: Pacer;
+  clock: Clock;
 }
 
 /** One chat platform: sends for jobs on every role; receives interactions on the web role. */

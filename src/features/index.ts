@@ -6,6 +6,7 @@ import { goals } from './goals';
 import { oneOnOnes } from './one-on-ones';
 import { people } from './people';
 import { recognition } from './recognition';
+import { reviews } from './reviews';
 
 /** Every capability, in the order the help and the home show them. */
-export const CAPABILITIES: Array<(deps: CapabilityDeps) => Capability> = [recognition, checkins, oneOnOnes, feedback, goals, people, admin];
+export const CAPABILITIES: Array<(deps: CapabilityDeps) => Capability> = [recognition, checkins, oneOnOnes, feedback, goals, reviews, people, admin];

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { PLATFORM_CALL_TIMEOUT_MS } from '../../src/chat/ports';
-import { capturingLogger, startTestApp } from '../support/app';
+import { startTestApp } from '../support/app';
 import { REDIS_URL } from '../support/services';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { postSigned, slashCommand } from '../support/slack-requests';
@@ -17,11 +17,13 @@ describe('Slack delivery when Slack pushes back', () => {
   const rateLimited = { times: 0, retryAfter: 1 };
   const answerLate = { times: 0, afterMs: 0 };
   const unavailable: string[] = [];
-  const log = capturingLogger();
+  /** What the app logs at warn and above, a parsed line each. */
+  const logged: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
     running = await startSlackTestApp({
-      logger: log.logger,
+      env: { LOG_LEVEL: 'warn' },
+      logDestination: { write: (line: string) => void logged.push(JSON.parse(line)) },
       stub: {
         users: [
           { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
@@ -169,8 +171,8 @@ describe('Slack delivery when Slack pushes back', () => {
 
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toContain(`notifications_undeliverable_total{platform="slack",reason="${code}"} 1`);
-    const logged = log.lines.filter((l) => l.msg === 'notification undeliverable' && l.dedupeKey === post.dedupe_key);
-    expect(logged).toEqual([expect.objectContaining({ level: 40, platform: 'slack', reason: `Slack: ${code}` })]);
+    const lines = logged.filter((l) => l.msg === 'notification undeliverable' && l.dedupeKey === post.dedupe_key);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, platform: 'slack', reason: `Slack: ${code}` })]);
   });
 });
 

@@ -142,7 +142,11 @@ describe('goals in Slack', () => {
       ],
       [goalValues({ title: 'Flat', owner: 'UANA', start: '5', target: '5', due: inDays(10) }), 'target', 'The target must differ from the start value.'],
       [goalValues({ title: 'Late', owner: 'UANA', target: '3', due: '2026-03-01' }), 'due', 'The due date must be after today.'],
-      [goalValues({ title: 'x'.repeat(151), owner: 'UANA', target: '3', due: inDays(10) }), 'title', 'Please keep it to 150 characters (this is 151).'],
+      [
+        goalValues({ title: 'x'.repeat(151), owner: 'UANA', target: '3', due: inDays(10) }),
+        'title',
+        'Please keep this to 150 characters or fewer; it has 151.',
+      ],
       [goalValues({ title: 'Ben’s', owner: 'UBEN', target: '3', due: inDays(10) }), 'owner', 'You can set goals for yourself and the people you manage.'],
       [goalValues({ title: 'Huge', owner: 'UANA', target: '1e300', due: inDays(10) }), 'target', 'That number is too large'],
       [goalValues({ title: 'Heavy', owner: 'UANA', target: '3', due: inDays(10), weight: '11' }), 'weight', 'Use a whole number from 1 to 10.'],

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { capturingLogger } from '../support/app';
 import { rosterMember } from '../support/connector-stub';
 import { startTeamsTestApp, type TeamsTestApp } from '../support/teams-app';
 import { until } from '../support/wait';
@@ -12,10 +11,15 @@ const GIVERS_CHAT = { conversationId: 'a:personal-giver', type: 'personal' as co
 describe('Teams delivery when Teams pushes back', () => {
   let t: TeamsTestApp;
   let bensChat: string;
-  const log = capturingLogger();
+  /** What the app logs at warn and above, a parsed line each. */
+  const logged: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
-    t = await startTeamsTestApp({ roster, logger: log.logger });
+    t = await startTeamsTestApp({
+      roster,
+      env: { LOG_LEVEL: 'warn' },
+      logDestination: { write: (line: string) => void logged.push(JSON.parse(line)) },
+    });
   });
   afterAll(() => t?.close());
 
@@ -81,7 +85,7 @@ describe('Teams delivery when Teams pushes back', () => {
 
     const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
     expect(metrics).toContain('notifications_undeliverable_total{platform="teams",reason="too_large"} 1');
-    const logged = log.lines.filter((l) => l.msg === 'notification undeliverable' && l.dedupeKey === dm.dedupe_key);
-    expect(logged).toEqual([expect.objectContaining({ level: 40, platform: 'teams' })]);
+    const lines = logged.filter((l) => l.msg === 'notification undeliverable' && l.dedupeKey === dm.dedupe_key);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, platform: 'teams' })]);
   });
 });

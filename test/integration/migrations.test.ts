@@ -27,10 +27,13 @@ const TABLES = [
   'one_on_one_reminders',
   'one_on_ones',
   'org_imports',
+  'org_link_codes',
   'org_workspaces',
   'orgs',
   'people',
   'point_allowances',
+  'self_assessment_goals',
+  'self_assessments',
   'slack_installations',
   'teams_conversations',
 ];

@@ -1,7 +1,7 @@
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
-import type { Logger } from '../../src/logger';
-import { startTestApp } from './app';
+import type { LogDestination } from '../../src/logger';
+import { startLocalTeamsTestApp } from './app';
 import { type ConnectorStub, type RosterMember, startConnectorStub, teamsClient } from './connector-stub';
 import { freshPostgres } from './databases';
 
@@ -17,12 +17,16 @@ export async function startTeamsTestApp(o: {
   roster: RosterMember[];
   timezones?: Record<string, string>;
   clock?: Clock;
-  logger?: Logger;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  /** What the app connects to for its fresh Postgres database, given that database's URL (e.g. a proxy in front of it). */
+  reachDatabase?: (url: string) => Promise<string>;
+  /** Where the app's log lines go (with `LOG_LEVEL` in `env`), for a test that reads them. */
+  logDestination?: LogDestination;
 }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
-  const app = await startTestApp({ DATABASE_URL: database.url, ...o.env }, { clock: o.clock, logger: o.logger });
+  const databaseUrl = o.reachDatabase ? await o.reachDatabase(database.url) : database.url;
+  const app = await startLocalTeamsTestApp(databaseUrl, o.env, { clock: o.clock, logDestination: o.logDestination });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },

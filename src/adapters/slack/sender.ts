@@ -7,7 +7,10 @@ import { renderMessage } from './render';
 /** Message metadata tags each notification with its dedupe key (read back with the *:history scopes). */
 const METADATA_TYPE = 'hepo_notification';
 
-/** Slack errors that no retry can fix: the person is gone, the channel is, or the message is over Slack's limits. */
+/**
+ * Slack errors that no retry can fix: the person is gone (the first three), the channel is, the app is
+ * (uninstalled, its token revoked), or the message is over Slack's limits.
+ */
 const PERSON_GONE = new Set(['user_not_found', 'account_inactive', 'user_disabled']);
 const HOPELESS = new Set([
   ...PERSON_GONE,
@@ -15,6 +18,8 @@ const HOPELESS = new Set([
   'is_archived',
   'not_in_channel',
   'cannot_dm_bot',
+  'token_revoked',
+  'invalid_auth',
   'invalid_blocks',
   'invalid_blocks_format',
   'msg_too_long',

@@ -1,5 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
+import { isRowId, withinLimit } from '../../chat/input';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
@@ -51,8 +52,7 @@ function text(values: Submission['values'], field: string, max: number, required
     if (required) throw new Invalid(missing, field);
     return null;
   }
-  if (value.length > max) throw new Invalid(`Please keep it to ${max} characters (this is ${value.length}).`, field);
-  return value;
+  return withinLimit(value, max, { field });
 }
 
 function number(values: Submission['values'], field: string, missing: string): number {
@@ -131,7 +131,8 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
   }
 
   async function goalToUpdate(ctx: HandlerContext, goalId: string | undefined): Promise<GoalRow> {
-    const goal = goalId ? await queries.goal(ctx.org.id, goalId) : undefined;
+    // A choice's value comes back through the platform: only a row id is looked up.
+    const goal = goalId && isRowId(goalId) ? await queries.goal(ctx.org.id, goalId) : undefined;
     if (!goal || !(await mayRead(ctx, goal))) throw new NotFound("I couldn't find that goal.");
     await authorizeOn(ctx, 'goals.update', { id: goal.owner_id, org_id: goal.org_id });
     if (goal.progress_from === 'children') throw new Invalid(`“${goal.title}” rolls up from the goals aligned to it: update those instead.`, 'goal');
@@ -215,7 +216,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
         const parentChoice = single(values.parent) ?? NOT_ALIGNED;
         let parent: GoalRow | undefined;
         if (parentChoice !== NOT_ALIGNED) {
-          parent = await queries.goal(ctx.org.id, parentChoice);
+          parent = isRowId(parentChoice) ? await queries.goal(ctx.org.id, parentChoice) : undefined;
           if (!parent || !(await mayRead(ctx, parent))) throw new Invalid("I couldn't find that goal to align to.", 'parent');
           if (!canAlignTo(level, parent.level)) {
             throw new Invalid(`A ${level} goal aligns to a goal of its level or above, not to a ${parent.level} goal.`, 'parent');

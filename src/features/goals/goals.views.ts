@@ -1,3 +1,4 @@
+import { limitHint } from '../../chat/input';
 import type { GoalLevel } from '../../db/database';
 import { type Block, type Button, type Form, type Message, personRef, typed } from '../../chat/ui';
 import type { GoalRow } from './goals.queries';
@@ -50,9 +51,9 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
         required: true,
         maxLength: LIMITS.title,
         placeholder: 'Win 30 new customers in the Nordics',
-        hint: `Up to ${LIMITS.title} characters.`,
+        hint: limitHint(LIMITS.title),
       },
-      { id: 'why', kind: 'multiline', label: 'Why it matters', maxLength: LIMITS.why, hint: `Optional, up to ${LIMITS.why} characters.` },
+      { id: 'why', kind: 'multiline', label: 'Why it matters', maxLength: LIMITS.why, hint: limitHint(LIMITS.why, 'Optional.') },
       {
         id: 'level',
         kind: 'choice',
@@ -64,7 +65,7 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
       { id: 'owner', kind: 'users', multiple: false, label: 'Owner', required: true, initial: [o.owner] },
       { id: 'start', kind: 'number', label: 'Start value', required: true, initial: 0, decimal: true },
       { id: 'target', kind: 'number', label: 'Target value', required: true, decimal: true },
-      { id: 'unit', kind: 'text', label: 'Unit', maxLength: LIMITS.unit, placeholder: 'customers, %, k€', hint: `Optional, up to ${LIMITS.unit} characters.` },
+      { id: 'unit', kind: 'text', label: 'Unit', maxLength: LIMITS.unit, placeholder: 'customers, %, k€', hint: limitHint(LIMITS.unit, 'Optional.') },
       { id: 'due', kind: 'date', label: 'Due date', required: true },
       {
         id: 'visibility',
@@ -125,7 +126,7 @@ export function updateForm(o: { goals: GoalRow[]; selected?: string }): Form {
         options: o.goals.map((g) => ({ value: g.id, label: `${shortTitle(g.title)}: now ${progressInWords(g)}` })),
       },
       { id: 'value', kind: 'number', label: 'Current value', required: true, decimal: true },
-      { id: 'note', kind: 'multiline', label: 'What changed', maxLength: LIMITS.note, hint: `Optional, up to ${LIMITS.note} characters.` },
+      { id: 'note', kind: 'multiline', label: 'What changed', maxLength: LIMITS.note, hint: limitHint(LIMITS.note, 'Optional.') },
     ],
   };
 }

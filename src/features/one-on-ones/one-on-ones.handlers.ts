@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
+import { boundedText, withinLimit } from '../../chat/input';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
@@ -8,7 +9,7 @@ import { type Message, textMessage } from '../../chat/ui';
 import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
-import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, HOME_MEETINGS, addPointForm, agendaMessage, oneOnOnesHome } from './one-on-ones.views';
+import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, HOME_MEETINGS, MAX_POINT, addPointForm, agendaMessage, oneOnOnesHome } from './one-on-ones.views';
 
 export interface OneOnOneDeps {
   queries: OneOnOneQueries;
@@ -114,12 +115,10 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
 
   /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
   async function agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-    const o = await own(ctx, await forPair(ctx, interaction));
     const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
-    if (point) {
-      if (point.length > 500) throw new Invalid('Keep a talking point under 500 characters.');
-      await addPoint(ctx, interaction, o.id, point);
-    }
+    if (point) withinLimit(point, MAX_POINT, { what: 'a talking point' });
+    const o = await own(ctx, await forPair(ctx, interaction));
+    if (point) await addPoint(ctx, interaction, o.id, point);
     return [{ type: 'reply', message: await agendaFor(ctx, o) }];
   }
 
@@ -142,10 +141,9 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
     },
     forms: {
       async [AGENDA_ADD_FORM](interaction, ctx) {
-        const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
-        const point = String(interaction.values.text ?? '').trim();
+        const point = boundedText(interaction.values.text, MAX_POINT, 'text');
         if (!point) throw new Invalid('Write the talking point first.', 'text');
-        if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');
+        const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
         await addPoint(ctx, interaction, o.id, point);
         return [{ type: 'done', message: textMessage('Added to your agenda.') }];
       },

@@ -122,6 +122,16 @@ export const POLICY = {
     allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
     refusal: 'Only the goal’s owner and their managers can update its progress.',
   },
+  /** Write a self-assessment about the subject: only themselves. */
+  'review.self_assess': {
+    allows: (_role, r) => r === 'self',
+    refusal: 'A self-assessment is written by the person themselves.',
+  },
+  /** Read the subject's submitted self-assessment: them, their manager chain, HR admins. */
+  'review.read_self_assessment': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'Only the person, their managers and HR can read a self-assessment.',
+  },
   /** Change the subject's manager, department, title or role; import the org chart. */
   'org_chart.edit': {
     allows: (role) => role === 'hr_admin',
@@ -131,6 +141,11 @@ export const POLICY = {
   'org.settings': {
     allows: (role) => role === 'hr_admin',
     refusal: 'Only an HR admin can change the organization’s settings.',
+  },
+  /** Link the org with the one on the other platform (both sides' HR admins: one gives the code, the other sends it back). */
+  'org.link': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Only an HR admin can link this organization with another.',
   },
 } satisfies Record<string, Rule>;
 
