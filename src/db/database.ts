@@ -133,7 +133,8 @@ export interface NotificationsTable {
   message: ColumnType<Message, string, string>;
   /** What is recorded and sent instead when this one is undeliverable (`OutgoingNotification.ifUndeliverable`). */
   if_undeliverable: ColumnType<OutgoingNotification | null, string | null | undefined, string | null>;
-  status: Generated<'pending' | 'sent' | 'failed'>;
+  /** `failed`: its last attempt failed; `undeliverable`: its platform can never take it (given up at once). */
+  status: Generated<'pending' | 'sent' | 'failed' | 'undeliverable'>;
   attempts: Generated<number>;
   claimed_until: Date | null;
   sent_at: Date | null;
