@@ -69,6 +69,47 @@ export interface Message {
   people?: People;
 }
 
+/**
+ * What one message may hold to fit both platforms: Slack takes 50 blocks, 3,000 characters a section
+ * and 2,000 a context or a field; Teams' store rule allows 6 buttons a card, and a card has to stay
+ * small (the Teams renderer's budget). A feature whose message grows with its data (a digest, an
+ * agenda) shows it a page at a time (`pageOf`); the renderers cut what still doesn't fit, and say so.
+ */
+export const MESSAGE_LIMITS = { blocks: 50, buttons: 6, text: 3000, smallText: 2000 } as const;
+
+/** What an item of a paged message takes of its page, or what a page has room for. */
+export interface PageCost {
+  blocks: number;
+  buttons: number;
+  /** Characters of text, as written by the feature. */
+  chars: number;
+}
+
+/** Text a page of a paged message may hold: what keeps a Teams card well inside its budget. */
+export const PAGE_CHARS = 6_000;
+
+/**
+ * The items from `from` on that fit in `room`, at least one so every page moves on; `next`: where
+ * the next page starts, when items are left.
+ */
+export function pageOf<T>(items: T[], from: number, room: PageCost, cost: (item: T) => PageCost): { items: T[]; next?: number } {
+  const used: PageCost = { blocks: 0, buttons: 0, chars: 0 };
+  let end = from;
+  while (end < items.length) {
+    const c = cost(items[end]!);
+    const fits = used.blocks + c.blocks <= room.blocks && used.buttons + c.buttons <= room.buttons && used.chars + c.chars <= room.chars;
+    if (!fits && end > from) break;
+    used.blocks += c.blocks;
+    used.buttons += c.buttons;
+    used.chars += c.chars;
+    end++;
+  }
+  return { items: items.slice(from, end), ...(end < items.length ? { next: end } : {}) };
+}
+
+/** The button that brings the next page of a paged message, saying how many items are still to see. */
+export const showMoreButton = (actionId: string, value: string, left: number): Button => ({ actionId, label: `Show ${left} more`, value });
+
 /** A message of one line of text (answers, refusals, confirmations). */
 export const textMessage = (text: string): Message => ({ summary: text, blocks: [{ type: 'section', text }] });
 
