@@ -71,11 +71,11 @@ export interface Message {
 
 /**
  * What one message may hold to fit both platforms: Slack takes 50 blocks, 3,000 characters a section
- * and 2,000 a context or a field; Teams' store rule allows 6 buttons a card, and a card has to stay
+ * and 2,000 a context or a field, 75 a button's label; Teams' store rule allows 6 buttons a card, and a card has to stay
  * small (the Teams renderer's budget). A feature whose message grows with its data (a digest, an
  * agenda) shows it a page at a time (`pageOf`); the renderers cut what still doesn't fit, and say so.
  */
-export const MESSAGE_LIMITS = { blocks: 50, buttons: 6, text: 3000, smallText: 2000 } as const;
+export const MESSAGE_LIMITS = { blocks: 50, buttons: 6, text: 3000, smallText: 2000, label: 75 } as const;
 
 /** What an item of a paged message takes of its page, or what a page has room for. */
 export interface PageCost {

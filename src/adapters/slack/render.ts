@@ -4,6 +4,7 @@ import {
   type Button,
   type Form,
   type FormField,
+  MESSAGE_LIMITS,
   type Message,
   type People,
   withNames,
@@ -35,7 +36,11 @@ export function mrkdwn(text: string, people?: People): string {
 export const plainText = (text: string, people: People | undefined) => withNames(slashed(text), people);
 
 /** The message's `text`, which Slack shows in notifications: plain, but mentions work there too. */
-const summaryText = (message: Message) => cutMrkdwn(mentioning(escape(slashed(message.summary)), message.people, (name) => name), SLACK_LIMITS.summary);
+const summaryText = (message: Message) =>
+  cutMrkdwn(
+    mentioning(escape(slashed(message.summary)), message.people, (name) => name),
+    SLACK_LIMITS.summary,
+  );
 
 /**
  * Slack's limits on a message's parts (Block Kit reference): a message over any of them is refused
@@ -50,7 +55,7 @@ export const SLACK_LIMITS = {
   small: 2000,
   header: 150,
   /** A button's label, an option's. */
-  label: 75,
+  label: MESSAGE_LIMITS.label,
   fieldsPerSection: 10,
   elementsPerActions: 25,
   /** The notification text; Slack takes more, but nobody reads more in a notification. */

@@ -151,12 +151,13 @@ export function renderButton(button: Button, options: ButtonRenderOptions = {}):
   const style = button.style ? { style: ACTION_STYLE[button.style] } : {};
   const inputs = options.ignoreInputs ? { associatedInputs: 'none' } : {};
   const value = button.value !== undefined ? { value: button.value } : {};
+  const title = cut(button.label, MESSAGE_LIMITS.label);
   if (button.opensForm) {
     const data: ButtonData = { msteams: { type: 'task/fetch' }, actionId: button.actionId, ...value };
-    return { type: 'Action.Submit', title: button.label, data, ...style, ...inputs };
+    return { type: 'Action.Submit', title, data, ...style, ...inputs };
   }
   const data: ButtonData = { actionId: button.actionId, ...value };
-  return { type: 'Action.Execute', title: button.label, verb: button.actionId, data, ...style, ...inputs };
+  return { type: 'Action.Execute', title, verb: button.actionId, data, ...style, ...inputs };
 }
 
 export interface PersonChoice {
