@@ -90,9 +90,11 @@ export const PAGE_CHARS = 6_000;
 
 /**
  * The items from `from` on that fit in `room`, at least one so every page moves on; `next`: where
- * the next page starts, when items are left.
+ * the next page starts, when items are left. A `from` past the end (items gone since the page was
+ * asked for) is the last page.
  */
-export function pageOf<T>(items: T[], from: number, room: PageCost, cost: (item: T) => PageCost): { items: T[]; next?: number } {
+export function pageOf<T>(items: T[], from: number, room: PageCost, cost: (item: T) => PageCost): { from: number; items: T[]; next?: number } {
+  if (from > 0 && from >= items.length) return pageOf(items, pageStart(items, items.length - 1, room, cost), room, cost);
   const used: PageCost = { blocks: 0, buttons: 0, chars: 0 };
   let end = from;
   while (end < items.length) {
@@ -104,7 +106,17 @@ export function pageOf<T>(items: T[], from: number, room: PageCost, cost: (item:
     used.chars += c.chars;
     end++;
   }
-  return { items: items.slice(from, end), ...(end < items.length ? { next: end } : {}) };
+  return { from, items: items.slice(from, end), ...(end < items.length ? { next: end } : {}) };
+}
+
+/** Where the page holding item `index` starts, with the pages laid out from the first item as `pageOf` does. */
+export function pageStart<T>(items: T[], index: number, room: PageCost, cost: (item: T) => PageCost): number {
+  let from = 0;
+  for (;;) {
+    const { next } = pageOf(items, from, room, cost);
+    if (next === undefined || next > index) return from;
+    from = next;
+  }
 }
 
 /** The button that brings the next page of a paged message, saying how many items are still to see. */

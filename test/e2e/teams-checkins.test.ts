@@ -317,14 +317,14 @@ describe('check-ins in Teams, driven by a fake clock', () => {
       { type: 'mention', text: '<at>Ana Lopez</at>', mentioned: { id: '29:ana', name: 'Ana Lopez' } },
       { type: 'mention', text: '<at>Ben Okafor</at>', mentioned: { id: '29:ben', name: 'Ben Okafor' } },
     ]);
+    // One button a person: the answers (which have the reply), or the reply to a skip.
     expect(cardActions(digest).map((a: any) => [a.title, a.data.msteams?.type])).toEqual([
       ["Ana Lopez's answers", undefined],
-      ['Reply to Ana Lopez', 'task/fetch'],
       ['Reply to Ben Okafor', 'task/fetch'],
     ]);
-    // Each person's buttons sit under them.
+    // Each person's button sits under them.
     const ana = digest.body.findIndex((e: any) => e.text?.includes('<at>Ana Lopez</at>'));
-    expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: "Ana Lopez's answers" }, { title: 'Reply to Ana Lopez' }] });
+    expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: "Ana Lopez's answers" }] });
     expect(cardProblems(digest)).toEqual([]);
     await tick();
     time.set('2026-12-01T12:00:00Z');
@@ -332,14 +332,18 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(digests()).toHaveLength(1);
   });
 
-  it('lets the manager reply privately from the digest, and nobody else', async () => {
+  it('lets the manager reply privately from the answers the digest opens, and nobody else', async () => {
     const digest = inChat('29:maya').find((p) => p.activity.summary?.startsWith('Check-ins for the'))!;
-    // Ben asks for the reply dialog about Ana's check-in: refused, in the dialog only he sees.
-    const refused = await teams.fetchTask(chatOf('29:ben'), '29:ben', digest, 'Reply to Ana Lopez');
+    const mayaBefore = inChat('29:maya').length;
+    await teams.execute(chatOf('29:maya'), '29:maya', digest, "Ana Lopez's answers");
+    await stub.waitFor(() => inChat('29:maya').length === mayaBefore + 1);
+    const answers = lastIn('29:maya');
+    // Ben asks for the reply dialog about Ana's check-in (the button's data copied): refused, in the dialog only he sees.
+    const refused = await teams.fetchTask(chatOf('29:ben'), '29:ben', answers, 'Reply to Ana Lopez');
     expect(refused.body).toEqual({ task: { type: 'message', value: 'Only the person and their manager can write about a check-in.' } });
 
     const anaBefore = inChat('29:ana').length;
-    const fetched = await teams.fetchTask(chatOf('29:maya'), '29:maya', digest, 'Reply to Ana Lopez');
+    const fetched = await teams.fetchTask(chatOf('29:maya'), '29:maya', answers, 'Reply to Ana Lopez');
     expect(fetched.body.task.value.title).toBe('Reply privately');
     const dialog = fetched.body.task.value.card.content;
     expect(textOf(dialog)).toContain('Only Ana Lopez will see this.');

@@ -433,6 +433,7 @@ function checkinCards(): Array<[string, AdaptiveCard]> {
       renderMessage(
         shown(
           digestMessage({
+            teamId: 't1',
             period,
             trend: [4, 3.5],
             rows: [

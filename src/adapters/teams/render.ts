@@ -281,7 +281,7 @@ export function renderMessage(message: Message, options: MessageRenderOptions = 
   return mayOutgrow(built) && cardBytes(built) > TEAMS_LIMITS.cardBytes ? shrunk(built) : built;
 }
 
-const leftOutNote = (what: string) => text(`✂️ Not shown: ${what}. Say **home** to me to see what waits for you.`, { size: 'Small', isSubtle: true });
+const leftOutNote = (what: string) => text(`✂️ Not shown: ${what}. Say **help** to me for all I can do.`, { size: 'Small', isSubtle: true });
 
 const isForm = (action: CardElement) => (action.data as FormSubmitData | undefined)?.hepoForm !== undefined;
 

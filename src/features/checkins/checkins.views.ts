@@ -1,5 +1,17 @@
 import dayjs from 'dayjs';
-import { type Block, type Button, type Form, type FormField, type Message, personRef } from '../../chat/ui';
+import {
+  type Block,
+  type Button,
+  type Form,
+  type FormField,
+  MESSAGE_LIMITS,
+  type Message,
+  PAGE_CHARS,
+  type PageCost,
+  pageOf,
+  personRef,
+  showMoreButton,
+} from '../../chat/ui';
 import type { QuestionKind } from '../../db/database';
 import { WEEKDAYS } from '../../schedule/cadence.rules';
 
@@ -14,6 +26,7 @@ export const REPLY = 'checkin.reply';
 export const SETUP = 'checkin.setup';
 export const VIEW_ANSWERS = 'checkin.view_answers';
 export const HISTORY = 'checkin.history';
+export const DIGEST_MORE = 'checkin.digest_more';
 
 /** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
 export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');
@@ -105,7 +118,34 @@ export interface DigestRow {
   skipReason?: string | null;
 }
 
-export function digestMessage(o: { period: string; rows: DigestRow[]; trend: number[] }): Message {
+/** A digest's page holds its header, its counts and its "Show more" besides the rows. */
+const DIGEST_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 3, buttons: MESSAGE_LIMITS.buttons - 1, chars: PAGE_CHARS };
+
+/** The button under a row of the digest: their answers (which have the reply), or a reply to why they skipped. */
+function digestButton(r: DigestRow): Button | undefined {
+  if (!r.promptId) return undefined;
+  if (r.state === 'answered') return viewAnswersButton(r.promptId, `${r.name}'s answers`);
+  if (r.state === 'skipped') return { actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true };
+  return undefined;
+}
+
+function digestLine(r: DigestRow): string {
+  const who = personRef(r.personId);
+  if (r.state === 'away') return `${who}: away`;
+  if (r.state === 'missing') return `${who}: no check-in`;
+  if (r.state === 'skipped') return `${who}: skipped (${r.skipReason ?? 'no reason'})`;
+  return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
+}
+
+/** Where the rest of a digest is asked for: its team, its period and the first row still to show. */
+export const digestPageValue = (teamId: string, period: string, from: number) => `${teamId}:${period}:${from}`;
+
+/**
+ * The manager's digest of a period, a page at a time from row `from`: each person's line, with the
+ * button to their answers or to reply to their skip, and "Show more" while people are left. A team
+ * of 40 takes a few pages: a card holds 6 buttons in Teams.
+ */
+export function digestMessage(o: { teamId: string; period: string; rows: DigestRow[]; trend: number[]; from?: number }): Message {
   const answered = o.rows.filter((r) => r.state === 'answered').length;
   const away = o.rows.filter((r) => r.state === 'away').length;
   const [current, ...before] = o.trend;
@@ -113,32 +153,25 @@ export function digestMessage(o: { period: string; rows: DigestRow[]; trend: num
     current === undefined
       ? 'No mood answers yet.'
       : `Team mood ${current.toFixed(1)}${before.length > 0 ? ` (before: ${before.map((m) => m.toFixed(1)).join(', ')})` : ''}`;
-  const line = (r: DigestRow) => {
-    const who = personRef(r.personId);
-    if (r.state === 'away') return `${who}: away`;
-    if (r.state === 'missing') return `${who}: no check-in`;
-    if (r.state === 'skipped') return `${who}: skipped (${r.skipReason ?? 'no reason'})`;
-    return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
-  };
+  const page = pageOf(o.rows, o.from ?? 0, DIGEST_PAGE, (r) => {
+    const buttons = digestButton(r) ? 1 : 0;
+    return { blocks: 1 + buttons, buttons, chars: digestLine(r).length };
+  });
+  const shown = page.from + page.items.length;
+  const paged = page.from > 0 || page.next !== undefined;
+  const counts = `${answered} of ${o.rows.length - away} answered${away ? ` · ${away} away` : ''} · ${trend}`;
   return {
     summary: `Check-ins for the ${periodLabel(o.period)}: ${answered} of ${o.rows.length - away} answered`,
     blocks: [
       { type: 'header', text: `Team check-ins, ${periodLabel(o.period)}` },
-      { type: 'context', text: `${answered} of ${o.rows.length - away} answered${away ? ` · ${away} away` : ''} · ${trend}` },
-      ...o.rows.flatMap((r) => [
-        { type: 'section' as const, text: line(r) },
-        ...(r.promptId && (r.state === 'answered' || r.state === 'skipped')
-          ? [
-              {
-                type: 'actions' as const,
-                buttons: [
-                  ...(r.state === 'answered' ? [viewAnswersButton(r.promptId, `${r.name}'s answers`)] : []),
-                  { actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true },
-                ],
-              },
-            ]
-          : []),
-      ]),
+      { type: 'context', text: paged ? `${counts} · people ${page.from + 1}–${shown} of ${o.rows.length}` : counts },
+      ...page.items.flatMap((r): Block[] => {
+        const button = digestButton(r);
+        return [{ type: 'section', text: digestLine(r) }, ...(button ? [{ type: 'actions' as const, buttons: [button] }] : [])];
+      }),
+      ...(page.next !== undefined
+        ? [{ type: 'actions' as const, buttons: [showMoreButton(DIGEST_MORE, digestPageValue(o.teamId, o.period, page.next), o.rows.length - page.next)] }]
+        : []),
     ],
   };
 }
@@ -167,7 +200,8 @@ export function replyMessage(o: { fromId: string; period: string; text: string; 
 
 const viewAnswersButton = (promptId: string, label = 'View answers'): Button => ({ actionId: VIEW_ANSWERS, label, value: promptId });
 
-export function answersMessage(o: { period: string; name: string; answers: Array<{ prompt: string; value: string }> }): Message {
+/** A check-in's answers; `replyTo`: the check-in, when the reader is the manager who can write back about it. */
+export function answersMessage(o: { period: string; name: string; answers: Array<{ prompt: string; value: string }>; replyTo?: string }): Message {
   return {
     summary: `${o.name}'s check-in`,
     blocks: [
@@ -175,6 +209,7 @@ export function answersMessage(o: { period: string; name: string; answers: Array
       o.answers.length === 0
         ? { type: 'section', text: 'No answers in this check-in.' }
         : { type: 'fields', fields: o.answers.map((a) => ({ label: a.prompt, value: a.value || '—' })) },
+      ...(o.replyTo ? [{ type: 'actions' as const, buttons: [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] }] : []),
     ],
   };
 }

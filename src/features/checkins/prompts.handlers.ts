@@ -104,7 +104,8 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
         const prompt = await anyPrompt(ctx, interaction.value);
         await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
         const [person, answers] = await Promise.all([people.person(ctx.org.id, prompt.person_id), queries.answers(ctx.org.id, [prompt.id])]);
-        return [{ type: 'reply', message: answersMessage({ period: prompt.period, name: person?.display_name ?? 'Someone', answers }) }];
+        const replyTo = prompt.manager_id === ctx.actor.id ? prompt.id : undefined;
+        return [{ type: 'reply', message: answersMessage({ period: prompt.period, name: person?.display_name ?? 'Someone', answers, replyTo }) }];
       },
     },
     forms: {
