@@ -6,7 +6,18 @@ import type { Message } from '../../src/chat/ui';
 
 /** What Slack's limits and escaping say a message's blocks and text must be; the problems found, none when it fits. */
 export function slackProblems(message: Message, where: 'message' | 'home' = 'message'): string[] {
-  const { text, blocks } = where === 'home' ? { text: '', blocks: renderHome(message).blocks } : renderSlack(message);
+  const rendered = where === 'home' ? { text: '', blocks: renderHome(message).blocks } : renderSlack(message);
+  const userIds = new Set(Object.values(message.people ?? {}).flatMap((p) => (p.userId ? [p.userId] : [])));
+  return slackPostProblems(rendered, userIds, where);
+}
+
+/**
+ * The problems of a message as it goes to Slack (`text` and `blocks`): over a limit, or with live
+ * markup other than mentions of `userIds` and channel links.
+ */
+export function slackPostProblems(post: { text?: string; blocks: unknown[] }, userIds: Set<string>, where: 'message' | 'home' = 'message'): string[] {
+  const text = post.text ?? '';
+  const blocks = post.blocks as KnownBlock[];
   const problems: string[] = [];
   const most = where === 'home' ? SLACK_LIMITS.viewBlocks : SLACK_LIMITS.messageBlocks;
   if (blocks.length > most) problems.push(`${blocks.length} blocks`);
@@ -15,7 +26,7 @@ export function slackProblems(message: Message, where: 'message' | 'home' = 'mes
     if (value.length > max) problems.push(`${what} of ${value.length} characters`);
   };
   over('text', text, SLACK_LIMITS.summary);
-  for (const block of blocks as KnownBlock[]) {
+  for (const block of blocks) {
     switch (block.type) {
       case 'header':
         over('header', block.text.text, SLACK_LIMITS.header);
@@ -46,7 +57,6 @@ export function slackProblems(message: Message, where: 'message' | 'home' = 'mes
         problems.push(`a ${block.type} block`);
     }
   }
-  const userIds = new Set(Object.values(message.people ?? {}).flatMap((p) => (p.userId ? [p.userId] : [])));
   for (const written of mrkdwn) problems.push(...markupProblems(written, userIds));
   return problems;
 }
@@ -72,8 +82,10 @@ function markupProblems(mrkdwn: string, userIds: Set<string>): string[] {
 const actionsOf = (card: AdaptiveCard) => [...(card.actions ?? []), ...card.body.flatMap((e) => (e.type === 'ActionSet' ? (e.actions as CardElement[]) : []))];
 
 /** What Teams takes: an Adaptive Card 1.5, at most 6 actions, within the size the renderer keeps to. */
-export function teamsProblems(message: Message): string[] {
-  const card = renderTeams(message);
+export const teamsProblems = (message: Message) => cardLimitProblems(renderTeams(message));
+
+/** The problems of a card as it goes to Teams: not version 1.5, over 6 actions or over its size. */
+export function cardLimitProblems(card: AdaptiveCard): string[] {
   const problems: string[] = [];
   if (card.version !== '1.5') problems.push(`version ${card.version}`);
   const actions = actionsOf(card).length;
@@ -90,7 +102,11 @@ export function expectToFit(message: Message, home = false): void {
   expect(teamsProblems(message)).toEqual([]);
 }
 
-/** All a message says on each platform, to check nothing is left out without a word. */
-export function writtenOut(message: Message): { slack: string; teams: string } {
-  return { slack: JSON.stringify(renderSlack(message)), teams: JSON.stringify(renderTeams(message)) };
-}
+/** Every button of a Slack message, by its label. */
+export const slackButtons = (blocks: unknown[]) =>
+  (blocks as KnownBlock[]).flatMap((b) =>
+    b.type === 'actions' ? b.elements.flatMap((e) => (e.type === 'button' ? [{ label: e.text.text, actionId: e.action_id ?? '', value: e.value }] : [])) : [],
+  );
+
+/** Every action of a card, in its action sets and its own. */
+export { actionsOf as cardActionsOf };

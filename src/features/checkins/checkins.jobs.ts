@@ -37,10 +37,11 @@ type DigestTeam = Pick<Team, 'id' | 'org_id' | 'local_time'>;
 type DigestMember = Pick<Member, 'id' | 'display_name' | 'timezone' | 'active' | 'is_bot' | 'away_until'>;
 type Prompts = Awaited<ReturnType<CheckinsQueries['promptsFor']>>;
 
-/** Where each member stands in a period: answered, skipped, away or missing. */
+/** Where each member stands in a period: answered, skipped, away or missing; by name, so every page of a digest has its own people. */
 function digestStates(team: DigestTeam, members: DigestMember[], period: string, prompts: Prompts): DigestRow[] {
   return members
     .filter((m) => m.active && !m.is_bot)
+    .sort((a, b) => a.display_name.localeCompare(b.display_name) || a.id.localeCompare(b.id))
     .map((m) => {
       const prompt = prompts.find((p) => p.person_id === m.id);
       const away = !prompt && isAway(m, dueAtFor(team, m, period));
