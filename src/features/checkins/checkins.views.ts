@@ -27,6 +27,7 @@ export const SETUP = 'checkin.setup';
 export const VIEW_ANSWERS = 'checkin.view_answers';
 export const HISTORY = 'checkin.history';
 export const DIGEST_MORE = 'checkin.digest_more';
+export const ANSWERS_MORE = 'checkin.answers_more';
 
 /** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
 export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');
@@ -200,16 +201,39 @@ export function replyMessage(o: { fromId: string; period: string; text: string; 
 
 const viewAnswersButton = (promptId: string, label = 'View answers'): Button => ({ actionId: VIEW_ANSWERS, label, value: promptId });
 
-/** A check-in's answers; `replyTo`: the check-in, when the reader is the manager who can write back about it. */
-export function answersMessage(o: { period: string; name: string; answers: Array<{ prompt: string; value: string }>; replyTo?: string }): Message {
+/** A page of answers holds the header and the row of "Reply" and "Show more" besides the answers. */
+const ANSWERS_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 2, buttons: MESSAGE_LIMITS.buttons - 2, chars: PAGE_CHARS };
+
+const answerText = (a: { prompt: string; value: string }) => `**${a.prompt}**\n${a.value || '—'}`;
+
+/** Where the rest of a check-in's answers is asked for: the check-in and the first answer still to show. */
+export const answersPageValue = (promptId: string, from: number) => `${promptId}:${from}`;
+
+/**
+ * A check-in's answers, a page at a time from `from` (a few long answers fill one); `replyTo`: the
+ * check-in, when the reader is the manager who can write back about it.
+ */
+export function answersMessage(o: {
+  promptId: string;
+  period: string;
+  name: string;
+  answers: Array<{ prompt: string; value: string }>;
+  replyTo?: string;
+  from?: number;
+}): Message {
+  const page = pageOf(o.answers, o.from ?? 0, ANSWERS_PAGE, (a) => ({ blocks: 1, buttons: 0, chars: answerText(a).length }));
+  const buttons: Button[] = [
+    ...(o.replyTo ? [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] : []),
+    ...(page.next !== undefined ? [showMoreButton(ANSWERS_MORE, answersPageValue(o.promptId, page.next), o.answers.length - page.next)] : []),
+  ];
   return {
     summary: `${o.name}'s check-in`,
     blocks: [
       { type: 'header', text: `${o.name}, ${periodLabel(o.period)}` },
-      o.answers.length === 0
-        ? { type: 'section', text: 'No answers in this check-in.' }
-        : { type: 'fields', fields: o.answers.map((a) => ({ label: a.prompt, value: a.value || '—' })) },
-      ...(o.replyTo ? [{ type: 'actions' as const, buttons: [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] }] : []),
+      ...(o.answers.length === 0
+        ? [{ type: 'section' as const, text: 'No answers in this check-in.' }]
+        : page.items.map((a) => ({ type: 'section' as const, text: answerText(a) }))),
+      ...(buttons.length > 0 ? [{ type: 'actions' as const, buttons }] : []),
     ],
   };
 }

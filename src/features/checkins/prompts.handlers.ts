@@ -16,6 +16,7 @@ import {
   SNOOZE,
   START,
   VIEW_ANSWERS,
+  ANSWERS_MORE,
   answerForm,
   answersMessage,
   closedPromptMessage,
@@ -44,6 +45,16 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
     const prompt = promptId ? await queries.prompt(ctx.org.id, promptId) : undefined;
     if (!prompt) throw new NotFound("I couldn't find that check-in any more.");
     return prompt;
+  }
+
+  /** A page of a check-in's answers, for those the policy lets read them; its manager can write back from it. */
+  async function answersPage(ctx: HandlerContext, promptId: string | undefined, from: number): Promise<Effect[]> {
+    const prompt = await anyPrompt(ctx, promptId);
+    await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
+    const [person, answers] = await Promise.all([people.person(ctx.org.id, prompt.person_id), queries.answers(ctx.org.id, [prompt.id])]);
+    const replyTo = prompt.manager_id === ctx.actor.id ? prompt.id : undefined;
+    const name = person?.display_name ?? 'Someone';
+    return [{ type: 'reply', message: answersMessage({ promptId: prompt.id, period: prompt.period, name, answers, replyTo, from }) }];
   }
 
   /** The last answer of a period sends the manager's digest right away rather than at the next tick. */
@@ -100,12 +111,10 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
       },
 
       /** Opens a check-in's answers, privately, to the person and those the policy lets read them. */
-      async [VIEW_ANSWERS](interaction, ctx) {
-        const prompt = await anyPrompt(ctx, interaction.value);
-        await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
-        const [person, answers] = await Promise.all([people.person(ctx.org.id, prompt.person_id), queries.answers(ctx.org.id, [prompt.id])]);
-        const replyTo = prompt.manager_id === ctx.actor.id ? prompt.id : undefined;
-        return [{ type: 'reply', message: answersMessage({ period: prompt.period, name: person?.display_name ?? 'Someone', answers, replyTo }) }];
+      [VIEW_ANSWERS]: (interaction, ctx) => answersPage(ctx, interaction.value, 0),
+      async [ANSWERS_MORE](interaction, ctx) {
+        const match = /^([\w-]+):(\d+)$/.exec(interaction.value ?? '');
+        return answersPage(ctx, match?.[1], Number(match?.[2] ?? 0));
       },
     },
     forms: {
