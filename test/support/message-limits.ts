@@ -102,6 +102,16 @@ export function expectToFit(message: Message, home = false): void {
   expect(teamsProblems(message)).toEqual([]);
 }
 
+/** What the renderers add when they cut: a feature's message that fits on its own has none of it. */
+const CUT = /doesn't fit in one message|Not shown: |…/;
+
+/** Fits both platforms whole: the renderers cut nothing from it. */
+export function expectWhole(message: Message): void {
+  expectToFit(message);
+  expect(JSON.stringify(renderSlack(message))).not.toMatch(CUT);
+  expect(JSON.stringify(renderTeams(message))).not.toMatch(CUT);
+}
+
 /** Every button of a Slack message, by its label. */
 export const slackButtons = (blocks: unknown[]) =>
   (blocks as KnownBlock[]).flatMap((b) =>
