@@ -25,6 +25,12 @@ const TYPED = /\{typed:([^}]*)\}/g;
 /** The text with each command to type written by `write` (a platform's way to show one). */
 export const writeTyped = (text: string, write: (command: string) => string) => text.replace(TYPED, (_, command: string) => write(command));
 
+/**
+ * Text a person wrote, with what would read as a marker (`{person:…}`, `{channel:…}`, `{typed:…}`)
+ * made inert by an invisible word joiner: it shows as they wrote it, and names, links and pings nobody.
+ */
+export const asWritten = (text: string) => text.replace(/\{(?=(?:person|channel|typed):)/g, '{\u2060');
+
 /** How a person named in a message shows on the platform it goes to. */
 export interface ShownPerson {
   /** Their display name now. */
