@@ -90,6 +90,7 @@ const plain = (text: string, max: number = SLACK_LIMITS.header) => ({ type: 'pla
 
 /** `items` in runs of at most `size`. */
 function runsOf<T>(items: T[], size: number): T[][] {
+  if (items.length <= size) return [items];
   const runs: T[][] = [];
   for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
   return runs;
