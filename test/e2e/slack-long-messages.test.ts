@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { checkinTick } from '../../src/features/checkins/checkins.jobs';
-import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import { fakeClock } from '../support/fake-clock';
+import { runSchedules } from '../support/schedules';
 import { slackButtons, slackPostProblems } from '../support/message-limits';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import { buttonClick, commandInDm, postSigned, viewSubmission } from '../support/slack-requests';
 import type { SlackCall, SlackStub } from '../support/slack-stub';
 import { until } from '../support/wait';
 
@@ -40,16 +39,8 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
   const json = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
   const repliesTo = (user: string) => stub.callsTo('response_url').filter((c) => c.responseTo === user);
-  const command = (userId: string, text: string) =>
-    postSigned(
-      app.url,
-      slashCommand({ command: '/checkin', text, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl: stub.responseUrl(userId) }),
-    );
-  const tick = async () => {
-    await app.jobs.enqueue(checkinTick, {});
-    await app.jobs.enqueue(oneOnOneTick, {});
-    await new Promise((r) => setTimeout(r, 400));
-  };
+  const command = (userId: string, text: string) => postSigned(app.url, commandInDm('/checkin', text, userId, stub.responseUrl(userId)));
+  const tick = () => runSchedules(app);
   const click = (userId: string, actionId: string, value: string, o: { messageTs?: string; ephemeral?: boolean } = {}) =>
     postSigned(app.url, buttonClick({ actionId, value, userId, channelId: `D${userId}`, responseUrl: stub.responseUrl(userId), ...o }));
   async function opened(before: number): Promise<View> {

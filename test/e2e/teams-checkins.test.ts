@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkinTick } from '../../src/features/checkins/checkins.jobs';
-import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import type { RunningApp } from '../../src/app';
 import {
   cardActions,
@@ -9,12 +7,13 @@ import {
   type ConnectorStub,
   type PostedActivity,
   type RosterMember,
+  personalChat,
   rosterMember,
   type teamsClient,
-  type TeamsWhere,
 } from '../support/connector-stub';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 import { fakeClock } from '../support/fake-clock';
+import { runSchedules } from '../support/schedules';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const roster: RosterMember[] = [
@@ -53,19 +52,10 @@ describe('check-ins in Teams, driven by a fake clock', () => {
   afterAll(() => running?.close());
 
   /** A person's 1:1 chat with the bot: the one the bot started, or the one they started. */
-  const chatOf = (userId: string): TeamsWhere => ({
-    conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === userId)?.id ?? `a:personal-${userId.slice(3)}`,
-    type: 'personal',
-  });
+  const chatOf = (userId: string) => personalChat(stub, userId);
   const inChat = (userId: string): PostedActivity[] => stub.postedTo(chatOf(userId).conversationId);
   const lastIn = (userId: string) => inChat(userId).at(-1)!;
-  const notificationsSettled = async () => (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status !== 'pending');
-  const tick = async () => {
-    await app.jobs.enqueue(checkinTick, {});
-    await app.jobs.enqueue(oneOnOneTick, {});
-    await new Promise((r) => setTimeout(r, 300));
-    for (let i = 0; i < 100 && !(await notificationsSettled()); i++) await new Promise((r) => setTimeout(r, 30));
-  };
+  const tick = () => runSchedules(app);
   const promptRow = (name: string) =>
     app.db
       .selectFrom('checkin_prompts')

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { checkinTick } from '../../src/features/checkins/checkins.jobs';
-import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import {
   cardActions,
   cardOf,
@@ -9,11 +7,12 @@ import {
   type ConnectorStub,
   type PostedActivity,
   type RosterMember,
+  personalChat,
   rosterMember,
   type teamsClient,
-  type TeamsWhere,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
+import { runSchedules } from '../support/schedules';
 import { cardLimitProblems } from '../support/message-limits';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 import { until } from '../support/wait';
@@ -38,19 +37,10 @@ describe('long messages in Teams: a team of 40, an agenda of 60 points', () => {
   });
   afterAll(() => running?.close());
 
-  const chatOf = (userId: string): TeamsWhere => ({
-    conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === userId)?.id ?? `a:personal-${userId.slice(3)}`,
-    type: 'personal',
-  });
+  const chatOf = (userId: string) => personalChat(stub, userId);
   const inChat = (userId: string): PostedActivity[] => stub.postedTo(chatOf(userId).conversationId);
   const lastIn = (userId: string) => inChat(userId).at(-1)!;
-  const notificationsSettled = async () => (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status !== 'pending');
-  const tick = async () => {
-    await app.jobs.enqueue(checkinTick, {});
-    await app.jobs.enqueue(oneOnOneTick, {});
-    await new Promise((r) => setTimeout(r, 300));
-    for (let i = 0; i < 200 && !(await notificationsSettled()); i++) await new Promise((r) => setTimeout(r, 30));
-  };
+  const tick = () => runSchedules(app);
   const inputsOf = (card: any) => card.body.filter((e: any) => e.type.startsWith('Input.'));
   const mentioned = (card: any) => (card.msteams?.entities ?? []).map((e: any) => e.mentioned.id);
   /** Within Teams' limits, and a card the official library takes. */
