@@ -49,7 +49,7 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
   }
   /** The next reply to this person after `before` of them. */
   async function nextReply(user: string, before: number): Promise<Post> {
-    await stub.waitFor(() => repliesTo(user).length > before);
+    await stub.waitFor(() => repliesTo(user).length > before, 15_000);
     return repliesTo(user).at(-1)!.body as unknown as Post;
   }
   const mentioned = (post: Post) => [...JSON.stringify(post.blocks).matchAll(/<@(UM\d\d)>/g)].map((m) => m[1]!);
@@ -73,11 +73,11 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
         },
       }),
     );
-    await stub.waitFor(() => members.every((m) => dmsTo(m.id).length === 1));
+    await stub.waitFor(() => members.every((m) => dmsTo(m.id).length === 1), 20_000);
 
     time.set('2026-11-27T15:00:00Z'); // 15:00 in Lisbon
     await tick();
-    await stub.waitFor(() => members.every((m) => dmsTo(m.id).length === 2));
+    await stub.waitFor(() => members.every((m) => dmsTo(m.id).length === 2), 20_000);
     for (const [i, m] of members.entries()) {
       const promptId = /"action_id":"checkin.start","text":\{[^}]*\},"value":"([0-9a-f-]{36})"/.exec(json(dmsTo(m.id)[1]))![1]!;
       const views = stub.callsTo('views.open').length;
@@ -132,7 +132,7 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
     await command('UMGR', '1on1 <@UM01> every friday 10:00');
     for (let n = 1; n <= 60; n++) await command('UM01', `agenda <@UMGR> add Point ${n}: ${'something to talk about '.repeat(n % 7 === 0 ? 20 : 1)}`);
     const open = () => app.db.selectFrom('agenda_items').select('id').where('done_at', 'is', null).execute();
-    await until(async () => (await open()).length === 60);
+    await until(async () => (await open()).length === 60, 30_000);
 
     let replies = repliesTo('UMGR').length;
     await command('UMGR', 'agenda <@UM01>');
@@ -163,8 +163,8 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
     // Two hours before the 1:1, both get the agenda's first page, with the rest a click away.
     time.set('2026-12-04T08:00:00Z');
     await tick();
-    await stub.waitFor(() => dmsTo('UM01').some((c) => json(c).includes('Your 1:1 with')));
-    await stub.waitFor(() => dmsTo('UMGR').some((c) => json(c).includes('Your 1:1 with')));
+    await stub.waitFor(() => dmsTo('UM01').some((c) => json(c).includes('Your 1:1 with')), 20_000);
+    await stub.waitFor(() => dmsTo('UMGR').some((c) => json(c).includes('Your 1:1 with')), 20_000);
     for (const user of ['UM01', 'UMGR']) {
       const reminder = dmsTo(user).find((c) => json(c).includes('Your 1:1 with'))!.body as unknown as Post;
       expect(slackPostProblems(reminder, userIds)).toEqual([]);

@@ -111,7 +111,7 @@ describe('long messages in Teams: a team of 40, an agenda of 60 points', () => {
     for (let n = 1; n <= 60; n++) {
       await teams.say(chatOf(m01.id), m01.id, `checkin agenda ${at(maya)} add Point ${n}: ${'something to talk about '.repeat(n % 7 === 0 ? 20 : 1)}`, [maya]);
     }
-    await until(async () => (await app.db.selectFrom('agenda_items').select('id').where('done_at', 'is', null).execute()).length === 60);
+    await until(async () => (await app.db.selectFrom('agenda_items').select('id').where('done_at', 'is', null).execute()).length === 60, 30_000);
 
     await teams.say(chatOf(maya.id), maya.id, `checkin agenda ${at(m01)}`, [m01]);
     const first = lastIn(maya.id);
@@ -141,7 +141,7 @@ describe('long messages in Teams: a team of 40, an agenda of 60 points', () => {
     time.set('2026-12-04T08:00:00Z');
     await tick();
     for (const id of [m01.id, maya.id]) {
-      await stub.waitFor(() => inChat(id).some((p) => p.activity.summary?.startsWith('1:1 with')));
+      await stub.waitFor(() => inChat(id).some((p) => p.activity.summary?.startsWith('1:1 with')), 20_000);
       const reminder = cardOf(inChat(id).find((p) => p.activity.summary?.startsWith('1:1 with'))!.activity);
       fits(reminder);
       expect(cardActions(reminder).at(-1).title).toBe('Show 55 more');
