@@ -44,7 +44,7 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
   const click = (userId: string, actionId: string, value: string, o: { messageTs?: string; ephemeral?: boolean } = {}) =>
     postSigned(app.url, buttonClick({ actionId, value, userId, channelId: `D${userId}`, responseUrl: stub.responseUrl(userId), ...o }));
   async function opened(before: number): Promise<View> {
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
+    await stub.waitFor(() => stub.callsTo('views.open').length > before, 20_000);
     return stub.callsTo('views.open').at(-1)!.body.view as View;
   }
   /** The next reply to this person after `before` of them. */

@@ -53,7 +53,7 @@ describe('long messages in Teams: a team of 40, an agenda of 60 points', () => {
     const more = cardActions(cardOf(posted.activity)).find((a: any) => /^Show \d+ more$/.test(a.title));
     const before = inChat(userId).length;
     await teams.execute(chatOf(userId), userId, posted, more.title);
-    await stub.waitFor(() => inChat(userId).length > before);
+    await stub.waitFor(() => inChat(userId).length > before, 20_000);
     return lastIn(userId);
   }
   const hasMore = (posted: PostedActivity) => cardActions(cardOf(posted.activity)).some((a: any) => /^Show \d+ more$/.test(a.title));
