@@ -117,6 +117,3 @@ export const slackButtons = (blocks: unknown[]) =>
   (blocks as KnownBlock[]).flatMap((b) =>
     b.type === 'actions' ? b.elements.flatMap((e) => (e.type === 'button' ? [{ label: e.text.text, actionId: e.action_id ?? '', value: e.value }] : [])) : [],
   );
-
-/** Every action of a card, in its action sets and its own. */
-export { actionsOf as cardActionsOf };

@@ -76,7 +76,7 @@ const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
  * Mrkdwn cut to `max` characters, ending in an ellipsis, never inside a mention or link (`<@U…>`)
  * or an escaped character (`&amp;`): half of one would show as garbage, or read as markup.
  */
-export function cutMrkdwn(text: string, max: number): string {
+function cutMrkdwn(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = max - 1;
   if (isHighSurrogate(text.charCodeAt(end - 1))) end--;

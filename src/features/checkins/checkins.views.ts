@@ -138,9 +138,6 @@ function digestLine(r: DigestRow): string {
   return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
 }
 
-/** Where the rest of a digest is asked for: its team, its period and the first row still to show. */
-export const digestPageValue = (teamId: string, period: string, from: number) => `${teamId}:${period}:${from}`;
-
 /**
  * The manager's digest of a period, a page at a time from row `from`: each person's line, with the
  * button to their answers or to reply to their skip, and "Show more" while people are left. A team
@@ -171,7 +168,7 @@ export function digestMessage(o: { teamId: string; period: string; rows: DigestR
         return [{ type: 'section', text: digestLine(r) }, ...(button ? [{ type: 'actions' as const, buttons: [button] }] : [])];
       }),
       ...(page.next !== undefined
-        ? [{ type: 'actions' as const, buttons: [showMoreButton(DIGEST_MORE, digestPageValue(o.teamId, o.period, page.next), o.rows.length - page.next)] }]
+        ? [{ type: 'actions' as const, buttons: [showMoreButton(DIGEST_MORE, [o.teamId, o.period], page.next, o.rows.length - page.next)] }]
         : []),
     ],
   };
@@ -206,9 +203,6 @@ const ANSWERS_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 2, buttons: MES
 
 const answerText = (a: { prompt: string; value: string }) => `**${a.prompt}**\n${a.value || '—'}`;
 
-/** Where the rest of a check-in's answers is asked for: the check-in and the first answer still to show. */
-export const answersPageValue = (promptId: string, from: number) => `${promptId}:${from}`;
-
 /**
  * A check-in's answers, a page at a time from `from` (a few long answers fill one); `replyTo`: the
  * check-in, when the reader is the manager who can write back about it.
@@ -224,7 +218,7 @@ export function answersMessage(o: {
   const page = pageOf(o.answers, o.from ?? 0, ANSWERS_PAGE, (a) => ({ blocks: 1, buttons: 0, chars: answerText(a).length }));
   const buttons: Button[] = [
     ...(o.replyTo ? [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] : []),
-    ...(page.next !== undefined ? [showMoreButton(ANSWERS_MORE, answersPageValue(o.promptId, page.next), o.answers.length - page.next)] : []),
+    ...(page.next !== undefined ? [showMoreButton(ANSWERS_MORE, [o.promptId], page.next, o.answers.length - page.next)] : []),
   ];
   return {
     summary: `${o.name}'s check-in`,

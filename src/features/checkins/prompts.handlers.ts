@@ -2,7 +2,7 @@ import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { textMessage } from '../../chat/ui';
+import { readShowMore, textMessage } from '../../chat/ui';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { CheckinsDeps } from './checkins.deps';
 import { checkinDigest } from './checkins.jobs';
@@ -113,8 +113,8 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
       /** Opens a check-in's answers, privately, to the person and those the policy lets read them. */
       [VIEW_ANSWERS]: (interaction, ctx) => answersPage(ctx, interaction.value, 0),
       async [ANSWERS_MORE](interaction, ctx) {
-        const match = /^([\w-]+):(\d+)$/.exec(interaction.value ?? '');
-        return answersPage(ctx, match?.[1], Number(match?.[2] ?? 0));
+        const page = readShowMore(interaction.value);
+        return answersPage(ctx, page?.about[0], page?.from ?? 0);
       },
     },
     forms: {

@@ -4,7 +4,7 @@ import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { type Message, textMessage } from '../../chat/ui';
+import { type Message, readShowMore, textMessage } from '../../chat/ui';
 import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
@@ -156,9 +156,9 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
         return [{ type: 'update_source', message }];
       },
       async [AGENDA_MORE](interaction, ctx) {
-        const match = /^([\w-]+):(\d+)$/.exec(interaction.value ?? '');
-        const o = await own(ctx, match ? await queries.byId(ctx.org.id, match[1]!) : undefined);
-        return [{ type: 'reply', message: await agendaFor(ctx, o, () => Number(match![2])) }];
+        const page = readShowMore(interaction.value);
+        const o = await own(ctx, page ? await queries.byId(ctx.org.id, page.about[0]!) : undefined);
+        return [{ type: 'reply', message: await agendaFor(ctx, o, () => page!.from) }];
       },
     },
     forms: {

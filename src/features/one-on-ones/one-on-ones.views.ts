@@ -26,9 +26,6 @@ const pointCost = (item: AgendaItemView): PageCost => ({ blocks: 2, buttons: 1, 
 /** Where the agenda page that shows the point at `index` starts (after a "Done", the same page again). */
 export const agendaPageAt = (items: AgendaItemView[], index: number) => pageStart(items, index, AGENDA_PAGE, pointCost);
 
-/** Where the rest of an agenda is asked for: the 1:1 and the first point still to show. */
-export const agendaPageValue = (oneOnOneId: string, from: number) => `${oneOnOneId}:${from}`;
-
 /**
  * The running agenda, a page of points from `from` on, each with its "Done", and "Show more" while
  * points are left (a Teams card holds 6 buttons). `withId`: the other person of the 1:1.
@@ -53,7 +50,7 @@ export function agendaMessage(o: { oneOnOneId: string; withId: string; when: str
         type: 'actions',
         buttons: [
           { actionId: AGENDA_ADD, label: 'Add a talking point', value: o.oneOnOneId, opensForm: true },
-          ...(page.next !== undefined ? [showMoreButton(AGENDA_MORE, agendaPageValue(o.oneOnOneId, page.next), o.items.length - page.next)] : []),
+          ...(page.next !== undefined ? [showMoreButton(AGENDA_MORE, [o.oneOnOneId], page.next, o.items.length - page.next)] : []),
         ],
       },
     ],
