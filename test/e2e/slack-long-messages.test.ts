@@ -144,6 +144,13 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
     expect(slackButtons(first.blocks).map((b) => b.label)).toEqual(['Done', 'Done', 'Done', 'Done', 'Add a talking point', 'Show 56 more']);
 
     const more = slackButtons(first.blocks).at(-1)!;
+    // Someone outside the 1:1 asking for the next page is refused, and sees none of it.
+    const strangers = repliesTo('UM02').length;
+    await click('UM02', more.actionId, more.value!);
+    const refused = await nextReply('UM02', strangers);
+    expect(JSON.stringify(refused)).toContain('Only the two people in a 1:1 see its agenda.');
+    expect(JSON.stringify(refused)).not.toContain('Point 5');
+
     replies = repliesTo('UMGR').length;
     await click('UMGR', more.actionId, more.value!);
     const second = await nextReply('UMGR', replies);

@@ -69,6 +69,12 @@ describe('every view, fed big inputs, fits both platforms', () => {
     expect(done.map((b) => b.value)).toEqual(items.map((i) => i.id));
   });
 
+  it('an agenda page asked for past its end (points done since) is its last page', () => {
+    const items = ids(10, 'item-').map((id) => ({ id, text: id, authorId: 'ana' }));
+    const late = agendaMessage({ oneOnOneId: 'o1', withId: 'ana', when: 'Fri', items, reminder: false, from: 40 });
+    expect(late.blocks[0]).toMatchObject({ text: expect.stringContaining('Points 9–10 of 10.') });
+  });
+
   it("a check-in's 30 long answers, page by page, every answer once", () => {
     const answers = Array.from({ length: 30 }, (_, i) => ({ prompt: `Question ${i}: ${long(200)}`, value: long(2000) }));
     const all = pages((from) => answersMessage({ promptId: 'pr', period: PERIOD, name: LONG_NAME, answers, replyTo: 'pr', from }));
