@@ -11,6 +11,10 @@ import * as oneOnOneRemindersOrg from './0009_one_on_one_reminders_org';
 import * as addressedNotifications from './0010_addressed_notifications';
 import * as teamsRecognitionChannel from './0011_teams_recognition_channel';
 import * as notificationFallback from './0012_notification_fallback';
+import * as orgLinkCodes from './0013_org_link_codes';
+import * as slackUninstalls from './0014_slack_uninstalls';
+import * as goals from './0019_goals';
+import * as selfAssessments from './0020_self_assessments';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +30,8 @@ export const migrations: Record<string, Migration> = {
   '0010_addressed_notifications': addressedNotifications,
   '0011_teams_recognition_channel': teamsRecognitionChannel,
   '0012_notification_fallback': notificationFallback,
+  '0013_org_link_codes': orgLinkCodes,
+  '0014_slack_uninstalls': slackUninstalls,
+  '0019_goals': goals,
+  '0020_self_assessments': selfAssessments,
 };

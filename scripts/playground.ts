@@ -1,6 +1,7 @@
 /**
  * `npm run playground`: the Microsoft 365 Agents Playground, a Teams-like client that runs offline,
- * talking to the bot started with `npm start` (Teams local mode: no MICROSOFT_APP_ID).
+ * talking to the bot started with `npm start` in Teams local mode: with nothing configured it is, else
+ * start it with `TEAMS_LOCAL=1 npm start` (the Playground sends no Bot Framework tokens).
  *
  * PORT is the bot's port (default 3000, as `npm start`); PLAYGROUND_PORT the playground's (default
  * 56150; the playground takes a random one when that is busy, and says which). When stdout is not a
@@ -25,7 +26,7 @@ child.stdout.on('data', (chunk: Buffer) => {
   const port = /Listening on (\d+)/.exec(chunk.toString())?.[1];
   if (port && !announced) {
     announced = true;
-    console.log(`Agents Playground: http://127.0.0.1:${port}/ (talking to the bot at ${botUrl})`);
+    console.log(`Agents Playground: http://127.0.0.1:${port}/ (talking to the bot at ${botUrl}, which must be in Teams local mode)`);
   }
 });
 child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));

@@ -13,13 +13,16 @@ import { createHttpApp, listen } from './http/server';
 import { createMetrics } from './http/metrics';
 import { InProcessRunner } from './jobs/in-process';
 import { type Enqueue, JobRegistry, type JobRunner } from './jobs/registry';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type LogDestination, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
+import { purgeRemovedWorkspacesJob } from './retention/purge-removed-workspaces.job';
 
 export interface AppOptions {
   logger?: Logger;
+  /** Where the app's own logger writes (when no `logger` is given): tests capture its lines. */
+  logDestination?: LogDestination;
   clock?: Clock;
   /** BullMQ key prefix; tests use a fresh one each. */
   queuePrefix?: string;
@@ -34,7 +37,7 @@ export interface RunningApp {
 
 /** config → db → migrate → jobs → features → adapters → http, as DESIGN.md draws it. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, { secrets: config.secrets, destination: options.logDestination });
   const clock = options.clock ?? systemClock;
   const db = connectDatabase(config.database, (err) => logger.warn({ err }, 'idle database connection lost'));
   try {
@@ -46,16 +49,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 }
 
 async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
-  // botbuilder (~0.5 s of CPU to load) loads while PGlite starts its WebAssembly Postgres.
-  const [teams] = await Promise.all([import('./adapters/teams/teams.platform'), migrateToLatest(db)]);
+  // botbuilder (~0.5 s of CPU to load), when Teams is on, loads while PGlite starts its WebAssembly Postgres.
+  const teamsConfig = config.teams;
+  const [teams] = await Promise.all([
+    teamsConfig.mode === 'off'
+      ? teamsConfig
+      : import('./adapters/teams/teams.platform').then((m) => m.createTeamsPlatform({ config, db, logger, clock, teams: teamsConfig })),
+    migrateToLatest(db, config.database),
+  ]);
   const metrics = createMetrics();
 
   const platforms: PlatformAdapter[] = [];
   // Bolt and BullMQ are loaded only when configured: an embedded start would pay ~0.3 s of CPU for them.
-  const slack = config.slack.mode === 'off' ? config.slack : (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger });
+  const slack =
+    config.slack.mode === 'off' ? config.slack : await (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger, clock });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
-  platforms.push(teams.createTeamsPlatform({ config, db, logger }));
+  if ('why' in teams) logger.info(`Teams is off: ${teams.why}`);
+  else platforms.push(teams);
   const senders: Partial<Record<Sender['platform'], Sender>> = Object.fromEntries(platforms.map((p) => [p.platform, p.sender]));
 
   let jobs: JobRunner | undefined;
@@ -70,6 +81,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const registry = new JobRegistry([
     deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
     sweepOutboxJob(notify, enqueue),
+    purgeRemovedWorkspacesJob(db, clock, logger, config.dataRetentionDays),
     ...capabilities.flatMap((c) => c.jobs ?? []),
   ]);
   jobs = config.redisUrl
@@ -82,16 +94,14 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
     : new InProcessRunner(registry, logger, metrics.onJobDone);
   const runner = jobs;
   if (config.role !== 'web') {
-    await runner.startWorking();
-    // Reconcile at start: every recurring job runs once now (the outbox sweep sends what was recorded
-    // but not sent; the ticks catch up on what fell due while nothing ran).
-    for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
+    // Reconcile at start, and when Redis is back: every recurring job runs once now (the outbox sweep
+    // sends what was recorded but not sent; the ticks catch up on what fell due while nothing ran).
+    await runner.startWorking(async () => {
+      for (const def of registry.definitions) if (def.everyMs) await enqueue(def.type, {});
+    });
   }
 
-  const { contextFor } = peopleResolver(people, {
-    shareOneOrg: config.slack.mode !== 'oauth' && (config.teams.local || config.teams.appType === 'SingleTenant'),
-    hrAdminEmails: config.hrAdminEmails,
-  });
+  const { contextFor } = peopleResolver(people, { hrAdminEmails: config.hrAdminEmails });
   const router: Router = new Router({
     features: capabilities,
     contextFor,
@@ -103,11 +113,16 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   });
 
   const routes = ['/healthz', '/readyz', '/metrics', ...platforms.flatMap((p) => p.routes)];
-  const httpApp = createHttpApp(metrics, { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) }, () => routes);
+  const httpApp = createHttpApp(
+    metrics,
+    { readiness: async () => ({ database: await isDatabaseReachable(db), jobs: await runner.isReady() }) },
+    () => routes,
+    config.http,
+  );
   if (config.role !== 'worker') {
     for (const platform of platforms) await platform.attach(httpApp, router);
   }
-  const server: http.Server = await listen(httpApp, config.port, config.host);
+  const server: http.Server = await listen(httpApp, config.port, config.host, config.http);
   const { port } = server.address() as AddressInfo;
   logger.info(
     {

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { secrets: config.secrets });
   const app = await startApp(config, { logger });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,5 +1,5 @@
 import type { Platform } from '../chat/interaction';
-import type { Sender } from '../chat/ports';
+import type { Clock, Sender } from '../chat/ports';
 import type { Router } from '../chat/router';
 import type { Config } from '../config';
 import type { Db } from '../db/connect';
@@ -10,6 +10,7 @@ export interface PlatformDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  clock: Clock;
 }
 
 /** One chat platform: sends for jobs on every role; receives interactions on the web role. */

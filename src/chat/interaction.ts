@@ -58,6 +58,11 @@ interface Base {
   idempotencyKey: string;
   /** The actor's IANA timezone when the platform sends it with the interaction (Teams `localTimezone`). */
   actorTimezone?: string;
+  /**
+   * What the platform brought back of the bot's own (a modal's private_metadata, a card's data) did
+   * not read as the bot wrote it: changed on the way. The router answers that it can't find it.
+   */
+  unreadable?: true;
 }
 
 export type Interaction =
@@ -73,8 +78,11 @@ export type Interaction =
       channels?: Array<{ id: string; name: string }>;
       file?: SentFile;
     })
-  /** `file`: what the form's file field (a form has at most one) brought. */
-  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string>; file?: SentFile })
+  /**
+   * `file`: what the form's file field (a form has at most one) brought. `draft`: the person saved
+   * it for later (a form with `draft`), so nothing is required yet.
+   */
+  | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string>; file?: SentFile; draft?: boolean })
   | (Base & { kind: 'action'; actionId: string; value?: string })
   /** The platform says a person's profile changed (name, timezone, status, deactivation). */
   | (Base & { kind: 'profile'; profile: DirectoryUser })

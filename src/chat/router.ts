@@ -2,6 +2,7 @@ import type { Effect } from './effects';
 import { DomainError, Invalid } from './errors';
 import type { Feature, Handler, HandlerContext, NotifyOnce, Of } from './feature';
 import { homeHandlers } from './home';
+import { cannotFind, checkCarriedIds, checkCommandText, withStorableText } from './input';
 import type { Interaction, Platform } from './interaction';
 import type { Directory, ShowPeople } from './ports';
 import type { Person } from '../db/database';
@@ -164,10 +165,12 @@ export class Router {
     return effects.map((e) => ('message' in e ? { ...e, message: filled(e.message) } : e));
   }
 
-  async dispatch(asSent: Interaction, directory: Directory): Promise<Effect[]> {
-    const interaction = writtenSafely(asSent);
+  async dispatch(sent: Interaction, directory: Directory): Promise<Effect[]> {
+    const interaction = writtenSafely(withStorableText(sent));
     const handler = this.handlerFor(interaction);
     const { platform } = interaction.origin;
+    // A button or a form nobody owns came back changed (or from a version of the app that had it): not something to teach with the help.
+    if (!handler && (interaction.kind === 'action' || interaction.kind === 'form_submit')) return this.refused(interaction, cannotFind());
     if (!handler) {
       this.deps.onOutcome?.(interaction, 'unknown');
       const help: Effect[] = [{ type: 'reply', message: this.help(platform) }];
@@ -178,21 +181,27 @@ export class Router {
       );
     }
     try {
+      // Before the context is read: what the person sent is checked before any SQL.
+      checkCommandText(interaction);
+      checkCarriedIds(interaction);
       const ctx = await this.deps.contextFor(interaction, directory);
       const effects = await this.withPeopleShown(await handler(interaction, ctx), ctx, platform);
       this.deps.onOutcome?.(interaction, 'ok');
       return await this.withExamples(effects, ctx, platform);
     } catch (error) {
-      if (error instanceof DomainError) {
-        this.deps.onOutcome?.(interaction, 'refused');
-        if (interaction.kind === 'form_submit' && error instanceof Invalid && error.field) {
-          return [{ type: 'form_errors', errors: { [error.field]: error.message } }];
-        }
-        return [{ type: 'reply', message: textMessage(error.message) }];
-      }
+      if (error instanceof DomainError) return this.refused(interaction, error);
       this.deps.onOutcome?.(interaction, 'error');
       this.deps.onError(error, interaction);
       return [{ type: 'reply', message: textMessage('Sorry, something went wrong on my side. Please try again in a moment.') }];
     }
+  }
+
+  /** A refusal, kindly and privately: at its field when it has one and a form is open. */
+  private refused(interaction: Interaction, error: DomainError): Effect[] {
+    this.deps.onOutcome?.(interaction, 'refused');
+    if (interaction.kind === 'form_submit' && error instanceof Invalid && error.field) {
+      return [{ type: 'form_errors', errors: { [error.field]: error.message } }];
+    }
+    return [{ type: 'reply', message: textMessage(error.message) }];
   }
 }

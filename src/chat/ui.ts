@@ -46,6 +46,7 @@ export interface Button {
   /** Routed back to the feature as an `action` interaction with this id. */
   actionId: string;
   label: string;
+  /** The id (uuid) of the row it acts on: the router refuses any other, as it comes back through the platform. */
   value?: string;
   style?: 'primary' | 'danger';
   /** The button opens a form (Slack modal / Teams dialog) returned by the action's handler. */
@@ -195,8 +196,10 @@ interface FieldBase {
 }
 
 export type FormField =
-  | (FieldBase & { kind: 'text' | 'multiline'; placeholder?: string; maxLength?: number; initial?: string })
-  | (FieldBase & { kind: 'number'; min?: number; max?: number; initial?: number })
+  /** Free text always has a limit, stated at the field (`limitHint`) and kept by the handler (`boundedText`). */
+  | (FieldBase & { kind: 'text' | 'multiline'; placeholder?: string; maxLength: number; initial?: string })
+  /** Whole numbers unless `decimal`. */
+  | (FieldBase & { kind: 'number'; min?: number; max?: number; initial?: number; decimal?: boolean })
   | (FieldBase & { kind: 'date'; initial?: string })
   | (FieldBase & { kind: 'users'; multiple: boolean; initial?: string[] })
   | (FieldBase & { kind: 'choice'; options: Array<{ value: string; label: string }>; initial?: string })
@@ -213,8 +216,13 @@ export interface Form {
   submitLabel: string;
   intro?: string;
   fields: FormField[];
-  /** Opaque state carried through the platform and handed back on submit. */
+  /** Ids (uuids) of the rows the form is about, by name, carried through the platform and handed back on submit (the router checks them). */
   state?: Record<string, string>;
+  /**
+   * The form keeps a draft: what is entered comes back as a submission marked `draft` when the
+   * person saves it for later (Teams: this button beside the submit one; Slack: closing the modal).
+   */
+  draft?: { label: string };
 }
 
 /** What comes back from either platform when a form is submitted. Users fields carry platform user ids. */

@@ -4,13 +4,21 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { Client, Pool } from 'pg';
 import { migrations } from '../../migrations';
-import type { Config } from '../config';
+import type { Config, DatabaseTimeouts } from '../config';
 import type { Database } from './database';
 
 export type Db = Kysely<Database>;
 
 /** Distinct statements a connection keeps prepared; beyond this, statements are planned each time. */
 const PREPARED_PER_CONNECTION = 200;
+
+/**
+ * How much longer than Postgres' own statement timeout the client waits for an answer: a slow statement
+ * is cancelled by the server (nothing written), and only a server that doesn't answer at all is given up on here.
+ */
+const UNANSWERED_AFTER_STATEMENT_TIMEOUT_MS = 500;
+
+const isUnanswered = (error: unknown) => (error as { message?: string }).message === 'Query read timeout';
 
 /** Postgres refuses a prepared statement whose result columns changed (a migration added one). */
 const isStalePlan = (error: unknown) => {
@@ -29,6 +37,13 @@ class PreparingClient extends Client {
   private generation = 0;
   private inTransaction = false;
 
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    // A connection lost while in use fails its query, which is how the app hears of it; pg emits 'error'
+    // as well, and pg-pool listens only while a client is idle: unheard, it would end the process.
+    this.on('error', () => {});
+  }
+
   private nameFor(text: string): string | undefined {
     let name = this.names.get(text);
     if (!name && this.names.size < PREPARED_PER_CONNECTION) {
@@ -40,16 +55,24 @@ class PreparingClient extends Client {
 
   private async prepared(text: string, values: unknown[], retried = false): Promise<unknown> {
     const name = this.nameFor(text);
-    if (!name) return super.query(text, values);
     try {
-      return await super.query({ name, text, values });
+      return await (name ? super.query({ name, text, values }) : super.query(text, values));
     } catch (error) {
+      if (isUnanswered(error)) this.abandon();
       if (!isStalePlan(error)) throw error;
       this.names = new Map();
       this.generation++;
       if (this.inTransaction || retried) throw error;
       return this.prepared(text, values, true);
     }
+  }
+
+  /**
+   * A statement the server never answered still holds the connection; dropped, it goes back to no
+   * pool, and Postgres rolls back whatever transaction it was in once it hears the connection close.
+   */
+  private abandon(): void {
+    (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
   }
 
   // pg's overloads can't be restated in a subclass; Kysely always calls query(text, values).
@@ -63,9 +86,21 @@ class PreparingClient extends Client {
   }
 }
 
+/** pg's pool settings for these timeouts (the wait for a free connection is bounded by the connect timeout too). */
+const poolTimeouts = (timeouts: DatabaseTimeouts | undefined) =>
+  timeouts && {
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    statement_timeout: timeouts.statementTimeoutMs,
+    query_timeout: timeouts.statementTimeoutMs + UNANSWERED_AFTER_STATEMENT_TIMEOUT_MS,
+  };
+
+/**
+ * On Postgres every connection and statement is bounded (see DatabaseTimeouts), so an interaction waiting
+ * on a slow or missing database gets its apology in time.
+ */
 export function connectDatabase(database: Config['database'], onIdleError: (error: Error) => void): Db {
   if (database.kind === 'postgres') {
-    const pool = new Pool({ connectionString: database.url, max: 10, Client: PreparingClient });
+    const pool = new Pool({ connectionString: database.url, max: 10, Client: PreparingClient, ...poolTimeouts(database.timeouts) });
     // An idle connection dropped by the server must not take the process down; the pool reconnects.
     pool.on('error', onIdleError);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -94,10 +129,24 @@ async function isUpToDate(db: Kysely<any>): Promise<boolean> {
 /**
  * Brings the schema up to date; on Postgres, Kysely serialises concurrent migrators with an advisory
  * lock. Anything but an exact match of the migrations run (a new one, or one this release doesn't
- * know) goes through the Migrator, which runs them all in one transaction, or refuses.
+ * know) goes through the Migrator, which runs them all in one transaction, or refuses. Given the
+ * database, the Migrator runs on a connection of its own with no statement timeout: a migration of a
+ * big table, or the wait for another process's lock, may rightly take longer than an interaction may.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, database?: Config['database']): Promise<void> {
   if (await isUpToDate(db)) return;
+  const untimed =
+    database?.kind === 'postgres'
+      ? new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: database.url, max: 1 }) }) })
+      : undefined;
+  try {
+    await migrate(untimed ?? db);
+  } finally {
+    await untimed?.destroy();
+  }
+}
+
+async function migrate(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

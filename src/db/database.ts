@@ -31,6 +31,8 @@ export interface OrgWorkspacesTable {
   platform: Platform;
   external_id: string;
   org_id: string;
+  /** The app was removed from this workspace then; a reinstall clears it (see `retention/`). */
+  removed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface PeopleTable {
@@ -77,6 +79,17 @@ export interface TeamsConversationsTable {
   personal_user_id: string | null;
   reference: ColumnType<unknown, string, string>;
   updated_at: Generated<Date>;
+}
+
+/** A one-time code an HR admin of the org gave out to link it with another (migration 0013): its hash only. */
+export interface OrgLinkCodesTable {
+  org_id: string;
+  code_sha256: string;
+  issued_by: string;
+  /** The interaction that asked for it: a retry of it gets no second code. */
+  idempotency_key: string;
+  expires_at: Date;
+  created_at: CreatedAt;
 }
 
 export interface KudosTable {
@@ -283,6 +296,69 @@ export interface OneOnOneRemindersTable {
   sent_at: Generated<Date>;
 }
 
+export type GoalLevel = 'company' | 'team' | 'individual';
+
+export interface GoalsTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string;
+  level: GoalLevel;
+  title: string;
+  why: string | null;
+  unit: string | null;
+  start_value: number;
+  target_value: number;
+  current_value: number;
+  /** `YYYY-MM-DD`, the app's date when it was set. */
+  starts_on: string;
+  due_on: string;
+  visibility: 'public' | 'private';
+  parent_id: string | null;
+  progress_from: Generated<'own' | 'children'>;
+  weight: Generated<number>;
+  created_by: string;
+  /** Where it was set: where its owner's weekly nudge goes. */
+  platform: Platform;
+  workspace_id: string;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface GoalUpdatesTable {
+  id: Generated<string>;
+  org_id: string;
+  goal_id: string;
+  author_id: string;
+  value: number;
+  note: string | null;
+  updated_at: Date;
+  idempotency_key: string;
+}
+
+export interface SelfAssessmentsTable {
+  id: Generated<string>;
+  org_id: string;
+  person_id: string;
+  strengths: string | null;
+  growth: string | null;
+  /** Null while it is a draft; set once, when it is submitted and locked. */
+  submitted_at: Date | null;
+  /** The idempotency key of the interaction that submitted it. */
+  submitted_key: string | null;
+  updated_at: Date;
+  platform: Platform;
+  workspace_id: string;
+}
+
+export interface SelfAssessmentGoalsTable {
+  assessment_id: string;
+  org_id: string;
+  goal_id: string;
+  goal_title: string;
+  rating: number | null;
+  reflection: string | null;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -306,9 +382,15 @@ export interface Database {
   feedback_request_recipients: FeedbackRequestRecipientsTable;
   one_on_ones: OneOnOnesTable;
   org_imports: OrgImportsTable;
+  org_link_codes: OrgLinkCodesTable;
   agenda_items: AgendaItemsTable;
   one_on_one_reminders: OneOnOneRemindersTable;
+  goals: GoalsTable;
+  goal_updates: GoalUpdatesTable;
+  self_assessments: SelfAssessmentsTable;
+  self_assessment_goals: SelfAssessmentGoalsTable;
 }
 
 export type Org = Selectable<OrgsTable>;
 export type Person = Selectable<PeopleTable>;
+export type Goal = Selectable<GoalsTable>;

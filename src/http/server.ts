@@ -1,5 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
+import type { HttpLimits } from '../config';
+import { isLoopback } from './loopback';
 import type { Metrics } from './metrics';
 
 export interface Probes {
@@ -19,8 +22,10 @@ export interface HttpApp {
    * acknowledge fast, and express's layer cost as much time per request as Bolt's own handling.
    */
   direct(path: string, listener: DirectListener): void;
-  /** The server's request listener: times every request, then serves it. */
+  /** The server's request listener: times every request, refuses a body over the limit, then serves it. */
   handle: http.RequestListener;
+  /** The largest request body any route reads; the platforms' own body parsers are given it too. */
+  bodyLimitBytes: number;
 }
 
 const pathOf = (url = '/') => {
@@ -28,7 +33,26 @@ const pathOf = (url = '/') => {
   return query === -1 ? url : url.slice(0, query);
 };
 
-export function createHttpApp(metrics: Metrics, probes: Probes, knownRoutes: () => string[]): HttpApp {
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * Metrics tell how the service is used, so they are not for everyone: with a token, only to a caller
+ * that brings it as a Bearer token; without one, only to this machine (a scraper beside the process).
+ */
+function metricsReaders(token: string | undefined): RequestHandler {
+  const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
+  return (req, res, next) => {
+    // Compared as digests: equal lengths, in constant time.
+    const allowed = expected ? timingSafeEqual(digest(req.headers.authorization ?? ''), expected) : isLoopback(req.socket.remoteAddress);
+    if (allowed) return next();
+    res
+      .status(401)
+      .set('www-authenticate', 'Bearer')
+      .json({ error: expected ? 'metrics need the METRICS_TOKEN as a Bearer token' : 'set METRICS_TOKEN to read metrics from another machine' });
+  };
+}
+
+export function createHttpApp(metrics: Metrics, probes: Probes, knownRoutes: () => string[], limits: HttpLimits): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
@@ -39,13 +63,14 @@ export function createHttpApp(metrics: Metrics, probes: Probes, knownRoutes: () 
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsReaders(limits.metricsToken), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   const directs = new Map<string, DirectListener>();
   return {
     express: app,
+    bodyLimitBytes: limits.bodyLimitBytes,
     direct(path, listener) {
       directs.set(path, listener);
     },
@@ -53,6 +78,12 @@ export function createHttpApp(metrics: Metrics, probes: Probes, knownRoutes: () 
       const path = pathOf(req.url);
       const stop = metrics.httpDuration.startTimer({ method: req.method });
       res.once('finish', () => stop({ route: knownRoutes().includes(path) ? path : 'other', status: String(res.statusCode) }));
+      // Refused before anyone reads it; a body sent without its length is bounded by the route's parser.
+      if (Number(req.headers['content-length']) > limits.bodyLimitBytes) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: `request bodies are limited to ${limits.bodyLimitBytes} bytes` }));
+        return;
+      }
       const toExpress = () => app(req, res);
       const direct = directs.get(path);
       if (direct) direct(req, res, toExpress);
@@ -61,8 +92,15 @@ export function createHttpApp(metrics: Metrics, probes: Probes, knownRoutes: () 
   };
 }
 
-export async function listen(app: HttpApp, port: number, host: string): Promise<http.Server> {
-  const server = http.createServer(app.handle);
+/** Node checks the header and request timeouts only this often (30 s by default), so a slow client is closed on time. */
+const checkEvery = (limits: HttpLimits) => Math.min(1_000, Math.ceil(limits.headersTimeoutMs / 4));
+
+export async function listen(app: HttpApp, port: number, host: string, limits: HttpLimits): Promise<http.Server> {
+  // A client that sends its headers or body slowly (slow-loris) is cut off instead of holding a socket.
+  const server = http.createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: checkEvery(limits) },
+    app.handle,
+  );
   // Above the load balancer's idle timeout, so it never reuses a connection we just closed.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,9 @@ export interface BullMQOptions {
 
 const QUEUE = 'hepo';
 
+/** Redis answers a producer's command in a millisecond or two; one that takes a second is not coming. */
+const PRODUCER_COMMAND_TIMEOUT_MS = 1_000;
+
 /** Queue mode: jobs live in Redis and any number of worker processes take them. */
 export class BullMQRunner implements JobRunner {
   readonly kind = 'bullmq';
@@ -29,7 +32,13 @@ export class BullMQRunner implements JobRunner {
     private readonly onJobDone: (name: string, outcome: JobOutcome) => void = () => {},
   ) {
     // Producers fail fast: an interaction must not hang on a Redis outage (the outbox keeps the work).
-    this.producerConnection = new IORedis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    // Without a connection a command fails at once (no offline queue); on one that went silent, after
+    // the command timeout. BullMQ asks `maxRetriesPerRequest: null` of blocking connections only.
+    this.producerConnection = new IORedis(options.redisUrl, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
+    });
     this.producerConnection.on('error', (err) => logger.warn({ err }, 'redis (producer) error'));
     this.queue = new Queue(QUEUE, { connection: this.producerConnection, prefix: options.prefix });
     this.queue.on('error', (err) => logger.warn({ err }, 'queue error'));
@@ -88,7 +97,7 @@ export class BullMQRunner implements JobRunner {
       });
   }
 
-  async startWorking(): Promise<void> {
+  async startWorking(catchUp?: () => Promise<void>): Promise<void> {
     // Recurring jobs are derived from the registry on every start, so a wiped Redis loses nothing.
     for (const def of this.registry.definitions) {
       if (!def.everyMs) continue;
@@ -118,6 +127,13 @@ export class BullMQRunner implements JobRunner {
     });
     this.worker.on('error', (err) => this.logger.warn({ err }, 'worker error'));
     await this.worker.waitUntilReady();
+    if (!catchUp) return;
+    await catchUp();
+    // 'ready' comes again only once the connection was lost and is back.
+    this.producerConnection.on('ready', () => {
+      this.logger.info('redis is back: catching up on recurring jobs');
+      catchUp().catch((err: unknown) => this.logger.warn({ err }, 'could not catch up on recurring jobs'));
+    });
   }
 
   async isReady(): Promise<boolean> {

@@ -29,13 +29,14 @@ export class InProcessRunner implements JobRunner {
     this.later(options.delayMs ?? 0, () => this.attempt(name, payload, 1, options.jobId));
   }
 
-  async startWorking(): Promise<void> {
+  async startWorking(catchUp?: () => Promise<void>): Promise<void> {
     for (const def of this.registry.definitions) {
       if (!def.everyMs) continue;
       const timer = setInterval(() => void this.enqueue(def.type, {}, { jobId: `every-${def.type.name}` }), def.everyMs);
       timer.unref();
       this.timers.add(timer);
     }
+    await catchUp?.();
   }
 
   async isReady(): Promise<boolean> {

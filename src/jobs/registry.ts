@@ -50,8 +50,11 @@ export type JobOutcome = 'completed' | 'retried' | 'failed';
 export interface JobRunner {
   readonly kind: 'in-process' | 'bullmq';
   enqueue: Enqueue;
-  /** Starts consuming jobs (the worker role). */
-  startWorking(): Promise<void>;
+  /**
+   * Starts consuming jobs (the worker role), then runs `catchUp` (what fell due while nothing ran), and
+   * again whenever the queue is back after an outage: scheduled runs missed meanwhile are made up at once.
+   */
+  startWorking(catchUp?: () => Promise<void>): Promise<void>;
   isReady(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
+import { startLocalTeamsTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
 
 /**
@@ -96,7 +96,7 @@ describe('Teams kudos in the Microsoft 365 Agents Playground', () => {
 
   beforeAll(async () => {
     database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url });
+    app = await startLocalTeamsTestApp(database.url);
     // Its log goes to ./devTools when stdout is not a terminal; keep that out of the repository.
     workDir = mkdtempSync(path.join(os.tmpdir(), 'hepo-playground-'));
     const started = await startPlayground(`${app.url}/api/messages`, await freePort(), workDir);
@@ -283,7 +283,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasPlaywright)('the Agents Playgroundâ
 
   beforeAll(async () => {
     database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url });
+    app = await startLocalTeamsTestApp(database.url);
     workDir = mkdtempSync(path.join(os.tmpdir(), 'hepo-playground-'));
     const started = await startPlayground(`${app.url}/api/messages`, await freePort(), workDir);
     playground = started.child;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { installWithOAuth, SLACK_OAUTH_ENV, type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { postSigned, slashCommand } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
 
@@ -38,25 +38,13 @@ describe('Slack multi-workspace OAuth install', () => {
         ],
         oauthAccess: { 'code-team': teamInstall, 'code-grid': gridInstall },
       },
-      env: { SLACK_BOT_TOKEN: undefined, SLACK_CLIENT_ID: 'client-id', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret' },
+      env: SLACK_OAUTH_ENV,
     });
     ({ stub, app } = running);
   });
   afterAll(() => running?.close());
 
-  async function install(code: string): Promise<Response> {
-    const start = await fetch(`${app.url}/slack/install`, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    const authorize = new URL(start.headers.get('location')!);
-    expect(authorize.pathname).toBe('/oauth/v2/authorize');
-    expect(authorize.searchParams.get('scope')).toContain('commands');
-    const state = authorize.searchParams.get('state')!;
-    const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
-    return fetch(`${app.url}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, {
-      headers: { cookie },
-      redirect: 'manual',
-    });
-  }
+  const install = (code: string) => installWithOAuth(app.url, code);
 
   it('stores a workspace install in Postgres and then serves that workspace with its own token', async () => {
     const done = await install('code-team');

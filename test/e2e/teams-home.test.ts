@@ -103,7 +103,7 @@ describe('the home and the welcome in Teams', () => {
     expect(textOf(card)).toContain('**Tell someone privately**');
     expect(textOf(card)).toContain('**Check in**');
     expect(textOf(card)).toContain('100 of 100 left this month');
-    expect(cardActions(card).map((a: any) => a.title)).toEqual(['Give kudos', 'My check-ins', 'Give feedback']);
+    expect(cardActions(card).map((a: any) => a.title)).toEqual(['Give kudos', 'My check-ins', 'Give feedback', '🎯 New goal']);
 
     // Its buttons work: Give kudos opens the kudos form in a dialog.
     const dialog = await teams.fetchTask(chatOf('29:nina'), '29:nina', welcome, 'Give kudos');

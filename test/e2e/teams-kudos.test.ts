@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { startTestApp } from '../support/app';
+import { startLocalTeamsTestApp } from '../support/app';
 import { type ConnectorStub, type RosterMember, rosterMember, startConnectorStub } from '../support/connector-stub';
 import { freshPostgres } from '../support/databases';
 import { REDIS_URL } from '../support/services';
@@ -87,7 +87,7 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
   beforeAll(async () => {
     stub = await startConnectorStub(roster);
     database = await freshPostgres();
-    app = await startTestApp({ ...env, DATABASE_URL: database.url });
+    app = await startLocalTeamsTestApp(database.url, env);
   });
 
   afterAll(async () => {
@@ -199,6 +199,26 @@ describe.each(runners)('Teams kudos end to end ($runner)', ({ env }) => {
     expect(stub.activitiesTo(createdFor('29:ben')[0]!.id)).toHaveLength(1);
     const spent = await app.db.selectFrom('point_allowances').select('spent').executeTakeFirstOrThrow();
     expect(spent.spent).toBe(10);
+  });
+
+  it('handles an activity that comes without an id, and records it once however often it is delivered', async () => {
+    const ben = person('29:ben');
+    const { id: _none, ...sent } = message(stub, personal(), '29:giver', `kudos ${tag(ben)} 10 #growth for the mentoring`, [ben]);
+    expect((await post(sent)).status).toBe(200);
+    expect((await post(sent)).status).toBe(200);
+    // Both deliveries are answered with the confirmation; one kudos, one spend, one DM.
+    const answers = repliesIn(PERSONAL).filter((text) => text.includes('Ben'));
+    expect(answers).toHaveLength(2);
+    expect(await kudosRows()).toHaveLength(1);
+    await waitUntil(allSent);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await notificationRows()).toHaveLength(1);
+    expect(stub.activitiesTo(createdFor('29:ben')[0]!.id)).toHaveLength(1);
+    expect((await app.db.selectFrom('point_allowances').select('spent').executeTakeFirstOrThrow()).spent).toBe(10);
+
+    // The same words sent again later (another timestamp) are another kudos.
+    expect((await post({ ...sent, timestamp: new Date(Date.parse(sent.timestamp) + 60_000).toISOString() })).status).toBe(200);
+    expect(await kudosRows()).toHaveLength(2);
   });
 
   it.each([
@@ -529,7 +549,7 @@ describe.skipIf(!externalAddress)('Teams local mode on a reachable address', () 
 
   beforeAll(async () => {
     database = await freshPostgres();
-    app = await startTestApp({ DATABASE_URL: database.url, HOST: '0.0.0.0' });
+    app = await startLocalTeamsTestApp(database.url, { HOST: '0.0.0.0' });
   });
 
   afterAll(async () => {

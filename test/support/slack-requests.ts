@@ -137,15 +137,16 @@ export function homeButtonClick(o: { actionId: string; value?: string; userId: s
   });
 }
 
-/** A view_submission as Slack sends it for a modal we rendered. */
-export function viewSubmission(o: {
+type ViewPayload = {
   view: { callback_id: string; private_metadata: string; blocks: unknown[]; id?: string };
   values: Record<string, Record<string, unknown>>;
   userId?: string;
   teamId?: string;
-}): Record<string, string> {
+};
+
+function viewPayload(type: 'view_submission' | 'view_closed', o: ViewPayload): Record<string, string> {
   return interactionPayload({
-    type: 'view_submission',
+    type,
     team: { id: o.teamId ?? 'T1', domain: 'acme' },
     user: { id: o.userId ?? 'UGIVER', team_id: o.teamId ?? 'T1' },
     api_app_id: 'A1',
@@ -164,3 +165,9 @@ export function viewSubmission(o: {
     },
   });
 }
+
+/** A view_submission as Slack sends it for a modal we rendered. */
+export const viewSubmission = (o: ViewPayload) => viewPayload('view_submission', o);
+
+/** A view_closed, as Slack sends it when the person closes a modal that asked to be told (`notify_on_close`). */
+export const viewClosed = (o: ViewPayload) => viewPayload('view_closed', o);

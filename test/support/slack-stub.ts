@@ -46,6 +46,11 @@ export interface SlackStubOptions {
   socketModeUrl?: string;
   /** What oauth.v2.access answers for an install (keyed by the code in the request). */
   oauthAccess?: Record<string, Record<string, unknown>>;
+  /**
+   * Token rotation: oauth.v2.access with grant_type=refresh_token trades the latest refresh token
+   * (or `firstRefreshToken`) for a new pair that lasts `expiresIn` seconds; an older one is refused.
+   */
+  tokenRotation?: { firstRefreshToken: string; expiresIn: number };
 }
 
 /** A file uploaded to Slack: files.info describes it, GET /files/{id} serves it to the bot token. */
@@ -81,6 +86,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     profile: { real_name: user.name, display_name: user.name, email: user.email },
   });
   let ts = 1_700_000_000;
+  let rotations = 0;
+  let latestRefreshToken = options.tokenRotation?.firstRefreshToken;
   let refused = 0;
   const window = { second: 0, count: 0 };
   const listeners = new Set<() => void>();
@@ -113,8 +120,19 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       }
       case 'apps.connections.open':
         return options.socketModeUrl ? { ok: true, url: options.socketModeUrl } : { ok: false, error: 'not_allowed' };
-      case 'oauth.v2.access':
-        return options.oauthAccess?.[String(body.code)] ?? { ok: false, error: 'invalid_code' };
+      case 'oauth.v2.access': {
+        if (body.grant_type !== 'refresh_token') return options.oauthAccess?.[String(body.code)] ?? { ok: false, error: 'invalid_code' };
+        if (!options.tokenRotation || body.refresh_token !== latestRefreshToken) return { ok: false, error: 'invalid_refresh_token' };
+        rotations++;
+        latestRefreshToken = `xoxe-1-refresh-${rotations}`;
+        return {
+          ok: true,
+          token_type: 'bot',
+          access_token: `xoxe.xoxb-rotated-${rotations}`,
+          refresh_token: latestRefreshToken,
+          expires_in: options.tokenRotation.expiresIn,
+        };
+      }
       case 'chat.postMessage': {
         const error = options.postMessageErrors?.[String(body.channel)];
         return error ? { ok: false, error } : { ok: true, channel: body.channel, ts: call.ts };

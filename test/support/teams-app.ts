@@ -1,6 +1,6 @@
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
-import { startTestApp } from './app';
+import { startLocalTeamsTestApp } from './app';
 import { type ConnectorStub, type RosterMember, startConnectorStub, teamsClient } from './connector-stub';
 import { freshPostgres } from './databases';
 
@@ -16,11 +16,14 @@ export async function startTeamsTestApp(o: {
   roster: RosterMember[];
   timezones?: Record<string, string>;
   clock?: Clock;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  /** What the app connects to for its fresh Postgres database, given that database's URL (e.g. a proxy in front of it). */
+  reachDatabase?: (url: string) => Promise<string>;
 }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
-  const app = await startTestApp({ DATABASE_URL: database.url, ...o.env }, { clock: o.clock });
+  const databaseUrl = o.reachDatabase ? await o.reachDatabase(database.url) : database.url;
+  const app = await startLocalTeamsTestApp(databaseUrl, o.env, { clock: o.clock });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },

@@ -54,11 +54,20 @@ const MATRIX: Record<Action, Who[]> = {
   'feedback.give': ['manager', 'manager_chain', 'peer', 'report', 'hr_admin', 'executive'],
   'feedback.read': ['self'],
   'feedback.thank': ['self'],
+  'goals.create_company': ['hr_admin', 'executive'],
+  'goals.create_team': ['self', 'manager', 'manager_chain', 'hr_admin', 'executive'],
+  'goals.set_for': ['self', 'manager', 'manager_chain', 'hr_admin'],
+  'goals.read': ['self', 'manager', 'manager_chain', 'peer', 'report', 'hr_admin', 'executive'],
+  'goals.read_private': ['self', 'manager', 'manager_chain'],
+  'goals.update': ['self', 'manager', 'manager_chain', 'hr_admin'],
+  'review.self_assess': ['self'],
+  'review.read_self_assessment': ['self', 'manager', 'manager_chain', 'hr_admin'],
   'org_chart.edit': ['hr_admin'],
   'org.settings': ['hr_admin'],
+  'org.link': ['hr_admin'],
 };
 
-const ORG_WIDE: Action[] = ['checkins.add_anyone', 'org_chart.edit', 'org.settings'];
+const ORG_WIDE: Action[] = ['checkins.add_anyone', 'org_chart.edit', 'org.settings', 'org.link'];
 
 describe('the authorization policy', () => {
   it('has a matrix row for every action it knows', () => {

@@ -57,6 +57,6 @@ describe('kudos rules', () => {
   it('needs a message, and not an essay', () => {
     expect(checkMessage('  thanks  ')).toBe('thanks');
     expect(() => checkMessage('   ')).toThrowError(/Add a few words/);
-    expect(() => checkMessage('x'.repeat(1001))).toThrowError(/under 1000 characters/);
+    expect(() => checkMessage('x'.repeat(1001))).toThrowError('Please keep this to 1,000 characters or fewer; it has 1,001.');
   });
 });

@@ -62,7 +62,13 @@ const button: fc.Arbitrary<Button> = fc.record(
 );
 
 const field: fc.Arbitrary<FormField> = fc.oneof(
-  fc.record({ id, label: formText, kind: fc.constantFrom('text' as const, 'multiline' as const), initial: formText }),
+  fc.record({
+    id,
+    label: formText,
+    kind: fc.constantFrom('text' as const, 'multiline' as const),
+    maxLength: fc.integer({ min: 1, max: 3000 }),
+    initial: formText,
+  }),
   fc.record({ id, label: formText, kind: fc.constant('rating' as const), min: fc.constant(1), max: fc.integer({ min: 2, max: 10 }) }),
   fc.record({
     id,
@@ -154,7 +160,7 @@ describe('what does not fit is cut, and the message says so', () => {
   it('Teams: buttons past 6 are left out with a line that says so; a form keeps its submit', () => {
     const formEntry: Block = {
       type: 'form_entry',
-      form: { formId: 'f', title: 'F', submitLabel: 'Send', fields: [{ id: 'q', kind: 'text', label: 'Q' }] },
+      form: { formId: 'f', title: 'F', submitLabel: 'Send', fields: [{ id: 'q', kind: 'text', label: 'Q', maxLength: 100 }] },
       open: { actionId: 'open', label: 'Open' },
     };
     const card = renderTeams({
@@ -178,7 +184,7 @@ describe('what does not fit is cut, and the message says so', () => {
   });
 
   it('Teams: a form too big to carry its message along drops the copy first, and keeps all its content', () => {
-    const form: Form = { formId: 'f', title: 'F', submitLabel: 'Send', fields: [{ id: 'q', kind: 'text', label: 'Q' }] };
+    const form: Form = { formId: 'f', title: 'F', submitLabel: 'Send', fields: [{ id: 'q', kind: 'text', label: 'Q', maxLength: 100 }] };
     const m: Message = {
       summary: 's',
       blocks: [...many(8, () => ({ type: 'section', text: 'z'.repeat(1000) })), { type: 'form_entry', form, open: { actionId: 'o', label: 'O' } }],

@@ -11,7 +11,8 @@ const ALLOWED: Record<string, string> = {
   'src/chat/ports.ts': 'the system clock itself',
   'src/notify/notify.queries.ts': 'claims and leases: compared only with other now() values in Postgres',
   'src/adapters/slack/transport.ts': "a 429's Retry-After hold: a wall-clock duration, not a product time",
-  'src/adapters/slack/installations.queries.ts': 'bookkeeping of a token row, read by nobody',
+  'src/adapters/slack/installations.queries.ts':
+    "bookkeeping of a token row, read by nobody; and Bolt's expiry of a rotating token, stamped by the machine's clock, turned into the app clock's",
   'src/adapters/teams/conversations.queries.ts': 'orders conversation references, newest first; never compared',
 };
 

@@ -30,7 +30,7 @@ const form: Form = {
     { id: 'mood', kind: 'rating', label: 'Mood', min: 1, max: 5 },
     { id: 'due', kind: 'date', label: 'Due', initial: '2026-12-01' },
     { id: 'title', kind: 'text', label: 'Title', placeholder: 'Short', maxLength: 80 },
-    { id: 'msg', kind: 'multiline', label: 'Message', required: true, hint: 'Be specific' },
+    { id: 'msg', kind: 'multiline', label: 'Message', required: true, hint: 'Be specific', maxLength: 500 },
   ],
 };
 

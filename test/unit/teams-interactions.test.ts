@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readCardData } from '../../src/adapters/teams/card-data';
+import { readCardData, readInvokeData } from '../../src/adapters/teams/card-data';
 import {
+  activityKey,
   attachedFile,
   cardActionKey,
   cardInteraction,
@@ -116,11 +117,42 @@ describe('Teams card actions as interactions', () => {
     expect(cardInteraction(a(base), data, 'k2')).toMatchObject({ kind: 'action', actionId: 'kudos.thank', value: 'k9' });
   });
 
+  it('marks card data changed on the way as unreadable, for the router to answer that it can find nothing', () => {
+    const form = { formId: 'f', title: 'T', submitLabel: 'S', fields: [], state: { promptId: 'p1' } };
+    const unreadable = (data: unknown, verb?: string) => cardInteraction(a(base), readInvokeData(data, verb), 'k').unreadable;
+    expect(unreadable({ formId: 'f', hepoForm: form }, 'submit:f')).toBeUndefined();
+    expect(unreadable({ actionId: 'kudos.thank', value: 'k9' })).toBeUndefined();
+    expect(unreadable({ formId: 'f', hepoForm: { ...form, state: { promptId: 42 } } })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: { ...form, state: { promptId: 'p'.repeat(101) } } })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: { ...form, formId: 'other' } })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: 'tampered' })).toBe(true);
+    expect(unreadable({ formId: 'f', hepoForm: form, hepoSource: { activityId: 7 } })).toBe(true);
+    expect(unreadable({ actionId: 'kudos.thank', value: { $ne: null } })).toBe(true);
+    expect(unreadable({ actionId: 'x'.repeat(101) })).toBe(true);
+    expect(unreadable('nonsense')).toBe(true);
+    expect(unreadable({}, 'kudos.thank')).toBeUndefined();
+  });
+
   it('keys an Action.Execute by the card and the clicker, so clicking twice is one submission', () => {
     expect(cardActionKey(a({ ...base, replyToId: 'm1' }))).toBe('card:m1:29:giver');
     expect(cardActionKey(a({ ...base, id: 'act-2', replyToId: 'm1' }))).toBe('card:m1:29:giver');
     expect(cardActionKey(a({ ...base, from: { id: '29:other', name: 'O' }, replyToId: 'm1' }))).toBe('card:m1:29:other');
     expect(cardActionKey(a(base))).toBe('act-1');
+  });
+
+  it('keys an activity without an id by what it says, where, from whom and when: the same delivery twice is one key', () => {
+    const { id: _none, ...noId } = { ...base, type: 'message', text: 'kudos 10 thanks', timestamp: '2026-12-01T10:00:00.000Z' };
+    const key = activityKey(a(noId));
+    expect(key).toMatch(/^content:/);
+    expect(activityKey(a({ ...noId }))).toBe(key);
+    for (const other of [
+      { text: 'kudos 20 thanks' },
+      { timestamp: '2026-12-01T10:00:01.000Z' },
+      { from: { id: '29:other', name: 'O' } },
+      { value: { x: 1 } },
+    ]) {
+      expect(activityKey(a({ ...noId, ...other })), JSON.stringify(other)).not.toBe(key);
+    }
   });
 });
 

@@ -1,12 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it, vi } from 'vitest';
-import { isLoopback, loopbackOnly } from '../../src/adapters/teams/local-only';
+import { loopbackOnly } from '../../src/adapters/teams/local-only';
+import { isLoopback } from '../../src/http/loopback';
 
-function call(remoteAddress: string | undefined) {
+function call(remoteAddress: string | undefined, headers: Record<string, string> = {}) {
   const res = { status: vi.fn(), json: vi.fn() };
   res.status.mockReturnValue(res);
   const next = vi.fn() as NextFunction;
-  loopbackOnly({ socket: { remoteAddress } } as unknown as Request, res as unknown as Response, next);
+  loopbackOnly({ socket: { remoteAddress }, headers } as unknown as Request, res as unknown as Response, next);
   return { res, next };
 }
 
@@ -24,4 +25,13 @@ describe('Teams local mode guard', () => {
     expect(next).not.toHaveBeenCalled();
     expect(res.status).toHaveBeenCalledWith(403);
   });
+
+  it.each<Record<string, string>>([{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7;proto=https' }, { 'x-real-ip': '203.0.113.7' }])(
+    'answers 403 to a loopback caller that is a reverse proxy passing someone on (%o)',
+    (headers) => {
+      const { res, next } = call('127.0.0.1', headers);
+      expect(next).not.toHaveBeenCalled();
+      expect(res.status).toHaveBeenCalledWith(403);
+    },
+  );
 });

@@ -59,7 +59,7 @@ const form: Form = {
     { id: 'mood', kind: 'rating', label: 'Mood', min: 1, max: 5 },
     { id: 'due', kind: 'date', label: 'Due', initial: '2026-12-01' },
     { id: 'title', kind: 'text', label: 'Title', placeholder: 'Short', maxLength: 80 },
-    { id: 'msg', kind: 'multiline', label: 'Message', required: true, hint: 'Be specific' },
+    { id: 'msg', kind: 'multiline', label: 'Message', required: true, hint: 'Be specific', maxLength: 500 },
   ],
 };
 
@@ -278,7 +278,7 @@ describe('Teams renderer: forms inside messages (form_entry)', () => {
     state: { promptId: 'p1' },
     fields: [
       { id: 'q1', kind: 'rating', label: 'Mood', min: 1, max: 5, required: true },
-      { id: 'q2', kind: 'multiline', label: 'What went well?' },
+      { id: 'q2', kind: 'multiline', label: 'What went well?', maxLength: 2000 },
     ],
   };
   const prompt: Message = {

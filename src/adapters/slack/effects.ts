@@ -16,6 +16,8 @@ export interface Answerer {
   responseUrl?: string;
   /** The bot's message the interaction started from. */
   source?: SourceMessage;
+  /** The open modal a next form replaces (a submission answered after its acknowledgement). */
+  modalId?: string;
 }
 
 const textOf = (errors: Record<string, string>) => ({
@@ -49,13 +51,13 @@ export async function applyEffects(effects: Effect[], to: Answerer): Promise<voi
       case 'form_errors':
         await replyPrivately(to, textOf(effect.errors));
         break;
-      case 'open_form':
-        if (!to.triggerId) throw new Error('a form can only open in answer to a click or a command');
-        await to.client.views.open({
-          trigger_id: to.triggerId,
-          view: renderModal(effect.form, modalMetadata(effect.form.state, to.origin, to.source)),
-        });
+      case 'open_form': {
+        const view = renderModal(effect.form, modalMetadata(effect.form.state, to.origin, to.source));
+        if (to.modalId) await to.client.views.update({ view_id: to.modalId, view });
+        else if (to.triggerId) await to.client.views.open({ trigger_id: to.triggerId, view });
+        else throw new Error('a form can only open in answer to a click, a command or a submission');
         break;
+      }
       case 'update_source':
         if (to.source?.ephemeral && to.responseUrl) {
           await postToResponseUrl(to.responseUrl, { replace_original: true, ...renderMessage(effect.message) });

@@ -1,4 +1,5 @@
 import type { BlockAction, EnvelopedEvent, GlobalShortcut, SlashCommand, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
 import { type Interaction, mentionList, type Origin, type SentFile, type UserRef } from '../../chat/interaction';
 import type { FormValues } from '../../chat/ui';
 
@@ -68,21 +69,41 @@ export interface SourceMessage {
   ephemeral?: boolean;
 }
 
-/** What a modal carries through Slack: the form's own state, where it was opened, and from which message. */
-interface ModalMetadata {
-  state: Record<string, string>;
-  conversationId: string;
-  isDirect: boolean;
-  source?: SourceMessage;
-}
+/** A Slack id (channel, message ts) as the bot writes them into a modal: short, no markup. */
+const slackId = z.string().regex(/^[\w.-]{1,40}$/);
+
+/**
+ * What a modal carries through Slack: the form's own state (ids, checked by the router), where it was
+ * opened, and from which message. Slack hands `private_metadata` back as the bot wrote it, up to 3,000
+ * characters; anything else is read as changed on the way.
+ */
+const ModalMetadata = z.object({
+  state: z.record(z.string().max(50), z.string().max(100)),
+  conversationId: slackId,
+  isDirect: z.boolean(),
+  source: z.object({ channel: slackId, ts: slackId, ephemeral: z.boolean().optional() }).optional(),
+});
+type ModalMetadata = z.infer<typeof ModalMetadata>;
 
 export function modalMetadata(state: Record<string, string> | undefined, origin: Origin, source?: SourceMessage): string {
   const metadata: ModalMetadata = { state: state ?? {}, conversationId: origin.conversationId, isDirect: origin.isDirect, source };
   return JSON.stringify(metadata);
 }
 
+/** The modal's metadata; `unreadable` when it isn't what the bot wrote (none at all: a modal opened without any). */
+function readMetadata(raw: string): Partial<ModalMetadata> | 'unreadable' {
+  if (raw === '') return {};
+  try {
+    const parsed = ModalMetadata.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
+}
+
 export function modalSource(view: ViewSubmitAction['view']): SourceMessage | undefined {
-  return (JSON.parse(view.private_metadata || '{}') as Partial<ModalMetadata>).source;
+  const metadata = readMetadata(view.private_metadata);
+  return metadata === 'unreadable' ? undefined : metadata.source;
 }
 
 export function buttonSource(body: BlockAction): SourceMessage | undefined {
@@ -160,13 +181,15 @@ function fromPayload(
 
 export function viewSubmissionInteraction(body: ViewSubmitAction, file?: SentFile): Interaction {
   const { view } = body;
-  const metadata = JSON.parse(view.private_metadata || '{}') as Partial<ModalMetadata>;
+  const read = readMetadata(view.private_metadata);
+  const metadata = read === 'unreadable' ? {} : read;
   return {
     kind: 'form_submit',
     formId: view.callback_id,
     values: formValues(view),
     state: metadata.state ?? {},
     ...(file ? { file } : {}),
+    ...(read === 'unreadable' ? { unreadable: true as const } : {}),
     // A double-clicked submit arrives twice with the same view; a corrected resubmission stored nothing before.
     ...fromPayload(
       body,

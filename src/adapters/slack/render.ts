@@ -1,4 +1,4 @@
-import type { Block as SlackBlock, KnownBlock, View } from '@slack/types';
+import type { KnownBlock, ModalView, Block as SlackBlock, View } from '@slack/types';
 import {
   type Block,
   type Button,
@@ -164,7 +164,7 @@ function element(field: FormField) {
       return {
         type: 'number_input' as const,
         action_id,
-        is_decimal_allowed: false,
+        is_decimal_allowed: field.decimal === true,
         ...(field.min !== undefined ? { min_value: String(field.min) } : {}),
         ...(field.max !== undefined ? { max_value: String(field.max) } : {}),
         ...(field.initial !== undefined ? { initial_value: String(field.initial) } : {}),
@@ -192,6 +192,18 @@ function element(field: FormField) {
   }
 }
 
+/** What a modal shows while its submission is still being worked on; the outcome comes as a message. */
+export function workingView(title: ModalView['title']): ModalView {
+  return {
+    type: 'modal',
+    title,
+    close: plain('Close', 24),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: "⏳ Working on it. I'll send you a message with the outcome in a moment; you can close this." } },
+    ],
+  };
+}
+
 /** A neutral form as a modal; `privateMetadata` carries the form state and where it was opened. */
 export function renderModal(form: Form, privateMetadata: string): View {
   return {
@@ -199,7 +211,9 @@ export function renderModal(form: Form, privateMetadata: string): View {
     callback_id: form.formId,
     title: plain(form.title, 24),
     submit: plain(form.submitLabel, 24),
-    close: plain('Cancel', 24),
+    // A form that keeps a draft saves it when closed: its close button says so.
+    close: plain(form.draft?.label ?? 'Cancel', 24),
+    ...(form.draft ? { notify_on_close: true } : {}),
     private_metadata: privateMetadata,
     blocks: [
       ...(form.intro ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: mrkdwn(form.intro) }] }] : []),

@@ -6,9 +6,9 @@ import { renderMessage } from './render';
 /** Message metadata tags each notification with its dedupe key (read back with the *:history scopes). */
 const METADATA_TYPE = 'hepo_notification';
 
-/** Slack errors that no retry can fix; the first three mean the person is gone. */
+/** Slack errors that no retry can fix; the first three mean the person is gone, the last two the app (uninstalled, its token revoked). */
 const PERSON_GONE = new Set(['user_not_found', 'account_inactive', 'user_disabled']);
-const HOPELESS = new Set([...PERSON_GONE, 'channel_not_found', 'is_archived', 'not_in_channel', 'cannot_dm_bot']);
+const HOPELESS = new Set([...PERSON_GONE, 'channel_not_found', 'is_archived', 'not_in_channel', 'cannot_dm_bot', 'token_revoked', 'invalid_auth']);
 /** Slack errors that refuse the bot a look at a conversation's history, where it may still post. */
 const CANNOT_LOOK = new Set(['not_in_channel', 'missing_scope']);
 

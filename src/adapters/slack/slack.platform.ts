@@ -1,5 +1,6 @@
 import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { Undeliverable } from '../../chat/ports';
 import type { DirectListener } from '../../http/server';
 import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
@@ -8,10 +9,11 @@ import * as commands from './listeners/commands';
 import * as events from './listeners/events';
 import * as shortcuts from './listeners/shortcuts';
 import * as views from './listeners/views';
-import { postgresInstallationStore } from './installations.queries';
+import { postgresInstallationStore, type RefreshedToken } from './installations.queries';
 import { slackSender, webClientOptions } from './sender';
+import { tokenCipher } from './token-cipher';
 
-/** The bot scopes the app asks for on install; keep in step with manifests/slack.yaml. */
+/** The bot scopes the app asks for on install; manifests/slack.yaml and README ("Slack scopes", what uses each) list the same. */
 export const SLACK_BOT_SCOPES = [
   'commands',
   'chat:write',
@@ -44,22 +46,53 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-/** Slack over HTTP (POST /slack/events) or Socket Mode, with one bot token or OAuth installs. */
-export function createSlackPlatform({ config, db, logger }: PlatformDeps): PlatformAdapter | { why: string } {
+/**
+ * With one bot token the operator installed the app by hand and owns its data: an uninstall is
+ * logged, for them to act on, and nothing is deleted (nor could the token be: it is configuration).
+ */
+function tokenModeRemovals(logger: Logger): events.Removals {
+  return {
+    async uninstalled(workspace) {
+      logger.warn({ workspace }, 'Slack: the app was uninstalled or its bot token revoked; SLACK_BOT_TOKEN no longer works');
+    },
+    async userTokensRevoked() {},
+  };
+}
+
+/**
+ * Slack over HTTP (POST /slack/events) or Socket Mode, with one bot token or OAuth installs. With
+ * OAuth, the installs' tokens are sealed at rest; those stored before (in clear, or under a key
+ * since rotated out) are sealed again with the first key here, before anything reads them.
+ */
+export async function createSlackPlatform({ config, db, logger, clock }: PlatformDeps): Promise<PlatformAdapter | { why: string }> {
   const slack = config.slack;
   if (slack.mode === 'off') return { why: slack.why };
   const clientOptions = { ...webClientOptions(slack.apiUrl), logger: boltLogger(logger) };
-  const installations = postgresInstallationStore(db);
   const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
+  const installations =
+    slack.mode === 'oauth'
+      ? postgresInstallationStore(db, {
+          cipher: tokenCipher(slack.tokenKeys),
+          clock,
+          refresh: (refreshToken) =>
+            new WebClient(undefined, clientOptions).oauth.v2.access({
+              client_id: slack.clientId!,
+              client_secret: slack.clientSecret!,
+              grant_type: 'refresh_token',
+              refresh_token: refreshToken,
+            }) as Promise<RefreshedToken>,
+        })
+      : undefined;
+  await installations?.sealAll();
 
-  // One Web API client per token, made once (a 429 pauses every message to that workspace: see callWithJson).
+  // One Web API client per workspace, made again when its token changes (rotation): a 429 pauses every message to that workspace (see callWithJson).
   const clients = new Map<string, WebClient>();
   const sender = slackSender(async (workspaceId) => {
     if (tokenClient) return tokenClient;
-    const token = await installations.botTokenFor(workspaceId);
-    if (!token) throw new Error(`Slack workspace ${workspaceId} has no installation`);
-    if (!clients.has(token)) clients.set(token, new WebClient(token, clientOptions));
-    return clients.get(token)!;
+    const token = await installations!.botTokenFor(workspaceId);
+    if (!token) throw new Undeliverable('Slack: the app is not installed in this workspace (any more)', false);
+    if (clients.get(workspaceId)?.token !== token) clients.set(workspaceId, new WebClient(token, clientOptions));
+    return clients.get(workspaceId)!;
   });
 
   const oauth =
@@ -69,7 +102,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
           clientSecret: slack.clientSecret,
           stateSecret: slack.stateSecret,
           scopes: SLACK_BOT_SCOPES,
-          installationStore: installations,
+          installationStore: installations!,
           installerOptions: { directInstall: true, clientOptions },
         }
       : {};
@@ -90,6 +123,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
           signingSecret: slack.signingSecret,
           endpoints: '/slack/events',
           logger: clientOptions.logger,
+          bodyLimit: http.bodyLimitBytes,
           ...oauth,
         });
         // Bolt's own listener, straight on the server (see HttpApp.direct), as Bolt's own server runs it,
@@ -110,7 +144,7 @@ export function createSlackPlatform({ config, db, logger }: PlatformDeps): Platf
       views.register(app, router);
       actions.register(app, router);
       shortcuts.register(app, router);
-      events.register(app, router);
+      events.register(app, router, installations ?? tokenModeRemovals(logger));
       app.error(async (error) => {
         logger.error({ err: error }, 'slack listener failed');
       });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Block, Form, FormValues, Message } from '../../chat/ui';
 
 /**
@@ -39,6 +40,8 @@ export interface FormSubmitData {
   hepoMessage?: Message;
   hepoSource?: SourceRef;
   hepoOrigin?: OriginRef;
+  /** Set on a form's "Save draft" action (`Form.draft`). */
+  hepoDraft?: true;
 }
 
 /** Data of a plain button; `msteams.type: 'task/fetch'` on buttons that open a dialog. */
@@ -48,33 +51,47 @@ export interface ButtonData {
   msteams?: { type: 'task/fetch' };
 }
 
-const OWN_KEYS = new Set(['formId', 'hepoForm', 'hepoMessage', 'hepoSource', 'hepoOrigin', 'actionId', 'msteams']);
+const OWN_KEYS = new Set(['formId', 'hepoForm', 'hepoMessage', 'hepoSource', 'hepoOrigin', 'hepoDraft', 'actionId', 'msteams']);
 
+/**
+ * Read from what came back: the action's data is the person's to change (Teams merges what they
+ * typed into it), so `unreadable` says ours didn't read as the bot wrote it, and the router answers
+ * that it can't find it.
+ */
 export type CardData =
-  | { kind: 'form'; formId: string; form: Form | undefined; values: FormValues; message?: Message; carried: Carried }
-  | { kind: 'action'; actionId: string; value: string | undefined };
+  | { kind: 'form'; formId: string; form: Form | undefined; values: FormValues; message?: Message; carried: Carried; draft?: true; unreadable?: true }
+  | { kind: 'action'; actionId: string; value: string | undefined; unreadable?: true };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
-function isForm(v: unknown): v is Form {
-  return isRecord(v) && typeof v.formId === 'string' && Array.isArray(v.fields);
-}
+/** An action or form id, as the bot names them. */
+const name = z.string().min(1).max(100);
+/** A Teams conversation or activity id (a 1:1 chat's runs to about 150 characters). */
+const teamsId = z.string().min(1).max(500);
+
+/** The parts of a form the adapter reads back: its id, its state (ids, checked by the router), its fields' ids and kinds. */
+const FormSchema = z.looseObject({
+  formId: name,
+  fields: z.array(z.looseObject({ id: name, kind: z.string().max(20) })).max(50),
+  state: z.record(z.string().max(50), z.string().max(100)).optional(),
+});
+
+/** Our keys in a form's data; each optional, as a card from an older version of the bot may lack some. */
+const FormData = z.object({
+  hepoForm: FormSchema.optional(),
+  hepoSource: z.object({ activityId: teamsId, conversationId: teamsId }).optional(),
+  hepoOrigin: z.object({ conversationId: teamsId }).optional(),
+});
+
+/** Our keys in a button's data. */
+const ButtonDataSchema = z.object({ value: z.string().max(100).optional() });
 
 /** A message whose form_entry holds this form. */
 function entryMessage(v: unknown, formId: string): Message | undefined {
   if (!isRecord(v) || typeof v.summary !== 'string' || !Array.isArray(v.blocks)) return undefined;
   const blocks = v.blocks as unknown[];
-  const holds = blocks.some((b) => isRecord(b) && b.type === 'form_entry' && isForm(b.form) && b.form.formId === formId);
+  const holds = blocks.some((b) => isRecord(b) && b.type === 'form_entry' && FormSchema.safeParse(b.form).success && (b.form as Form).formId === formId);
   return holds ? { summary: v.summary, blocks: blocks as Block[] } : undefined;
-}
-
-function sourceRef(v: unknown): SourceRef | undefined {
-  return isRecord(v) && isText(v.activityId) && isText(v.conversationId) ? { activityId: v.activityId, conversationId: v.conversationId } : undefined;
-}
-
-function originRef(v: unknown): OriginRef | undefined {
-  return isRecord(v) && isText(v.conversationId) ? { conversationId: v.conversationId } : undefined;
 }
 
 function splitIds(raw: string): string[] {
@@ -103,15 +120,17 @@ function valuesOf(data: Record<string, unknown>, form: Form | undefined): FormVa
   return values;
 }
 
-/** Reads an action's data (Action.Submit value, task/submit data, Action.Execute data). */
+const unreadable = { unreadable: true as const };
+
+/** Reads an action's data (Action.Submit value, task/submit data, Action.Execute data); undefined when it is none of ours. */
 export function readCardData(data: unknown, verb?: string): CardData | undefined {
   if (!isRecord(data)) return undefined;
-  const form = isForm(data.hepoForm) ? data.hepoForm : undefined;
   const formId = typeof data.formId === 'string' ? data.formId : verb?.startsWith(SUBMIT_VERB_PREFIX) ? verb.slice(SUBMIT_VERB_PREFIX.length) : undefined;
   if (formId) {
+    const ours = FormData.safeParse(data);
+    const form = ours.data?.hepoForm as Form | undefined;
+    const { hepoSource: source, hepoOrigin: origin } = ours.data ?? {};
     const message = entryMessage(data.hepoMessage, formId);
-    const source = sourceRef(data.hepoSource);
-    const origin = originRef(data.hepoOrigin);
     return {
       kind: 'form',
       formId,
@@ -119,14 +138,30 @@ export function readCardData(data: unknown, verb?: string): CardData | undefined
       values: valuesOf(data, form),
       ...(message ? { message } : {}),
       carried: { ...(source ? { source } : {}), ...(origin ? { origin } : {}) },
+      ...(data.hepoDraft === true ? { draft: true as const } : {}),
+      // A form that names another form than the one submitted was changed on the way.
+      ...(!ours.success || (form && form.formId !== formId) || !name.safeParse(formId).success ? unreadable : {}),
     };
   }
   const actionId = typeof data.actionId === 'string' && data.actionId !== '' ? data.actionId : verb;
   if (!actionId) return undefined;
-  return { kind: 'action', actionId, value: typeof data.value === 'string' ? data.value : undefined };
+  const button = ButtonDataSchema.safeParse(data);
+  return {
+    kind: 'action',
+    actionId,
+    value: button.data?.value,
+    ...(!button.success || !name.safeParse(actionId).success ? unreadable : {}),
+  };
 }
 
 /** The ids of the users fields whose values are Teams people-picker ids (AAD object ids in real Teams). */
 export function usersFieldIds(form: Form | undefined): string[] {
   return form?.fields.filter((f) => f.kind === 'users').map((f) => f.id) ?? [];
 }
+
+/**
+ * An invoke's data: every invoke is a click on one of the bot's cards, so data that reads as none of
+ * ours was changed on the way, and goes to the router as such.
+ */
+export const readInvokeData = (data: unknown, verb?: string): CardData =>
+  readCardData(data, verb) ?? { kind: 'action', actionId: verb || 'unreadable', value: undefined, ...unreadable };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Activity, Mention } from 'botbuilder';
 import { type Interaction, mentionList, type Origin, type UserRef } from '../../chat/interaction';
 import type { CardData } from './card-data';
@@ -36,9 +36,15 @@ export function originOf(activity: Incoming): Origin {
   };
 }
 
-/** Teams keeps an activity's id when it delivers it again. */
+/**
+ * Teams keeps an activity's id when it delivers it again. One that comes without an id is known by
+ * what it says, where, from whom and when: delivered again, it is the same activity, recorded once.
+ */
 export function activityKey(activity: Incoming): string {
-  return activity.id ?? randomUUID();
+  if (activity.id) return activity.id;
+  const { type, name, conversation, from, timestamp, replyToId, text, value } = activity;
+  const content = JSON.stringify([type, name, conversation?.id, from?.id, timestamp, replyToId, text, value]);
+  return `content:${createHash('sha256').update(content).digest('base64url')}`;
 }
 
 export function actorOf(activity: Incoming): UserRef {
@@ -132,9 +138,9 @@ export function attachedFile(activity: Incoming): { name: string; downloadUrl: s
 
 /** A card's action as an interaction; `idempotencyKey` is chosen by the caller (it depends on how the card was submitted). */
 export function cardInteraction(activity: Incoming, data: CardData, idempotencyKey: string): Interaction {
-  const base = { ...interactionBase(activity), idempotencyKey };
+  const base = { ...interactionBase(activity), idempotencyKey, ...(data.unreadable ? { unreadable: data.unreadable } : {}) };
   if (data.kind === 'form') {
-    return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...base };
+    return { kind: 'form_submit', formId: data.formId, values: data.values, state: data.form?.state ?? {}, ...(data.draft ? { draft: true } : {}), ...base };
   }
   return { kind: 'action', actionId: data.actionId, ...(data.value !== undefined ? { value: data.value } : {}), ...base };
 }

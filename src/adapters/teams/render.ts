@@ -205,6 +205,12 @@ const executeSubmit = (form: Form, data: FormSubmitData): CardElement => ({
   style: ENTRY_SUBMIT_STYLE,
 });
 
+/** The form's "Save draft": its submit action, marked as a draft and not the primary one. */
+function saveDraft(submit: CardElement, label: string): CardElement {
+  const { style: _primary, ...action } = submit;
+  return { ...action, title: label, data: { ...(submit.data as FormSubmitData), hepoDraft: true } };
+}
+
 /**
  * A message as a card. A `form_entry` shows its inputs in the card, submitted with Action.Execute
  * (the `open` button is Slack's way, not needed here). Buttons of the last actions block (with the
@@ -469,7 +475,7 @@ export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard
 
   const data = submitData(form, options.carry);
   const submit = options.mode === 'inline' ? executeSubmit(form, data) : { type: 'Action.Submit', title: form.submitLabel, data, style: ENTRY_SUBMIT_STYLE };
-  return card(body, [submit]);
+  return card(body, [submit, ...(form.draft ? [saveDraft(submit, form.draft.label)] : [])]);
 }
 
 /** The notices at the top of a form's inputs, and the rest. */

@@ -1,5 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import express from 'express';
+import type { TeamsConfig } from '../../config';
 import type { Logger } from '../../logger';
 import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
@@ -13,6 +14,9 @@ import { loopbackOnly } from './local-only';
 import { createMessenger } from './messenger';
 import { turnReplies } from './replies';
 import { teamsSender } from './sender';
+
+/** Teams with something to answer to: local mode or credentials. */
+export type LiveTeamsConfig = Exclude<TeamsConfig, { mode: 'off' }>;
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
 
@@ -39,24 +43,28 @@ function onTurnError(logger: Logger) {
   };
 }
 
-/** Microsoft Teams through botbuilder's CloudAdapter on POST /api/messages. */
-export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
-  const { teams } = deps.config;
+/** Local mode is an empty app id: botbuilder then does no authentication, in or out. */
+const credentials = (teams: LiveTeamsConfig) =>
+  teams.mode === 'local'
+    ? { MicrosoftAppId: '', MicrosoftAppPassword: '' }
+    : { MicrosoftAppId: teams.appId, MicrosoftAppPassword: teams.appPassword, MicrosoftAppType: teams.appType, MicrosoftAppTenantId: teams.appTenantId };
+
+/**
+ * Microsoft Teams through botbuilder's CloudAdapter on POST /api/messages. Authenticated, botbuilder
+ * answers 401 to an activity without a valid Bot Framework token before any listener sees it.
+ */
+export function createTeamsPlatform(deps: PlatformDeps & { teams: LiveTeamsConfig }): PlatformAdapter {
+  const { teams } = deps;
+  const local = teams.mode === 'local';
   const logger = deps.logger.child({ platform: 'teams' });
-  if (teams.local) {
-    logger.info('Teams: local mode (no MICROSOFT_APP_ID): activities are not authenticated; only loopback callers are accepted');
+  if (local) {
+    logger.info('Teams: local mode: activities are not authenticated; only callers on this machine, not through a proxy, are accepted');
   }
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: teams.appId,
-      MicrosoftAppPassword: teams.appPassword,
-      MicrosoftAppType: teams.appType,
-      MicrosoftAppTenantId: teams.appTenantId,
-    }),
-  );
+  const auth = credentials(teams);
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth));
   adapter.onTurnError = onTurnError(logger);
   const store = conversationStore(deps.db);
-  const messenger = createMessenger(adapter, store, teams.appId);
+  const messenger = createMessenger(adapter, store, auth.MicrosoftAppId);
 
   return {
     platform: 'teams',
@@ -67,8 +75,8 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
       registerMessages(bot);
       registerUpdates(bot);
       registerInvokes(bot);
-      const guard = teams.local ? [loopbackOnly] : [];
-      http.express.post('/api/messages', ...guard, express.json({ limit: '1mb' }), async (req, res) => {
+      const guard = local ? [loopbackOnly] : [];
+      http.express.post('/api/messages', ...guard, express.json({ limit: http.bodyLimitBytes }), async (req, res) => {
         await adapter.process(req, res, (context) => {
           const people = turnPeople(context, store, messenger, logger);
           return bot.run(context, {
@@ -80,7 +88,7 @@ export function createTeamsPlatform(deps: PlatformDeps): PlatformAdapter {
             people,
             replies: turnReplies(context, messenger, logger),
             // Those picked in a form it shows again stay, by name.
-            formPeople: async () => [...(teams.local ? await knownPeople(context, store, logger) : []), ...(await people.pickedChoices())],
+            formPeople: async () => [...(local ? await knownPeople(context, store, logger) : []), ...(await people.pickedChoices())],
             isMember: membership(context, store, logger),
             logger,
           });

@@ -6,17 +6,19 @@ import type { Message } from '../../chat/ui';
 import { can, wholeOrg } from '../people/authorization';
 import { orgChartCommand } from '../people/org-chart.handlers';
 import { type OrgImportDeps, orgImport } from '../people/org-import.handlers';
+import { type OrgLinkDeps, orgLink } from '../people/org-link.handlers';
 import type { PeopleQueries } from '../people/people.queries';
 import { orgSettings } from './settings.handlers';
 import type { SettingsQueries } from './settings.queries';
 import { settingsMessage } from './settings.views';
 
-const USAGE = 'Try {typed:hepo help}, {typed:hepo org @name} (the org chart), {typed:hepo org import} or {typed:hepo settings}.';
+const USAGE = 'Try {typed:hepo help}, {typed:hepo org @name} (the org chart), {typed:hepo org import}, {typed:hepo settings} or {typed:hepo link}.';
 
 export interface AdminDeps {
   people: PeopleQueries;
   settings: SettingsQueries;
   imports: OrgImportDeps;
+  links: OrgLinkDeps;
   /** The router's help: every command of every feature. */
   help(platform: Platform): Message;
 }
@@ -26,6 +28,7 @@ export function adminFeature(deps: AdminDeps): Feature {
   const org = orgChartCommand(deps.people);
   const importer = orgImport(deps.imports);
   const settings = orgSettings(deps.settings);
+  const link = orgLink(deps.links);
 
   /** Every command; HR admins also see the org's settings, with the button that changes them. */
   function help(interaction: Interaction, ctx: HandlerContext): Effect[] {
@@ -40,10 +43,11 @@ export function adminFeature(deps: AdminDeps): Feature {
       '{typed:hepo org @name manager @other} the org chart (HR admins change it; anyone can look)',
       '{typed:hepo org import} the whole org chart from a CSV file, with a dry run first (HR admins)',
       '{typed:hepo settings} company values, kudos allowance, recognition channel, default timezone, working hours (HR admins)',
+      '{typed:hepo link} a one-time code to make your Slack workspace and Teams tenant one organization; {typed:hepo link CODE} sends back the code from the other side (HR admins)',
     ],
     commands: {
       async hepo(interaction, ctx) {
-        const [word = '', next = ''] = interaction.text.trim().split(/\s+/);
+        const [word = '', next = '', ...more] = interaction.text.trim().split(/\s+/);
         switch (word.toLowerCase()) {
           case '':
           case 'help':
@@ -52,6 +56,8 @@ export function adminFeature(deps: AdminDeps): Feature {
             return next.toLowerCase() === 'import' ? importer.command(interaction, ctx) : org(interaction, ctx);
           case 'settings':
             return settings.command(interaction, ctx);
+          case 'link':
+            return link(interaction, ctx, [next, ...more].join(''));
           default:
             throw new Invalid(`I didn't get that. ${USAGE}`);
         }

@@ -1,4 +1,5 @@
 import { Invalid } from '../../chat/errors';
+import { boundedText } from '../../chat/input';
 import type { FormValues } from '../../chat/ui';
 import { isTimeZone } from '../../schedule/cadence.rules';
 
@@ -15,6 +16,10 @@ export interface OrgSettings {
 
 export const MAX_ALLOWANCE = 10_000;
 const MAX_VALUES = 20;
+/** The company values as typed: room for the most values, each as long as one may be, with separators. */
+export const MAX_VALUES_TEXT = 1_000;
+/** The longest IANA timezone name is 32 characters. */
+export const MAX_TIMEZONE = 64;
 /** A value is a hashtag in kudos (`#teamwork`), so it is written the way the kudos parser reads one. */
 const VALUE = /^[\p{L}\p{N}_-]{1,30}$/u;
 
@@ -48,10 +53,10 @@ function wholeNumber(raw: string, min: number, max: number, field: string, what:
  */
 export function readSettings(values: FormValues, current: Pick<OrgSettings, 'recognitionChannel'>, asksChannel: boolean): OrgSettings {
   const settings = {
-    companyValues: companyValues(textOf(values.values)),
+    companyValues: companyValues(boundedText(values.values, MAX_VALUES_TEXT, 'values')),
     monthlyAllowance: wholeNumber(textOf(values.allowance), 1, MAX_ALLOWANCE, 'allowance', 'The monthly allowance'),
     recognitionChannel: asksChannel ? textOf(values.channel) || null : current.recognitionChannel,
-    defaultTimezone: textOf(values.timezone),
+    defaultTimezone: boundedText(values.timezone, MAX_TIMEZONE, 'timezone'),
     workStartHour: wholeNumber(textOf(values.work_start), 0, 23, 'work_start', 'The start of the working day'),
     workEndHour: wholeNumber(textOf(values.work_end), 1, 24, 'work_end', 'The end of the working day'),
   };

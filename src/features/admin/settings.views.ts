@@ -1,8 +1,9 @@
 import type { Platform } from '../../chat/interaction';
+import { limitHint } from '../../chat/input';
 import type { Form, Message } from '../../chat/ui';
 import type { Org } from '../../db/database';
 import { HOW_TO_CHOOSE_CHANNEL, NO_CHANNEL, recognitionChannelShown } from '../recognition/recognition.views';
-import { MAX_ALLOWANCE } from './settings.rules';
+import { MAX_ALLOWANCE, MAX_TIMEZONE, MAX_VALUES_TEXT } from './settings.rules';
 
 export const SETTINGS_FORM = 'org.settings';
 export const OPEN_SETTINGS = 'org.settings.open';
@@ -37,7 +38,8 @@ export function settingsForm(org: Org, platform: Platform): Form {
         label: 'Company values',
         required: true,
         initial: org.company_values.join(', '),
-        hint: 'Comma-separated; people tag kudos with them, like #teamwork.',
+        maxLength: MAX_VALUES_TEXT,
+        hint: limitHint(MAX_VALUES_TEXT, 'Comma-separated; people tag kudos with them, like #teamwork.'),
       },
       {
         id: 'allowance',
@@ -65,7 +67,8 @@ export function settingsForm(org: Org, platform: Platform): Form {
         label: 'Default timezone',
         required: true,
         initial: org.default_timezone,
-        hint: 'For people whose timezone the platform doesn’t tell, e.g. Europe/Lisbon.',
+        maxLength: MAX_TIMEZONE,
+        hint: limitHint(MAX_TIMEZONE, 'For people whose timezone the platform doesn’t tell, e.g. Europe/Lisbon.'),
       },
       { id: 'work_start', kind: 'choice', label: 'Working day starts', required: true, options: hours(0, 23), initial: String(org.work_start_hour) },
       {

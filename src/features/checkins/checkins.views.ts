@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import { limitHint } from '../../chat/input';
 import {
   type Block,
   type Button,
@@ -29,6 +30,12 @@ export const HISTORY = 'checkin.history';
 export const DIGEST_MORE = 'checkin.digest_more';
 export const ANSWERS_MORE = 'checkin.answers_more';
 
+/** The longest answer to a check-in question, reason to skip one, reply in its thread, and list of questions. */
+export const MAX_ANSWER = 2_000;
+export const MAX_SKIP_REASON = 300;
+export const MAX_REPLY = 2_000;
+export const MAX_QUESTIONS_TEXT = 3_000;
+
 /** A calendar date, `YYYY-MM-DD`, as people read it: `Fri, Nov 27`. */
 export const dayLabel = (date: string) => dayjs(date).format('ddd, MMM D');
 
@@ -48,7 +55,7 @@ function questionField(q: QuestionView): FormField {
   if (q.kind === 'choice') {
     return { id: q.id, kind: 'choice', label: q.prompt, options: (q.options ?? []).map((o) => ({ value: o, label: o })) };
   }
-  return { id: q.id, kind: 'multiline', label: q.prompt, maxLength: 2000 };
+  return { id: q.id, kind: 'multiline', label: q.prompt, maxLength: MAX_ANSWER, hint: limitHint(MAX_ANSWER) };
 }
 
 export function answerForm(promptId: string, period: string, questions: QuestionView[]): Form {
@@ -73,8 +80,9 @@ export function skipForm(promptId: string): Form {
         kind: 'text',
         label: 'Why are you skipping? (your manager sees this)',
         required: true,
-        maxLength: 300,
+        maxLength: MAX_SKIP_REASON,
         placeholder: 'On holiday, sick, nothing new…',
+        hint: limitHint(MAX_SKIP_REASON),
       },
     ],
     state: { promptId },
@@ -180,7 +188,7 @@ export function replyForm(promptId: string, toName: string): Form {
     title: 'Reply privately',
     submitLabel: 'Send',
     intro: `Only ${toName} will see this.`,
-    fields: [{ id: 'text', kind: 'multiline', label: 'Your reply', required: true, maxLength: 2000 }],
+    fields: [{ id: 'text', kind: 'multiline', label: 'Your reply', required: true, maxLength: MAX_REPLY, hint: limitHint(MAX_REPLY) }],
     state: { promptId },
   };
 }
@@ -426,8 +434,11 @@ export function setupForm(o: {
         label: 'Questions, one per line',
         required: true,
         initial: o.questions,
-        hint: 'End a line with (rating 1-5), (choice: a, b, c) or (blockers); other lines are free text. Reorder or remove lines to change them.',
-        maxLength: 3000,
+        hint: limitHint(
+          MAX_QUESTIONS_TEXT,
+          'End a line with (rating 1-5), (choice: a, b, c) or (blockers); other lines are free text. Reorder or remove lines to change them.',
+        ),
+        maxLength: MAX_QUESTIONS_TEXT,
       },
     ],
     state: { managerId: o.managerId },

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
+import { boundedText, withinLimit } from '../../chat/input';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { readShowMore, textMessage } from '../../chat/ui';
 import { POLICY, authorizeOn } from '../people/authorization';
@@ -9,6 +10,9 @@ import { checkinDigest } from './checkins.jobs';
 import { streak } from './checkins.rules';
 import {
   ANSWER_FORM,
+  MAX_ANSWER,
+  MAX_REPLY,
+  MAX_SKIP_REASON,
   REPLY,
   REPLY_FORM,
   SKIP,
@@ -131,8 +135,7 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
             if (!Number.isInteger(n) || n < 1 || n > max) throw new Invalid(`Pick a number from 1 to ${max}.`, q.id);
           }
           if (q.kind === 'choice' && value && !(q.options ?? []).includes(value)) throw new Invalid('Pick one of the choices.', q.id);
-          if (value.length > 2000) throw new Invalid('Please keep each answer under 2000 characters.', q.id);
-          return value ? [{ questionId: q.id, value }] : [];
+          return value ? [{ questionId: q.id, value: withinLimit(value, MAX_ANSWER, { field: q.id }) }] : [];
         });
         if (answers.length === 0) throw new Invalid('Answer at least one question, or skip this check-in instead.', questions[0]?.id);
         if (!(await queries.answer(ctx.org.id, prompt.id, answers))) return alreadyClosed(prompt);
@@ -145,23 +148,22 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
       },
 
       async [SKIP_FORM](interaction, ctx) {
-        const prompt = await ownPrompt(ctx, interaction.state.promptId);
-        const reason = String(interaction.values.reason ?? '').trim();
+        const reason = boundedText(interaction.values.reason, MAX_SKIP_REASON, 'reason');
         if (!reason) throw new Invalid('Say in a few words why, so your manager knows.', 'reason');
-        if (!(await queries.skip(ctx.org.id, prompt.id, reason.slice(0, 300)))) return alreadyClosed(prompt);
+        const prompt = await ownPrompt(ctx, interaction.state.promptId);
+        if (!(await queries.skip(ctx.org.id, prompt.id, reason))) return alreadyClosed(prompt);
         await digestSoon(prompt);
         return [
-          { type: 'update_source', message: closedPromptMessage(prompt.period, `⏭️ Skipped: ${reason.slice(0, 300)}`) },
+          { type: 'update_source', message: closedPromptMessage(prompt.period, `⏭️ Skipped: ${reason}`) },
           { type: 'done', message: textMessage('Skipped. See you next time!') },
         ];
       },
 
       async [REPLY_FORM](interaction, ctx) {
+        const body = boundedText(interaction.values.text, MAX_REPLY, 'text');
+        if (!body) throw new Invalid('Write a few words first.', 'text');
         const prompt = await anyPrompt(ctx, interaction.state.promptId);
         const to = await threadPartner(ctx, prompt);
-        const body = String(interaction.values.text ?? '').trim();
-        if (!body) throw new Invalid('Write a few words first.', 'text');
-        if (body.length > 2000) throw new Invalid('Please keep it under 2000 characters.', 'text');
         const recorded = await queries.addReply(
           {
             orgId: ctx.org.id,

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
+import { boundedText } from '../../chat/input';
 import type { Handler, HandlerContext } from '../../chat/feature';
 import type { Interaction } from '../../chat/interaction';
 import { textMessage } from '../../chat/ui';
@@ -8,7 +9,7 @@ import type { Person } from '../../db/database';
 import { WEEKDAYS, localDate } from '../../schedule/cadence.rules';
 import { authorizeOn, can, wholeOrg } from '../people/authorization';
 import type { CheckinsDeps } from './checkins.deps';
-import { addedToTeamMessage, setupForm } from './checkins.views';
+import { MAX_QUESTIONS_TEXT, addedToTeamMessage, setupForm } from './checkins.views';
 import { DEFAULT_QUESTIONS, formatQuestions, parseQuestions } from './questions.rules';
 
 /**
@@ -62,6 +63,7 @@ export function setupHandlers({ queries, people, clock, sendRecorded }: Checkins
   }
 
   const submit: Handler<'form_submit'> = async (interaction, ctx) => {
+    const questionsText = boundedText(interaction.values.questions, MAX_QUESTIONS_TEXT, 'questions');
     const managerId = interaction.state.managerId ?? ctx.actor.id;
     const manager = managerId === ctx.actor.id ? ctx.actor : await people.person(ctx.org.id, managerId);
     if (!manager) throw new NotFound("I couldn't find that manager any more.");
@@ -72,7 +74,7 @@ export function setupHandlers({ queries, people, clock, sendRecorded }: Checkins
     if (!Number.isInteger(weekday) || weekday < 0 || weekday > 6) throw new Invalid('Pick a day of the week.', 'weekday');
     const localTime = String(interaction.values.time ?? '15:00');
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(localTime)) throw new Invalid('Pick a time like 15:00.', 'time');
-    const questions = parseQuestions(String(interaction.values.questions ?? ''));
+    const questions = parseQuestions(questionsText);
 
     // The two-week rhythm starts at the next occurrence of the chosen day.
     let anchor = dayjs.utc(localDate(clock.now(), manager.timezone));

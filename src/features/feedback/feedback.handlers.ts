@@ -1,5 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
+import { boundedText, withinLimit } from '../../chat/input';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { textMessage } from '../../chat/ui';
@@ -11,6 +12,8 @@ import {
   GIVE,
   GIVE_FORM,
   HOME_REQUESTS,
+  MAX_FEEDBACK,
+  MAX_TOPIC,
   OPEN_FORM,
   THANKS,
   feedbackForm,
@@ -28,7 +31,7 @@ export interface FeedbackDeps {
   sendRecorded: SendRecorded;
 }
 
-const MAX_TEXT = 2000;
+const requestGone = () => new NotFound("I couldn't find that request any more.");
 
 function checkPerson(actor: Person, person: Person, field: string): void {
   if (person.id === actor.id) throw new Invalid('Feedback is for someone else. For yourself, try a self-reflection in {typed:checkin}.', field);
@@ -46,7 +49,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
       .replace(/^about\s+/i, '')
       .trim();
     if (!topic) throw new Invalid('Say what the feedback is about, like `… about the launch demo`.');
-    if (topic.length > 300) throw new Invalid('Keep the topic under 300 characters.');
+    withinLimit(topic, MAX_TOPIC, { what: 'the topic' });
     const people = await ctx.resolvePeople(refs);
     for (const person of people) checkPerson(ctx.actor, person, 'recipient');
     const { origin } = interaction;
@@ -90,7 +93,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
 
       async [GIVE](interaction, ctx) {
         const request = interaction.value ? await queries.requestById(ctx.org.id, interaction.value) : undefined;
-        if (!request) throw new NotFound("I couldn't find that request any more.");
+        if (!request) throw requestGone();
         const recipient = await queries.platformId(ctx.org.id, interaction.origin.platform, request.requester_id);
         return [{ type: 'open_form', form: feedbackForm({ recipient, requestId: request.id, topic: request.topic }) }];
       },
@@ -113,14 +116,15 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
       async [GIVE_FORM](interaction, ctx) {
         const recipientId = [interaction.values.recipient ?? []].flat()[0];
         if (!recipientId) throw new Invalid('Choose who the feedback is for.', 'recipient');
+        const body = boundedText(interaction.values.text, MAX_FEEDBACK, 'text');
+        if (!body) throw new Invalid('Write your feedback first.', 'text');
         const [recipient] = await ctx.resolvePeople([{ platform: interaction.origin.platform, id: recipientId }]);
         checkPerson(ctx.actor, recipient!, 'recipient');
         await authorizeOn(ctx, 'feedback.give', recipient!);
         const kind = interaction.values.kind === 'suggestion' ? 'suggestion' : 'praise';
-        const body = String(interaction.values.text ?? '').trim();
-        if (!body) throw new Invalid('Write your feedback first.', 'text');
-        if (body.length > MAX_TEXT) throw new Invalid(`Please keep it under ${MAX_TEXT} characters.`, 'text');
-        const request = interaction.state.requestId ? await queries.requestById(ctx.org.id, interaction.state.requestId) : undefined;
+        const { requestId } = interaction.state;
+        const request = requestId ? await queries.requestById(ctx.org.id, requestId) : undefined;
+        if (requestId && !request) throw requestGone();
         const { origin } = interaction;
         const recorded = await queries.give(
           {

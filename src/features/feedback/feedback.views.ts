@@ -1,3 +1,4 @@
+import { limitHint } from '../../chat/input';
 import { type Block, type Button, type Form, type Message, personRef } from '../../chat/ui';
 
 export const GIVE_FORM = 'feedback.give';
@@ -6,6 +7,10 @@ export const THANKS = 'feedback.thanks';
 export const OPEN_FORM = 'feedback.open_form';
 
 export const giveFeedbackButton: Button = { actionId: OPEN_FORM, label: 'Give feedback', opensForm: true };
+
+/** The longest feedback, and the longest topic a request for feedback may have. */
+export const MAX_FEEDBACK = 2_000;
+export const MAX_TOPIC = 300;
 
 /** How many requests waiting for the person the home lists. */
 export const HOME_REQUESTS = 5;
@@ -36,9 +41,10 @@ export function feedbackForm(o: { recipient?: string; text?: string; requestId?:
         kind: 'multiline',
         label: 'Your feedback',
         required: true,
-        maxLength: 2000,
+        maxLength: MAX_FEEDBACK,
         initial: o.text,
         placeholder: 'Be specific: what happened, and what it changed.',
+        hint: limitHint(MAX_FEEDBACK),
       },
     ],
     state: o.requestId ? { requestId: o.requestId } : {},

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
+import { boundedText, withinLimit } from '../../chat/input';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
@@ -15,6 +16,7 @@ import {
   AGENDA_DONE,
   AGENDA_MORE,
   HOME_MEETINGS,
+  MAX_POINT,
   addPointForm,
   agendaMessage,
   agendaPageAt,
@@ -127,12 +129,10 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
 
   /** `/checkin agenda @ana` shows it; `/checkin agenda @ana add <point>` adds to it. */
   async function agenda(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
-    const o = await own(ctx, await forPair(ctx, interaction));
     const point = /^agenda\s+add\s+([\s\S]+)$/i.exec(withoutMentions(interaction.text))?.[1]?.trim();
-    if (point) {
-      if (point.length > 500) throw new Invalid('Keep a talking point under 500 characters.');
-      await addPoint(ctx, interaction, o.id, point);
-    }
+    if (point) withinLimit(point, MAX_POINT, { what: 'a talking point' });
+    const o = await own(ctx, await forPair(ctx, interaction));
+    if (point) await addPoint(ctx, interaction, o.id, point);
     return [{ type: 'reply', message: await agendaFor(ctx, o) }];
   }
 
@@ -163,10 +163,9 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
     },
     forms: {
       async [AGENDA_ADD_FORM](interaction, ctx) {
-        const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
-        const point = String(interaction.values.text ?? '').trim();
+        const point = boundedText(interaction.values.text, MAX_POINT, 'text');
         if (!point) throw new Invalid('Write the talking point first.', 'text');
-        if (point.length > 500) throw new Invalid('Keep it under 500 characters.', 'text');
+        const o = await own(ctx, interaction.state.oneOnOneId ? await queries.byId(ctx.org.id, interaction.state.oneOnOneId) : undefined);
         await addPoint(ctx, interaction, o.id, point);
         return [{ type: 'done', message: textMessage('Added to your agenda.') }];
       },

@@ -1,3 +1,4 @@
+import { limitHint } from '../../chat/input';
 import { type Block, type Form, MESSAGE_LIMITS, type Message, PAGE_CHARS, type PageCost, pageOf, pageStart, personRef, showMoreButton } from '../../chat/ui';
 
 export const AGENDA_ADD = 'agenda.add';
@@ -10,6 +11,9 @@ export interface AgendaItemView {
   text: string;
   authorId: string;
 }
+
+/** The longest talking point. */
+export const MAX_POINT = 500;
 
 /** How many 1:1s, and open points of each, the home shows. */
 export const HOME_MEETINGS = 5;
@@ -63,7 +67,7 @@ export function addPointForm(oneOnOneId: string, withName: string): Form {
     title: 'Add a talking point',
     submitLabel: 'Add',
     intro: `For your next 1:1 with ${withName}. Only the two of you see the agenda.`,
-    fields: [{ id: 'text', kind: 'multiline', label: 'Talking point', required: true, maxLength: 500 }],
+    fields: [{ id: 'text', kind: 'multiline', label: 'Talking point', required: true, maxLength: MAX_POINT, hint: limitHint(MAX_POINT) }],
     state: { oneOnOneId },
   };
 }

@@ -92,6 +92,46 @@ export const POLICY = {
     allows: (_role, r) => r === 'self',
     refusal: 'Only the person who received this feedback can thank for it.',
   },
+  /** Set company goals (the subject is the whole org): HR admins and executives. */
+  'goals.create_company': {
+    allows: (role) => role === 'hr_admin' || role === 'executive',
+    refusal: 'Company goals are set by HR admins and executives. You can align your goals to them.',
+  },
+  /** Set team goals: managers, HR admins and executives. */
+  'goals.create_team': {
+    allows: (role) => role === 'manager' || role === 'hr_admin' || role === 'executive',
+    refusal: 'Team goals are set by managers. You can set your own goal and align it to your team’s.',
+  },
+  /** Set a goal the subject owns: themselves, their managers, HR admins. */
+  'goals.set_for': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'You can set goals for yourself and the people you manage.',
+  },
+  /** See the subject's public goals: anyone in the org. */
+  'goals.read': {
+    allows: () => true,
+    refusal: 'Goals are seen inside the organization only.',
+  },
+  /** See the subject's private goals: only them and their manager chain. */
+  'goals.read_private': {
+    allows: (_role, r) => r === 'self' || managerChain(r),
+    refusal: 'That goal is private to its owner and their managers.',
+  },
+  /** Update the progress of the subject's goal: them, their managers, HR admins (company goals). */
+  'goals.update': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'Only the goal’s owner and their managers can update its progress.',
+  },
+  /** Write a self-assessment about the subject: only themselves. */
+  'review.self_assess': {
+    allows: (_role, r) => r === 'self',
+    refusal: 'A self-assessment is written by the person themselves.',
+  },
+  /** Read the subject's submitted self-assessment: them, their manager chain, HR admins. */
+  'review.read_self_assessment': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'Only the person, their managers and HR can read a self-assessment.',
+  },
   /** Change the subject's manager, department, title or role; import the org chart. */
   'org_chart.edit': {
     allows: (role) => role === 'hr_admin',
@@ -101,6 +141,11 @@ export const POLICY = {
   'org.settings': {
     allows: (role) => role === 'hr_admin',
     refusal: 'Only an HR admin can change the organization’s settings.',
+  },
+  /** Link the org with the one on the other platform (both sides' HR admins: one gives the code, the other sends it back). */
+  'org.link': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Only an HR admin can link this organization with another.',
   },
 } satisfies Record<string, Rule>;
 

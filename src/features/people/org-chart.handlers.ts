@@ -1,5 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
+import { withinLimit } from '../../chat/input';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { HandlerContext } from '../../chat/feature';
 import { type Message, textMessage } from '../../chat/ui';
@@ -51,10 +52,8 @@ export function orgChartCommand(queries: PeopleQueries) {
         if (newManager.is_bot) throw new Invalid(`${newManager.display_name} is a bot.`);
         return { manager_id: newManager.id };
       case 'department':
-      case 'title': {
-        if (value.length > MAX_LABEL) throw new Invalid(`Keep the ${field} under ${MAX_LABEL} characters.`);
+      case 'title':
         return { [field]: /^none$/i.test(value) || value === '' ? null : value };
-      }
       case 'role': {
         const role = parseRole(value);
         if (!role) throw new Invalid(`I know these roles: ${ROLE_CHOICES}.`);
@@ -74,13 +73,14 @@ export function orgChartCommand(queries: PeopleQueries) {
   return async function org(interaction: Command, ctx: HandlerContext): Promise<Effect[]> {
     const refs = interaction.mentions;
     if (refs.length === 0) throw new Invalid(USAGE);
-    const [person, newManager] = await ctx.resolvePeople(refs.slice(0, 2));
     const [, fieldWord = '', ...rest] = withoutMentions(interaction.text).split(/\s+/);
     const field = ORG_CHART_FIELDS.find((f) => f === fieldWord.toLowerCase());
-    if (!fieldWord) return [{ type: 'reply', message: await cardOf(ctx, person!) }];
-    if (!field) throw new Invalid(USAGE);
+    if (fieldWord && !field) throw new Invalid(USAGE);
+    const value = withinLimit(rest.join(' ').trim(), MAX_LABEL, { what: `the ${field}` });
+    const [person, newManager] = await ctx.resolvePeople(refs.slice(0, 2));
+    if (!field) return [{ type: 'reply', message: await cardOf(ctx, person!) }];
     await authorizeOn(ctx, 'org_chart.edit', person!);
-    const change = await changeFor(ctx, person!, field, rest.join(' ').trim(), newManager);
+    const change = await changeFor(ctx, person!, field, value, newManager);
     const updated = await queries.updateOrgChart(ctx.org.id, person!.id, change);
     if (updated === 'loop') {
       throw new Invalid(`${newManager!.display_name} reports to ${person!.display_name} already (directly or further up), so that would make a loop.`);

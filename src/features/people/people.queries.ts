@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { People } from '../../chat/ui';
 import type { Database, Org, Person, Platform, Role } from '../../db/database';
 import { wouldLoop } from './org-chart.rules';
+import { advisoryLock } from '../../db/locks';
 
 type Db = Kysely<Database>;
 
@@ -25,10 +26,9 @@ export interface NewPerson {
 }
 
 /** Serialises concurrent first contacts that would create the same row. */
-const lock = (trx: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
 
 /** Changes to one org's chart take turns (an edit, an import), so two of them can't close a loop between them. */
-export const lockOrgChart = (trx: Db, orgId: string) => lock(trx, `org-chart:${orgId}`);
+export const lockOrgChart = (trx: Db, orgId: string) => advisoryLock(trx, `org-chart:${orgId}`);
 
 /** These people's identities on a platform. */
 const identitiesOf = (db: Db, orgId: string, platform: Platform, personIds: string[]) =>
@@ -171,10 +171,13 @@ export function peopleQueries(db: Db) {
       return { org, people };
     },
 
-    /** Links a workspace to an org: the only org when `shareOneOrg`, else a new one. */
-    async linkWorkspace(platform: Platform, externalId: string, shareOneOrg: boolean): Promise<Org> {
+    /**
+     * The org of a workspace or tenant the bot meets for the first time: a new one of its own. It
+     * shares an org with the other platform only when HR admins of both link them (`hepo link`).
+     */
+    async linkWorkspace(platform: Platform, externalId: string): Promise<Org> {
       return db.transaction().execute(async (trx) => {
-        await lock(trx, shareOneOrg ? 'org:single' : `org:${platform}:${externalId}`);
+        await advisoryLock(trx, `org:${platform}:${externalId}`);
         const linked = await trx
           .selectFrom('org_workspaces')
           .innerJoin('orgs', 'orgs.id', 'org_workspaces.org_id')
@@ -183,8 +186,7 @@ export function peopleQueries(db: Db) {
           .where('external_id', '=', externalId)
           .executeTakeFirst();
         if (linked) return linked;
-        const existing = shareOneOrg ? await trx.selectFrom('orgs').selectAll().orderBy('created_at').limit(1).executeTakeFirst() : undefined;
-        const org = existing ?? (await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow());
+        const org = await trx.insertInto('orgs').values({ name: 'My organization' }).returningAll().executeTakeFirstOrThrow();
         await trx.insertInto('org_workspaces').values({ platform, external_id: externalId, org_id: org.id }).execute();
         return org;
       });
@@ -334,7 +336,7 @@ export function peopleQueries(db: Db) {
     async addIdentity(orgId: string, platform: Platform, platformUserId: string, person: NewPerson): Promise<Person> {
       const email = person.email?.trim().toLowerCase() || undefined;
       return db.transaction().execute(async (trx) => {
-        await lock(trx, email ? `email:${orgId}:${email}` : `identity:${orgId}:${platform}:${platformUserId}`);
+        await advisoryLock(trx, email ? `email:${orgId}:${email}` : `identity:${orgId}:${platform}:${platformUserId}`);
         const byIds = (ids: string[]) =>
           trx
             .selectFrom('identities')

@@ -8,12 +8,6 @@ import { hrAdminByPlatform } from './org-chart.rules';
 import type { PeopleQueries } from './people.queries';
 
 export interface PeopleResolverOptions {
-  /**
-   * One Slack workspace (token mode) and one Microsoft tenant form one organization, so people are
-   * linked across both by email. With OAuth installs or a multi-tenant Teams app, every workspace and
-   * tenant is its own organization.
-   */
-  shareOneOrg: boolean;
   /** Lower-case emails of people who are HR admins from their first contact (`HR_ADMIN_EMAILS`). */
   hrAdminEmails?: string[];
 }
@@ -72,7 +66,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       const mentioned = interaction.kind === 'command' ? interaction.mentions : [];
       const ids = [ref.id, ...mentioned.map((m) => m.id)];
       const found = await queries.orgAndPeople(origin.platform, origin.workspaceId, ids);
-      const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId, options.shareOneOrg));
+      const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId));
       const known = new Map([...(found?.people ?? [])].map(([id, person]) => [keyOf({ platform: origin.platform, id }), person]));
       let actor = known.get(keyOf(ref)) ?? (await addPerson(org, ref, directory));
       // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import { Invalid } from '../../chat/errors';
+import { withinLimit } from '../../chat/input';
 import { localInstant } from '../../schedule/cadence.rules';
 
 dayjs.extend(utc);
@@ -79,8 +80,5 @@ export function overAllowance(each: number, recipients: number, left: number, al
 export function checkMessage(message: string): string {
   const text = message.trim();
   if (text === '') throw new Invalid('Add a few words about what they did, so they know why they are recognised.', 'message');
-  if (text.length > MAX_MESSAGE_LENGTH) {
-    throw new Invalid(`Please keep the message under ${MAX_MESSAGE_LENGTH} characters (it has ${text.length}).`, 'message');
-  }
-  return text;
+  return withinLimit(text, MAX_MESSAGE_LENGTH, { field: 'message' });
 }

@@ -1,5 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid } from '../../chat/errors';
+import { withinLimit } from '../../chat/input';
 import { type Interaction, type Platform, type UserRef, withoutMentions } from '../../chat/interaction';
 import type { Clock, NotificationTarget } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
@@ -8,7 +9,7 @@ import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import type { OutgoingNotification } from '../../chat/ports';
 import { authorize, can, wholeOrg } from '../people/authorization';
 import { type MessagePart, messageText, parseKudosText } from './kudos.parser';
-import { allowanceMonth, allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
+import { MAX_MESSAGE_LENGTH, allowanceMonth, allowancePeriod, checkMessage, checkPoints, chooseValue, overAllowance } from './kudos.rules';
 import type { RecognitionQueries } from './recognition.queries';
 import {
   HOW_TO_CHOOSE_CHANNEL,
@@ -111,6 +112,8 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
     if (new Set(input.recipients.map((r) => r.id)).size > deps.maxRecipients) {
       throw new Invalid(`One kudos can name up to ${deps.maxRecipients} people. Split them into a few kudos.`, 'recipients');
     }
+    // The message without the names it mentions, which are looked up below: too long already is refused first.
+    withinLimit(messageText(input.message, () => '').trim(), MAX_MESSAGE_LENGTH, { field: 'message' });
     const allowance = ctx.org.kudos_monthly_allowance;
     // What is left is checked under the allowance lock when recording.
     const pointsEach = checkPoints(input.points, input.recipients.length, Number.POSITIVE_INFINITY, allowance);

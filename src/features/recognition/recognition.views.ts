@@ -1,6 +1,8 @@
+import { limitHint } from '../../chat/input';
 import type { Platform } from '../../chat/interaction';
 import { type Block, channelRef, type Form, type Message, personRef, typed } from '../../chat/ui';
 import type { Org } from '../../db/database';
+import { MAX_MESSAGE_LENGTH } from './kudos.rules';
 
 export const KUDOS_FORM = 'kudos';
 export const OPEN_KUDOS_FORM = 'kudos.open_form';
@@ -155,8 +157,9 @@ export function kudosForm(values: string[], pointsLeft: number, allowance: numbe
         kind: 'multiline',
         label: 'What did they do?',
         required: true,
-        maxLength: 1000,
+        maxLength: MAX_MESSAGE_LENGTH,
         placeholder: 'Thanks for carrying the launch demo…',
+        hint: limitHint(MAX_MESSAGE_LENGTH),
       },
     ],
   };

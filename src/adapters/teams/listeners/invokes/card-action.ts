@@ -1,5 +1,5 @@
 import type { InvokeListener } from '../../bot';
-import { readCardData } from '../../card-data';
+import { readInvokeData } from '../../card-data';
 import { cardSubmission } from '../../card-submission';
 import { activityKey, cardActionKey } from '../../interactions';
 import { answerCardAction, answering } from '../../outcomes';
@@ -12,8 +12,7 @@ interface ExecuteValue {
 export const cardAction: InvokeListener = async (context, kit) => {
   const { activity } = context;
   const action = (activity.value as ExecuteValue | undefined)?.action;
-  const data = readCardData(action?.data ?? {}, action?.verb);
-  if (!data) return answerCardAction([{ type: 'reply', message: kit.router.help('teams') }], answering(context, kit, true));
+  const data = readInvokeData(action?.data ?? {}, action?.verb);
   const key = data.kind === 'form' ? cardActionKey(activity) : activityKey(activity);
   const { interaction, submitted } = await cardSubmission(context, data, key, kit);
   return answerCardAction(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, true, submitted));

@@ -1,5 +1,5 @@
 import type { InvokeListener } from '../../bot';
-import { readCardData } from '../../card-data';
+import { readInvokeData } from '../../card-data';
 import { cardSubmission } from '../../card-submission';
 import { activityKey } from '../../interactions';
 import { answerDialog, answering } from '../../outcomes';
@@ -10,8 +10,7 @@ import { answerDialog, answering } from '../../outcomes';
  */
 export const taskFetch: InvokeListener = async (context, kit) => {
   const value = context.activity.value as { data?: unknown } | undefined;
-  const data = readCardData(value?.data);
-  if (!data) return answerDialog([{ type: 'reply', message: kit.router.help('teams') }], answering(context, kit, true));
+  const data = readInvokeData(value?.data);
   const { interaction, submitted } = await cardSubmission(context, data, activityKey(context.activity), kit);
   return answerDialog(await kit.router.dispatch(interaction, kit.directory), answering(context, kit, true, submitted));
 };

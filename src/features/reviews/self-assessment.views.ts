@@ -1,0 +1,149 @@
+import { limitHint } from '../../chat/input';
+import { type Block, type Form, type FormField, type Message, personRef, typed } from '../../chat/ui';
+
+export const SELF_FORM = 'review.self';
+export const OPEN_SELF = 'review.self.open';
+export const READ_SELF = 'review.self.read';
+
+/** Bounds of what people write, stated at each field. */
+export const LIMITS = { reflection: 1000, strengths: 2000, growth: 2000 } as const;
+/** Goals one self-assessment covers (two fields each keeps a Slack modal well under its 100 blocks). */
+export const GOALS_ASSESSED = 10;
+
+/** The rating scale, each point with its anchor. */
+export const RATINGS = [
+  { value: '1', label: '1 · Not met' },
+  { value: '2', label: '2 · Partly met' },
+  { value: '3', label: '3 · Met' },
+  { value: '4', label: '4 · Exceeded' },
+  { value: '5', label: '5 · Far exceeded' },
+] as const;
+
+export const ratingField = (goalId: string) => `rating_${goalId}`;
+export const reflectionField = (goalId: string) => `reflection_${goalId}`;
+
+/** What a self-assessment holds, as the form shows it and the database keeps it. */
+export interface SelfAssessment {
+  strengths: string | null;
+  growth: string | null;
+  goals: Array<{ goalId: string; title: string; rating: number | null; reflection: string | null }>;
+}
+
+export const openSelfAssessmentButton = { actionId: OPEN_SELF, label: '📝 Self-assessment', opensForm: true };
+
+export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string; lastSubmittedOn?: string }): Form {
+  const perGoal = a.goals.flatMap((g): FormField[] => [
+    {
+      id: ratingField(g.goalId),
+      kind: 'choice',
+      label: `🎯 ${g.title}: how did it go?`,
+      required: true,
+      options: RATINGS.map((r) => ({ ...r })),
+      ...(g.rating ? { initial: String(g.rating) } : {}),
+    },
+    {
+      id: reflectionField(g.goalId),
+      kind: 'multiline',
+      label: 'What happened, and what you learned',
+      maxLength: LIMITS.reflection,
+      hint: limitHint(LIMITS.reflection, 'Optional.'),
+      ...(g.reflection ? { initial: g.reflection } : {}),
+    },
+  ]);
+  const intro = [
+    'Rate each goal and say how it went, then your strengths and where you want to grow. Your manager reads it when you submit; submitting locks it.',
+    o.draftSavedOn ? `Your draft from ${o.draftSavedOn} is filled in.` : '',
+    o.lastSubmittedOn ? `You last submitted one on ${o.lastSubmittedOn}.` : '',
+    a.goals.length === 0 ? `You have no goals to rate: set some with ${typed('goals new')}, or write about your responsibilities below.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    formId: SELF_FORM,
+    title: 'Self-assessment',
+    submitLabel: 'Submit',
+    draft: { label: 'Save draft' },
+    intro,
+    fields: [
+      ...perGoal,
+      {
+        id: 'strengths',
+        kind: 'multiline',
+        label: 'Strengths: what you did well',
+        required: true,
+        maxLength: LIMITS.strengths,
+        hint: limitHint(LIMITS.strengths),
+        ...(a.strengths ? { initial: a.strengths } : {}),
+      },
+      {
+        id: 'growth',
+        kind: 'multiline',
+        label: 'Growth: where you want to get better',
+        required: true,
+        maxLength: LIMITS.growth,
+        hint: limitHint(LIMITS.growth),
+        ...(a.growth ? { initial: a.growth } : {}),
+      },
+    ],
+  };
+}
+
+const ratingLabel = (rating: number | null) => RATINGS.find((r) => r.value === String(rating))?.label ?? 'not rated';
+
+/** A submitted self-assessment, as its reader sees it. */
+export function selfAssessmentMessage(o: { personId: string; submittedOn: string; assessment: SelfAssessment }): Message {
+  const goals = o.assessment.goals.map(
+    (g): Block => ({
+      type: 'section',
+      text: `🎯 **${g.title}**: ${ratingLabel(g.rating)}${g.reflection ? `\n${g.reflection}` : ''}`,
+    }),
+  );
+  return {
+    summary: `Self-assessment of ${personRef(o.personId)}`,
+    blocks: [
+      { type: 'header', text: '📝 Self-assessment' },
+      { type: 'context', text: `${personRef(o.personId)}, submitted ${o.submittedOn}` },
+      ...goals,
+      { type: 'section', text: `**Strengths**\n${o.assessment.strengths ?? ''}` },
+      { type: 'section', text: `**Growth**\n${o.assessment.growth ?? ''}` },
+    ],
+  };
+}
+
+/** To the manager, when a report submits. */
+export function submittedNotice(o: { personId: string; assessmentId: string }): Message {
+  return {
+    summary: `${personRef(o.personId)} submitted a self-assessment`,
+    blocks: [
+      { type: 'section', text: `📝 ${personRef(o.personId)} submitted a self-assessment.` },
+      { type: 'actions', buttons: [{ actionId: READ_SELF, label: 'Read it', value: o.assessmentId, style: 'primary' }] },
+    ],
+  };
+}
+
+/** `/review`: where the person's review tasks stand. */
+export function reviewTasksMessage(o: { draftSavedOn?: string; lastSubmittedOn?: string }): Message {
+  const self = o.draftSavedOn
+    ? `📝 Your self-assessment: a draft saved ${o.draftSavedOn}, not submitted yet.`
+    : o.lastSubmittedOn
+      ? `📝 Your self-assessment: submitted ${o.lastSubmittedOn}.`
+      : '📝 Your self-assessment: not started.';
+  return {
+    summary: 'Your reviews',
+    blocks: [
+      { type: 'header', text: 'Your reviews' },
+      { type: 'section', text: self },
+      { type: 'actions', buttons: [{ ...openSelfAssessmentButton, label: o.draftSavedOn ? 'Continue it' : 'Write one' }] },
+    ],
+  };
+}
+
+/** In the home, while a draft waits. */
+export function homeSection(draftSavedOn: string | undefined): Block[] {
+  if (!draftSavedOn) return [];
+  return [
+    { type: 'header', text: '📝 Reviews' },
+    { type: 'section', text: `Your self-assessment draft from ${draftSavedOn} is waiting.` },
+    { type: 'actions', buttons: [{ ...openSelfAssessmentButton, label: 'Continue it' }] },
+  ];
+}

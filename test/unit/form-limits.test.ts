@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { renderModal } from '../../src/adapters/slack/render';
+import { renderForm } from '../../src/adapters/teams/render';
+import type { Form, FormField } from '../../src/chat/ui';
+import type { Org } from '../../src/db/database';
+import type { Db } from '../../src/db/connect';
+import { settingsForm } from '../../src/features/admin/settings.views';
+import { answerForm, replyForm, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
+import { feedbackForm } from '../../src/features/feedback/feedback.views';
+import { goalForm, updateForm } from '../../src/features/goals/goals.views';
+import { CAPABILITIES } from '../../src/features';
+import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
+import { importForm } from '../../src/features/people/org-import.views';
+import { kudosForm } from '../../src/features/recognition/recognition.views';
+import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
+
+const id = '7d0f7c9e-3c1a-4b55-9a57-2a1f0b9a6e01';
+const org = {
+  id,
+  name: 'Acme',
+  kudos_monthly_allowance: 100,
+  company_values: ['teamwork'],
+  slack_recognition_channel: null,
+  teams_recognition_channel: null,
+  teams_recognition_channel_name: null,
+  default_timezone: 'Europe/Lisbon',
+  work_start_hour: 9,
+  work_end_hour: 18,
+  created_at: new Date(0),
+} as Org;
+
+/** Every form a feature builds, each built as a person meets it (a check-in asks text questions too). */
+const FORMS: Form[] = [
+  kudosForm(['teamwork'], 40, 100),
+  feedbackForm({ recipient: 'U1', requestId: id, topic: 'the demo' }),
+  answerForm(id, '2026-11-27', [
+    { id: 'q1', kind: 'rating', prompt: 'How are you?', options: ['5'] },
+    { id: 'q2', kind: 'text', prompt: 'What went well?', options: null },
+  ]),
+  skipForm(id),
+  replyForm(id, 'Ana'),
+  setupForm({ managerId: id, memberIds: ['U1'], every: 'week', weekday: 5, localTime: '15:00', questions: 'What went well?' }),
+  addPointForm(id, 'Ana'),
+  settingsForm(org, 'slack'),
+  settingsForm(org, 'teams'),
+  importForm(),
+  goalForm({ levels: ['individual', 'team'], alignable: [], owner: 'U1' }),
+  updateForm({ goals: [] }),
+  selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
+];
+
+/** The form ids the features take submissions of, as the app builds them. */
+function formIdsTaken(): string[] {
+  const deps = {
+    db: {} as Db,
+    clock: { now: () => new Date(0) },
+    enqueue: async () => {},
+    sendRecorded: async () => {},
+    hrAdminEmails: [],
+    limits: { kudosRecipients: 20 },
+    help: () => ({ summary: '', blocks: [] }),
+  } as unknown as Parameters<(typeof CAPABILITIES)[number]>[0];
+  return CAPABILITIES.flatMap((capability) => Object.keys(capability(deps).forms ?? {}));
+}
+
+const textFields = (form: Form) =>
+  form.fields.filter((f): f is Extract<FormField, { kind: 'text' | 'multiline' }> => f.kind === 'text' || f.kind === 'multiline');
+const stated = (maxLength: number) => `Up to ${maxLength.toLocaleString('en-US')} characters.`;
+
+describe('free-text fields', () => {
+  it('are checked here for every form a feature takes', () => {
+    expect(new Set(FORMS.map((f) => f.formId))).toEqual(new Set(formIdsTaken()));
+  });
+
+  it('each have a limit within what Slack and Teams inputs take, and state it at the field', () => {
+    const fields = FORMS.flatMap(textFields);
+    expect(fields.length).toBeGreaterThanOrEqual(10);
+    for (const field of fields) {
+      expect(Number.isInteger(field.maxLength) && field.maxLength > 0 && field.maxLength <= 3_000, field.id).toBe(true);
+      expect(field.hint, `${field.id} states its limit`).toContain(stated(field.maxLength));
+    }
+  });
+
+  it('show their limit on both platforms: Slack’s max_length and hint, Teams’ maxLength and the line under the input', () => {
+    for (const form of FORMS) {
+      const modal = renderModal(form, '{}');
+      const card = renderForm(form, { mode: 'dialog' });
+      for (const field of textFields(form)) {
+        const block = modal.blocks.find((b) => b.block_id === field.id) as { element: { max_length?: number }; hint?: { text: string } };
+        expect(block.element.max_length).toBe(field.maxLength);
+        expect(block.hint?.text).toContain(stated(field.maxLength));
+        const at = card.body.findIndex((e) => e.id === field.id);
+        expect(card.body[at]).toMatchObject({ type: 'Input.Text', maxLength: field.maxLength });
+        expect(card.body[at + 1]).toMatchObject({ type: 'TextBlock', text: expect.stringContaining(stated(field.maxLength)) });
+      }
+    }
+  });
+});
