@@ -127,21 +127,10 @@ export function pageStart<T>(items: T[], index: number, room: PageCost, cost: (i
 }
 
 /**
- * The button that brings the next page of a paged message, saying how many items are still to see;
- * its value names what the message is about (`about`, ids without a colon) and where the page starts.
+ * The button that brings the next page of a paged message, saying how many items are still to see.
+ * Its value is the id of the first item still to see: a button carries a row's id (the router checks it).
  */
-export const showMoreButton = (actionId: string, about: string[], next: number, left: number): Button => ({
-  actionId,
-  label: `Show ${left} more`,
-  value: [...about, next].join(':'),
-});
-
-/** What a "Show more" button's value names, and where its page starts; undefined for a value it didn't write. */
-export function readShowMore(value: string | undefined): { about: string[]; from: number } | undefined {
-  const parts = value?.split(':') ?? [];
-  const from = Number(parts.pop());
-  return Number.isInteger(from) && from >= 0 && parts.length > 0 ? { about: parts, from } : undefined;
-}
+export const showMoreButton = (actionId: string, firstId: string, left: number): Button => ({ actionId, label: `Show ${left} more`, value: firstId });
 
 /** A message of one line of text (answers, refusals, confirmations). */
 export const textMessage = (text: string): Message => ({ summary: text, blocks: [{ type: 'section', text }] });

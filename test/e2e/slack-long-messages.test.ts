@@ -112,7 +112,7 @@ describe('long messages in Slack: a team of 40, an agenda of 60 points', () => {
     expect(pages.length).toBeGreaterThan(1);
     for (const page of pages) expect(slackPostProblems(page, userIds)).toEqual([]);
     expect(JSON.stringify(digest)).toContain('40 of 40 answered');
-    expect(JSON.stringify(digest)).toContain('people 1–');
+    expect(JSON.stringify(digest)).toContain('showing 1–');
     expect(slackButtons(digest.blocks).at(-1)!.label).toMatch(/^Show \d+ more$/);
     // Everyone once, in the order of their names, each with their answers' button.
     const byName = [...members].sort((a, b) => a.name.localeCompare(b.name));

@@ -88,7 +88,7 @@ describe('long messages in Teams: a team of 40, an agenda of 60 points', () => {
     expect(pages.length).toBeGreaterThan(1);
     for (const page of pages) fits(cardOf(page.activity));
     expect(pages[0]!.activity.summary).toBe('Check-ins for the week of Fri, Nov 27: 40 of 40 answered');
-    expect(JSON.stringify(cardOf(pages[0]!.activity))).toContain('people 1–');
+    expect(JSON.stringify(cardOf(pages[0]!.activity))).toContain('showing 1–');
     // Everyone once, by name, each with their answers' button.
     expect(pages.flatMap((p) => mentioned(cardOf(p.activity)))).toEqual(members.map((m) => m.id));
     const answersButtons = pages.flatMap((p) => cardActions(cardOf(p.activity))).filter((a: any) => a.verb === 'checkin.view_answers');

@@ -433,7 +433,6 @@ function checkinCards(): Array<[string, AdaptiveCard]> {
       renderMessage(
         shown(
           digestMessage({
-            teamId: 't1',
             period,
             trend: [4, 3.5],
             rows: [

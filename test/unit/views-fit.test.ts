@@ -5,7 +5,7 @@ import type { Feature, HandlerContext } from '../../src/chat/feature';
 import { type Block, type Message, peopleNamedIn } from '../../src/chat/ui';
 import {
   answerForm,
-  answersMessage,
+  answersMessages,
   type DigestRow,
   digestMessage,
   historyMessage,
@@ -30,16 +30,16 @@ const shown = (m: Message): Message => ({
   people: Object.fromEntries(peopleNamedIn(m).map((id, i) => [id, { name: `${LONG_NAME} ${id}`, ...(i % 2 ? {} : { userId: `U${i}` }) }])),
 });
 
-/** Every page of a paged message, following its "Show more" (whose value ends in where the next page starts). */
-function pages(page: (from: number) => Message): Message[] {
-  const all = [page(0)];
+/** Every page of a paged message, following its "Show more" (whose value names the first item of the next page). */
+function pages(page: (startAt?: string) => Message): Message[] {
+  const all = [page()];
   for (;;) {
     const more = all
       .at(-1)!
       .blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []))
       .find((b) => b.label.startsWith('Show '));
     if (!more) return all;
-    all.push(page(Number(more.value!.split(':').at(-1))));
+    all.push(page(more.value));
   }
 }
 
@@ -56,14 +56,24 @@ describe('every view, fed big inputs, fits both platforms', () => {
       blockers: long(2000),
       skipReason: long(300),
     }));
-    const all = pages((from) => shown(digestMessage({ teamId: 'team-1', period: PERIOD, rows, trend: [3.2, 3.5, 4, 4.1], from })));
+    const all = pages((startAt) => shown(digestMessage({ period: PERIOD, rows, trend: [3.2, 3.5, 4, 4.1], startAt })));
     for (const page of all) expectWhole(page);
-    expect(all.flatMap(peopleNamedIn)).toEqual(rows.map((r) => r.personId));
+    // Those with nothing to open first, in one list; then everyone who answered or skipped, with their button.
+    const nothingToOpen = rows.filter((r) => r.state === 'away' || r.state === 'missing');
+    const withButton = rows.filter((r) => !nothingToOpen.includes(r));
+    expect(all.flatMap(peopleNamedIn)).toEqual([...nothingToOpen, ...withButton].map((r) => r.personId));
   });
 
   it('an agenda of 60 long points, page by page, every point once', () => {
     const items = ids(60, 'item-').map((id, i) => ({ id, text: long(500), authorId: i % 2 ? 'maya' : 'ana' }));
-    const all = pages((from) => shown(agendaMessage({ oneOnOneId: 'o1', withId: 'ana', when: 'Fri, Dec 4 at 10:00', items, reminder: true, from })));
+    const from = (startAt?: string) =>
+      Math.max(
+        items.findIndex((i) => i.id === startAt),
+        0,
+      );
+    const all = pages((startAt) =>
+      shown(agendaMessage({ oneOnOneId: 'o1', withId: 'ana', when: 'Fri, Dec 4 at 10:00', items, reminder: true, from: from(startAt) })),
+    );
     for (const page of all) expectWhole(page);
     const done = all.flatMap((p) => p.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).filter((b) => b.label === 'Done'));
     expect(done.map((b) => b.value)).toEqual(items.map((i) => i.id));
@@ -75,11 +85,15 @@ describe('every view, fed big inputs, fits both platforms', () => {
     expect(late.blocks[0]).toMatchObject({ text: expect.stringContaining('Points 9–10 of 10.') });
   });
 
-  it("a check-in's 30 long answers, page by page, every answer once", () => {
-    const answers = Array.from({ length: 30 }, (_, i) => ({ prompt: `Question ${i}: ${long(200)}`, value: long(2000) }));
-    const all = pages((from) => answersMessage({ promptId: 'pr', period: PERIOD, name: LONG_NAME, answers, replyTo: 'pr', from }));
+  it("a check-in's 10 longest answers: the first page, then the rest at once, every answer once", () => {
+    const answers = Array.from({ length: 10 }, (_, i) => ({ prompt: `Question ${i}: ${long(190)}`, value: long(2000) }));
+    const all = answersMessages({ promptId: 'pr', period: PERIOD, name: LONG_NAME, answers, replyTo: 'pr' });
     for (const page of all) expectWhole(page);
-    expect(all.flatMap((p) => p.blocks.filter((b) => b.type === 'section'))).toHaveLength(30);
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.flatMap((p) => p.blocks.filter((b) => b.type === 'section'))).toHaveLength(10);
+    const buttons = all.map((p) => p.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((x) => x.label) : [])));
+    expect(buttons[0]).toEqual([`Reply to ${LONG_NAME}`, `Show ${10 - (all[0]!.blocks.length - 2)} more`]);
+    expect(buttons.slice(1).flat()).toEqual([]);
   });
 
   it('a check-in prompt with many long questions, its form in the card', () => {

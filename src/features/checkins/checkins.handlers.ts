@@ -3,7 +3,7 @@ import customParseFormat from 'dayjs/plugin/customParseFormat';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { readShowMore, textMessage } from '../../chat/ui';
+import { textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
 import { cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { authorizeOn } from '../people/authorization';
@@ -138,14 +138,13 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
     ];
   }
 
-  /** "Show more" under a digest: its next page, as the team's check-ins stand now, for the team's manager. */
-  async function moreOfDigest(value: string | undefined, ctx: HandlerContext): Promise<Effect[]> {
-    const page = readShowMore(value);
-    const [teamId, period] = page?.about ?? [];
-    if (!page || !period) throw new NotFound("I couldn't find that digest any more.");
+  /** "Show more" under a digest: the page from the check-in it names, as the team's check-ins stand now, for the team's manager. */
+  async function moreOfDigest(promptId: string | undefined, ctx: HandlerContext): Promise<Effect[]> {
+    const prompt = promptId ? await queries.prompt(ctx.org.id, promptId) : undefined;
+    if (!prompt) throw new NotFound("I couldn't find that digest any more.");
     const team = await queries.teamOf(ctx.org.id, ctx.actor.id);
-    if (!team || team.id !== teamId) throw new NotAllowed('Only the team’s manager sees its digest.');
-    return [{ type: 'reply', message: await digestPage(queries, team, team.members, period, page.from) }];
+    if (!team || team.id !== prompt.team_id) throw new NotAllowed('Only the team’s manager sees its digest.');
+    return [{ type: 'reply', message: await digestPage(queries, team, team.members, prompt.period, prompt.id) }];
   }
 
   function parseAway(rest: string, ctx: HandlerContext): string {

@@ -70,11 +70,11 @@ async function withAnswers(queries: CheckinsQueries, orgId: string, rows: Digest
   return rows;
 }
 
-/** A page of a period's digest as it stands now, from row `from` on: what "Show more" brings. */
-export async function digestPage(queries: CheckinsQueries, team: DigestTeam, members: DigestMember[], period: string, from: number) {
+/** The page of a period's digest, as it stands now, that starts at the check-in `startAt`: what "Show more" brings. */
+export async function digestPage(queries: CheckinsQueries, team: DigestTeam, members: DigestMember[], period: string, startAt: string) {
   const prompts = await queries.promptsFor([team.id], [period]);
   const rows = await withAnswers(queries, team.org_id, digestStates(team, members, period, prompts), prompts);
-  return digestMessage({ teamId: team.id, period, rows, trend: await moodTrend(queries, team.org_id, team.id), from });
+  return digestMessage({ period, rows, trend: await moodTrend(queries, team.org_id, team.id), startAt });
 }
 
 /**
@@ -97,7 +97,7 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
     dedupeKey: `checkin-digest:${team.id}:${period}`,
     platform: team.platform,
     target: { kind: 'person', workspaceId: team.workspace_id, personId: team.manager_id },
-    message: digestMessage({ teamId: team.id, period, rows, trend }),
+    message: digestMessage({ period, rows, trend }),
   });
   await enqueueDeliveries(deps.enqueue, ids);
 }

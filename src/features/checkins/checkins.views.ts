@@ -10,6 +10,7 @@ import {
   PAGE_CHARS,
   type PageCost,
   pageOf,
+  pageStart,
   personRef,
   showMoreButton,
 } from '../../chat/ui';
@@ -127,8 +128,8 @@ export interface DigestRow {
   skipReason?: string | null;
 }
 
-/** A digest's page holds its header, its counts and its "Show more" besides the rows. */
-const DIGEST_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 3, buttons: MESSAGE_LIMITS.buttons - 1, chars: PAGE_CHARS };
+/** A digest's page holds its header, its counts, the list of those away or missing and its "Show more" besides the rows. */
+const DIGEST_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 4, buttons: MESSAGE_LIMITS.buttons - 1, chars: PAGE_CHARS };
 
 /** The button under a row of the digest: their answers (which have the reply), or a reply to why they skipped. */
 function digestButton(r: DigestRow): Button | undefined {
@@ -146,12 +147,20 @@ function digestLine(r: DigestRow): string {
   return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
 }
 
+/** Each row of a digest takes its line, and its button's row and button if it has one. */
+const digestCost = (r: DigestRow): PageCost => {
+  const buttons = digestButton(r) ? 1 : 0;
+  return { blocks: 1 + buttons, buttons, chars: digestLine(r).length };
+};
+
 /**
- * The manager's digest of a period, a page at a time from row `from`: each person's line, with the
- * button to their answers or to reply to their skip, and "Show more" while people are left. A team
- * of 40 takes a few pages: a card holds 6 buttons in Teams.
+ * The manager's digest of a period, a page at a time: those with nothing to open (away, no
+ * check-in) in one list on the first page, then everyone who answered or skipped, each with the
+ * button to their answers or to reply to their skip, from the check-in `startAt` on (the first
+ * page by default), and "Show more" while people are left. A team of 40 takes a few pages: a
+ * Teams card holds 6 buttons.
  */
-export function digestMessage(o: { teamId: string; period: string; rows: DigestRow[]; trend: number[]; from?: number }): Message {
+export function digestMessage(o: { period: string; rows: DigestRow[]; trend: number[]; startAt?: string }): Message {
   const answered = o.rows.filter((r) => r.state === 'answered').length;
   const away = o.rows.filter((r) => r.state === 'away').length;
   const [current, ...before] = o.trend;
@@ -159,10 +168,10 @@ export function digestMessage(o: { teamId: string; period: string; rows: DigestR
     current === undefined
       ? 'No mood answers yet.'
       : `Team mood ${current.toFixed(1)}${before.length > 0 ? ` (before: ${before.map((m) => m.toFixed(1)).join(', ')})` : ''}`;
-  const page = pageOf(o.rows, o.from ?? 0, DIGEST_PAGE, (r) => {
-    const buttons = digestButton(r) ? 1 : 0;
-    return { blocks: 1 + buttons, buttons, chars: digestLine(r).length };
-  });
+  const listed = o.rows.filter((r) => digestButton(r));
+  const unlisted = o.rows.filter((r) => !digestButton(r));
+  const at = listed.findIndex((r) => r.promptId === o.startAt);
+  const page = pageOf(listed, pageStart(listed, Math.max(at, 0), DIGEST_PAGE, digestCost), DIGEST_PAGE, digestCost);
   const shown = page.from + page.items.length;
   const paged = page.from > 0 || page.next !== undefined;
   const counts = `${answered} of ${o.rows.length - away} answered${away ? ` · ${away} away` : ''} · ${trend}`;
@@ -170,13 +179,14 @@ export function digestMessage(o: { teamId: string; period: string; rows: DigestR
     summary: `Check-ins for the ${periodLabel(o.period)}: ${answered} of ${o.rows.length - away} answered`,
     blocks: [
       { type: 'header', text: `Team check-ins, ${periodLabel(o.period)}` },
-      { type: 'context', text: paged ? `${counts} · people ${page.from + 1}–${shown} of ${o.rows.length}` : counts },
-      ...page.items.flatMap((r): Block[] => {
-        const button = digestButton(r);
-        return [{ type: 'section', text: digestLine(r) }, ...(button ? [{ type: 'actions' as const, buttons: [button] }] : [])];
-      }),
+      { type: 'context', text: paged ? `${counts} · showing ${page.from + 1}–${shown} of the ${listed.length} who answered or skipped` : counts },
+      ...(page.from === 0 && unlisted.length > 0 ? [{ type: 'section' as const, text: unlisted.map(digestLine).join('\n') }] : []),
+      ...page.items.flatMap((r): Block[] => [
+        { type: 'section', text: digestLine(r) },
+        { type: 'actions', buttons: [digestButton(r)!] },
+      ]),
       ...(page.next !== undefined
-        ? [{ type: 'actions' as const, buttons: [showMoreButton(DIGEST_MORE, [o.teamId, o.period], page.next, o.rows.length - page.next)] }]
+        ? [{ type: 'actions' as const, buttons: [showMoreButton(DIGEST_MORE, listed[page.next]!.promptId!, listed.length - page.next)] }]
         : []),
     ],
   };
@@ -209,35 +219,40 @@ const viewAnswersButton = (promptId: string, label = 'View answers'): Button => 
 /** A page of answers holds the header and the row of "Reply" and "Show more" besides the answers. */
 const ANSWERS_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 2, buttons: MESSAGE_LIMITS.buttons - 2, chars: PAGE_CHARS };
 
-const answerText = (a: { prompt: string; value: string }) => `**${a.prompt}**\n${a.value || '—'}`;
+type Answer = { prompt: string; value: string };
+
+const answerText = (a: Answer) => `**${a.prompt}**\n${a.value || '—'}`;
+
+const answerCost = (a: Answer): PageCost => ({ blocks: 1, buttons: 0, chars: answerText(a).length });
 
 /**
- * A check-in's answers, a page at a time from `from` (a few long answers fill one); `replyTo`: the
- * check-in, when the reader is the manager who can write back about it.
+ * A check-in's answers, a page at a time (a few long answers fill one): the first with "Show N more"
+ * when there are more, which brings all the others at once (a button carries one id, the check-in's).
+ * `replyTo`: the check-in, when the reader is the manager who can write back about it.
  */
-export function answersMessage(o: {
-  promptId: string;
-  period: string;
-  name: string;
-  answers: Array<{ prompt: string; value: string }>;
-  replyTo?: string;
-  from?: number;
-}): Message {
-  const page = pageOf(o.answers, o.from ?? 0, ANSWERS_PAGE, (a) => ({ blocks: 1, buttons: 0, chars: answerText(a).length }));
-  const buttons: Button[] = [
-    ...(o.replyTo ? [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] : []),
-    ...(page.next !== undefined ? [showMoreButton(ANSWERS_MORE, [o.promptId], page.next, o.answers.length - page.next)] : []),
-  ];
-  return {
-    summary: `${o.name}'s check-in`,
-    blocks: [
-      { type: 'header', text: `${o.name}, ${periodLabel(o.period)}` },
-      ...(o.answers.length === 0
-        ? [{ type: 'section' as const, text: 'No answers in this check-in.' }]
-        : page.items.map((a) => ({ type: 'section' as const, text: answerText(a) }))),
-      ...(buttons.length > 0 ? [{ type: 'actions' as const, buttons }] : []),
-    ],
-  };
+export function answersMessages(o: { promptId: string; period: string; name: string; answers: Answer[]; replyTo?: string }): Message[] {
+  const pages: Message[] = [];
+  let from: number | undefined = 0;
+  while (from !== undefined) {
+    const page: { from: number; items: Answer[]; next?: number } = pageOf(o.answers, from, ANSWERS_PAGE, answerCost);
+    const first = page.from === 0;
+    const buttons: Button[] = [
+      ...(o.replyTo && first ? [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] : []),
+      ...(first && page.next !== undefined ? [showMoreButton(ANSWERS_MORE, o.promptId, o.answers.length - page.next)] : []),
+    ];
+    pages.push({
+      summary: `${o.name}'s check-in`,
+      blocks: [
+        { type: 'header', text: `${o.name}, ${periodLabel(o.period)}${first ? '' : ' (continued)'}` },
+        ...(o.answers.length === 0
+          ? [{ type: 'section' as const, text: 'No answers in this check-in.' }]
+          : page.items.map((a) => ({ type: 'section' as const, text: answerText(a) }))),
+        ...(buttons.length > 0 ? [{ type: 'actions' as const, buttons }] : []),
+      ],
+    });
+    from = page.next;
+  }
+  return pages;
 }
 
 /** Answered check-ins with a button each to open their answers; a platform shows a handful of buttons at most. */

@@ -3,7 +3,7 @@ import type { Effect } from '../../chat/effects';
 import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import { boundedText, withinLimit } from '../../chat/input';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { readShowMore, textMessage } from '../../chat/ui';
+import { textMessage } from '../../chat/ui';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { CheckinsDeps } from './checkins.deps';
 import { checkinDigest } from './checkins.jobs';
@@ -22,7 +22,7 @@ import {
   VIEW_ANSWERS,
   ANSWERS_MORE,
   answerForm,
-  answersMessage,
+  answersMessages,
   closedPromptMessage,
   replyForm,
   replyMessage,
@@ -51,14 +51,15 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
     return prompt;
   }
 
-  /** A page of a check-in's answers, for those the policy lets read them; its manager can write back from it. */
-  async function answersPage(ctx: HandlerContext, promptId: string | undefined, from: number): Promise<Effect[]> {
+  /** A check-in's answers, for those the policy lets read them: its first page, or (`rest`) all the others. */
+  async function answersOf(ctx: HandlerContext, promptId: string | undefined, rest: boolean): Promise<Effect[]> {
     const prompt = await anyPrompt(ctx, promptId);
     await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
     const [person, answers] = await Promise.all([people.person(ctx.org.id, prompt.person_id), queries.answers(ctx.org.id, [prompt.id])]);
+    // Its manager can write back from it.
     const replyTo = prompt.manager_id === ctx.actor.id ? prompt.id : undefined;
-    const name = person?.display_name ?? 'Someone';
-    return [{ type: 'reply', message: answersMessage({ promptId: prompt.id, period: prompt.period, name, answers, replyTo, from }) }];
+    const pages = answersMessages({ promptId: prompt.id, period: prompt.period, name: person?.display_name ?? 'Someone', answers, replyTo });
+    return (rest ? pages.slice(1) : pages.slice(0, 1)).map((message) => ({ type: 'reply', message }));
   }
 
   /** The last answer of a period sends the manager's digest right away rather than at the next tick. */
@@ -115,11 +116,8 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
       },
 
       /** Opens a check-in's answers, privately, to the person and those the policy lets read them. */
-      [VIEW_ANSWERS]: (interaction, ctx) => answersPage(ctx, interaction.value, 0),
-      async [ANSWERS_MORE](interaction, ctx) {
-        const page = readShowMore(interaction.value);
-        return answersPage(ctx, page?.about[0], page?.from ?? 0);
-      },
+      [VIEW_ANSWERS]: (interaction, ctx) => answersOf(ctx, interaction.value, false),
+      [ANSWERS_MORE]: (interaction, ctx) => answersOf(ctx, interaction.value, true),
     },
     forms: {
       async [ANSWER_FORM](interaction, ctx) {

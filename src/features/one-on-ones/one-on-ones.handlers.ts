@@ -5,7 +5,7 @@ import { boundedText, withinLimit } from '../../chat/input';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { type Message, readShowMore, textMessage } from '../../chat/ui';
+import { type Message, textMessage } from '../../chat/ui';
 import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
@@ -152,13 +152,24 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
         const at = (await queries.openItems(ctx.org.id, o.id)).findIndex((i) => i.id === item!.id);
         await queries.markDone(ctx.org.id, item!.id);
         // The same page again, without the point: the next one moves up into its place.
-        const message = await agendaFor(ctx, o, (items) => agendaPageAt(items, Math.min(Math.max(at, 0), items.length - 1)));
+        const message = await agendaFor(ctx, o, (items) => agendaPageAt(items, Math.min(at, items.length - 1)));
         return [{ type: 'update_source', message }];
       },
+      /** "Show more": the page that starts at the point it names (the first one, if that point is done since). */
       async [AGENDA_MORE](interaction, ctx) {
-        const page = readShowMore(interaction.value);
-        const o = await own(ctx, page ? await queries.byId(ctx.org.id, page.about[0]!) : undefined);
-        return [{ type: 'reply', message: await agendaFor(ctx, o, () => page!.from) }];
+        const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
+        const o = await own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
+        return [
+          {
+            type: 'reply',
+            message: await agendaFor(ctx, o, (items) =>
+              agendaPageAt(
+                items,
+                items.findIndex((i) => i.id === item!.id),
+              ),
+            ),
+          },
+        ];
       },
     },
     forms: {

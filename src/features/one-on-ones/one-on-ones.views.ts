@@ -28,7 +28,7 @@ const AGENDA_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 2, buttons: MESS
 const pointCost = (item: AgendaItemView): PageCost => ({ blocks: 2, buttons: 1, chars: pointLine(item).length });
 
 /** Where the agenda page that shows the point at `index` starts (after a "Done", the same page again). */
-export const agendaPageAt = (items: AgendaItemView[], index: number) => pageStart(items, index, AGENDA_PAGE, pointCost);
+export const agendaPageAt = (items: AgendaItemView[], index: number) => pageStart(items, Math.max(index, 0), AGENDA_PAGE, pointCost);
 
 /**
  * The running agenda, a page of points from `from` on, each with its "Done", and "Show more" while
@@ -54,7 +54,7 @@ export function agendaMessage(o: { oneOnOneId: string; withId: string; when: str
         type: 'actions',
         buttons: [
           { actionId: AGENDA_ADD, label: 'Add a talking point', value: o.oneOnOneId, opensForm: true },
-          ...(page.next !== undefined ? [showMoreButton(AGENDA_MORE, [o.oneOnOneId], page.next, o.items.length - page.next)] : []),
+          ...(page.next !== undefined ? [showMoreButton(AGENDA_MORE, o.items[page.next]!.id, o.items.length - page.next)] : []),
         ],
       },
     ],
