@@ -297,27 +297,22 @@ const isForm = (action: CardElement) => (action.data as FormSubmitData | undefin
  * and mention. A card that carries a form (and with it the whole message) is measured.
  */
 function mayOutgrow(built: AdaptiveCard): boolean {
+  const sets = built.body.flatMap((e) => (e.type === 'ActionSet' ? (e.actions as CardElement[]) : []));
+  const actions = [...sets, ...(built.actions ?? [])];
+  if (actions.some(isForm)) return true;
   let chars = 0;
-  let parts = 0;
-  const action = (a: CardElement) => {
-    if (isForm(a)) {
-      chars = Number.POSITIVE_INFINITY;
-      return;
-    }
-    const data = a.data as ButtonData;
-    chars += String(a.title).length + 2 * data.actionId.length + (data.value?.length ?? 0);
-    parts++;
-  };
+  let parts = built.body.length + actions.length;
   for (const element of built.body) {
-    parts++;
     if (typeof element.text === 'string') chars += element.text.length;
     for (const f of (element.facts as Array<{ title: string; value: string }> | undefined) ?? []) {
       chars += f.title.length + f.value.length;
       parts++;
     }
-    for (const a of (element.actions as CardElement[] | undefined) ?? []) action(a);
   }
-  for (const a of built.actions ?? []) action(a);
+  for (const a of actions) {
+    const data = a.data as ButtonData;
+    chars += String(a.title).length + 2 * data.actionId.length + (data.value?.length ?? 0);
+  }
   for (const m of built.msteams?.entities ?? []) {
     chars += 2 * m.mentioned.name.length + m.mentioned.id.length;
     parts++;
