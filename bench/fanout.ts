@@ -17,10 +17,12 @@ import { checkinTickJob } from '../src/features/checkins/checkins.jobs';
 import { checkinsQueries } from '../src/features/checkins/checkins.queries';
 import { DEFAULT_QUESTIONS, parseQuestions } from '../src/features/checkins/questions.rules';
 import { startSlackStub } from '../test/support/slack-stub';
+import { BENCH_DATABASE_PREFIX, cpuShare, cpuSnapshot, processMs } from './cpu';
 
 const PEOPLE = Number(process.env.FANOUT_PEOPLE ?? 10_000);
 const TEAM_SIZE = 100;
 const LIMIT_PER_SECOND = Number(process.env.FANOUT_LIMIT ?? 100);
+const PACE_PER_SECOND = Number(process.env.FANOUT_PACE ?? LIMIT_PER_SECOND);
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // The worker under test uses the default queue prefix, so it gets a Redis database of its own.
 const REDIS = `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/12`;
@@ -36,7 +38,11 @@ interface Result {
   duplicates: number;
   lost: number;
   rateLimited: number;
+  /** Accepted posts (with `rateLimited`, every post the stub answered). */
+  accepted: number;
   seconds: number;
+  /** % of one core used meanwhile by processes other than the bench, its worker, Postgres and Redis. */
+  cpuOther?: number;
 }
 
 function rssMb(pid: number): number {
@@ -99,7 +105,8 @@ async function seed(app: RunningApp, clock: Clock): Promise<void> {
 }
 
 async function scenario(name: string, killMidway: boolean): Promise<Result> {
-  const dbName = `hepo_fanout_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  // Named as the bench's databases are, so their Postgres backends count as the bench's in "cpu other".
+  const dbName = `${BENCH_DATABASE_PREFIX}fanout_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new Pool({ connectionString: POSTGRES, max: 1 });
   await admin.query(`create database ${dbName}`);
   const url = new URL(POSTGRES);
@@ -112,7 +119,15 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
   let friday = dayjs.utc().add(14, 'day').startOf('day');
   while (friday.day() !== 5) friday = friday.add(1, 'day');
   const saturdayNoon = friday.add(1, 'day').hour(12).toDate(); // 15:00 Friday has passed in every zone
-  const env = { DATABASE_URL: url.toString(), REDIS_URL: REDIS, SLACK_SIGNING_SECRET: 'bench', SLACK_BOT_TOKEN: 'xoxb-fanout', SLACK_API_URL: stub.apiUrl };
+  const env = {
+    DATABASE_URL: url.toString(),
+    REDIS_URL: REDIS,
+    SLACK_SIGNING_SECRET: 'bench',
+    SLACK_BOT_TOKEN: 'xoxb-fanout',
+    SLACK_API_URL: stub.apiUrl,
+    // The workspace's limit, as an operator would set it: the worker paces itself to the stub's.
+    SLACK_POSTS_PER_SECOND: String(PACE_PER_SECOND),
+  };
   const clock: Clock = { now: () => saturdayNoon };
   const app = await startApp(loadConfig({ ...env, ROLE: 'web', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { clock });
   const workers: ChildProcess[] = [];
@@ -124,10 +139,21 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
     const schedulingMs = performance.now() - scheduled;
 
     const started = Date.now();
+    const cpuFrom = cpuSnapshot();
     workers.push(startWorker(env));
     let peakRssMb = 0;
+    /** CPU ms each worker has used, as last seen (a killed one's stays at its last sample). */
+    const workerMs = new Map<number, number>();
     const sampler = setInterval(() => {
-      for (const w of workers) if (w.exitCode === null && w.pid) peakRssMb = Math.max(peakRssMb, rssMb(w.pid));
+      for (const w of workers) {
+        if (w.exitCode !== null || !w.pid) continue;
+        peakRssMb = Math.max(peakRssMb, rssMb(w.pid));
+        try {
+          workerMs.set(w.pid, processMs(w.pid));
+        } catch {
+          // exited meanwhile
+        }
+      }
     }, 250);
     const prompts = () => stub.callsTo('chat.postMessage').length;
     if (killMidway) {
@@ -146,6 +172,8 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
       await new Promise((r) => setTimeout(r, 500));
     }
     clearInterval(sampler);
+    const share = cpuShare(cpuFrom, cpuSnapshot());
+    const workersPct = (100 * [...workerMs.values()].reduce((a, b) => a + b, 0)) / (Date.now() - started);
     const calls = stub.callsTo('chat.postMessage');
     const perUser = new Map<string, number>();
     for (const c of calls) perUser.set(String(c.body.channel), (perUser.get(String(c.body.channel)) ?? 0) + 1);
@@ -159,7 +187,9 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
       duplicates: [...perUser.values()].reduce((sum, n) => sum + (n - 1), 0),
       lost: PEOPLE - perUser.size,
       rateLimited: stub.refusedCalls(),
+      accepted: calls.length,
       seconds: (Date.now() - started) / 1000,
+      ...(share ? { cpuOther: Math.max(0, share.other - workersPct) } : {}),
     };
   } finally {
     for (const w of workers) w.kill('SIGKILL');
@@ -174,25 +204,28 @@ async function scenario(name: string, killMidway: boolean): Promise<Result> {
 
 export async function runFanout(): Promise<void> {
   console.log(
-    `\nCheck-in fan-out: ${PEOPLE} people in ${PEOPLE / TEAM_SIZE} teams across ${ZONES.length} timezones; Slack stub limit ${LIMIT_PER_SECOND} chat.postMessage/s (429 Retry-After: 1 above it); one BullMQ worker process`,
+    `\nCheck-in fan-out: ${PEOPLE} people in ${PEOPLE / TEAM_SIZE} teams across ${ZONES.length} timezones; Slack stub limit ${LIMIT_PER_SECOND} chat.postMessage/s (429 Retry-After: 1 above it); one BullMQ worker process, paced to ${PACE_PER_SECOND}/s`,
   );
   const results = [await scenario('one worker', false), await scenario('worker killed at 30% and restarted', true)];
-  const header = ['scenario', 'scheduling', 'sends/s', 'worker RSS peak', 'duplicates', 'lost', '429s', 'total'];
+  const header = ['scenario', 'scheduling', 'sends/s', 'of limit', 'worker RSS peak', 'duplicates', 'lost', '429s', 'total', 'cpu other'];
   const rows = results.map((r) => [
     r.scenario,
     `${(r.schedulingMs / 1000).toFixed(2)} s`,
     r.sendsPerSecond.toFixed(1),
+    `${((100 * r.sendsPerSecond) / LIMIT_PER_SECOND).toFixed(1)} %`,
     `${r.peakRssMb.toFixed(0)} MB`,
     String(r.duplicates),
     String(r.lost),
-    String(r.rateLimited),
+    `${r.rateLimited} (${((100 * r.rateLimited) / (r.rateLimited + r.accepted)).toFixed(2)} %)`,
     `${r.seconds.toFixed(0)} s`,
+    r.cpuOther === undefined ? 'n/a' : `${r.cpuOther.toFixed(0)} %`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const line of [header, widths.map((w) => '-'.repeat(w)), ...rows])
     console.log(line.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   console.log('(scheduling = one scheduler tick recording every prompt and its notification and enqueueing it;');
-  console.log(' sends/s = accepted chat.postMessage per second from the first to the last; duplicates and lost must be 0)');
+  console.log(' sends/s = accepted chat.postMessage per second from the first to the last; 429s: refused posts, and their share of all posts;');
+  console.log(' duplicates and lost must be 0; cpu other = % of a core used meanwhile by anything but the bench, its worker, Postgres and Redis)');
 }
 
 if (require.main === module) {

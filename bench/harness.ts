@@ -235,6 +235,10 @@ export async function startBot(
     SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_API_URL: h.apiUrl,
+    // The stub here has no limit, and every kudos posts to one channel: the pacer still runs (its cost is
+    // measured) but never holds a post back.
+    SLACK_POSTS_PER_SECOND: '1000000',
+    SLACK_CHANNEL_POSTS_PER_SECOND: '1000000',
     ...(redis ? { REDIS_URL: BULLMQ_REDIS_URL } : {}),
   };
   const ownWorker = redis && worker === 'own process';

@@ -15,6 +15,8 @@ import * as orgLinkCodes from './0013_org_link_codes';
 import * as slackUninstalls from './0014_slack_uninstalls';
 import * as goals from './0019_goals';
 import * as selfAssessments from './0020_self_assessments';
+import * as feedback360 from './0021_feedback_360';
+import * as goalKeyResults from './0022_goal_key_results';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0014_slack_uninstalls': slackUninstalls,
   '0019_goals': goals,
   '0020_self_assessments': selfAssessments,
+  '0021_feedback_360': feedback360,
+  '0022_goal_key_results': goalKeyResults,
 };

@@ -17,6 +17,7 @@ import { createLogger, type LogDestination, type Logger } from './logger';
 import { deliverNotificationsJob, sendRecordedHere } from './notify/deliver-notifications.job';
 import { notifyQueries, recordNotificationsToSend } from './notify/notify.queries';
 import { sweepOutboxJob } from './notify/sweep-outbox.job';
+import { localPacer, type Pacer } from './pacing/pacer';
 import { purgeRemovedWorkspacesJob } from './retention/purge-removed-workspaces.job';
 
 export interface AppOptions {
@@ -49,12 +50,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 }
 
 async function start(config: Config, db: Db, logger: Logger, clock: Clock, options: AppOptions): Promise<RunningApp> {
+  // Shared by every process on the same Redis, so the BullMQ layout paces as one; Redis' module loads only then.
+  const pacer: Pacer = config.redisUrl
+    ? await (await import('./pacing/redis-pacer')).redisPacer(config.redisUrl, options.queuePrefix ?? 'hepo', logger)
+    : localPacer();
   // botbuilder (~0.5 s of CPU to load), when Teams is on, loads while PGlite starts its WebAssembly Postgres.
   const teamsConfig = config.teams;
   const [teams] = await Promise.all([
     teamsConfig.mode === 'off'
       ? teamsConfig
-      : import('./adapters/teams/teams.platform').then((m) => m.createTeamsPlatform({ config, db, logger, clock, teams: teamsConfig })),
+      : import('./adapters/teams/teams.platform').then((m) => m.createTeamsPlatform({ config, db, logger, clock, pacer, teams: teamsConfig })),
     migrateToLatest(db, config.database),
   ]);
   const metrics = createMetrics();
@@ -62,7 +67,9 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const platforms: PlatformAdapter[] = [];
   // Bolt and BullMQ are loaded only when configured: an embedded start would pay ~0.3 s of CPU for them.
   const slack =
-    config.slack.mode === 'off' ? config.slack : await (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger, clock });
+    config.slack.mode === 'off'
+      ? config.slack
+      : await (await import('./adapters/slack/slack.platform')).createSlackPlatform({ config, db, logger, clock, pacer });
   if ('why' in slack) logger.info(`Slack is off: ${slack.why}`);
   else platforms.push(slack);
   if ('why' in teams) logger.info(`Teams is off: ${teams.why}`);
@@ -79,7 +86,18 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
   const help = (platform: Platform) => router.help(platform);
   const capabilities = CAPABILITIES.map((make) => make({ db, clock, enqueue, sendRecorded, hrAdminEmails: config.hrAdminEmails, limits: config.limits, help }));
   const registry = new JobRegistry([
-    deliverNotificationsJob(notify, senders, { shownOn: showPeople, unreachable: people.deactivate }),
+    deliverNotificationsJob(
+      notify,
+      senders,
+      { shownOn: showPeople, unreachable: people.deactivate },
+      {
+        enqueue,
+        onUndeliverable(notification, error) {
+          metrics.onUndeliverable(notification.platform, error.code);
+          logger.warn({ dedupeKey: notification.dedupe_key, platform: notification.platform, reason: error.reason }, 'notification undeliverable');
+        },
+      },
+    ),
     sweepOutboxJob(notify, enqueue),
     purgeRemovedWorkspacesJob(db, clock, logger, config.dataRetentionDays),
     ...capabilities.flatMap((c) => c.jobs ?? []),
@@ -145,6 +163,7 @@ async function start(config: Config, db: Db, logger: Logger, clock: Clock, optio
       server.closeAllConnections();
       for (const platform of platforms) await platform.close();
       await runner.close();
+      await pacer.close();
       await db.destroy();
     },
   };

@@ -9,6 +9,9 @@ const optional = z
 
 const url = (what: string) => optional.refine((v) => v === undefined || URL.canParse(v), { message: `expected ${what}` });
 
+const messagesPerSecond = z.coerce
+  .number({ message: 'expected a number of messages a second' })
+  .positive({ message: 'expected a number of messages a second, above 0' });
 /** A timeout in milliseconds: at least 1 (0 would mean none). */
 const millis = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -31,6 +34,8 @@ const schema = z.object({
   SLACK_CLIENT_SECRET: optional,
   SLACK_STATE_SECRET: optional,
   SLACK_API_URL: url('an http(s) URL of the Slack Web API, ending in /api/'),
+  SLACK_POSTS_PER_SECOND: messagesPerSecond.default(10),
+  SLACK_CHANNEL_POSTS_PER_SECOND: messagesPerSecond.default(1),
   TEAMS_LOCAL: optional.refine((v) => v === undefined || v === '0' || v === '1', {
     message: 'expected 1 (Teams local mode: no authentication, this machine only) or 0',
   }),
@@ -84,6 +89,9 @@ export type SlackConfig =
       clientSecret?: string;
       stateSecret?: string;
       apiUrl?: string;
+      /** chat.postMessage paces: to the whole workspace, and to one channel or person. */
+      postsPerSecond: number;
+      channelPostsPerSecond: number;
       /** Seal installs' tokens at rest: the first key seals, every one opens (OAuth only). */
       tokenKeys: Buffer[];
     };
@@ -205,6 +213,8 @@ function slackConfig(env: Env, problems: string[]): SlackConfig {
     clientSecret: env.SLACK_CLIENT_SECRET,
     stateSecret: env.SLACK_STATE_SECRET,
     apiUrl: env.SLACK_API_URL,
+    postsPerSecond: env.SLACK_POSTS_PER_SECOND,
+    channelPostsPerSecond: env.SLACK_CHANNEL_POSTS_PER_SECOND,
     tokenKeys: env.SLACK_TOKEN_KEYS,
   };
 }

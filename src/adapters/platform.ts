@@ -5,11 +5,14 @@ import type { Config } from '../config';
 import type { Db } from '../db/connect';
 import type { HttpApp } from '../http/server';
 import type { Logger } from '../logger';
+import type { Pacer } from '../pacing/pacer';
 
 export interface PlatformDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  /** Spaces sends to the platforms' rate limits (shared through Redis when there is one). */
+  pacer: Pacer;
   clock: Clock;
 }
 

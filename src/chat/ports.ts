@@ -42,15 +42,30 @@ export interface OutgoingNotification {
 }
 
 /**
- * A send that can never succeed (the person left, the channel is gone). No retry; when `personGone`
- * the person is marked inactive so nothing more is scheduled for them.
+ * A send that can never succeed (the person left, the channel is gone, the message is over the
+ * platform's limits). No retry; when `personGone` the person is marked inactive so nothing more is
+ * scheduled for them. `code` names the cause in a word for metrics (`msg_too_long`, `too_large`).
  */
 export class Undeliverable extends Error {
+  readonly code: string;
+  readonly personGone: boolean;
   constructor(
     readonly reason: string,
-    readonly personGone: boolean,
+    { code, personGone = false }: { code: string; personGone?: boolean },
   ) {
     super(reason);
+    this.code = code;
+    this.personGone = personGone;
+  }
+}
+
+/**
+ * A send held back to keep within the platform's rate limits for longer than its attempt may wait:
+ * it goes again in `retryInMs`, rescheduled, not failed.
+ */
+export class Paced extends Error {
+  constructor(readonly retryInMs: number) {
+    super(`paced: the platform's rate limit leaves no room for ${Math.ceil(retryInMs / 1000)} s`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Platform } from '../chat/interaction';
 import type { NotificationTarget, OutgoingNotification } from '../chat/ports';
 import type { Message } from '../chat/ui';
+import type { QuestionSet, Relationship as Relationship360 } from '../features/feedback/feedback360.rules';
 
 type CreatedAt = Generated<Date>;
 export type Role = 'employee' | 'manager' | 'hr_admin' | 'executive';
@@ -24,6 +25,8 @@ export interface OrgsTable {
   /** Reminders wait for working hours: from this hour to that one, Monday to Friday, in each person's timezone. */
   work_start_hour: Generated<number>;
   work_end_hour: Generated<number>;
+  /** Answers an anonymous 360° group needs before it is shown (0021). */
+  feedback_min_responses: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -130,7 +133,8 @@ export interface NotificationsTable {
   message: ColumnType<Message, string, string>;
   /** What is recorded and sent instead when this one is undeliverable (`OutgoingNotification.ifUndeliverable`). */
   if_undeliverable: ColumnType<OutgoingNotification | null, string | null | undefined, string | null>;
-  status: Generated<'pending' | 'sent' | 'failed'>;
+  /** `failed`: its last attempt failed; `undeliverable`: its platform can never take it (given up at once). */
+  status: Generated<'pending' | 'sent' | 'failed' | 'undeliverable'>;
   attempts: Generated<number>;
   claimed_until: Date | null;
   sent_at: Date | null;
@@ -324,6 +328,16 @@ export interface GoalsTable {
   created_at: CreatedAt;
 }
 
+export interface GoalKeyResultsTable {
+  id: Generated<string>;
+  org_id: string;
+  goal_id: string;
+  position: number;
+  title: string;
+  target_value: number;
+  current_value: Generated<number>;
+}
+
 export interface GoalUpdatesTable {
   id: Generated<string>;
   org_id: string;
@@ -333,6 +347,8 @@ export interface GoalUpdatesTable {
   note: string | null;
   updated_at: Date;
   idempotency_key: string;
+  /** The key result this update moved (its value is the key result's), if any. */
+  key_result_id: string | null;
 }
 
 export interface SelfAssessmentsTable {
@@ -357,6 +373,50 @@ export interface SelfAssessmentGoalsTable {
   goal_title: string;
   rating: number | null;
   reflection: string | null;
+}
+
+export interface Feedback360RequestsTable {
+  id: Generated<string>;
+  org_id: string;
+  subject_id: string;
+  requested_by: string;
+  due_on: string;
+  anonymous: boolean;
+  min_responses: number;
+  questions: ColumnType<QuestionSet, string, string>;
+  closed_at: Date | null;
+  platform: Platform;
+  workspace_id: string;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface Feedback360ReviewersTable {
+  request_id: string;
+  org_id: string;
+  reviewer_id: string;
+  relationship: Relationship360;
+  status: Generated<'invited' | 'answered' | 'declined'>;
+  decline_reason: string | null;
+  reminded: Generated<boolean>;
+}
+
+/** An answer; anonymous ones carry no reviewer (see migration 0021). */
+export interface Feedback360AnswersTable {
+  id: Generated<string>;
+  request_id: string;
+  org_id: string;
+  relationship: Relationship360;
+  ratings: ColumnType<Record<string, number>, string, string>;
+  texts: ColumnType<Record<string, string>, string, string>;
+  reviewer_id: string | null;
+}
+
+export interface Feedback360DraftsTable {
+  request_id: string;
+  org_id: string;
+  reviewer_id: string;
+  values: ColumnType<Record<string, string>, string, string>;
 }
 
 export interface Database {
@@ -387,8 +447,13 @@ export interface Database {
   one_on_one_reminders: OneOnOneRemindersTable;
   goals: GoalsTable;
   goal_updates: GoalUpdatesTable;
+  goal_key_results: GoalKeyResultsTable;
   self_assessments: SelfAssessmentsTable;
   self_assessment_goals: SelfAssessmentGoalsTable;
+  feedback_360_requests: Feedback360RequestsTable;
+  feedback_360_reviewers: Feedback360ReviewersTable;
+  feedback_360_answers: Feedback360AnswersTable;
+  feedback_360_drafts: Feedback360DraftsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -1,7 +1,7 @@
 import { admin } from './admin';
 import type { Capability, CapabilityDeps } from './capability';
 import { checkins } from './checkins';
-import { feedback } from './feedback';
+import { feedback, feedback360 } from './feedback';
 import { goals } from './goals';
 import { oneOnOnes } from './one-on-ones';
 import { people } from './people';
@@ -9,4 +9,14 @@ import { recognition } from './recognition';
 import { reviews } from './reviews';
 
 /** Every capability, in the order the help and the home show them. */
-export const CAPABILITIES: Array<(deps: CapabilityDeps) => Capability> = [recognition, checkins, oneOnOnes, feedback, goals, reviews, people, admin];
+export const CAPABILITIES: Array<(deps: CapabilityDeps) => Capability> = [
+  recognition,
+  checkins,
+  oneOnOnes,
+  feedback,
+  feedback360,
+  goals,
+  reviews,
+  people,
+  admin,
+];

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { Interaction } from '../chat/interaction';
+import type { Interaction, Platform } from '../chat/interaction';
 import { interactionName, type Outcome } from '../chat/router';
 import type { JobOutcome } from '../jobs/registry';
 
@@ -26,6 +26,12 @@ export function createMetrics() {
     labelNames: ['name', 'outcome'],
     registers: [registry],
   });
+  const undeliverable = new client.Counter({
+    name: 'notifications_undeliverable_total',
+    help: 'Notifications given up for good without a retry, by platform and reason',
+    labelNames: ['platform', 'reason'],
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
@@ -35,6 +41,9 @@ export function createMetrics() {
     },
     onJobDone(name: string, outcome: JobOutcome) {
       jobs.inc({ name, outcome });
+    },
+    onUndeliverable(platform: Platform, reason: string) {
+      undeliverable.inc({ platform, reason });
     },
   };
 }

@@ -8,7 +8,12 @@ export interface BullMQOptions {
   /** Key prefix in Redis; tests use a fresh one each. */
   prefix?: string;
   concurrency?: number;
+  /** How many failed jobs Redis keeps (for a look at what failed), and for how long at most. */
+  keepFailed?: { count: number; ageSeconds: number };
 }
+
+/** Failed jobs kept by default: enough to see what went wrong, bounded so Redis doesn't fill up. */
+const KEEP_FAILED = { count: 1_000, ageSeconds: 7 * 24 * 3600 };
 
 const QUEUE = 'hepo';
 
@@ -89,12 +94,17 @@ export class BullMQRunner implements JobRunner {
         attempts,
         backoff: { type: 'exponential', delay: def.backoffMs, jitter: 0.3 },
         removeOnComplete: true,
-        removeOnFail: false,
+        removeOnFail: this.keptFailed(),
       })
       .catch((err: unknown) => {
         this.logger.error({ err, job: name }, 'could not enqueue job');
         throw err;
       });
+  }
+
+  private keptFailed() {
+    const { count, ageSeconds } = this.options.keepFailed ?? KEEP_FAILED;
+    return { count, age: ageSeconds };
   }
 
   async startWorking(catchUp?: () => Promise<void>): Promise<void> {
@@ -104,7 +114,7 @@ export class BullMQRunner implements JobRunner {
       await this.queue.upsertJobScheduler(
         def.type.name,
         { every: def.everyMs },
-        { name: def.type.name, data: {}, opts: { attempts: def.attempts, removeOnComplete: true, removeOnFail: 100 } },
+        { name: def.type.name, data: {}, opts: { attempts: def.attempts, removeOnComplete: true, removeOnFail: this.keptFailed() } },
       );
     }
     this.workerConnection = new IORedis(this.options.redisUrl, { maxRetriesPerRequest: null });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
-import { MaybeDelivered, type Sender, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
+import { MaybeDelivered, Paced, type Sender, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
 import { lookUpPeople, type People } from '../chat/ui';
 import { z } from 'zod';
 import { type Enqueue, type EnqueueOptions, type JobDefinition, jobType } from '../jobs/registry';
@@ -13,6 +13,16 @@ export interface Recipients {
   shownOn: ShowPeople;
   /** Their platform says they are gone (deactivated, left): nothing more is scheduled for them. */
   unreachable(orgId: string, personId: string): Promise<void>;
+}
+
+/** What delivery needs of the app besides the outbox, the senders and the recipients. */
+export interface DeliveryWiring {
+  /** Reschedules a send held back by pacing (`Paced`), with a delay. */
+  enqueue: Enqueue;
+  /** A notification given up for good: counted and logged by the app. */
+  onUndeliverable(notification: ClaimedNotification, error: Undeliverable): void;
+  /** How long one attempt may take (the app's is SEND_DEADLINE_MS; tests shorten it). */
+  sendDeadlineMs?: number;
 }
 
 /** Notifications recorded together that share a delivery job. */
@@ -31,12 +41,14 @@ export const deliverNotifications = jobType('deliver_notifications', z.object({ 
  * there (Slack tags messages with the dedupe key; Teams can't look, so there it may repeat).
  * The people a message names are looked up as it goes out (`showPeople`), so it shows their names
  * of now and mentions them by their ids on its platform.
+ * A send paced to its platform's limits for longer than an attempt may wait is let go and queued
+ * again for when its turn comes: neither a failed attempt nor a second copy.
  */
 export function deliverNotificationsJob(
   queries: NotifyQueries,
   senders: Senders,
   recipients: Recipients,
-  sendDeadlineMs = SEND_DEADLINE_MS,
+  { enqueue, onUndeliverable, sendDeadlineMs = SEND_DEADLINE_MS }: DeliveryWiring,
 ): JobDefinition<z.infer<typeof deliverNotifications.payload>> {
   /** How the people the notifications name show: one look-up per org and platform, started when first asked for. */
   function peopleShownFor(notifications: ClaimedNotification[]) {
@@ -78,6 +90,7 @@ export function deliverNotificationsJob(
       ));
     } catch (error) {
       if (error instanceof Undeliverable) {
+        onUndeliverable(notification, error);
         const fallback = await queries.undeliverable(notification, error.reason);
         if (error.personGone && notification.target.kind === 'person') {
           await recipients.unreachable(notification.org_id, notification.target.personId);
@@ -87,6 +100,13 @@ export function deliverNotificationsJob(
         return;
       }
       const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof Paced) {
+        // Let go as it was (an uncertain one stays so) and queued for its turn; if that enqueue
+        // fails, the outbox sweep finds the row pending and unclaimed.
+        await queries.release(notification.id, reason, { final: false, uncertain: notification.uncertain });
+        await enqueue(deliverNotifications, { notificationIds: [notification.id] }, { delayMs: error.retryInMs }).catch(() => {});
+        return;
+      }
       // An attempt that started uncertain and failed (its look, say) leaves it so: the message may be in.
       const uncertain = notification.uncertain || error instanceof MaybeDelivered;
       await queries.release(notification.id, reason, { final, uncertain });

@@ -229,7 +229,7 @@ export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_C
       const giveUp = (trx: Kysely<Database>) =>
         trx
           .updateTable('notifications')
-          .set({ claimed_until: null, last_error: reason.slice(0, 2000), status: 'failed' })
+          .set({ claimed_until: null, last_error: reason.slice(0, 2000), status: 'undeliverable' })
           .where('id', '=', notification.id)
           .execute();
       if (!fallback) {

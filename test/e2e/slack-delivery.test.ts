@@ -17,16 +17,20 @@ describe('Slack delivery when Slack pushes back', () => {
   const rateLimited = { times: 0, retryAfter: 1 };
   const answerLate = { times: 0, afterMs: 0 };
   const unavailable: string[] = [];
+  /** What the app logs at warn and above, a parsed line each. */
+  const logged: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
     running = await startSlackTestApp({
+      env: { LOG_LEVEL: 'warn' },
+      logDestination: { write: (line: string) => void logged.push(JSON.parse(line)) },
       stub: {
         users: [
           { id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' },
           { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
           { id: 'ULEFT', name: 'Lee Left', email: 'lee@acme.test' },
         ],
-        postMessageErrors: { ULEFT: 'account_inactive' },
+        postMessageErrors: { ULEFT: 'account_inactive', CLONG: 'msg_too_long', CBLOCKS: 'invalid_blocks' },
         rateLimited,
         answerLate,
         unavailable,
@@ -129,17 +133,46 @@ describe('Slack delivery when Slack pushes back', () => {
     await kudos('<@ULEFT> 5 thanks for everything');
     await until(async () => {
       const rows = await app.db.selectFrom('notifications').select(['status', 'last_error']).where('dedupe_key', 'like', '%:dm:%').execute();
-      return rows.some((r) => r.status === 'failed');
+      return rows.some((r) => r.status === 'undeliverable');
     });
     const failed = await app.db
       .selectFrom('notifications')
       .select(['status', 'last_error', 'attempts'])
-      .where('status', '=', 'failed')
+      .where('status', '=', 'undeliverable')
+      .where('dedupe_key', 'like', '%:dm:%')
       .executeTakeFirstOrThrow();
-    expect(failed).toEqual({ status: 'failed', last_error: 'Slack: account_inactive', attempts: 1 });
+    expect(failed).toEqual({ status: 'undeliverable', last_error: 'Slack: account_inactive', attempts: 1 });
     expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'ULEFT')).toHaveLength(1);
     const lee = await app.db.selectFrom('people').select('active').where('display_name', '=', 'Lee Left').executeTakeFirstOrThrow();
     expect(lee.active).toBe(false);
+  });
+
+  it.each([
+    ['msg_too_long', 'CLONG'],
+    ['invalid_blocks', 'CBLOCKS'],
+  ])('gives up at once on a post Slack refuses as %s, counts it by reason and logs it with its dedupe key', async (code, channel) => {
+    await kudos(`<@UANA> 5 thanks for the ${code} cover`, channel);
+    const ours = () =>
+      app.db
+        .selectFrom('notifications')
+        .select(['dedupe_key', 'status', 'attempts', 'last_error'])
+        .where(sql<string>`message::text`, 'like', `%the ${code} cover%`)
+        .execute();
+    await until(async () => {
+      const rows = await ours();
+      return rows.length === 2 && rows.every((n) => n.status !== 'pending');
+    });
+    const post = (await ours()).find((n) => n.dedupe_key.endsWith(':post'))!;
+    expect(post).toMatchObject({ status: 'undeliverable', attempts: 1, last_error: `Slack: ${code}` });
+    expect((await ours()).filter((n) => n.status === 'sent')).toHaveLength(1); // the DM
+    // Undeliverable rows are never claimed again: one call, however long the job's backoff.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(stub.callsTo('chat.postMessage').filter((c) => c.body.channel === channel)).toHaveLength(1);
+
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain(`notifications_undeliverable_total{platform="slack",reason="${code}"} 1`);
+    const lines = logged.filter((l) => l.msg === 'notification undeliverable' && l.dedupeKey === post.dedupe_key);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, platform: 'slack', reason: `Slack: ${code}` })]);
   });
 });
 
@@ -206,5 +239,44 @@ describe('Slack delivery with a web role and a worker role on BullMQ', () => {
         .map((c) => c.body.channel)
         .sort(),
     ).toEqual(['C1', 'UANA', 'UANA']);
+  });
+});
+
+describe('Slack delivery paced to the workspace limit, across a web role and a worker on BullMQ', () => {
+  const queuePrefix = `hepo-test-${randomUUID()}`;
+  let web: SlackTestApp;
+  let worker: RunningApp;
+
+  beforeAll(async () => {
+    web = await startSlackTestApp({
+      // Slack-like: 5 chat.postMessage a second, then 429. The bot paces itself to 3 a second.
+      stub: {
+        users: [{ id: 'UGIA', name: 'Gia Giver', email: 'gia@acme.test' }, ...['UANA', 'UBEN', 'UCY'].map((id) => ({ id, name: `Person ${id}` }))],
+        postMessagePerSecond: 5,
+      },
+      env: { REDIS_URL, ROLE: 'web', SLACK_POSTS_PER_SECOND: '3' },
+      queuePrefix,
+    });
+    worker = await startTestApp({ ...web.env, ROLE: 'worker' }, { queuePrefix });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await web?.close();
+  });
+
+  it('sends a burst of kudos without a 429, and each message once', async () => {
+    const recipients = ['UANA', 'UBEN', 'UCY'];
+    for (let i = 0; i < 6; i++) {
+      const text = `<@${recipients[i % 3]}> 1 thanks for round ${i}`;
+      await postSigned(web.app.url, slashCommand({ text, userId: 'UGIA', responseUrl: web.stub.responseUrl('g') }));
+    }
+    await until(async () => {
+      const rows = await web.app.db.selectFrom('notifications').select('status').execute();
+      return rows.length === 12 && rows.every((n) => n.status === 'sent');
+    }, 20_000);
+    expect(web.stub.refusedCalls()).toBe(0);
+    const posts = web.stub.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(12);
+    expect(new Set(posts.map((c) => (c.body.metadata as { event_payload: { key: string } }).event_payload.key)).size).toBe(12);
   });
 });

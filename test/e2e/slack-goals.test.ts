@@ -249,4 +249,46 @@ describe('goals in Slack', () => {
     await tick();
     await stub.waitFor(() => dmsTo('UANA').length === 2);
   });
+
+  it('measures a goal by a checklist of key results, each updated on its own', async () => {
+    const form = await opened(() => slack('/goals', 'UBEN', 'new'));
+    const bad = await submit('UBEN', form, {
+      ...goalValues({ title: 'Expand', owner: 'UBEN', target: '', due: inDays(60) }),
+      key_results: { key_results: { type: 'plain_text_input', value: 'Open Oslo office\nHire ten' } },
+    });
+    expect(await bad.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { key_results: 'Line 1 needs a target after a colon, like "Sign new customers: 10".' },
+    });
+    await submit('UBEN', form, {
+      ...goalValues({ title: 'Expand north', owner: 'UBEN', target: '', due: inDays(60) }),
+      key_results: { key_results: { type: 'plain_text_input', value: 'Open offices: 2\nHire engineers: 10' } },
+    });
+    const goalId = await goalIdTitled('Expand north');
+    const list = await answer('UBEN', '/goals', '');
+    expect(list).toContain('▱▱▱▱▱▱▱▱▱▱ 0% · 2 key results');
+    expect(list).toContain('◦ Hire engineers: 0 of 10');
+
+    const update = await opened(() =>
+      postSigned(
+        app.url,
+        buttonClick({ actionId: 'goals.open_update', value: goalId, userId: 'UBEN', channelId: 'DBEN', responseUrl: stub.responseUrl('UBEN') }),
+      ),
+    );
+    const choices = optionsOf(update, 'goal');
+    expect(choices.map((c: any) => c.label)).toEqual(['Expand north › Open offices: now 0 of 2', 'Expand north › Hire engineers: now 0 of 10']);
+    const hire = choices[1]!.value;
+    await submit('UBEN', update, {
+      goal: { goal: { type: 'static_select', selected_option: { value: hire } } },
+      value: { value: { type: 'number_input', value: '5' } },
+      note: { note: { type: 'plain_text_input', value: null } },
+    });
+    // Half of one of two key results: a quarter of the goal.
+    const after = await answer('UBEN', '/goals', '');
+    expect(after).toContain('▰▰▰▱▱▱▱▱▱▱ 25% · 2 key results');
+    expect(after).toContain('◦ Hire engineers: 5 of 10');
+    expect(await app.db.selectFrom('goal_updates').select(['value', 'key_result_id']).where('goal_id', '=', goalId).execute()).toEqual([
+      { value: 5, key_result_id: hire.split(':')[1] },
+    ]);
+  });
 });

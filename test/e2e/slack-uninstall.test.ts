@@ -135,7 +135,7 @@ describe('Slack workspaces that remove the app', () => {
     const unsent = () => app.db.selectFrom('notifications').select(['id', 'status', 'attempts', 'last_error']).where('status', '!=', 'sent').execute();
     await until(async () => {
       const rows = await unsent();
-      return rows.length === 3 && rows.every((r) => r.status === 'failed');
+      return rows.length === 3 && rows.every((r) => r.status === 'undeliverable');
     }, 10_000);
     const ended = await unsent();
     expect(ended.every((n) => /not installed/.test(n.last_error ?? ''))).toBe(true);

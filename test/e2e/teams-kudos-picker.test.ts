@@ -136,7 +136,7 @@ describe('Teams kudos form: people picked by AAD object id on first use', () => 
     await settled();
     const rows = await notifications();
     const toCarla = rows.find((n) => (n.target as { personId?: string }).personId === placeholder.id);
-    expect(toCarla).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(toCarla).toMatchObject({ status: 'undeliverable', attempts: 1 });
     expect(toCarla!.last_error).toContain('is the app installed for them?');
     expect(rows.filter((n) => n.status === 'sent')).toHaveLength(2);
 

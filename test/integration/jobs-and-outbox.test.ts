@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type NotificationTarget, type OutgoingNotification, type Sender, type ShowPeople, Undeliverable } from '../../src/chat/ports';
+import { type NotificationTarget, type OutgoingNotification, Paced, type Sender, type ShowPeople, Undeliverable } from '../../src/chat/ports';
 import { type Message, personRef } from '../../src/chat/ui';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { BullMQRunner } from '../../src/jobs/bullmq';
 import { InProcessRunner } from '../../src/jobs/in-process';
-import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner } from '../../src/jobs/registry';
+import { type Enqueue, type JobDefinition, JobRegistry, type JobRunner, jobType } from '../../src/jobs/registry';
+import { z } from 'zod';
 import { peopleQueries, peopleShownOn } from '../../src/features/people/people.queries';
 import { createLogger } from '../../src/logger';
 import { deliverNotifications, deliverNotificationsJob, enqueueDeliveries } from '../../src/notify/deliver-notifications.job';
@@ -33,12 +34,18 @@ function recordingSender() {
   let failures = 0;
   let lookFailures = 0;
   let hangs = 0;
+  let paced = 0;
   let aborted = 0;
   const unreachable = new Set<string>();
   const sender: Sender = {
     platform: 'slack',
     async send(_orgId, target, msg, { key, uncertain, signal }) {
-      if (target.kind === 'person' && unreachable.has(target.platformUserId ?? '')) throw new Undeliverable('Slack: user_not_found', false);
+      if (target.kind === 'person' && unreachable.has(target.platformUserId ?? ''))
+        throw new Undeliverable('Slack: user_not_found', { code: 'user_not_found' });
+      if (paced > 0) {
+        paced--;
+        throw new Paced(30);
+      }
       if (failures > 0) {
         failures--;
         throw new Error('platform said 503');
@@ -68,6 +75,7 @@ function recordingSender() {
     sent,
     unreachable,
     failNext: (n: number) => (failures = n),
+    paceNext: (n: number) => (paced = n),
     failNextLook: () => lookFailures++,
     hangNext: () => hangs++,
     aborted: () => aborted,
@@ -107,6 +115,13 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     return peopleShownOn(db, org, platform, personIds);
   };
   const recipients = () => ({ shownOn: showPeople, unreachable: peopleQueries(db).deactivate });
+  /** The notifications given up as undeliverable, as the app counts and logs them. */
+  let givenUp: Array<{ key: string; code: string }>;
+  const wiring = (sendDeadlineMs?: number) => ({
+    enqueue: ((n, p, o) => runner.enqueue(n, p, o)) as Enqueue,
+    onUndeliverable: (n: { dedupe_key: string }, error: Undeliverable) => void givenUp.push({ key: n.dedupe_key, code: error.code }),
+    ...(sendDeadlineMs ? { sendDeadlineMs } : {}),
+  });
 
   beforeAll(async () => {
     database = await freshPostgres();
@@ -122,7 +137,8 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     platform = recordingSender();
     sender = notifyQueries(db);
     const enqueue: Enqueue = (n, p, o) => runner.enqueue(n, p, o);
-    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), SEND_DEADLINE_MS);
+    givenUp = [];
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), wiring(SEND_DEADLINE_MS));
     jobSizes = [];
     lookups = [];
     lookupFailures = 0;
@@ -258,7 +274,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
         },
       ]),
     );
-    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), SEND_DEADLINE_MS);
+    const deliveries = deliverNotificationsJob(sender, { slack: platform.sender }, recipients(), wiring(SEND_DEADLINE_MS));
     await deliveries.handle({ notificationIds: [id!] }, { attempt: 1, final: false });
     // A duplicated job finds it given up; a rerun of the give-up (the undeliverable one back to pending) records no second fallback.
     await deliveries.handle({ notificationIds: [id!] }, { attempt: 1, final: false });
@@ -272,9 +288,26 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       .orderBy('dedupe_key')
       .execute();
     expect(rows).toEqual([
-      { dedupe_key: 'k:to-someone-gone', status: 'failed', attempts: 2, if_undeliverable: fallback, last_error: 'Slack: user_not_found' },
+      { dedupe_key: 'k:to-someone-gone', status: 'undeliverable', attempts: 2, if_undeliverable: fallback, last_error: 'Slack: user_not_found' },
       { dedupe_key: 'k:unreached', status: 'sent', attempts: 1, if_undeliverable: null, last_error: null },
     ]);
+    // Each give-up is counted and logged by the app (the rerun gave it up again).
+    expect(givenUp).toEqual([
+      { key: 'k:to-someone-gone', code: 'user_not_found' },
+      { key: 'k:to-someone-gone', code: 'user_not_found' },
+    ]);
+  });
+
+  it('reschedules a send held back by pacing, however often, and sends it once: no attempt spent, nothing given up', async () => {
+    // More holds than the job has attempts (3 here): pacing is no failure.
+    platform.paceNext(4);
+    const [id] = await record('k:paced');
+    await enqueueDeliveries(runner.enqueue.bind(runner), [id!]);
+    await until(async () => (await row(id!)).status === 'sent');
+    expect(platform.sent).toHaveLength(1);
+    // Five claims (four held back, the fifth sent) by five jobs, none retried for it.
+    expect(await row(id!)).toMatchObject({ attempts: 5, last_error: null });
+    expect(jobSizes).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('gives each notification of a fan-out a job of its own', async () => {
@@ -325,7 +358,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     const notification = await recordClaimed('k:stalled');
     const stalled = notifyQueries(db, { heldClaimUsableMs: 0 });
     stalled.hold(orgId, [notification]);
-    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients()).handle(
+    await deliverNotificationsJob(stalled, { slack: platform.sender }, recipients(), wiring()).handle(
       { notificationIds: [notification.id] },
       { attempt: 1, final: false },
     );
@@ -405,7 +438,7 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       // A web role: it sends its first attempt itself and runs no worker; the runner under test is the worker.
       const prefix = (runner as unknown as { options: { prefix: string } }).options.prefix;
       const web = { outbox: notifyQueries(db), platform: recordingSender() };
-      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, recipients());
+      const deliveries = deliverNotificationsJob(web.outbox, { slack: web.platform.sender }, recipients(), wiring());
       const webRunner = await BullMQRunner.connect(
         new JobRegistry([{ ...deliveries, backoffMs: 20, attempts: 3 }, sweepOutboxJob(web.outbox, async () => {})]),
         logger,
@@ -434,6 +467,31 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       expect(schedulers.map((s) => [s.key, s.every])).toEqual([['sweep_outbox', 30_000]]);
     });
   }
+});
+
+describe('failed jobs on BullMQ', () => {
+  it('keeps at most the bound of failed jobs in Redis, however many fail', async () => {
+    const failing = { type: jobType('always_fails', z.object({ n: z.number() })), attempts: 1, backoffMs: 0, handle: () => Promise.reject(new Error('no')) };
+    const prefix = `hepo-test-${randomUUID()}`;
+    const outcomes: string[] = [];
+    const keepFailed = { count: 3, ageSeconds: 3600 };
+    const runner = await BullMQRunner.connect(new JobRegistry([failing]), logger, { redisUrl: REDIS_URL, prefix, keepFailed }, (_, outcome) =>
+      outcomes.push(outcome),
+    );
+    const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
+    try {
+      await runner.startWorking();
+      for (let n = 0; n < 8; n++) await runner.enqueue(failing.type, { n });
+      await until(async () => outcomes.length === 8);
+      expect(outcomes).toEqual(Array(8).fill('failed'));
+      // BullMQ trims the failed set as each job fails, so the newest three are what is left.
+      expect(await queue.getFailedCount()).toBe(3);
+      expect((await queue.getFailed()).map((j) => j.data.n).sort()).toEqual([5, 6, 7]);
+    } finally {
+      await queue.close();
+      await runner.close();
+    }
+  });
 });
 
 describe('job registry', () => {

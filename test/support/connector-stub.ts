@@ -15,6 +15,8 @@ export interface RecordedRequest {
   answer?: any;
   /** The bot gave up on a request left unanswered and closed its connection. */
   abandoned?: boolean;
+  /** When it arrived (ms, wall clock). */
+  at: number;
 }
 
 /** An activity the bot posted, with the id the connector gave it (a card's `replyToId` when it is clicked). */
@@ -70,8 +72,8 @@ export interface ConnectorStub {
   waitFor<T>(predicate: (requests: RecordedRequest[]) => T | undefined | false, timeoutMs?: number): Promise<T>;
   /** Forgets what was recorded (ids keep counting up). */
   reset(): void;
-  /** Makes the next `count` requests (to paths starting with `pathPrefix`) answer with this status, e.g. 429. */
-  failNext(count: number, status: number, pathPrefix?: string): void;
+  /** Makes the next `count` requests (to paths starting with `pathPrefix`) answer with this status, e.g. 429, and these headers (`retry-after`). */
+  failNext(count: number, status: number, pathPrefix?: string, headers?: Record<string, string>): void;
   /** Leaves the next `count` requests (to paths starting with `pathPrefix`) unanswered, recorded with no status. */
   hangNext(count: number, pathPrefix?: string): void;
   close(): Promise<void>;
@@ -88,7 +90,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
   const created: Array<{ id: string; body: any }> = [];
   let activityCount = 0;
   let conversationCount = 0;
-  let failures = { count: 0, status: 0, pathPrefix: '' };
+  let failures = { count: 0, status: 0, pathPrefix: '', headers: {} as Record<string, string> };
   let hangs = { count: 0, pathPrefix: '' };
 
   const membersOf = (conversationId: string) => stub.rosters[conversationId] ?? stub.roster;
@@ -107,12 +109,12 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       // The connector escapes ids (`a:1` → `a%3A1`); record them as the bot knows them.
       const path = new URL(req.url ?? '/', 'http://stub').pathname.split('/').map(decodeURIComponent).join('/');
       const method = req.method ?? 'GET';
-      const recorded: RecordedRequest = { method, path, body };
+      const recorded: RecordedRequest = { method, path, body, at: Date.now() };
       requests.push(recorded);
-      const send = (status: number, payload?: unknown) => {
+      const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
         recorded.status = status;
         recorded.answer = payload;
-        res.writeHead(status, { 'content-type': 'application/json' });
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
       if (hangs.count > 0 && path.startsWith(hangs.pathPrefix)) {
@@ -122,7 +124,7 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       }
       if (failures.count > 0 && path.startsWith(failures.pathPrefix)) {
         failures.count -= 1;
-        send(failures.status, { error: { code: 'Throttled', message: 'stubbed failure' } });
+        send(failures.status, { error: { code: 'Throttled', message: 'stubbed failure' } }, failures.headers);
         return;
       }
       let match: RegExpExecArray | null;
@@ -209,8 +211,8 @@ export async function startConnectorStub(roster: RosterMember[] = []): Promise<C
       stub.teams = {};
       stub.withoutApp.clear();
     },
-    failNext(count, status, pathPrefix = '') {
-      failures = { count, status, pathPrefix };
+    failNext(count, status, pathPrefix = '', headers = {}) {
+      failures = { count, status, pathPrefix, headers };
     },
     hangNext(count, pathPrefix = '') {
       hangs = { count, pathPrefix };

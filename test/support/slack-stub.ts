@@ -59,12 +59,21 @@ export interface SlackFile {
   content: string;
 }
 
+/** Form fields the Web API client JSON-encodes (blocks, view); plain text that merely starts like JSON stays text. */
+function jsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (raw === '') return {};
   if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   const body: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    body[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    body[key] = /^[[{]/.test(value) ? jsonOrText(value) : value;
   }
   return body;
 }

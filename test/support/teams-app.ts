@@ -1,5 +1,6 @@
 import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
+import type { LogDestination } from '../../src/logger';
 import { startLocalTeamsTestApp } from './app';
 import { type ConnectorStub, type RosterMember, startConnectorStub, teamsClient } from './connector-stub';
 import { freshPostgres } from './databases';
@@ -19,11 +20,13 @@ export async function startTeamsTestApp(o: {
   env?: Record<string, string | undefined>;
   /** What the app connects to for its fresh Postgres database, given that database's URL (e.g. a proxy in front of it). */
   reachDatabase?: (url: string) => Promise<string>;
+  /** Where the app's log lines go (with `LOG_LEVEL` in `env`), for a test that reads them. */
+  logDestination?: LogDestination;
 }): Promise<TeamsTestApp> {
   const stub = await startConnectorStub(o.roster);
   const database = await freshPostgres();
   const databaseUrl = o.reachDatabase ? await o.reachDatabase(database.url) : database.url;
-  const app = await startLocalTeamsTestApp(databaseUrl, o.env, { clock: o.clock });
+  const app = await startLocalTeamsTestApp(databaseUrl, o.env, { clock: o.clock, logDestination: o.logDestination });
   const teams = teamsClient(stub, () => app.url, {
     tenant: 'tenant-contoso',
     bot: { id: '28:bot', name: 'HEPO' },

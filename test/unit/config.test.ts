@@ -38,6 +38,19 @@ describe('configuration', () => {
     ]);
   });
 
+  it("paces Slack posts to 10 a second per workspace and 1 per channel unless told, and refuses a pace that can't be kept", () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadConfig(slack).slack).toMatchObject({ postsPerSecond: 10, channelPostsPerSecond: 1 });
+    expect(loadConfig({ ...slack, SLACK_POSTS_PER_SECOND: '50', SLACK_CHANNEL_POSTS_PER_SECOND: '0.5' }).slack).toMatchObject({
+      postsPerSecond: 50,
+      channelPostsPerSecond: 0.5,
+    });
+    expect(problemsOf({ ...slack, SLACK_POSTS_PER_SECOND: '0', SLACK_CHANNEL_POSTS_PER_SECOND: 'fast' })).toEqual([
+      'SLACK_POSTS_PER_SECOND: expected a number of messages a second, above 0',
+      'SLACK_CHANNEL_POSTS_PER_SECOND: expected a number of messages a second',
+    ]);
+  });
+
   it('asks for what a chosen mode needs', () => {
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual(['SLACK_SIGNING_SECRET: required when Slack is configured']);
     expect(problemsOf({ SLACK_CLIENT_ID: 'id', SLACK_SIGNING_SECRET: 's' })).toEqual([

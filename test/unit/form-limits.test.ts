@@ -7,6 +7,8 @@ import type { Db } from '../../src/db/connect';
 import { settingsForm } from '../../src/features/admin/settings.views';
 import { answerForm, replyForm, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { feedbackForm } from '../../src/features/feedback/feedback.views';
+import { DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules';
+import { answerForm as answer360Form, declineForm, requestForm } from '../../src/features/feedback/feedback360.views';
 import { goalForm, updateForm } from '../../src/features/goals/goals.views';
 import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
@@ -45,7 +47,20 @@ const FORMS: Form[] = [
   settingsForm(org, 'teams'),
   importForm(),
   goalForm({ levels: ['individual', 'team'], alignable: [], owner: 'U1' }),
-  updateForm({ goals: [] }),
+  updateForm({ goals: [], keyResults: [] }),
+  requestForm({ subjectId: id, subjectName: 'Ana', suggested: ['U1', 'U2', 'U3'], due: '2026-12-24' }),
+  answer360Form({
+    requestId: id,
+    subjectId: id,
+    subjectName: 'Ana',
+    questions: DEFAULT_QUESTIONS,
+    anonymous: true,
+    minResponses: 3,
+    asManager: false,
+    asSelf: false,
+    dueOn: '2026-12-24',
+  }),
+  declineForm(id, 'Ana'),
   selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
 ];
 

@@ -64,10 +64,10 @@ function tokenModeRemovals(logger: Logger): events.Removals {
  * OAuth, the installs' tokens are sealed at rest; those stored before (in clear, or under a key
  * since rotated out) are sealed again with the first key here, before anything reads them.
  */
-export async function createSlackPlatform({ config, db, logger, clock }: PlatformDeps): Promise<PlatformAdapter | { why: string }> {
+export async function createSlackPlatform({ config, db, logger, clock, pacer }: PlatformDeps): Promise<PlatformAdapter | { why: string }> {
   const slack = config.slack;
   if (slack.mode === 'off') return { why: slack.why };
-  const clientOptions = { ...webClientOptions(slack.apiUrl), logger: boltLogger(logger) };
+  const clientOptions = { ...webClientOptions(slack.apiUrl, pacer), logger: boltLogger(logger) };
   const tokenClient = slack.mode === 'token' ? new WebClient(slack.botToken, clientOptions) : undefined;
   const installations =
     slack.mode === 'oauth'
@@ -87,13 +87,16 @@ export async function createSlackPlatform({ config, db, logger, clock }: Platfor
 
   // One Web API client per workspace, made again when its token changes (rotation): a 429 pauses every message to that workspace (see callWithJson).
   const clients = new Map<string, WebClient>();
-  const sender = slackSender(async (workspaceId) => {
-    if (tokenClient) return tokenClient;
-    const token = await installations!.botTokenFor(workspaceId);
-    if (!token) throw new Undeliverable('Slack: the app is not installed in this workspace (any more)', false);
-    if (clients.get(workspaceId)?.token !== token) clients.set(workspaceId, new WebClient(token, clientOptions));
-    return clients.get(workspaceId)!;
-  });
+  const sender = slackSender(
+    async (workspaceId) => {
+      if (tokenClient) return tokenClient;
+      const token = await installations!.botTokenFor(workspaceId);
+      if (!token) throw new Undeliverable('Slack: the app is not installed in this workspace (any more)', { code: 'not_installed' });
+      if (clients.get(workspaceId)?.token !== token) clients.set(workspaceId, new WebClient(token, clientOptions));
+      return clients.get(workspaceId)!;
+    },
+    { pacer, postsPerSecond: slack.postsPerSecond, channelPostsPerSecond: slack.channelPostsPerSecond },
+  );
 
   const oauth =
     slack.mode === 'oauth'

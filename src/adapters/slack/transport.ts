@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS } from '../../chat/ports';
+import { MAX_PACED_WAIT_MS, type Pacer } from '../../pacing/pacer';
 
 // HTTP to Slack over undici's `request()`: every kudos makes a few calls, and Node's fetch and
 // axios each cost about four times the CPU per call.
@@ -17,7 +19,7 @@ const slackApi = new Agent({ connections: 100, headersTimeout: PLATFORM_CALL_TIM
  * finalization, which stretches garbage collection pauses to several ms under load; the Web API
  * answers with small bodies, read whole here. Bodies this can't send (multipart uploads) go through Node's fetch.
  */
-export const slackFetch: typeof fetch = async (input, init = {}) => {
+const slackFetch: typeof fetch = async (input, init = {}) => {
   const { body } = init;
   if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) return fetch(input, init);
   const response = await request(input instanceof Request ? input.url : input.toString(), {
@@ -37,6 +39,44 @@ export const slackFetch: typeof fetch = async (input, init = {}) => {
   }
   return new Response(await response.body.arrayBuffer(), { status: response.statusCode, headers });
 };
+
+/**
+ * Slack's tiers of the Web API methods the app calls through the client: calls a minute, per method
+ * and workspace. Tier 2: 20, Tier 3: 50, Tier 4: 100. Others (chat.postMessage, paced by its sender;
+ * apps.connections.open, oauth.v2.access) are not paced here.
+ */
+const CALLS_PER_MINUTE: Record<string, number> = {
+  'users.list': 20,
+  'conversations.open': 50,
+  'conversations.history': 50,
+  'users.lookupByEmail': 50,
+  'chat.update': 50,
+  'users.info': 100,
+  'views.open': 100,
+  'views.publish': 100,
+  'chat.postEphemeral': 100,
+  'files.info': 100,
+};
+
+/**
+ * `slackFetch` paced to each method's tier, per workspace (by a hash of its token: no token goes to
+ * Redis). A minute's calls may go at once, as Slack counts them per minute and welcomes bursts; past
+ * that, one every 60 s / tier.
+ */
+export function pacedSlackFetch(pacer: Pacer): typeof fetch {
+  return async (input, init = {}) => {
+    const url = input instanceof Request ? input.url : input.toString();
+    const method = new URL(url).pathname.split('/').pop() ?? '';
+    const perMinute = CALLS_PER_MINUTE[method];
+    const token = perMinute ? new Headers(init.headers).get('authorization') : null;
+    if (perMinute && token) {
+      const workspace = createHash('sha256').update(token).digest('hex').slice(0, 16);
+      const pace = { key: `slack:${workspace}:${method}`, everyMs: 60_000 / perMinute, burst: perMinute };
+      await pacer.turn([pace], { signal: init.signal ?? undefined, maxWaitMs: MAX_PACED_WAIT_MS });
+    }
+    return slackFetch(input, init);
+  };
+}
 
 /**
  * Posts a message to an interaction's response_url. Bolt's `respond()` does the same through axios,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Activity, type CloudAdapter, type ConversationParameters, type ResourceResponse, type TeamsChannelAccount, TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { MaybeDelivered, PLATFORM_CALL_TIMEOUT_MS, Undeliverable, withDeadline } from '../../chat/ports';
@@ -27,15 +28,65 @@ export interface Messenger {
   openPersonalChat(tenantId: string, userId: string, options?: { via?: Reference }): Promise<TeamsChannelAccount>;
 }
 
+/** The HTTP status the connector answered a failed call with, if it answered. */
+export const statusOf = (error: unknown) => (error as { statusCode?: unknown } | undefined)?.statusCode;
+
 /**
  * Teams refuses to start a 1:1 chat with someone the app is not installed for (or who is not in the
  * tenant): no retry can change that until they install it.
  */
 function chatRefused(error: unknown): Undeliverable | undefined {
-  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  const status = statusOf(error);
   return status === 403 || status === 404
-    ? new Undeliverable(`Teams: no 1:1 chat with this person (${status}): is the app installed for them?`, false)
+    ? new Undeliverable(`Teams: no 1:1 chat with this person (${status}): is the app installed for them?`, { code: 'no_personal_chat' })
     : undefined;
+}
+
+/** Tries of a send that Teams throttles or answers 412/502/504, and how long they may wait in all. */
+const SEND_TRIES = 4;
+const MAX_RETRY_WAIT_MS = 10_000;
+const FIRST_BACKOFF_MS = 500;
+
+/**
+ * How long to wait before trying a failed send again, or undefined when a retry can't help: what
+ * Retry-After says on a 429 or 503 (throttled), else exponential backoff with jitter (Microsoft's
+ * advice for 429, 412, 502 and 504), so senders that failed together don't come back together.
+ */
+function retryWaitMs(error: unknown, tries: number): number | undefined {
+  const status = statusOf(error);
+  if (status !== 429 && status !== 503 && status !== 412 && status !== 502 && status !== 504) return undefined;
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
+  const retryAfter = Number(headers?.get?.('retry-after'));
+  if ((status === 429 || status === 503) && retryAfter > 0) return retryAfter * 1000;
+  return FIRST_BACKOFF_MS * 2 ** (tries - 1) * (0.5 + Math.random());
+}
+
+/**
+ * Sends, trying again within the send while Teams asks to wait (up to SEND_TRIES tries and
+ * MAX_RETRY_WAIT_MS of waiting, cut short by the caller's deadline); past that it fails, for the job
+ * to retry later.
+ */
+async function withRetries<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let tries = 1, waitedMs = 0; ; tries++) {
+    try {
+      return await send();
+    } catch (error) {
+      const waitMs = retryWaitMs(error, tries);
+      if (waitMs === undefined || tries >= SEND_TRIES || waitedMs + waitMs > MAX_RETRY_WAIT_MS) throw error;
+      waitedMs += waitMs;
+      await sleep(waitMs, undefined, { signal });
+    }
+  }
+}
+
+/**
+ * The turn's connector client (new for each turn) without the Azure pipeline's own retry policy:
+ * three more tries of any 5xx, and a 429's Retry-After however long, unseen by `withRetries`, which
+ * keeps them within the send's deadline. The policy is reached by name, as the pipeline names it.
+ */
+function withoutOwnRetries(client: ConnectorClient): void {
+  const { pipeline } = (client as unknown as { client: { pipeline: { removePolicy(policy: { name: string }): unknown } } }).client;
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
 // createConversationAsync wants an audience; without one, the connector factory uses the scope it
@@ -80,6 +131,7 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
    */
   function connector(context: TurnContext, activity: Partial<Activity>) {
     const client = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+    withoutOwnRetries(client);
     const reference = TurnContext.getConversationReference(context.activity);
     const outgoing = TurnContext.applyConversationReference({ type: 'message', ...activity }, reference);
     return { conversations: client.conversations, conversationId: outgoing.conversation!.id, outgoing };
@@ -116,17 +168,40 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
       adapter.createConversationAsync(appId, base.channelId ?? 'msteams', base.serviceUrl, CONFIGURED_AUDIENCE, params, logic);
   }
 
+  /** One try of `toUser`: into their 1:1 chat, started (and kept) if the bot has none yet. */
+  async function sendToUser(tenantId: string, userId: string, activity: Partial<Activity>, via: Reference | undefined, signal: AbortSignal | undefined) {
+    const personal = await store.personalChat(tenantId, userId);
+    if (personal) return continueIn(personal, activity, signal);
+    const start = await startPersonalChat(tenantId, userId, via);
+    return proactively(
+      (logic) => start(logic).catch((error: unknown) => Promise.reject(chatRefused(error) ?? error)),
+      async (context, abort) => {
+        const created = TurnContext.getConversationReference(context.activity) as Reference;
+        await store.save(
+          { ...created, user: { id: userId, name: '' }, conversation: { ...created.conversation, conversationType: 'personal' } },
+          tenantId,
+          userId,
+        );
+        return sendInTurn(context, activity, abort);
+      },
+      signal,
+    );
+  }
+
   return {
     async openPersonalChat(tenantId, userId, { via } = {}) {
-      const member = await proactively(await startPersonalChat(tenantId, userId, via), async (context, abortSignal) => {
-        const { conversations, conversationId } = connector(context, {});
-        // The chat's roster: the user, by their Teams id, with their name, email and AAD object id.
-        const found = (await conversations.getConversationMember(conversationId, userId, { abortSignal })) as unknown as TeamsChannelAccount;
-        const created = TurnContext.getConversationReference(context.activity) as Reference;
-        const user = { id: found.id, name: found.name ?? '', ...(found.aadObjectId ? { aadObjectId: found.aadObjectId } : {}) };
-        await store.save({ ...created, user, conversation: { ...created.conversation, conversationType: 'personal' } }, tenantId, found.id);
-        return found;
-      });
+      const start = await startPersonalChat(tenantId, userId, via);
+      const member = await withRetries(() =>
+        proactively(start, async (context, abortSignal) => {
+          const { conversations, conversationId } = connector(context, {});
+          // The chat's roster: the user, by their Teams id, with their name, email and AAD object id.
+          const found = (await conversations.getConversationMember(conversationId, userId, { abortSignal })) as unknown as TeamsChannelAccount;
+          const created = TurnContext.getConversationReference(context.activity) as Reference;
+          const user = { id: found.id, name: found.name ?? '', ...(found.aadObjectId ? { aadObjectId: found.aadObjectId } : {}) };
+          await store.save({ ...created, user, conversation: { ...created.conversation, conversationType: 'personal' } }, tenantId, found.id);
+          return found;
+        }),
+      );
       if (!member?.id) throw new Error(`Teams: the 1:1 chat with ${userId} names nobody`);
       return member;
     },
@@ -135,39 +210,27 @@ export function createMessenger(adapter: CloudAdapter, store: ConversationStore,
       // A team channel (the org's recognition channel) the bot may know only by its threads.
       const reference = (await store.load(conversationId)) ?? (await store.channelFromThread(conversationId));
       if (!reference) throw new Error(`Teams: the bot has no record of conversation ${conversationId}`);
-      return continueIn(reference, activity, signal);
+      return withRetries(() => continueIn(reference, activity, signal), signal);
     },
 
     async update(conversationId, activityId, activity) {
       const reference = await store.load(conversationId);
       if (!reference) throw new Error(`Teams: the bot has no record of conversation ${conversationId}`);
-      await proactively(
-        (logic) => adapter.continueConversationAsync(appId, reference, logic),
-        async (context, abortSignal) => {
-          const { conversations, conversationId: id, outgoing } = connector(context, { ...activity, id: activityId });
-          await conversations.updateActivity(id, activityId, outgoing, { abortSignal });
-          return undefined;
-        },
+      await withRetries(() =>
+        proactively(
+          (logic) => adapter.continueConversationAsync(appId, reference, logic),
+          async (context, abortSignal) => {
+            const { conversations, conversationId: id, outgoing } = connector(context, { ...activity, id: activityId });
+            await conversations.updateActivity(id, activityId, outgoing, { abortSignal });
+            return undefined;
+          },
+        ),
       );
     },
 
-    async toUser(tenantId, userId, activity, { via, signal } = {}) {
-      const personal = await store.personalChat(tenantId, userId);
-      if (personal) return continueIn(personal, activity, signal);
-      const start = await startPersonalChat(tenantId, userId, via);
-      return proactively(
-        (logic) => start(logic).catch((error: unknown) => Promise.reject(chatRefused(error) ?? error)),
-        async (context, abort) => {
-          const created = TurnContext.getConversationReference(context.activity) as Reference;
-          await store.save(
-            { ...created, user: { id: userId, name: '' }, conversation: { ...created.conversation, conversationType: 'personal' } },
-            tenantId,
-            userId,
-          );
-          return sendInTurn(context, activity, abort);
-        },
-        signal,
-      );
+    toUser(tenantId, userId, activity, { via, signal } = {}) {
+      // Each try looks for the chat again: one that failed after starting it finds it.
+      return withRetries(() => sendToUser(tenantId, userId, activity, via, signal), signal);
     },
   };
 }

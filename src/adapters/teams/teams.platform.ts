@@ -68,7 +68,7 @@ export function createTeamsPlatform(deps: PlatformDeps & { teams: LiveTeamsConfi
 
   return {
     platform: 'teams',
-    sender: teamsSender(messenger),
+    sender: teamsSender(messenger, deps.pacer),
     routes: ['/api/messages'],
     async attach(http, router) {
       const bot = new TeamsBot(store);

@@ -9,10 +9,11 @@ import type { GoalLevel, Person } from '../../db/database';
 import { localDate } from '../../schedule/cadence.rules';
 import { type Action, POLICY, authorizeOn, can, wholeOrg } from '../people/authorization';
 import type { GoalRow, GoalsQueries } from './goals.queries';
-import { LEVEL_LABEL, type Measured, STATUS_LABEL, canAlignTo, progressBar, progressOf, statusOf } from './goals.rules';
+import { LEVEL_LABEL, type Measured, STATUS_LABEL, canAlignTo, progressBar, progressOf, shownNumber, statusOf } from './goals.rules';
 import {
   ALIGNABLE,
   LIMITS,
+  MAX_KEY_RESULTS,
   MAX_WEIGHT,
   NEW_FORM,
   NOT_ALIGNED,
@@ -64,6 +65,27 @@ function number(values: Submission['values'], field: string, missing: string): n
   return value;
 }
 
+/** The key results listed in the form, one per line as `what: target`; none when left empty. */
+function keyResultsIn(values: Submission['values']): Array<{ title: string; target: number }> {
+  const listed = text(values, 'key_results', LIMITS.keyResults, false, '');
+  if (!listed) return [];
+  const lines = listed
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length > MAX_KEY_RESULTS) throw new Invalid(`List at most ${MAX_KEY_RESULTS} key results (this has ${lines.length}).`, 'key_results');
+  return lines.map((line, i) => {
+    const match = /^(.+?)\s*[:=]\s*([0-9]+(?:[.,][0-9]+)?)\s*$/.exec(line);
+    const target = match ? Number(match[2]!.replace(',', '.')) : Number.NaN;
+    if (!match || !(target > 0) || target > MAX_MAGNITUDE) {
+      throw new Invalid(`Line ${i + 1} needs a target after a colon, like "Sign new customers: 10".`, 'key_results');
+    }
+    const title = match[1]!.trim();
+    if (title.length > LIMITS.keyResult) throw new Invalid(`Line ${i + 1}: keep a key result to ${LIMITS.keyResult} characters.`, 'key_results');
+    return { title, target };
+  });
+}
+
 /**
  * Measurable goals that ladder up: company → team → individual. Anyone sets their own; managers set
  * their team's, HR admins and executives the company's (the authorization policy says who). Progress
@@ -91,9 +113,19 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
     );
     for (const p of parents) if (await mayRead(ctx, p)) titles.set(p.id, p.title);
     const day = today(ctx.actor);
+    const keyResults = await queries.keyResults(
+      ctx.org.id,
+      goals.map((g) => g.id),
+    );
     return goals.map((goal) => {
       const p = progress.get(goal.id) ?? 0;
-      return { goal, progress: p, status: statusOf(p, goal, day), parentTitle: goal.parent_id ? (titles.get(goal.parent_id) ?? 'a private goal') : undefined };
+      return {
+        goal,
+        progress: p,
+        status: statusOf(p, goal, day),
+        parentTitle: goal.parent_id ? (titles.get(goal.parent_id) ?? 'a private goal') : undefined,
+        keyResults: keyResults.filter((k) => k.goal_id === goal.id),
+      };
     });
   }
 
@@ -184,7 +216,11 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
         const selected = interaction.value ? await goalToUpdate(ctx, interaction.value) : undefined;
         const goals = (await updatable(ctx, selected)).filter((g) => g.progress_from === 'own');
         if (goals.length === 0) throw new NotFound(`You have no goals to update. Set one with ${typed('goals new')}.`);
-        return [{ type: 'open_form', form: updateForm({ goals, selected: selected?.id }) }];
+        const keyResults = await queries.keyResults(
+          ctx.org.id,
+          goals.map((g) => g.id),
+        );
+        return [{ type: 'open_form', form: updateForm({ goals, keyResults, selected: selected?.id }) }];
       },
     },
     forms: {
@@ -205,8 +241,9 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
           const managers = await ctx.managersOf(owner!.id);
           if (!can(ctx.actor, 'goals.set_for', { id: owner!.id, org_id: owner!.org_id, managers })) throw new Invalid(POLICY['goals.set_for'].refusal, 'owner');
         }
-        const start = number(values, 'start', 'Say where it starts (often 0).');
-        const target = number(values, 'target', 'Set the target.');
+        const keyResults = keyResultsIn(values);
+        const start = keyResults.length > 0 ? 0 : number(values, 'start', 'Say where it starts (often 0).');
+        const target = keyResults.length > 0 ? keyResults.length : number(values, 'target', 'Set the target, or list key results.');
         if (target === start) throw new Invalid('The target must differ from the start value.', 'target');
         const due = String(single(values.due) ?? '');
         if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new Invalid('Pick the due date.', 'due');
@@ -241,6 +278,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
           parentId: parent?.id ?? null,
           progressFrom,
           weight,
+          keyResults,
           platform: interaction.origin.platform,
           workspaceId: interaction.origin.workspaceId,
           idempotencyKey: `goal:${interaction.origin.platform}:${interaction.idempotencyKey}`,
@@ -256,19 +294,26 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
       },
 
       async [UPDATE_FORM](interaction, ctx) {
-        const goal = await goalToUpdate(ctx, single(interaction.values.goal));
+        // A goal's id, or a goal's and its key result's (`keyResultChoice`).
+        const [goalId, keyResultId] = String(single(interaction.values.goal) ?? '').split(':');
+        const goal = await goalToUpdate(ctx, goalId);
+        const keyResults = await queries.keyResults(ctx.org.id, [goal.id]);
+        const keyResult = keyResults.find((k) => k.id === keyResultId);
+        if (keyResults.length > 0 && !keyResult) throw new Invalid('Choose which key result moved.', 'goal');
         const value = number(interaction.values, 'value', 'Enter the current value.');
+        if (keyResult && value < 0) throw new Invalid(`A key result counts from 0 to ${shownNumber(keyResult.target_value)}.`, 'value');
         const note = text(interaction.values, 'note', LIMITS.note, false, '');
         await queries.update({
           orgId: ctx.org.id,
           goalId: goal.id,
+          ...(keyResult ? { keyResultId: keyResult.id } : {}),
           authorId: ctx.actor.id,
           value,
           note,
           at: clock.now(),
           idempotencyKey: `goal-update:${interaction.origin.platform}:${interaction.idempotencyKey}`,
         });
-        const [after] = await shown(ctx, [{ ...goal, current_value: value }]);
+        const [after] = await shown(ctx, [(await queries.goal(ctx.org.id, goal.id)) ?? goal]);
         return [{ type: 'done', message: textMessage(`Updated **${goal.title}**: ${progressBar(after!.progress)} ${STATUS_LABEL[after!.status]}`) }];
       },
     },

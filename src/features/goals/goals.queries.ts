@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { OutgoingNotification } from '../../chat/ports';
 import type { Database, Goal, GoalLevel } from '../../db/database';
+import type { Measured } from './goals.rules';
 import { recordNotifications } from '../../notify/notify.queries';
 
 type Db = Kysely<Database>;
@@ -25,6 +26,8 @@ export interface NewGoal {
   platform: Platform;
   workspaceId: string;
   idempotencyKey: string;
+  /** A checklist measures the goal instead of its start and target (see migration 0022). */
+  keyResults: Array<{ title: string; target: number }>;
 }
 
 /** A goal with its owner's name and managers' ids (what reading it needs: who may see it). */
@@ -37,40 +40,64 @@ export function goalsQueries(db: Db) {
   return {
     /** Records the goal; a repeated delivery of the same submission records nothing and finds the first. */
     async create(g: NewGoal): Promise<string> {
-      const inserted = await db
-        .insertInto('goals')
-        .values({
-          org_id: g.orgId,
-          owner_id: g.ownerId,
-          created_by: g.createdBy,
-          level: g.level,
-          title: g.title,
-          why: g.why,
-          unit: g.unit,
-          start_value: g.startValue,
-          target_value: g.targetValue,
-          current_value: g.startValue,
-          starts_on: g.startsOn,
-          due_on: g.dueOn,
-          visibility: g.visibility,
-          parent_id: g.parentId,
-          progress_from: g.progressFrom,
-          weight: g.weight,
-          platform: g.platform,
-          workspace_id: g.workspaceId,
-          idempotency_key: g.idempotencyKey,
-        })
-        .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted) return inserted.id;
-      const first = await db
-        .selectFrom('goals')
-        .select('id')
-        .where('org_id', '=', g.orgId)
-        .where('idempotency_key', '=', g.idempotencyKey)
-        .executeTakeFirstOrThrow();
-      return first.id;
+      return db.transaction().execute(async (trx) => {
+        const checklist = g.keyResults.length > 0;
+        const inserted = await trx
+          .insertInto('goals')
+          .values({
+            org_id: g.orgId,
+            owner_id: g.ownerId,
+            created_by: g.createdBy,
+            level: g.level,
+            title: g.title,
+            why: g.why,
+            unit: g.unit,
+            start_value: checklist ? 0 : g.startValue,
+            target_value: checklist ? g.keyResults.length : g.targetValue,
+            current_value: checklist ? 0 : g.startValue,
+            starts_on: g.startsOn,
+            due_on: g.dueOn,
+            visibility: g.visibility,
+            parent_id: g.parentId,
+            progress_from: g.progressFrom,
+            weight: g.weight,
+            platform: g.platform,
+            workspace_id: g.workspaceId,
+            idempotency_key: g.idempotencyKey,
+          })
+          .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) {
+          if (checklist) {
+            await trx
+              .insertInto('goal_key_results')
+              .values(g.keyResults.map((k, position) => ({ org_id: g.orgId, goal_id: inserted.id, position, title: k.title, target_value: k.target })))
+              .execute();
+          }
+          return inserted.id;
+        }
+        const first = await trx
+          .selectFrom('goals')
+          .select('id')
+          .where('org_id', '=', g.orgId)
+          .where('idempotency_key', '=', g.idempotencyKey)
+          .executeTakeFirstOrThrow();
+        return first.id;
+      });
+    },
+
+    /** The key results of these goals, in their order. */
+    async keyResults(orgId: string, goalIds: string[]) {
+      if (goalIds.length === 0) return [];
+      return db
+        .selectFrom('goal_key_results')
+        .select(['id', 'goal_id', 'title', 'target_value', 'current_value'])
+        .where('org_id', '=', orgId)
+        .where('goal_id', 'in', goalIds)
+        .orderBy('goal_id')
+        .orderBy('position')
+        .execute();
     },
 
     async goal(orgId: string, goalId: string): Promise<GoalRow | undefined> {
@@ -116,23 +143,32 @@ export function goalsQueries(db: Db) {
         .execute();
     },
 
-    /** Every goal aligned, directly or not, under these (the subtrees, without the goals themselves). */
-    async below(orgId: string, goalIds: string[]): Promise<Goal[]> {
+    /**
+     * What measures every goal aligned, directly or not, under these (the subtrees, without the goals
+     * themselves): only the columns a roll-up reads, as a company goal's subtree can be large.
+     */
+    async below(orgId: string, goalIds: string[]): Promise<Measured[]> {
       if (goalIds.length === 0) return [];
-      const { rows } = await sql<Goal>`
+      const { rows } = await sql<Measured>`
         with recursive down as (
-          select g.* from goals g where g.org_id = ${orgId} and g.parent_id = any(${goalIds}::uuid[])
-          union
-          select g.* from goals g join down on g.parent_id = down.id where g.org_id = ${orgId}
+          select g.id, g.parent_id, g.start_value, g.target_value, g.current_value, g.progress_from, g.weight
+          from goals g where g.org_id = ${orgId} and g.parent_id = any(${goalIds}::uuid[])
+          union all
+          select g.id, g.parent_id, g.start_value, g.target_value, g.current_value, g.progress_from, g.weight
+          from goals g join down on g.parent_id = down.id where g.org_id = ${orgId}
         )
         select * from down`.execute(db);
       return rows;
     },
 
-    /** Records a progress update and sets the goal's current value; a repeated delivery changes nothing. */
+    /**
+     * Records a progress update and sets the goal's current value, or its key result's and then the
+     * goal's (the sum of its key results' shares done); a repeated delivery changes nothing.
+     */
     async update(u: {
       orgId: string;
       goalId: string;
+      keyResultId?: string;
       authorId: string;
       value: number;
       note: string | null;
@@ -150,12 +186,29 @@ export function goalsQueries(db: Db) {
             note: u.note,
             updated_at: u.at,
             idempotency_key: u.idempotencyKey,
+            key_result_id: u.keyResultId ?? null,
           })
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')
           .executeTakeFirst();
         if (!recorded) return false;
-        await trx.updateTable('goals').set({ current_value: u.value }).where('org_id', '=', u.orgId).where('id', '=', u.goalId).execute();
+        if (!u.keyResultId) {
+          await trx.updateTable('goals').set({ current_value: u.value }).where('org_id', '=', u.orgId).where('id', '=', u.goalId).execute();
+          return true;
+        }
+        await trx
+          .updateTable('goal_key_results')
+          .set({ current_value: u.value })
+          .where('org_id', '=', u.orgId)
+          .where('goal_id', '=', u.goalId)
+          .where('id', '=', u.keyResultId)
+          .execute();
+        await sql`
+          update goals set current_value = (
+            select coalesce(sum(least(1, greatest(0, k.current_value / k.target_value))), 0)
+            from goal_key_results k where k.goal_id = goals.id
+          )
+          where org_id = ${u.orgId} and id = ${u.goalId}`.execute(trx);
         return true;
       });
     },

@@ -2,7 +2,7 @@ import { limitHint } from '../../chat/input';
 import type { GoalLevel } from '../../db/database';
 import { type Block, type Button, type Form, type Message, personRef, typed } from '../../chat/ui';
 import type { GoalRow } from './goals.queries';
-import { type GoalStatus, LEVEL_LABEL, STATUS_LABEL, progressBar, progressInWords } from './goals.rules';
+import { type GoalStatus, LEVEL_LABEL, STATUS_LABEL, progressBar, progressInWords, shownNumber } from './goals.rules';
 
 export const NEW_FORM = 'goals.new';
 export const UPDATE_FORM = 'goals.update';
@@ -10,7 +10,9 @@ export const OPEN_NEW = 'goals.open_new';
 export const OPEN_UPDATE = 'goals.open_update';
 
 /** Bounds of what people type, stated at each field. */
-export const LIMITS = { title: 150, why: 500, unit: 30, note: 300 } as const;
+export const LIMITS = { title: 150, why: 500, unit: 30, note: 300, keyResults: 1000, keyResult: 100 } as const;
+/** Key results one goal may list. */
+export const MAX_KEY_RESULTS = 10;
 /** Goals one list shows an Update button for (Teams allows six buttons on a card; one more is "New goal"). */
 export const UPDATE_BUTTONS = 5;
 /** Goals one list shows; more are counted, not listed. */
@@ -27,6 +29,7 @@ export interface ShownGoal {
   progress: number;
   status: GoalStatus;
   parentTitle?: string;
+  keyResults?: KeyResult[];
 }
 
 export const newGoalButton: Button = { actionId: OPEN_NEW, label: '🎯 New goal', opensForm: true };
@@ -63,9 +66,17 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
         options: o.levels.map((level) => ({ value: level, label: LEVEL_LABEL[level] })),
       },
       { id: 'owner', kind: 'users', multiple: false, label: 'Owner', required: true, initial: [o.owner] },
-      { id: 'start', kind: 'number', label: 'Start value', required: true, initial: 0, decimal: true },
-      { id: 'target', kind: 'number', label: 'Target value', required: true, decimal: true },
+      { id: 'start', kind: 'number', label: 'Start value', initial: 0, decimal: true },
+      { id: 'target', kind: 'number', label: 'Target value', decimal: true, hint: 'Leave it empty when key results measure the goal.' },
       { id: 'unit', kind: 'text', label: 'Unit', maxLength: LIMITS.unit, placeholder: 'customers, %, k€', hint: limitHint(LIMITS.unit, 'Optional.') },
+      {
+        id: 'key_results',
+        kind: 'multiline',
+        label: 'Or key results, one per line with its target',
+        maxLength: LIMITS.keyResults,
+        placeholder: 'Sign new customers: 10\nLaunch in new cities: 3',
+        hint: limitHint(LIMITS.keyResults, `Optional: up to ${MAX_KEY_RESULTS}, each "what: target". The goal's progress is theirs, on average.`),
+      },
       { id: 'due', kind: 'date', label: 'Due date', required: true },
       {
         id: 'visibility',
@@ -111,7 +122,29 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
   };
 }
 
-export function updateForm(o: { goals: GoalRow[]; selected?: string }): Form {
+/** A key result as the update form and the lists show it. */
+export interface KeyResult {
+  id: string;
+  goal_id: string;
+  title: string;
+  target_value: number;
+  current_value: number;
+}
+
+/** The update form's choice for one key result of a goal: both ids. */
+export const keyResultChoice = (goalId: string, keyResultId: string) => `${goalId}:${keyResultId}`;
+
+export function updateForm(o: { goals: GoalRow[]; keyResults: KeyResult[]; selected?: string }): Form {
+  const options = o.goals.flatMap((g) => {
+    const own = o.keyResults.filter((k) => k.goal_id === g.id);
+    return own.length === 0
+      ? [{ value: g.id, label: `${shortTitle(g.title)}: now ${progressInWords(g)}` }]
+      : own.map((k) => ({
+          value: keyResultChoice(g.id, k.id),
+          label: `${shortTitle(g.title)} › ${shortTitle(k.title)}: now ${shownNumber(k.current_value)} of ${shownNumber(k.target_value)}`,
+        }));
+  });
+  const selected = o.selected ? options.find((op) => op.value === o.selected || op.value.startsWith(`${o.selected}:`))?.value : undefined;
   return {
     formId: UPDATE_FORM,
     title: 'Update progress',
@@ -122,8 +155,8 @@ export function updateForm(o: { goals: GoalRow[]; selected?: string }): Form {
         kind: 'choice',
         label: 'Goal',
         required: true,
-        initial: o.selected ?? o.goals[0]?.id,
-        options: o.goals.map((g) => ({ value: g.id, label: `${shortTitle(g.title)}: now ${progressInWords(g)}` })),
+        initial: selected ?? options[0]?.value,
+        options,
       },
       { id: 'value', kind: 'number', label: 'Current value', required: true, decimal: true },
       { id: 'note', kind: 'multiline', label: 'What changed', maxLength: LIMITS.note, hint: limitHint(LIMITS.note, 'Optional.') },
@@ -131,10 +164,10 @@ export function updateForm(o: { goals: GoalRow[]; selected?: string }): Form {
   };
 }
 
-const goalLine = ({ goal, progress, status, parentTitle }: ShownGoal) =>
-  `**${goal.title}**${goal.visibility === 'private' ? ' 🔒' : ''}\n${progressBar(progress)} · ${progressInWords(goal)} · ${STATUS_LABEL[status]} · due ${goal.due_on}${
-    parentTitle ? `\n↳ aligned to ${parentTitle}` : ''
-  }`;
+const goalLine = ({ goal, progress, status, parentTitle, keyResults = [] }: ShownGoal) =>
+  `**${goal.title}**${goal.visibility === 'private' ? ' 🔒' : ''}\n${progressBar(progress)} · ${keyResults.length > 0 ? `${keyResults.length} key results` : progressInWords(goal)} · ${STATUS_LABEL[status]} · due ${goal.due_on}${keyResults
+    .map((k) => `\n◦ ${k.title}: ${shownNumber(k.current_value)} of ${shownNumber(k.target_value)}`)
+    .join('')}${parentTitle ? `\n↳ aligned to ${parentTitle}` : ''}`;
 
 /** Someone's goals, with progress and status; Update buttons where the reader may update them. */
 export function goalsMessage(o: { ownerId: string; own: boolean; goals: ShownGoal[]; updatable: boolean }): Message {

@@ -132,6 +132,21 @@ export const POLICY = {
     allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
     refusal: 'Only the person, their managers and HR can read a self-assessment.',
   },
+  /** Ask for 360° feedback about the subject: themselves, their managers, HR admins. */
+  'feedback360.request': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'You can ask for 360° feedback about yourself and the people you manage.',
+  },
+  /** Answer a 360° request about the subject: anyone in the org it asks (the request names them). */
+  'feedback360.answer': {
+    allows: () => true,
+    refusal: 'Only the people a request asks can answer it.',
+  },
+  /** Receive the 360° report about the subject: them and their direct manager. */
+  'feedback360.read_report': {
+    allows: (_role, r) => r === 'self' || r === 'manager',
+    refusal: 'A 360° report goes to the person and their manager only.',
+  },
   /** Change the subject's manager, department, title or role; import the org chart. */
   'org_chart.edit': {
     allows: (role) => role === 'hr_admin',

@@ -130,6 +130,7 @@ export function peopleQueries(db: Db) {
           'orgs.default_timezone as orgs_default_timezone',
           'orgs.work_start_hour as orgs_work_start_hour',
           'orgs.work_end_hour as orgs_work_end_hour',
+          'orgs.feedback_min_responses as orgs_feedback_min_responses',
           'orgs.created_at as orgs_created_at',
         ])
         .where('org_workspaces.platform', '=', platform)
@@ -148,6 +149,7 @@ export function peopleQueries(db: Db) {
         default_timezone: first.orgs_default_timezone,
         work_start_hour: first.orgs_work_start_hour,
         work_end_hour: first.orgs_work_end_hour,
+        feedback_min_responses: first.orgs_feedback_min_responses,
         created_at: first.orgs_created_at,
       };
       const people = new Map<string, Person>();
@@ -163,6 +165,7 @@ export function peopleQueries(db: Db) {
         orgs_default_timezone,
         orgs_work_start_hour,
         orgs_work_end_hour,
+        orgs_feedback_min_responses,
         orgs_created_at,
         ...person
       } of rows) {
