@@ -380,56 +380,60 @@ describe('fuzzing: generated input through the adapters and the router, on PGlit
     }
   }
 
-  it(`takes ${RUNS} generated inputs without a crash, a 5xx or a half-written record`, async () => {
-    // Something to act on from the start: the home, the help and a kudos' buttons on both platforms.
-    await postSigned(app.url, slashCommand({ command: '/hepo', text: 'help', userId: 'UADMIN', responseUrl: slack.responseUrl('seed') }));
-    await postSigned(
-      app.url,
-      slashCommand({ command: '/kudos', text: '<@UANA> 5 #teamwork thanks', userId: 'UADMIN', responseUrl: slack.responseUrl('seed') }),
-    );
-    await teams.say(TEAMS_CHAT, '29:admin', 'help');
+  it(
+    `takes ${RUNS} generated inputs without a crash, a 5xx or a half-written record`,
+    async () => {
+      // Something to act on from the start: the home, the help and a kudos' buttons on both platforms.
+      await postSigned(app.url, slashCommand({ command: '/hepo', text: 'help', userId: 'UADMIN', responseUrl: slack.responseUrl('seed') }));
+      await postSigned(
+        app.url,
+        slashCommand({ command: '/kudos', text: '<@UANA> 5 #teamwork thanks', userId: 'UADMIN', responseUrl: slack.responseUrl('seed') }),
+      );
+      await teams.say(TEAMS_CHAT, '29:admin', 'help');
 
-    await fc.assert(
-      fc.asyncProperty(move, async (m) => {
-        await play(m);
-        const bad = statuses.filter((s) => s >= 500);
-        if (bad.length > 0) throw new Error(`answered ${bad.join(', ')}`);
-      }),
-      { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
-    );
+      await fc.assert(
+        fc.asyncProperty(move, async (m) => {
+          await play(m);
+          const bad = statuses.filter((s) => s >= 500);
+          if (bad.length > 0) throw new Error(`answered ${bad.join(', ')}`);
+        }),
+        { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
+      );
 
-    // Every interaction settles (acks come first; the work and its messages follow).
-    const settled = async () => {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from notifications where status = 'pending'`.execute(app.db);
-      return rows[0]!.n === 0;
-    };
-    await until(settled, 60_000);
+      // Every interaction settles (acks come first; the work and its messages follow).
+      const settled = async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from notifications where status = 'pending'`.execute(app.db);
+        return rows[0]!.n === 0;
+      };
+      await until(settled, 60_000);
 
-    // The inputs reached the features: most got an answer on their platform (a reply, a form, a post).
-    const answered = slack.calls.filter((c) => c.method !== 'users.info').length + connector.requests.filter((r) => r.method === 'POST').length;
-    expect(answered).toBeGreaterThan(RUNS / 2);
-    const errors = logged.filter((l) => l.level >= 50);
-    expect(errors.map((e) => `${e.msg}: ${JSON.stringify(e.err ?? {}).slice(0, 400)}`)).toEqual([]);
-    const apologies = [
-      ...slack.calls.filter((c) => APOLOGY.test(JSON.stringify(c.body))),
-      ...connector.requests.filter((r) => APOLOGY.test(JSON.stringify(r.body ?? ''))),
-    ];
-    expect(apologies.map((a) => JSON.stringify(a.body).slice(0, 300))).toEqual([]);
+      // The inputs reached the features: most got an answer on their platform (a reply, a form, a post).
+      const answered = slack.calls.filter((c) => c.method !== 'users.info').length + connector.requests.filter((r) => r.method === 'POST').length;
+      expect(answered).toBeGreaterThan(RUNS / 2);
+      const errors = logged.filter((l) => l.level >= 50);
+      expect(errors.map((e) => `${e.msg}: ${JSON.stringify(e.err ?? {}).slice(0, 400)}`)).toEqual([]);
+      const apologies = [
+        ...slack.calls.filter((c) => APOLOGY.test(JSON.stringify(c.body))),
+        ...connector.requests.filter((r) => APOLOGY.test(JSON.stringify(r.body ?? ''))),
+      ];
+      expect(apologies.map((a) => JSON.stringify(a.body).slice(0, 300))).toEqual([]);
 
-    // Nothing half-written: each kudos has its recipients, their points add up, and allowances spent match the kudos given.
-    const { rows: kudosWithoutRecipients } = await sql`
+      // Nothing half-written: each kudos has its recipients, their points add up, and allowances spent match the kudos given.
+      const { rows: kudosWithoutRecipients } = await sql`
       select k.id from kudos k left join kudos_recipients r on r.kudos_id = k.id
       group by k.id, k.points_each having count(r.person_id) = 0 or sum(r.points) <> k.points_each * count(r.person_id)`.execute(app.db);
-    expect(kudosWithoutRecipients).toEqual([]);
-    const { rows: allowancesOff } = await sql`
+      expect(kudosWithoutRecipients).toEqual([]);
+      const { rows: allowancesOff } = await sql`
       select a.person_id, a.period, a.spent, coalesce(sum(r.points), 0) as given
       from point_allowances a
       left join kudos k on k.giver_id = a.person_id and k.allowance_period = a.period
       left join kudos_recipients r on r.kudos_id = k.id
       group by a.person_id, a.period, a.spent having a.spent <> coalesce(sum(r.points), 0)`.execute(app.db);
-    expect(allowancesOff).toEqual([]);
-    const { rows: peopleWithoutIdentity } = await sql`
+      expect(allowancesOff).toEqual([]);
+      const { rows: peopleWithoutIdentity } = await sql`
       select p.id from people p where not exists (select 1 from identities i where i.person_id = p.id)`.execute(app.db);
-    expect(peopleWithoutIdentity).toEqual([]);
-  }, 120_000 + RUNS * 60);
+      expect(peopleWithoutIdentity).toEqual([]);
+    },
+    120_000 + RUNS * 60,
+  );
 });
