@@ -6,7 +6,7 @@ import { cannotFind, checkCarriedIds, checkCommandText, withStorableText } from 
 import type { Interaction, Platform } from './interaction';
 import type { Directory, ShowPeople } from './ports';
 import type { Person } from '../db/database';
-import { lookUpPeople, type Message, textMessage, typed, writeTyped } from './ui';
+import { asWritten, type FormValues, lookUpPeople, type Message, textMessage, typed, writeTyped } from './ui';
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
 
@@ -26,6 +26,22 @@ export interface RouterDeps {
 const PLACEHOLDER = /@(name|other)\b/;
 const PLACEHOLDER_ALL = /@(?:name|other)\b/g;
 const TYPED_COMMANDS = /\{typed:[^}]*\}/g;
+
+/** What a person wrote in the interaction (a command, a form, a file), with no marker of ours live in it. */
+function writtenSafely(interaction: Interaction): Interaction {
+  switch (interaction.kind) {
+    case 'command':
+      return { ...interaction, text: asWritten(interaction.text) };
+    case 'form_submit': {
+      const values: FormValues = {};
+      for (const [field, value] of Object.entries(interaction.values)) values[field] = Array.isArray(value) ? value.map(asWritten) : value && asWritten(value);
+      const file = interaction.file && 'text' in interaction.file ? { file: { ...interaction.file, text: asWritten(interaction.file.text) } } : {};
+      return { ...interaction, values, ...file };
+    }
+    default:
+      return interaction;
+  }
+}
 
 export function interactionName(interaction: Interaction): string {
   switch (interaction.kind) {
@@ -150,7 +166,7 @@ export class Router {
   }
 
   async dispatch(sent: Interaction, directory: Directory): Promise<Effect[]> {
-    const interaction = withStorableText(sent);
+    const interaction = writtenSafely(withStorableText(sent));
     const handler = this.handlerFor(interaction);
     const { platform } = interaction.origin;
     // A button or a form nobody owns came back changed (or from a version of the app that had it): not something to teach with the help.

@@ -25,6 +25,12 @@ const TYPED = /\{typed:([^}]*)\}/g;
 /** The text with each command to type written by `write` (a platform's way to show one). */
 export const writeTyped = (text: string, write: (command: string) => string) => text.replace(TYPED, (_, command: string) => write(command));
 
+/**
+ * Text a person wrote, with what would read as a marker (`{person:…}`, `{channel:…}`, `{typed:…}`)
+ * made inert by an invisible word joiner: it shows as they wrote it, and names, links and pings nobody.
+ */
+export const asWritten = (text: string) => text.replace(/\{(?=(?:person|channel|typed):)/g, '{\u2060');
+
 /** How a person named in a message shows on the platform it goes to. */
 export interface ShownPerson {
   /** Their display name now. */
@@ -69,6 +75,62 @@ export interface Message {
    */
   people?: People;
 }
+
+/**
+ * What one message may hold to fit both platforms: Slack takes 50 blocks, 3,000 characters a section
+ * and 2,000 a context or a field, 75 a button's label; Teams' store rule allows 6 buttons a card, and a card has to stay
+ * small (the Teams renderer's budget). A feature whose message grows with its data (a digest, an
+ * agenda) shows it a page at a time (`pageOf`); the renderers cut what still doesn't fit, and say so.
+ */
+export const MESSAGE_LIMITS = { blocks: 50, buttons: 6, text: 3000, smallText: 2000, label: 75 } as const;
+
+/** What an item of a paged message takes of its page, or what a page has room for. */
+export interface PageCost {
+  blocks: number;
+  buttons: number;
+  /** Characters of text, as written by the feature. */
+  chars: number;
+}
+
+/** Text a page of a paged message may hold: what keeps a Teams card well inside its budget. */
+export const PAGE_CHARS = 6_000;
+
+/**
+ * The items from `from` on that fit in `room`, at least one so every page moves on; `next`: where
+ * the next page starts, when items are left. A `from` past the end (items gone since the page was
+ * asked for) is the last page.
+ */
+export function pageOf<T>(items: T[], from: number, room: PageCost, cost: (item: T) => PageCost): { from: number; items: T[]; next?: number } {
+  if (from > 0 && from >= items.length) return pageOf(items, pageStart(items, items.length - 1, room, cost), room, cost);
+  const used: PageCost = { blocks: 0, buttons: 0, chars: 0 };
+  let end = from;
+  while (end < items.length) {
+    const c = cost(items[end]!);
+    const fits = used.blocks + c.blocks <= room.blocks && used.buttons + c.buttons <= room.buttons && used.chars + c.chars <= room.chars;
+    if (!fits && end > from) break;
+    used.blocks += c.blocks;
+    used.buttons += c.buttons;
+    used.chars += c.chars;
+    end++;
+  }
+  return { from, items: items.slice(from, end), ...(end < items.length ? { next: end } : {}) };
+}
+
+/** Where the page holding item `index` starts, with the pages laid out from the first item as `pageOf` does. */
+export function pageStart<T>(items: T[], index: number, room: PageCost, cost: (item: T) => PageCost): number {
+  let from = 0;
+  for (;;) {
+    const { next } = pageOf(items, from, room, cost);
+    if (next === undefined || next > index) return from;
+    from = next;
+  }
+}
+
+/**
+ * The button that brings the next page of a paged message, saying how many items are still to see.
+ * Its value is the id of the first item still to see: a button carries a row's id (the router checks it).
+ */
+export const showMoreButton = (actionId: string, firstId: string, left: number): Button => ({ actionId, label: `Show ${left} more`, value: firstId });
 
 /** A message of one line of text (answers, refusals, confirmations). */
 export const textMessage = (text: string): Message => ({ summary: text, blocks: [{ type: 'section', text }] });

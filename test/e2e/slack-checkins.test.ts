@@ -4,7 +4,7 @@ import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, postSignedEvent, slashCommand, viewSubmission } from '../support/slack-requests';
+import { buttonClick, commandInDm, postSigned, postSignedEvent, viewSubmission } from '../support/slack-requests';
 import { until } from '../support/wait';
 import type { SlackCall, SlackStub } from '../support/slack-stub';
 
@@ -32,30 +32,8 @@ describe('check-ins in Slack, driven by a fake clock', () => {
 
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
   const text = (call: SlackCall | undefined) => JSON.stringify(call?.body ?? {});
-  const command = (userId: string, commandText: string) =>
-    postSigned(
-      app.url,
-      slashCommand({
-        command: '/checkin',
-        text: commandText,
-        userId,
-        channelId: `D${userId}`,
-        channelName: 'directmessage',
-        responseUrl: stub.responseUrl(userId),
-      }),
-    );
-  const hepo = (userId: string, commandText: string) =>
-    postSigned(
-      app.url,
-      slashCommand({
-        command: '/hepo',
-        text: commandText,
-        userId,
-        channelId: `D${userId}`,
-        channelName: 'directmessage',
-        responseUrl: stub.responseUrl(userId),
-      }),
-    );
+  const command = (userId: string, commandText: string) => postSigned(app.url, commandInDm('/checkin', commandText, userId, stub.responseUrl(userId)));
+  const hepo = (userId: string, commandText: string) => postSigned(app.url, commandInDm('/hepo', commandText, userId, stub.responseUrl(userId)));
   const repliesTo = (userId: string) =>
     stub
       .callsTo('response_url')

@@ -50,6 +50,19 @@ describe.each(runners)('Slack kudos end to end ($runner)', ({ env }) => {
       .map((c) => JSON.stringify(c.body))
       .join('\n');
 
+  it('shows what looks like our markers in a kudos as written: it names, links and pings nobody', async () => {
+    await postSigned(app.url, command('<@UANA> 5 first'));
+    await stub.waitFor(() => postsTo('C1').length === 1);
+    const ana = await app.db.selectFrom('people').select('id').where('display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
+    await postSigned(app.url, command(`<@UANA> 5 thanks {person:${ana.id}} in {channel:CSECRET}, try {typed:hepo org}`));
+    await stub.waitFor(() => postsTo('C1').length === 2 && postsTo('UANA').length === 2);
+    for (const post of [postsTo('C1')[1]!, postsTo('UANA')[1]!]) {
+      const quote = JSON.stringify(post.body.blocks).match(/“thanks[^”]*”/)![0];
+      expect(quote).toBe(`“thanks {\u2060person:${ana.id}} in {\u2060channel:CSECRET}, try {\u2060typed:hepo org}”`);
+      expect(JSON.stringify(post.body)).not.toMatch(/<#CSECRET>|`\/hepo org`/);
+    }
+  });
+
   it('never makes a channel-wide ping live in what it posts, written raw or HTML-escaped', async () => {
     await postSigned(app.url, command('<@UANA> 5 thanks <!here> and <!channel> and <!everyone|everyone> and &lt;!channel&gt;'));
     await stub.waitFor(() => postsTo('C1').length === 1 && postsTo('UANA').length === 1);

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkinTick } from '../../src/features/checkins/checkins.jobs';
-import { oneOnOneTick } from '../../src/features/one-on-ones/one-on-ones.jobs';
 import type { RunningApp } from '../../src/app';
 import {
   cardActions,
@@ -9,12 +7,13 @@ import {
   type ConnectorStub,
   type PostedActivity,
   type RosterMember,
+  personalChat,
   rosterMember,
   type teamsClient,
-  type TeamsWhere,
 } from '../support/connector-stub';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 import { fakeClock } from '../support/fake-clock';
+import { runSchedules } from '../support/schedules';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const roster: RosterMember[] = [
@@ -53,19 +52,10 @@ describe('check-ins in Teams, driven by a fake clock', () => {
   afterAll(() => running?.close());
 
   /** A person's 1:1 chat with the bot: the one the bot started, or the one they started. */
-  const chatOf = (userId: string): TeamsWhere => ({
-    conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === userId)?.id ?? `a:personal-${userId.slice(3)}`,
-    type: 'personal',
-  });
+  const chatOf = (userId: string) => personalChat(stub, userId);
   const inChat = (userId: string): PostedActivity[] => stub.postedTo(chatOf(userId).conversationId);
   const lastIn = (userId: string) => inChat(userId).at(-1)!;
-  const notificationsSettled = async () => (await app.db.selectFrom('notifications').select('status').execute()).every((n) => n.status !== 'pending');
-  const tick = async () => {
-    await app.jobs.enqueue(checkinTick, {});
-    await app.jobs.enqueue(oneOnOneTick, {});
-    await new Promise((r) => setTimeout(r, 300));
-    for (let i = 0; i < 100 && !(await notificationsSettled()); i++) await new Promise((r) => setTimeout(r, 30));
-  };
+  const tick = () => runSchedules(app);
   const promptRow = (name: string) =>
     app.db
       .selectFrom('checkin_prompts')
@@ -317,14 +307,14 @@ describe('check-ins in Teams, driven by a fake clock', () => {
       { type: 'mention', text: '<at>Ana Lopez</at>', mentioned: { id: '29:ana', name: 'Ana Lopez' } },
       { type: 'mention', text: '<at>Ben Okafor</at>', mentioned: { id: '29:ben', name: 'Ben Okafor' } },
     ]);
+    // One button a person: the answers (which have the reply), or the reply to a skip.
     expect(cardActions(digest).map((a: any) => [a.title, a.data.msteams?.type])).toEqual([
       ["Ana Lopez's answers", undefined],
-      ['Reply to Ana Lopez', 'task/fetch'],
       ['Reply to Ben Okafor', 'task/fetch'],
     ]);
-    // Each person's buttons sit under them.
+    // Each person's button sits under them.
     const ana = digest.body.findIndex((e: any) => e.text?.includes('<at>Ana Lopez</at>'));
-    expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: "Ana Lopez's answers" }, { title: 'Reply to Ana Lopez' }] });
+    expect(digest.body[ana + 1]).toMatchObject({ type: 'ActionSet', actions: [{ title: "Ana Lopez's answers" }] });
     expect(cardProblems(digest)).toEqual([]);
     await tick();
     time.set('2026-12-01T12:00:00Z');
@@ -332,14 +322,18 @@ describe('check-ins in Teams, driven by a fake clock', () => {
     expect(digests()).toHaveLength(1);
   });
 
-  it('lets the manager reply privately from the digest, and nobody else', async () => {
+  it('lets the manager reply privately from the answers the digest opens, and nobody else', async () => {
     const digest = inChat('29:maya').find((p) => p.activity.summary?.startsWith('Check-ins for the'))!;
-    // Ben asks for the reply dialog about Ana's check-in: refused, in the dialog only he sees.
-    const refused = await teams.fetchTask(chatOf('29:ben'), '29:ben', digest, 'Reply to Ana Lopez');
+    const mayaBefore = inChat('29:maya').length;
+    await teams.execute(chatOf('29:maya'), '29:maya', digest, "Ana Lopez's answers");
+    await stub.waitFor(() => inChat('29:maya').length === mayaBefore + 1);
+    const answers = lastIn('29:maya');
+    // Ben asks for the reply dialog about Ana's check-in (the button's data copied): refused, in the dialog only he sees.
+    const refused = await teams.fetchTask(chatOf('29:ben'), '29:ben', answers, 'Reply to Ana Lopez');
     expect(refused.body).toEqual({ task: { type: 'message', value: 'Only the person and their manager can write about a check-in.' } });
 
     const anaBefore = inChat('29:ana').length;
-    const fetched = await teams.fetchTask(chatOf('29:maya'), '29:maya', digest, 'Reply to Ana Lopez');
+    const fetched = await teams.fetchTask(chatOf('29:maya'), '29:maya', answers, 'Reply to Ana Lopez');
     expect(fetched.body.task.value.title).toBe('Reply privately');
     const dialog = fetched.body.task.value.card.content;
     expect(textOf(dialog)).toContain('Only Ana Lopez will see this.');

@@ -7,6 +7,7 @@ import {
   type ConnectorStub,
   type PostedActivity,
   type RosterMember,
+  personalChat,
   rosterMember,
   type teamsClient,
   type TeamsWhere,
@@ -31,10 +32,7 @@ describe('continuous feedback in Teams', () => {
   });
   afterAll(() => running?.close());
 
-  const chatOf = (userId: string): TeamsWhere => ({
-    conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === userId)?.id ?? `a:personal-${userId.slice(3)}`,
-    type: 'personal',
-  });
+  const chatOf = (userId: string) => personalChat(stub, userId);
   const inChat = (userId: string): PostedActivity[] => stub.postedTo(chatOf(userId).conversationId);
   const lastIn = (userId: string) => inChat(userId).at(-1)!;
   const withSummary = (userId: string, summary: string) => inChat(userId).filter((p) => p.activity.summary === summary);

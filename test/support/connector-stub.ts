@@ -254,6 +254,12 @@ export function cardActions(card: any): any[] {
 
 export const cardOf = (activity: any) => activity?.attachments?.[0]?.content;
 
+/** A person's 1:1 chat with the bot: the one the bot started (to message them first), or the one they started. */
+export const personalChat = (stub: ConnectorStub, userId: string): TeamsWhere => ({
+  conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === userId)?.id ?? `a:personal-${userId.slice(3)}`,
+  type: 'personal',
+});
+
 /** Activities as the Teams service sends them to the bot, posted to the app's /api/messages. */
 export function teamsClient(stub: ConnectorStub, appUrl: () => string, options: TeamsClientOptions) {
   const person = (id: string) => {

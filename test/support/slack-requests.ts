@@ -90,6 +90,10 @@ export function slashCommand(o: CommandOptions): Record<string, string> {
   };
 }
 
+/** A slash command typed in the person's DM with the bot, answered through `responseUrl`. */
+export const commandInDm = (command: string, text: string, userId: string, responseUrl: string) =>
+  slashCommand({ command, text, userId, channelId: `D${userId}`, channelName: 'directmessage', responseUrl });
+
 export function interactionPayload(payload: Record<string, unknown>): Record<string, string> {
   return { payload: JSON.stringify(payload) };
 }

@@ -4,6 +4,7 @@ import {
   type Button,
   type Form,
   type FormField,
+  MESSAGE_LIMITS,
   type Message,
   type People,
   withNames,
@@ -35,55 +36,116 @@ export function mrkdwn(text: string, people?: People): string {
 export const plainText = (text: string, people: People | undefined) => withNames(slashed(text), people);
 
 /** The message's `text`, which Slack shows in notifications: plain, but mentions work there too. */
-const summaryText = (message: Message) => mentioning(escape(slashed(message.summary)), message.people, (name) => name);
+const summaryText = (message: Message) =>
+  cutMrkdwn(
+    mentioning(escape(slashed(message.summary)), message.people, (name) => name),
+    SLACK_LIMITS.summary,
+  );
 
-const plain = (text: string, max = 150) => ({ type: 'plain_text' as const, text: text.slice(0, max), emoji: true });
+/**
+ * Slack's limits on a message's parts (Block Kit reference): a message over any of them is refused
+ * whole (`invalid_blocks`, `msg_too_long`), so what doesn't fit is cut here, with an ellipsis or a
+ * closing line that says so. Fields and buttons past a block's share go on in another block.
+ */
+export const SLACK_LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  section: 3000,
+  /** A context element, a field. */
+  small: 2000,
+  header: 150,
+  /** A button's label, an option's. */
+  label: MESSAGE_LIMITS.label,
+  fieldsPerSection: 10,
+  elementsPerActions: 25,
+  /** The notification text; Slack takes more, but nobody reads more in a notification. */
+  summary: 3000,
+} as const;
+
+/** Text cut to `max` characters, ending in an ellipsis; never between the two halves of an emoji. */
+function cutPlain(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  if (isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/**
+ * Mrkdwn cut to `max` characters, ending in an ellipsis, never inside a mention or link (`<@U…>`)
+ * or an escaped character (`&amp;`): half of one would show as garbage, or read as markup.
+ */
+function cutMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  if (isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  // Escaped text has `<` only where a mention or link opens, and `&` only where an escaped character does.
+  if (text.lastIndexOf('<', end - 1) > text.lastIndexOf('>', end - 1)) end = text.lastIndexOf('<', end - 1);
+  if (text.lastIndexOf('&', end - 1) > text.lastIndexOf(';', end - 1)) end = text.lastIndexOf('&', end - 1);
+  return `${text.slice(0, end)}…`;
+}
+
+const plain = (text: string, max: number = SLACK_LIMITS.header) => ({ type: 'plain_text' as const, text: cutPlain(text, max), emoji: true });
+
+/** `items` in runs of at most `size`. */
+function runsOf<T>(items: T[], size: number): T[][] {
+  if (items.length <= size) return [items];
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
+}
 
 function button(b: Button) {
   return {
     type: 'button' as const,
     action_id: b.actionId,
-    text: plain(b.label, 75),
+    text: plain(b.label, SLACK_LIMITS.label),
     ...(b.value !== undefined ? { value: b.value } : {}),
     ...(b.style ? { style: b.style } : {}),
   };
 }
 
-function block(b: Block, people: People | undefined): KnownBlock {
+function blocks(b: Block, people: People | undefined): KnownBlock[] {
   switch (b.type) {
     case 'header':
       // Plain text: no mentions in a header.
-      return { type: 'header', text: plain(plainText(b.text, people)) };
+      return [{ type: 'header', text: plain(plainText(b.text, people)) }];
     case 'section':
-      return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(b.text, people).slice(0, 3000) } };
+      return [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(mrkdwn(b.text, people), SLACK_LIMITS.section) } }];
     case 'fields':
-      return {
+      return runsOf(b.fields, SLACK_LIMITS.fieldsPerSection).map((run) => ({
         type: 'section',
-        fields: b.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${mrkdwn(f.label, people)}*\n${mrkdwn(f.value, people)}` })),
-      };
+        fields: run.map((f) => ({ type: 'mrkdwn' as const, text: cutMrkdwn(`*${mrkdwn(f.label, people)}*\n${mrkdwn(f.value, people)}`, SLACK_LIMITS.small) })),
+      }));
     case 'context':
-      return { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(b.text, people) }] };
+      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(mrkdwn(b.text, people), SLACK_LIMITS.small) }] }];
     case 'actions':
-      return { type: 'actions', elements: b.buttons.map(button) };
+      return runsOf(b.buttons, SLACK_LIMITS.elementsPerActions).map((run) => ({ type: 'actions', elements: run.map(button) }));
     case 'form_entry':
       // Slack messages can't hold a submittable form: the button opens it as a modal.
-      return { type: 'actions', elements: [button(b.open)] };
+      return [{ type: 'actions', elements: [button(b.open)] }];
   }
 }
 
+/** A message's blocks, at most `max`: past that, a last line says the rest didn't fit. */
+function fitted(message: Message, max: number): KnownBlock[] {
+  const all = message.blocks.flatMap((b) => blocks(b, message.people));
+  if (all.length <= max) return all;
+  const note = `…and more that doesn't fit in one message (${all.length - max + 1} more parts).`;
+  return [...all.slice(0, max - 1), { type: 'context', elements: [{ type: 'mrkdwn', text: note }] }];
+}
+
 export function renderMessage(message: Message): { text: string; blocks: SlackBlock[] } {
-  return { text: summaryText(message), blocks: message.blocks.map((b) => block(b, message.people)) };
+  return { text: summaryText(message), blocks: fitted(message, SLACK_LIMITS.messageBlocks) };
 }
 
-/** Slack refuses a Home tab of more blocks (`invalid_blocks`); features keep their sections short, this is the last guard. */
-const HOME_MAX_BLOCKS = 100;
-
-/** A person's home as their App Home tab (views.publish). */
+/** A person's home as their App Home tab (views.publish); features keep their sections short, so the cut is the last guard. */
 export function renderHome(home: Message): View {
-  return { type: 'home', blocks: home.blocks.slice(0, HOME_MAX_BLOCKS).map((b) => block(b, home.people)) };
+  return { type: 'home', blocks: fitted(home, SLACK_LIMITS.viewBlocks) };
 }
 
-const option = (value: string, label: string) => ({ text: plain(label, 75), value });
+const option = (value: string, label: string) => ({ text: plain(label, SLACK_LIMITS.label), value });
 
 function element(field: FormField) {
   const action_id = field.id;

@@ -4,6 +4,7 @@ import {
   type Form,
   type FormField,
   type FormValues,
+  MESSAGE_LIMITS,
   type Message,
   type People,
   SOME_CHANNEL,
@@ -75,7 +76,30 @@ function cardMarkdown(value: string): string {
     .join('');
 }
 
-const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: cardMarkdown(value), wrap: true, ...extra });
+/**
+ * What Teams takes in a card: the store allows 6 actions a card, in its action sets and its own
+ * actions together; a message is refused over 100 KB (counted in UTF-16, 2 bytes a character) and a
+ * card is kept well under, at 28 KB. Text past 3,000 characters a block is cut as Slack cuts it.
+ */
+export const TEAMS_LIMITS = { actions: MESSAGE_LIMITS.buttons, cardBytes: 28 * 1024, text: MESSAGE_LIMITS.text } as const;
+
+/** A card's size as Teams counts it. */
+export const cardBytes = (card: AdaptiveCard) => JSON.stringify(card).length * 2;
+
+/** Text of at most `max` characters, the cut marked with an ellipsis, never between the halves of an emoji. */
+function cut(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const code = value.charCodeAt(max - 2);
+  const end = code >= 0xd800 && code <= 0xdbff ? max - 2 : max - 1;
+  return `${value.slice(0, end)}…`;
+}
+
+const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({
+  type: 'TextBlock',
+  text: cut(cardMarkdown(value), TEAMS_LIMITS.text),
+  wrap: true,
+  ...extra,
+});
 
 /** Neutral text as plain text (a notification's summary, a toast): people by name, commands as typed. */
 export const plainText = (value: string, people: People | undefined) =>
@@ -127,12 +151,13 @@ export function renderButton(button: Button, options: ButtonRenderOptions = {}):
   const style = button.style ? { style: ACTION_STYLE[button.style] } : {};
   const inputs = options.ignoreInputs ? { associatedInputs: 'none' } : {};
   const value = button.value !== undefined ? { value: button.value } : {};
+  const title = cut(button.label, MESSAGE_LIMITS.label);
   if (button.opensForm) {
     const data: ButtonData = { msteams: { type: 'task/fetch' }, actionId: button.actionId, ...value };
-    return { type: 'Action.Submit', title: button.label, data, ...style, ...inputs };
+    return { type: 'Action.Submit', title, data, ...style, ...inputs };
   }
   const data: ButtonData = { actionId: button.actionId, ...value };
-  return { type: 'Action.Execute', title: button.label, verb: button.actionId, data, ...style, ...inputs };
+  return { type: 'Action.Execute', title, verb: button.actionId, data, ...style, ...inputs };
 }
 
 export interface PersonChoice {
@@ -190,11 +215,15 @@ function saveDraft(submit: CardElement, label: string): CardElement {
  * A message as a card. A `form_entry` shows its inputs in the card, submitted with Action.Execute
  * (the `open` button is Slack's way, not needed here). Buttons of the last actions block (with the
  * form's submit, when the form comes right before it) go to the card's actions; an actions block
- * followed by more content is shown in place, so each "Done" stays next to its line.
+ * followed by more content is shown in place, so each "Done" stays next to its line. Past the limits
+ * (`TEAMS_LIMITS`), the card says what it leaves out.
  */
 export function renderMessage(message: Message, options: MessageRenderOptions = {}): AdaptiveCard {
   const people = mentioner(message.people);
   const ignoreInputs = message.blocks.some((b) => b.type === 'form_entry' && b.form.fields.length > 0);
+  // A form's submit comes first: a form that can't be sent is worse than a missing button.
+  let actionsLeft = TEAMS_LIMITS.actions - message.blocks.filter((b) => b.type === 'form_entry').length;
+  let buttonsLeftOut = 0;
   const body: CardElement[] = [];
   let row: CardElement[] | undefined;
   let rowTakesButtons = false;
@@ -207,6 +236,7 @@ export function renderMessage(message: Message, options: MessageRenderOptions = 
     placeRow();
     body.push(element);
   };
+  const fact = (value: string) => cut(people.write(value), MESSAGE_LIMITS.smallText);
   for (const block of message.blocks) {
     switch (block.type) {
       case 'header':
@@ -217,13 +247,17 @@ export function renderMessage(message: Message, options: MessageRenderOptions = 
         content(text(people.write(block.text)));
         break;
       case 'fields':
-        content({ type: 'FactSet', facts: block.fields.map((f) => ({ title: people.write(f.label), value: people.write(f.value) })) });
+        content({ type: 'FactSet', facts: block.fields.map((f) => ({ title: fact(f.label), value: fact(f.value) })) });
         break;
       case 'context':
         content(text(people.write(block.text), { size: 'Small', isSubtle: true }));
         break;
       case 'actions': {
-        const buttons = block.buttons.map((b) => renderButton(b, { ignoreInputs }));
+        const shown = block.buttons.slice(0, Math.max(actionsLeft, 0));
+        buttonsLeftOut += block.buttons.length - shown.length;
+        actionsLeft -= shown.length;
+        if (shown.length === 0) break;
+        const buttons = shown.map((b) => renderButton(b, { ignoreInputs }));
         if (row && rowTakesButtons) {
           row.push(...buttons);
           rowTakesButtons = false;
@@ -247,8 +281,75 @@ export function renderMessage(message: Message, options: MessageRenderOptions = 
         unreachable(block);
     }
   }
-  const actions = row ?? [];
-  return card(body.length > 0 ? body : [text(people.write(message.summary))], actions, people.entities());
+  if (body.length === 0) body.push(text(people.write(message.summary)));
+  if (buttonsLeftOut > 0) body.push(leftOutNote(`${buttonsLeftOut} more button${buttonsLeftOut === 1 ? '' : 's'} than a Teams card holds`));
+  const built = card(body, row ?? [], people.entities());
+  return mayOutgrow(built) && cardBytes(built) > TEAMS_LIMITS.cardBytes ? shrunk(built) : built;
+}
+
+const leftOutNote = (what: string) => text(`✂️ Not shown: ${what}. Say **help** to me for all I can do.`, { size: 'Small', isSubtle: true });
+
+const isForm = (action: CardElement) => (action.data as FormSubmitData | undefined)?.hepoForm !== undefined;
+
+/**
+ * Whether the card might be over Teams' budget, without measuring it (every kudos renders a card):
+ * each character of its text escaped at worst (6 for 1), room for the keys of each element, action
+ * and mention. A card that carries a form (and with it the whole message) is measured.
+ */
+function mayOutgrow(built: AdaptiveCard): boolean {
+  const sets = built.body.flatMap((e) => (e.type === 'ActionSet' ? (e.actions as CardElement[]) : []));
+  const actions = [...sets, ...(built.actions ?? [])];
+  if (actions.some(isForm)) return true;
+  let chars = 0;
+  let parts = built.body.length + actions.length;
+  for (const element of built.body) {
+    if (typeof element.text === 'string') chars += element.text.length;
+    for (const f of (element.facts as Array<{ title: string; value: string }> | undefined) ?? []) {
+      chars += f.title.length + f.value.length;
+      parts++;
+    }
+  }
+  for (const a of actions) {
+    const data = a.data as ButtonData;
+    chars += String(a.title).length + 2 * data.actionId.length + (data.value?.length ?? 0);
+  }
+  for (const m of built.msteams?.entities ?? []) {
+    chars += 2 * m.mentioned.name.length + m.mentioned.id.length;
+    parts++;
+  }
+  return 2 * (6 * chars + 250 * parts + 500) > TEAMS_LIMITS.cardBytes;
+}
+
+/** The form's submit without the copy of its message: shown again with errors, the form stands alone. */
+const withoutMessageCopy = (action: CardElement): CardElement => {
+  if (!isForm(action)) return action;
+  const { hepoMessage: _, ...data } = action.data as FormSubmitData;
+  return { ...action, data };
+};
+
+/**
+ * A card over the budget, made to fit: a form's submit stops carrying its message, then the
+ * content from the end goes, as much as needed, and a last line says so.
+ */
+function shrunk(built: AdaptiveCard): AdaptiveCard {
+  const lighter = (e: CardElement): CardElement => (e.type === 'ActionSet' ? { ...e, actions: (e.actions as CardElement[]).map(withoutMessageCopy) } : e);
+  const light: AdaptiveCard = { ...built, body: built.body.map(lighter), ...(built.actions ? { actions: built.actions.map(withoutMessageCopy) } : {}) };
+  if (cardBytes(light) <= TEAMS_LIMITS.cardBytes) return light;
+  const note = leftOutNote('the rest of this message, longer than a Teams card holds');
+  let room = TEAMS_LIMITS.cardBytes - cardBytes({ ...light, body: [note] });
+  const kept: CardElement[] = [];
+  for (const element of light.body) {
+    // The element and the comma before it.
+    const size = (JSON.stringify(element).length + 1) * 2;
+    if (size > room) break;
+    kept.push(element);
+    room -= size;
+  }
+  // Mentions only of the people still named, which makes the card smaller still.
+  const shown = JSON.stringify(kept);
+  const entities = (light.msteams?.entities ?? []).filter((m) => shown.includes(JSON.stringify(m.text).slice(1, -1)));
+  const { msteams: _, ...rest } = light;
+  return { ...rest, body: [...kept, note], ...(entities.length > 0 ? { msteams: { entities } } : {}) };
 }
 
 export interface FormRenderOptions extends InputsOptions {

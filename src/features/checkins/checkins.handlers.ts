@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import customParseFormat from 'dayjs/plugin/customParseFormat';
 import type { Effect } from '../../chat/effects';
-import { Invalid } from '../../chat/errors';
+import { Invalid, NotAllowed, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
@@ -9,7 +9,8 @@ import { cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/
 import { authorizeOn } from '../people/authorization';
 import type { CheckinsDeps } from './checkins.deps';
 import { streak } from './checkins.rules';
-import { HISTORY, SETUP, SETUP_FORM, type TeamView, dayLabel, historyMessage, homeSection } from './checkins.views';
+import { digestPage } from './checkins.jobs';
+import { DIGEST_MORE, HISTORY, SETUP, SETUP_FORM, type TeamView, dayLabel, historyMessage, homeSection } from './checkins.views';
 import { promptHandlers } from './prompts.handlers';
 import { setupHandlers } from './setup.handlers';
 
@@ -137,6 +138,15 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
     ];
   }
 
+  /** "Show more" under a digest: the page from the check-in it names, as the team's check-ins stand now, for the team's manager. */
+  async function moreOfDigest(promptId: string | undefined, ctx: HandlerContext): Promise<Effect[]> {
+    const prompt = promptId ? await queries.prompt(ctx.org.id, promptId) : undefined;
+    if (!prompt) throw new NotFound("I couldn't find that digest any more.");
+    const team = await queries.teamOf(ctx.org.id, ctx.actor.id);
+    if (!team || team.id !== prompt.team_id) throw new NotAllowed('Only the team’s manager sees its digest.');
+    return [{ type: 'reply', message: await digestPage(queries, team, team.members, prompt.period, prompt.id) }];
+  }
+
   function parseAway(rest: string, ctx: HandlerContext): string {
     const match = /^until\s+(\d{4}-\d{2}-\d{2})$/i.exec(rest.trim());
     if (!match || !dayjs(match[1], 'YYYY-MM-DD', true).isValid()) {
@@ -188,6 +198,7 @@ export function checkinsFeature(deps: CheckinsDeps): Feature {
     actions: {
       [SETUP]: (interaction, ctx) => setup.open(ctx, interaction, ctx.actor),
       [HISTORY]: (_interaction, ctx) => history(ctx),
+      [DIGEST_MORE]: (interaction, ctx) => moreOfDigest(interaction.value, ctx),
       ...prompts.actions,
     },
     forms: {

@@ -27,11 +27,55 @@ const targetOf = (team: Team, personId: string) => ({ kind: 'person' as const, w
 const promptFor = (team: Team, member: Member, period: string, promptId: string, questions: Question[], reminder: boolean) =>
   promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
 const workingHoursOf = (team: Team): WorkingHours => ({ start: team.work_start_hour, end: team.work_end_hour });
-const isAway = (member: Member, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
-const dueAtFor = (team: Team, member: Member, period: string) => localInstant(period, team.local_time, member.timezone);
+const isAway = (member: DigestMember, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
+const dueAtFor = (team: Pick<Team, 'local_time'>, member: Pick<Member, 'timezone'>, period: string) => localInstant(period, team.local_time, member.timezone);
 /** The digest goes once every member's answer window has closed (or earlier, when all have answered). */
 const digestDeadline = (team: Team, members: Member[], period: string) =>
   Math.max(...members.map((m) => dueAtFor(team, m, period).getTime())) + team.deadline_hours * HOUR;
+
+type DigestTeam = Pick<Team, 'id' | 'org_id' | 'local_time'>;
+type DigestMember = Pick<Member, 'id' | 'display_name' | 'timezone' | 'active' | 'is_bot' | 'away_until'>;
+type Prompts = Awaited<ReturnType<CheckinsQueries['promptsFor']>>;
+
+/** Where each member stands in a period: answered, skipped, away or missing; by name, so every page of a digest has its own people. */
+function digestStates(team: DigestTeam, members: DigestMember[], period: string, prompts: Prompts): DigestRow[] {
+  return members
+    .filter((m) => m.active && !m.is_bot)
+    .sort((a, b) => a.display_name.localeCompare(b.display_name) || a.id.localeCompare(b.id))
+    .map((m) => {
+      const prompt = prompts.find((p) => p.person_id === m.id);
+      const away = !prompt && isAway(m, dueAtFor(team, m, period));
+      return {
+        promptId: prompt?.id,
+        personId: m.id,
+        name: m.display_name,
+        state: away ? 'away' : prompt?.status === 'answered' ? 'answered' : prompt?.status === 'skipped' ? 'skipped' : 'missing',
+      };
+    });
+}
+
+/** The rows with what the answers say: the mood, what is in the way, why a check-in was skipped. */
+async function withAnswers(queries: CheckinsQueries, orgId: string, rows: DigestRow[], prompts: Prompts): Promise<DigestRow[]> {
+  const answers = await queries.answers(
+    orgId,
+    prompts.map((p) => p.id),
+  );
+  for (const row of rows) {
+    const mine = answers.filter((a) => a.prompt_id === row.promptId);
+    const mood = mine.find((a) => a.role === 'mood');
+    if (mood) row.mood = { value: Number(mood.value), max: Number(mood.options?.[0] ?? 5) };
+    row.blockers = mine.find((a) => a.role === 'blockers')?.value;
+    if (row.state === 'skipped') row.skipReason = (await queries.prompt(orgId, row.promptId!))?.skip_reason;
+  }
+  return rows;
+}
+
+/** The page of a period's digest, as it stands now, that starts at the check-in `startAt`: what "Show more" brings. */
+export async function digestPage(queries: CheckinsQueries, team: DigestTeam, members: DigestMember[], period: string, startAt: string) {
+  const prompts = await queries.promptsFor([team.id], [period]);
+  const rows = await withAnswers(queries, team.org_id, digestStates(team, members, period, prompts), prompts);
+  return digestMessage({ period, rows, trend: await moodTrend(queries, team.org_id, team.id), startAt });
+}
 
 /**
  * Sends the manager's digest for a period when everyone who isn't away has answered or skipped, or
@@ -43,32 +87,11 @@ async function sendDigestIfDue(deps: CheckinJobDeps, team: Team, members: Member
   const prompts = await queries.promptsFor([team.id], [period]);
   if (prompts.length === 0) return;
   const now = clock.now().getTime();
-  const rows: DigestRow[] = members
-    .filter((m) => m.active && !m.is_bot)
-    .map((m) => {
-      const prompt = prompts.find((p) => p.person_id === m.id);
-      const away = !prompt && isAway(m, dueAtFor(team, m, period));
-      return {
-        promptId: prompt?.id,
-        personId: m.id,
-        name: m.display_name,
-        state: away ? 'away' : prompt?.status === 'answered' ? 'answered' : prompt?.status === 'skipped' ? 'skipped' : 'missing',
-      };
-    });
-  const allIn = rows.every((r) => r.state !== 'missing');
+  const states = digestStates(team, members, period, prompts);
+  const allIn = states.every((r) => r.state !== 'missing');
   if (!allIn && now < digestDeadline(team, members, period)) return;
 
-  const answers = await queries.answers(
-    team.org_id,
-    prompts.map((p) => p.id),
-  );
-  for (const row of rows) {
-    const mine = answers.filter((a) => a.prompt_id === row.promptId);
-    const mood = mine.find((a) => a.role === 'mood');
-    if (mood) row.mood = { value: Number(mood.value), max: Number(mood.options?.[0] ?? 5) };
-    row.blockers = mine.find((a) => a.role === 'blockers')?.value;
-    if (row.state === 'skipped') row.skipReason = (await queries.prompt(team.org_id, row.promptId!))?.skip_reason;
-  }
+  const rows = await withAnswers(queries, team.org_id, states, prompts);
   const trend = await moodTrend(queries, team.org_id, team.id);
   const ids = await queries.recordDigest(team.org_id, team.id, period, {
     dedupeKey: `checkin-digest:${team.id}:${period}`,

@@ -1,6 +1,19 @@
 import dayjs from 'dayjs';
 import { limitHint } from '../../chat/input';
-import { type Block, type Button, type Form, type FormField, type Message, personRef } from '../../chat/ui';
+import {
+  type Block,
+  type Button,
+  type Form,
+  type FormField,
+  MESSAGE_LIMITS,
+  type Message,
+  PAGE_CHARS,
+  type PageCost,
+  pageOf,
+  pageStart,
+  personRef,
+  showMoreButton,
+} from '../../chat/ui';
 import type { QuestionKind } from '../../db/database';
 import { WEEKDAYS } from '../../schedule/cadence.rules';
 
@@ -15,6 +28,8 @@ export const REPLY = 'checkin.reply';
 export const SETUP = 'checkin.setup';
 export const VIEW_ANSWERS = 'checkin.view_answers';
 export const HISTORY = 'checkin.history';
+export const DIGEST_MORE = 'checkin.digest_more';
+export const ANSWERS_MORE = 'checkin.answers_more';
 
 /** The longest answer to a check-in question, reason to skip one, reply in its thread, and list of questions. */
 export const MAX_ANSWER = 2_000;
@@ -113,7 +128,39 @@ export interface DigestRow {
   skipReason?: string | null;
 }
 
-export function digestMessage(o: { period: string; rows: DigestRow[]; trend: number[] }): Message {
+/** A digest's page holds its header, its counts, the list of those away or missing and its "Show more" besides the rows. */
+const DIGEST_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 4, buttons: MESSAGE_LIMITS.buttons - 1, chars: PAGE_CHARS };
+
+/** The button under a row of the digest: their answers (which have the reply), or a reply to why they skipped. */
+function digestButton(r: DigestRow): Button | undefined {
+  if (!r.promptId) return undefined;
+  if (r.state === 'answered') return viewAnswersButton(r.promptId, `${r.name}'s answers`);
+  if (r.state === 'skipped') return { actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true };
+  return undefined;
+}
+
+function digestLine(r: DigestRow): string {
+  const who = personRef(r.personId);
+  if (r.state === 'away') return `${who}: away`;
+  if (r.state === 'missing') return `${who}: no check-in`;
+  if (r.state === 'skipped') return `${who}: skipped (${r.skipReason ?? 'no reason'})`;
+  return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
+}
+
+/** Each row of a digest takes its line, and its button's row and button if it has one. */
+const digestCost = (r: DigestRow): PageCost => {
+  const buttons = digestButton(r) ? 1 : 0;
+  return { blocks: 1 + buttons, buttons, chars: digestLine(r).length };
+};
+
+/**
+ * The manager's digest of a period, a page at a time: those with nothing to open (away, no
+ * check-in) in one list on the first page, then everyone who answered or skipped, each with the
+ * button to their answers or to reply to their skip, from the check-in `startAt` on (the first
+ * page by default), and "Show more" while people are left. A team of 40 takes a few pages: a
+ * Teams card holds 6 buttons.
+ */
+export function digestMessage(o: { period: string; rows: DigestRow[]; trend: number[]; startAt?: string }): Message {
   const answered = o.rows.filter((r) => r.state === 'answered').length;
   const away = o.rows.filter((r) => r.state === 'away').length;
   const [current, ...before] = o.trend;
@@ -121,32 +168,26 @@ export function digestMessage(o: { period: string; rows: DigestRow[]; trend: num
     current === undefined
       ? 'No mood answers yet.'
       : `Team mood ${current.toFixed(1)}${before.length > 0 ? ` (before: ${before.map((m) => m.toFixed(1)).join(', ')})` : ''}`;
-  const line = (r: DigestRow) => {
-    const who = personRef(r.personId);
-    if (r.state === 'away') return `${who}: away`;
-    if (r.state === 'missing') return `${who}: no check-in`;
-    if (r.state === 'skipped') return `${who}: skipped (${r.skipReason ?? 'no reason'})`;
-    return `${who}: ${r.mood ? `mood ${r.mood.value}/${r.mood.max}` : 'answered'}${r.blockers ? `\n⚠️ In the way: ${r.blockers}` : ''}`;
-  };
+  const listed = o.rows.filter((r) => digestButton(r));
+  const unlisted = o.rows.filter((r) => !digestButton(r));
+  const at = listed.findIndex((r) => r.promptId === o.startAt);
+  const page = pageOf(listed, pageStart(listed, Math.max(at, 0), DIGEST_PAGE, digestCost), DIGEST_PAGE, digestCost);
+  const shown = page.from + page.items.length;
+  const paged = page.from > 0 || page.next !== undefined;
+  const counts = `${answered} of ${o.rows.length - away} answered${away ? ` · ${away} away` : ''} · ${trend}`;
   return {
     summary: `Check-ins for the ${periodLabel(o.period)}: ${answered} of ${o.rows.length - away} answered`,
     blocks: [
       { type: 'header', text: `Team check-ins, ${periodLabel(o.period)}` },
-      { type: 'context', text: `${answered} of ${o.rows.length - away} answered${away ? ` · ${away} away` : ''} · ${trend}` },
-      ...o.rows.flatMap((r) => [
-        { type: 'section' as const, text: line(r) },
-        ...(r.promptId && (r.state === 'answered' || r.state === 'skipped')
-          ? [
-              {
-                type: 'actions' as const,
-                buttons: [
-                  ...(r.state === 'answered' ? [viewAnswersButton(r.promptId, `${r.name}'s answers`)] : []),
-                  { actionId: REPLY, label: `Reply to ${r.name}`, value: r.promptId, opensForm: true },
-                ],
-              },
-            ]
-          : []),
+      { type: 'context', text: paged ? `${counts} · showing ${page.from + 1}–${shown} of the ${listed.length} who answered or skipped` : counts },
+      ...(page.from === 0 && unlisted.length > 0 ? [{ type: 'section' as const, text: unlisted.map(digestLine).join('\n') }] : []),
+      ...page.items.flatMap((r): Block[] => [
+        { type: 'section', text: digestLine(r) },
+        { type: 'actions', buttons: [digestButton(r)!] },
       ]),
+      ...(page.next !== undefined
+        ? [{ type: 'actions' as const, buttons: [showMoreButton(DIGEST_MORE, listed[page.next]!.promptId!, listed.length - page.next)] }]
+        : []),
     ],
   };
 }
@@ -175,16 +216,43 @@ export function replyMessage(o: { fromId: string; period: string; text: string; 
 
 const viewAnswersButton = (promptId: string, label = 'View answers'): Button => ({ actionId: VIEW_ANSWERS, label, value: promptId });
 
-export function answersMessage(o: { period: string; name: string; answers: Array<{ prompt: string; value: string }> }): Message {
-  return {
-    summary: `${o.name}'s check-in`,
-    blocks: [
-      { type: 'header', text: `${o.name}, ${periodLabel(o.period)}` },
-      o.answers.length === 0
-        ? { type: 'section', text: 'No answers in this check-in.' }
-        : { type: 'fields', fields: o.answers.map((a) => ({ label: a.prompt, value: a.value || '—' })) },
-    ],
-  };
+/** A page of answers holds the header and the row of "Reply" and "Show more" besides the answers. */
+const ANSWERS_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 2, buttons: MESSAGE_LIMITS.buttons - 2, chars: PAGE_CHARS };
+
+type Answer = { prompt: string; value: string };
+
+const answerText = (a: Answer) => `**${a.prompt}**\n${a.value || '—'}`;
+
+const answerCost = (a: Answer): PageCost => ({ blocks: 1, buttons: 0, chars: answerText(a).length });
+
+/**
+ * A check-in's answers, a page at a time (a few long answers fill one): the first with "Show N more"
+ * when there are more, which brings all the others at once (a button carries one id, the check-in's).
+ * `replyTo`: the check-in, when the reader is the manager who can write back about it.
+ */
+export function answersMessages(o: { promptId: string; period: string; name: string; answers: Answer[]; replyTo?: string }): Message[] {
+  const pages: Message[] = [];
+  let from: number | undefined = 0;
+  while (from !== undefined) {
+    const page: { from: number; items: Answer[]; next?: number } = pageOf(o.answers, from, ANSWERS_PAGE, answerCost);
+    const first = page.from === 0;
+    const buttons: Button[] = [
+      ...(o.replyTo && first ? [{ actionId: REPLY, label: `Reply to ${o.name}`, value: o.replyTo, opensForm: true }] : []),
+      ...(first && page.next !== undefined ? [showMoreButton(ANSWERS_MORE, o.promptId, o.answers.length - page.next)] : []),
+    ];
+    pages.push({
+      summary: `${o.name}'s check-in`,
+      blocks: [
+        { type: 'header', text: `${o.name}, ${periodLabel(o.period)}${first ? '' : ' (continued)'}` },
+        ...(o.answers.length === 0
+          ? [{ type: 'section' as const, text: 'No answers in this check-in.' }]
+          : page.items.map((a) => ({ type: 'section' as const, text: answerText(a) }))),
+        ...(buttons.length > 0 ? [{ type: 'actions' as const, buttons }] : []),
+      ],
+    });
+    from = page.next;
+  }
+  return pages;
 }
 
 /** Answered check-ins with a button each to open their answers; a platform shows a handful of buttons at most. */

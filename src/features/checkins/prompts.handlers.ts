@@ -20,8 +20,9 @@ import {
   SNOOZE,
   START,
   VIEW_ANSWERS,
+  ANSWERS_MORE,
   answerForm,
-  answersMessage,
+  answersMessages,
   closedPromptMessage,
   replyForm,
   replyMessage,
@@ -48,6 +49,17 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
     const prompt = promptId ? await queries.prompt(ctx.org.id, promptId) : undefined;
     if (!prompt) throw new NotFound("I couldn't find that check-in any more.");
     return prompt;
+  }
+
+  /** A check-in's answers, for those the policy lets read them: its first page, or (`rest`) all the others. */
+  async function answersOf(ctx: HandlerContext, promptId: string | undefined, rest: boolean): Promise<Effect[]> {
+    const prompt = await anyPrompt(ctx, promptId);
+    await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
+    const [person, answers] = await Promise.all([people.person(ctx.org.id, prompt.person_id), queries.answers(ctx.org.id, [prompt.id])]);
+    // Its manager can write back from it.
+    const replyTo = prompt.manager_id === ctx.actor.id ? prompt.id : undefined;
+    const pages = answersMessages({ promptId: prompt.id, period: prompt.period, name: person?.display_name ?? 'Someone', answers, replyTo });
+    return (rest ? pages.slice(1) : pages.slice(0, 1)).map((message) => ({ type: 'reply', message }));
   }
 
   /** The last answer of a period sends the manager's digest right away rather than at the next tick. */
@@ -104,12 +116,8 @@ export function promptHandlers({ queries, people, enqueue, clock, sendRecorded }
       },
 
       /** Opens a check-in's answers, privately, to the person and those the policy lets read them. */
-      async [VIEW_ANSWERS](interaction, ctx) {
-        const prompt = await anyPrompt(ctx, interaction.value);
-        await authorizeOn(ctx, 'checkins.read_answers', { id: prompt.person_id, org_id: prompt.org_id });
-        const [person, answers] = await Promise.all([people.person(ctx.org.id, prompt.person_id), queries.answers(ctx.org.id, [prompt.id])]);
-        return [{ type: 'reply', message: answersMessage({ period: prompt.period, name: person?.display_name ?? 'Someone', answers }) }];
-      },
+      [VIEW_ANSWERS]: (interaction, ctx) => answersOf(ctx, interaction.value, false),
+      [ANSWERS_MORE]: (interaction, ctx) => answersOf(ctx, interaction.value, true),
     },
     forms: {
       async [ANSWER_FORM](interaction, ctx) {

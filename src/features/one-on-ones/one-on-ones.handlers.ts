@@ -9,7 +9,19 @@ import { type Message, textMessage } from '../../chat/ui';
 import { WEEKDAYS, cadenceOf, localDate, localWhen, nextOccurrence } from '../../schedule/cadence.rules';
 import { POLICY, authorizeOn } from '../people/authorization';
 import type { OneOnOneQueries } from './one-on-ones.queries';
-import { AGENDA_ADD, AGENDA_ADD_FORM, AGENDA_DONE, HOME_MEETINGS, MAX_POINT, addPointForm, agendaMessage, oneOnOnesHome } from './one-on-ones.views';
+import type { AgendaItemView } from './one-on-ones.views';
+import {
+  AGENDA_ADD,
+  AGENDA_ADD_FORM,
+  AGENDA_DONE,
+  AGENDA_MORE,
+  HOME_MEETINGS,
+  MAX_POINT,
+  addPointForm,
+  agendaMessage,
+  agendaPageAt,
+  oneOnOnesHome,
+} from './one-on-ones.views';
 
 export interface OneOnOneDeps {
   queries: OneOnOneQueries;
@@ -47,10 +59,12 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
     return o;
   }
 
-  async function agendaFor(ctx: HandlerContext, o: OneOnOne): Promise<Message> {
+  /** The agenda as the actor sees it; `pageOf`: which page, given the open points (the first by default). */
+  async function agendaFor(ctx: HandlerContext, o: OneOnOne, pageOf: (items: AgendaItemView[]) => number = () => 0): Promise<Message> {
     const withId = ctx.actor.id === o.manager_id ? o.report_id : o.manager_id;
     const items = await queries.openItems(ctx.org.id, o.id);
-    return agendaMessage({ oneOnOneId: o.id, withId, when: localWhen(nextMeeting(o, clock.now()), ctx.actor.timezone), items, reminder: false });
+    const when = localWhen(nextMeeting(o, clock.now()), ctx.actor.timezone);
+    return agendaMessage({ oneOnOneId: o.id, withId, when, items, reminder: false, from: pageOf(items) });
   }
 
   /** The person's 1:1s for their home: each with the other person, when it is next and its open points. */
@@ -135,8 +149,27 @@ export function oneOnOnesFeature({ queries, clock }: OneOnOneDeps): Feature {
       async [AGENDA_DONE](interaction, ctx) {
         const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
         const o = await own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
+        const at = (await queries.openItems(ctx.org.id, o.id)).findIndex((i) => i.id === item!.id);
         await queries.markDone(ctx.org.id, item!.id);
-        return [{ type: 'update_source', message: await agendaFor(ctx, o) }];
+        // The same page again, without the point: the next one moves up into its place.
+        const message = await agendaFor(ctx, o, (items) => agendaPageAt(items, Math.min(at, items.length - 1)));
+        return [{ type: 'update_source', message }];
+      },
+      /** "Show more": the page that starts at the point it names (the first one, if that point is done since). */
+      async [AGENDA_MORE](interaction, ctx) {
+        const item = interaction.value ? await queries.item(ctx.org.id, interaction.value) : undefined;
+        const o = await own(ctx, item ? await queries.byId(ctx.org.id, item.one_on_one_id) : undefined);
+        return [
+          {
+            type: 'reply',
+            message: await agendaFor(ctx, o, (items) =>
+              agendaPageAt(
+                items,
+                items.findIndex((i) => i.id === item!.id),
+              ),
+            ),
+          },
+        ];
       },
     },
     forms: {

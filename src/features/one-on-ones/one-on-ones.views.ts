@@ -1,9 +1,10 @@
 import { limitHint } from '../../chat/input';
-import { type Block, type Form, type Message, personRef } from '../../chat/ui';
+import { type Block, type Form, MESSAGE_LIMITS, type Message, PAGE_CHARS, type PageCost, pageOf, pageStart, personRef, showMoreButton } from '../../chat/ui';
 
 export const AGENDA_ADD = 'agenda.add';
 export const AGENDA_ADD_FORM = 'agenda.add';
 export const AGENDA_DONE = 'agenda.done';
+export const AGENDA_MORE = 'agenda.more';
 
 export interface AgendaItemView {
   id: string;
@@ -20,21 +21,42 @@ const HOME_POINTS = 3;
 
 const pointLine = (item: AgendaItemView) => `• ${item.text} _(${personRef(item.authorId)})_`;
 
-/** `withId`: the other person of the 1:1. */
-export function agendaMessage(o: { oneOnOneId: string; withId: string; when: string; items: AgendaItemView[]; reminder: boolean }): Message {
+/** An agenda's page holds its heading and its last row ("Add a talking point", "Show more") besides the points. */
+const AGENDA_PAGE: PageCost = { blocks: MESSAGE_LIMITS.blocks - 2, buttons: MESSAGE_LIMITS.buttons - 2, chars: PAGE_CHARS };
+
+/** Each point takes its line and its "Done". */
+const pointCost = (item: AgendaItemView): PageCost => ({ blocks: 2, buttons: 1, chars: pointLine(item).length });
+
+/** Where the agenda page that shows the point at `index` starts (after a "Done", the same page again). */
+export const agendaPageAt = (items: AgendaItemView[], index: number) => pageStart(items, Math.max(index, 0), AGENDA_PAGE, pointCost);
+
+/**
+ * The running agenda, a page of points from `from` on, each with its "Done", and "Show more" while
+ * points are left (a Teams card holds 6 buttons). `withId`: the other person of the 1:1.
+ */
+export function agendaMessage(o: { oneOnOneId: string; withId: string; when: string; items: AgendaItemView[]; reminder: boolean; from?: number }): Message {
   const other = personRef(o.withId);
+  const page = pageOf(o.items, o.from ?? 0, AGENDA_PAGE, pointCost);
+  const paged = page.from > 0 || page.next !== undefined;
+  const which = paged ? ` Points ${page.from + 1}–${page.from + page.items.length} of ${o.items.length}.` : '';
   const heading = o.reminder ? `📅 Your 1:1 with ${other} is ${o.when}.` : `📝 Your running agenda with ${other} (next 1:1 ${o.when}).`;
   return {
     summary: o.reminder ? `1:1 with ${other} ${o.when}` : `Agenda with ${other}`,
     blocks: [
-      { type: 'section', text: heading },
+      { type: 'section', text: `${heading}${which}` },
       ...(o.items.length === 0
         ? [{ type: 'context' as const, text: 'No talking points yet. Either of you can add one.' }]
-        : o.items.flatMap((item) => [
+        : page.items.flatMap((item) => [
             { type: 'section' as const, text: pointLine(item) },
             { type: 'actions' as const, buttons: [{ actionId: AGENDA_DONE, label: 'Done', value: item.id }] },
           ])),
-      { type: 'actions', buttons: [{ actionId: AGENDA_ADD, label: 'Add a talking point', value: o.oneOnOneId, opensForm: true }] },
+      {
+        type: 'actions',
+        buttons: [
+          { actionId: AGENDA_ADD, label: 'Add a talking point', value: o.oneOnOneId, opensForm: true },
+          ...(page.next !== undefined ? [showMoreButton(AGENDA_MORE, o.items[page.next]!.id, o.items.length - page.next)] : []),
+        ],
+      },
     ],
   };
 }

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { renderMessage as renderTeams } from '../../src/adapters/teams/render';
+import { homeHandlers } from '../../src/chat/home';
+import type { Feature, HandlerContext } from '../../src/chat/feature';
+import { type Block, type Message, peopleNamedIn } from '../../src/chat/ui';
+import {
+  answerForm,
+  answersMessages,
+  type DigestRow,
+  digestMessage,
+  historyMessage,
+  homeSection as checkinsHome,
+  promptMessage,
+  replyMessage,
+} from '../../src/features/checkins/checkins.views';
+import { feedbackMessage, homeSection as feedbackHome, requestMessage } from '../../src/features/feedback/feedback.views';
+import { agendaMessage, oneOnOnesHome } from '../../src/features/one-on-ones/one-on-ones.views';
+import { dryRunMessage, errorsMessage } from '../../src/features/people/org-import.views';
+import { confirmationMessage, homeSection as recognitionHome, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
+import { expectToFit, expectWhole } from '../support/message-limits';
+
+/** A long name, as some people have (Slack allows 80 characters). */
+const LONG_NAME = 'Maria-Fernanda de los Ángeles Concepción Rodríguez-Valenzuela';
+const long = (n: number) => 'It went well, mostly, and here is why. '.repeat(Math.ceil(n / 38)).slice(0, n);
+const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+/** The message with everyone it names shown with long names, half with an account on the platform. */
+const shown = (m: Message): Message => ({
+  ...m,
+  people: Object.fromEntries(peopleNamedIn(m).map((id, i) => [id, { name: `${LONG_NAME} ${id}`, ...(i % 2 ? {} : { userId: `U${i}` }) }])),
+});
+
+/** Every page of a paged message, following its "Show more" (whose value names the first item of the next page). */
+function pages(page: (startAt?: string) => Message): Message[] {
+  const all = [page()];
+  for (;;) {
+    const more = all
+      .at(-1)!
+      .blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []))
+      .find((b) => b.label.startsWith('Show '));
+    if (!more) return all;
+    all.push(page(more.value));
+  }
+}
+
+const PERIOD = '2026-11-27';
+
+describe('every view, fed big inputs, fits both platforms', () => {
+  it('a digest for a team of 40, long blockers and reasons, page by page, everyone once', () => {
+    const rows: DigestRow[] = ids(40, 'p').map((personId, i) => ({
+      promptId: i % 8 === 7 ? undefined : `prompt-${i}`,
+      personId,
+      name: `${LONG_NAME} ${i}`,
+      state: i % 8 === 7 ? 'away' : i % 5 === 4 ? 'skipped' : i % 9 === 8 ? 'missing' : 'answered',
+      mood: { value: 3, max: 5 },
+      blockers: long(2000),
+      skipReason: long(300),
+    }));
+    const all = pages((startAt) => shown(digestMessage({ period: PERIOD, rows, trend: [3.2, 3.5, 4, 4.1], startAt })));
+    for (const page of all) expectWhole(page);
+    // Those with nothing to open first, in one list; then everyone who answered or skipped, with their button.
+    const nothingToOpen = rows.filter((r) => r.state === 'away' || r.state === 'missing');
+    const withButton = rows.filter((r) => !nothingToOpen.includes(r));
+    expect(all.flatMap(peopleNamedIn)).toEqual([...nothingToOpen, ...withButton].map((r) => r.personId));
+  });
+
+  it('an agenda of 60 long points, page by page, every point once', () => {
+    const items = ids(60, 'item-').map((id, i) => ({ id, text: long(500), authorId: i % 2 ? 'maya' : 'ana' }));
+    const from = (startAt?: string) =>
+      Math.max(
+        items.findIndex((i) => i.id === startAt),
+        0,
+      );
+    const all = pages((startAt) =>
+      shown(agendaMessage({ oneOnOneId: 'o1', withId: 'ana', when: 'Fri, Dec 4 at 10:00', items, reminder: true, from: from(startAt) })),
+    );
+    for (const page of all) expectWhole(page);
+    const done = all.flatMap((p) => p.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).filter((b) => b.label === 'Done'));
+    expect(done.map((b) => b.value)).toEqual(items.map((i) => i.id));
+  });
+
+  it('an agenda page asked for past its end (points done since) is its last page', () => {
+    const items = ids(10, 'item-').map((id) => ({ id, text: id, authorId: 'ana' }));
+    const late = agendaMessage({ oneOnOneId: 'o1', withId: 'ana', when: 'Fri', items, reminder: false, from: 40 });
+    expect(late.blocks[0]).toMatchObject({ text: expect.stringContaining('Points 9–10 of 10.') });
+  });
+
+  it("a check-in's 10 longest answers: the first page, then the rest at once, every answer once", () => {
+    const answers = Array.from({ length: 10 }, (_, i) => ({ prompt: `Question ${i}: ${long(190)}`, value: long(2000) }));
+    const all = answersMessages({ promptId: 'pr', period: PERIOD, name: LONG_NAME, answers, replyTo: 'pr' });
+    for (const page of all) expectWhole(page);
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.flatMap((p) => p.blocks.filter((b) => b.type === 'section'))).toHaveLength(10);
+    const buttons = all.map((p) => p.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((x) => x.label) : [])));
+    expect(buttons[0]).toEqual([`Reply to ${LONG_NAME}`, `Show ${10 - (all[0]!.blocks.length - 2)} more`]);
+    expect(buttons.slice(1).flat()).toEqual([]);
+  });
+
+  it('a check-in prompt with many long questions, its form in the card', () => {
+    const questions = Array.from({ length: 12 }, (_, i) => ({ id: `q${i}`, kind: 'text' as const, prompt: long(240), options: null }));
+    expectWhole(promptMessage({ name: LONG_NAME, period: PERIOD, promptId: 'p1', reminder: false, form: answerForm('p1', PERIOD, questions) }));
+  });
+
+  it("a manager's history with a team of 40", () => {
+    const memberIds = ids(40, 'p');
+    const rows = memberIds.map((personId, i) => ({
+      promptId: `pr${i}`,
+      personId,
+      name: `${LONG_NAME} ${i}`,
+      state: (['answered', 'skipped', 'open', 'missed'] as const)[i % 4]!,
+      skipReason: long(300),
+    }));
+    const team = {
+      memberIds,
+      every: 'week' as const,
+      weekday: 5,
+      localTime: '15:00',
+      next: 'Fri, Dec 4 at 15:00',
+      round: { period: PERIOD, answered: 10, expected: 40, rows, waiting: rows.map((r) => ({ promptId: r.promptId, name: r.name })) },
+    };
+    const history = ids(8, 'h').map((id, i) => ({ id, period: `2026-10-${String(i + 1).padStart(2, '0')}`, status: 'answered' }));
+    expectToFit(shown(historyMessage({ rows: history, streak: 8, memberOf: { managerId: 'boss', next: 'Fri, Dec 4 at 15:00' }, team, canSetUp: true })));
+  });
+
+  it('messages that carry what people wrote at its longest', () => {
+    const kudos = {
+      giverId: 'gia',
+      recipients: ids(20, 'r').map((id) => ({ id, name: `${LONG_NAME} ${id}` })),
+      pointsEach: 10,
+      value: 'teamwork',
+      message: long(1000),
+    };
+    for (const m of [
+      recognitionMessage(kudos),
+      recipientMessage(kudos),
+      confirmationMessage(kudos, { left: 0, allowance: 1000 }, { in: 'nowhere', choose: 'type /kudos channel #recognition' }),
+      replyMessage({ fromId: 'maya', period: PERIOD, text: long(2000), promptId: 'p1' }),
+      feedbackMessage({ fromId: 'gia', kind: 'suggestion', text: long(2000), feedbackId: 'f1', topic: long(200) }),
+      requestMessage({ fromId: 'gia', topic: long(200), requestId: 'r1' }),
+    ]) {
+      expectWhole(shown(m));
+    }
+  });
+
+  it('an org chart import of 10,000 rows, its dry run and its errors', () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({
+      line: i + 2,
+      key: `k${i}`,
+      email: `person.${i}@acme.test`,
+      name: `${LONG_NAME} ${i}`,
+      before: i % 2 ? null : { managerId: null, department: 'Sales', title: 'Rep', role: 'employee' as const, roleSetByHr: false },
+      after: { managerId: 'k0', department: 'Engineering', title: long(100), role: 'manager' as const, roleSetByHr: true },
+    }));
+    expectToFit(dryRunMessage('imp', 'chart.csv', { platform: 'slack', newcomers: [], rows }, (key) => `${LONG_NAME} ${key}`));
+    const errors = rows.map((r) => ({ line: r.line, message: `${r.email} is nobody I can find. ${long(100)}`, unknownPerson: true as const }));
+    expectToFit(errorsMessage('chart.csv', errors, 'teams'));
+  });
+
+  it("a manager's home with every section full, as Slack's Home tab and as a Teams card", async () => {
+    const waiting = ids(5, 'pr').map((promptId) => ({ promptId, name: LONG_NAME, status: 'answered' }));
+    const sections: Block[][] = [
+      recognitionHome({
+        balance: { left: 10, allowance: 100 },
+        received: { count: 40, points: 400, latest: ids(3, 'k').map(() => ({ giver: LONG_NAME, message: long(1000), company_value: 'teamwork' })) },
+        given: 12,
+      }),
+      checkinsHome({ open: { promptId: 'p1', period: PERIOD }, next: 'Fri, Dec 4', streak: 9, team: { period: PERIOD, answered: 3, expected: 40, waiting } }),
+      oneOnOnesHome(
+        ids(5, 'o').map((oneOnOneId) => ({
+          oneOnOneId,
+          withId: 'ana',
+          when: 'Fri, Dec 4 at 10:00',
+          items: ids(60, 'i').map((id) => ({ id, text: long(500), authorId: 'ana' })),
+        })),
+      ),
+      feedbackHome(ids(5, 'r').map((id) => ({ id, topic: long(200), requester_id: 'gia' }))),
+    ];
+    const features = sections.map(
+      (blocks, i) =>
+        ({
+          name: `f${i}`,
+          help: [],
+          home: async () => blocks,
+          tryThis: { text: 'Try', button: { actionId: `try${i}`, label: 'Try it' } },
+        }) as unknown as Feature,
+    );
+    const ctx = { actor: { display_name: LONG_NAME } } as HandlerContext;
+    const [effect] = await homeHandlers(features, async () => undefined).show({ kind: 'home' } as never, ctx);
+    const home = shown((effect as { message: Message }).message);
+    expectToFit(home, true);
+    // More than a Teams card holds: the card says some of it is left out.
+    expect(JSON.stringify(renderTeams(home))).toContain('✂️ Not shown: ');
+  });
+});
