@@ -17,5 +17,7 @@ export type Effect =
    * button opened the form being submitted), e.g. a prompt that becomes "Submitted ✓".
    */
   | { type: 'update_source'; message: Message }
+  /** The options a search field offers for what was typed (the answer to a `suggest`). */
+  | { type: 'suggestions'; options: Array<{ value: string; label: string }> }
   /** The person's home: Slack publishes it as their Home tab, Teams shows it as a card in their 1:1 chat. */
   | { type: 'show_home'; message: Message };

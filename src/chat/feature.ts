@@ -37,6 +37,8 @@ export interface Feature {
   commands?: Record<string, Handler<'command'>>;
   forms?: Record<string, Handler<'form_submit'>>;
   actions?: Record<string, Handler<'action'>>;
+  /** What its forms' search fields offer, keyed by `suggestKey(formId, fieldId)`. */
+  suggest?: Record<string, Handler<'suggest'>>;
   /** Profile changes from the platform; at most one feature takes them. */
   profile?: Handler<'profile'>;
   /**

@@ -84,6 +84,8 @@ export type Interaction =
    */
   | (Base & { kind: 'form_submit'; formId: string; values: FormValues; state: Record<string, string>; file?: SentFile; draft?: boolean })
   | (Base & { kind: 'action'; actionId: string; value?: string })
+  /** The person is typing in a form's search field: the options matching `query` are wanted. */
+  | (Base & { kind: 'suggest'; formId: string; fieldId: string; query: string })
   /** The platform says a person's profile changed (name, timezone, status, deactivation). */
   | (Base & { kind: 'profile'; profile: DirectoryUser })
   /** The person opened their home (Slack's Home tab) or asked for it (`home` to the bot in Teams). */

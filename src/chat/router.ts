@@ -6,7 +6,7 @@ import { cannotFind, checkCarriedIds, checkCommandText, withStorableText } from 
 import type { Interaction, Platform } from './interaction';
 import type { Directory, ShowPeople } from './ports';
 import type { Person } from '../db/database';
-import { asWritten, type FormValues, lookUpPeople, type Message, textMessage, typed, writeTyped } from './ui';
+import { asWritten, type FormValues, lookUpPeople, type Message, suggestKey, textMessage, typed, writeTyped } from './ui';
 
 export type Outcome = 'ok' | 'refused' | 'unknown' | 'error';
 
@@ -51,6 +51,8 @@ export function interactionName(interaction: Interaction): string {
       return interaction.formId;
     case 'action':
       return interaction.actionId;
+    case 'suggest':
+      return suggestKey(interaction.formId, interaction.fieldId);
     case 'profile':
       return 'changed';
     case 'home':
@@ -76,6 +78,7 @@ export class Router {
       add('command', feature.commands);
       add('form_submit', feature.forms);
       add('action', feature.actions);
+      add('suggest', feature.suggest);
       add('profile', feature.profile ? { changed: feature.profile } : undefined);
     }
     // The home and the welcome are every feature's, so the router answers them itself.
@@ -171,6 +174,8 @@ export class Router {
     const { platform } = interaction.origin;
     // A button or a form nobody owns came back changed (or from a version of the app that had it): not something to teach with the help.
     if (!handler && (interaction.kind === 'action' || interaction.kind === 'form_submit')) return this.refused(interaction, cannotFind());
+    // A search field nobody serves finds nothing.
+    if (!handler && interaction.kind === 'suggest') return [{ type: 'suggestions', options: [] }];
     if (!handler) {
       this.deps.onOutcome?.(interaction, 'unknown');
       const help: Effect[] = [{ type: 'reply', message: this.help(platform) }];

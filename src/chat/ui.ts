@@ -196,7 +196,12 @@ export type FormField =
   /** One file, with one of these extensions; it comes back as the submission's `file`, not in its values. */
   | (FieldBase & { kind: 'file'; extensions: string[] })
   /** A channel of the workspace (Slack); its value is the channel id. */
-  | (FieldBase & { kind: 'channel'; initial?: string });
+  | (FieldBase & { kind: 'channel'; initial?: string })
+  /**
+   * One choice among many, found by typing: the platform asks for the options matching what is typed
+   * (a `suggest` interaction for `suggestKey(formId, id)`); its value is the chosen option's.
+   */
+  | (FieldBase & { kind: 'search'; initial?: { value: string; label: string } });
 
 export interface Form {
   /** Routed back as a `form_submit` interaction with this id. */
@@ -213,6 +218,9 @@ export interface Form {
    */
   draft?: { label: string };
 }
+
+/** Which suggestions a search field asks for: its form's and its own id. */
+export const suggestKey = (formId: string, fieldId: string) => `${formId}/${fieldId}`;
 
 /** What comes back from either platform when a form is submitted. Users fields carry platform user ids. */
 export type FormValues = Record<string, string | string[] | undefined>;

@@ -3,7 +3,7 @@ import type { RunningApp } from '../../src/app';
 import { goalsTick } from '../../src/features/goals/goals.jobs';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import { blockSuggestion, buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
 
 const users = [
@@ -72,7 +72,7 @@ describe('goals in Slack', () => {
     unit: { unit: { type: 'plain_text_input', value: v.unit ?? null } },
     due: { due: { type: 'datepicker', selected_date: v.due } },
     visibility: { visibility: { type: 'static_select', selected_option: { value: v.visibility ?? 'public' } } },
-    parent: { parent: { type: 'static_select', selected_option: { value: v.parent ?? 'none' } } },
+    parent: { parent: { type: 'external_select', selected_option: v.parent ? { value: v.parent } : null } },
     progress_from: { progress_from: { type: 'static_select', selected_option: { value: v.progressFrom ?? 'own' } } },
     weight: { weight: { type: 'number_input', value: v.weight ?? '1' } },
   });
@@ -94,7 +94,15 @@ describe('goals in Slack', () => {
 
     const mayaForm = await opened(() => slack('/goals', 'UMAYA', 'new'));
     expect(optionsOf(mayaForm, 'level').map((o: any) => o.value)).toEqual(['individual', 'team']);
-    expect(optionsOf(mayaForm, 'parent')).toContainEqual({ value: company, label: '🏢 Company · Grow revenue 20% (Hana Hr)' });
+    expect(mayaForm.blocks.find((b) => b.block_id === 'parent').element.type).toBe('external_select');
+    // Typing in "Aligned to": Slack asks for the goals whose title holds it.
+    const typed = async (value: string) =>
+      (await (await postSigned(app.url, blockSuggestion({ userId: 'UMAYA', view: mayaForm, actionId: 'parent', value }))).json()) as {
+        options: Array<{ text: { text: string }; value: string }>;
+      };
+    expect((await typed('revenue')).options).toEqual([{ text: { type: 'plain_text', text: '🏢 Company · Grow revenue 20% (Hana Hr)' }, value: company }]);
+    // What is typed matches as written: '%%' is two percent signs, not a wildcard.
+    expect((await typed('%%')).options).toEqual([]);
     await submit(
       'UMAYA',
       mayaForm,

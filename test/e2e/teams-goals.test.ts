@@ -50,7 +50,7 @@ describe('goals in Teams', () => {
     const set = await teams.execute(chat('29:hana'), '29:hana', form, 'Set goal', {
       ...company,
       visibility: 'public',
-      parent: 'none',
+      parent: '',
       progress_from: 'own',
       weight: '1',
     });
@@ -62,6 +62,17 @@ describe('goals in Teams', () => {
       .body.find((e: any) => e.id === 'level')
       .choices.map((c: any) => c.value);
     expect(levels).toEqual(['individual']);
+    // Typing in "Aligned to": Teams asks the bot for the goals whose title holds it.
+    const levelsCard = cardOf(anaForm.activity);
+    const parentInput = levelsCard.body.find((e: any) => e.id === 'parent');
+    expect(parentInput).toMatchObject({ type: 'Input.ChoiceSet', style: 'filtered', 'choices.data': { type: 'Data.Query', dataset: 'goals.new/parent' } });
+    const search = await teams.post(
+      teams.invoke(chat('29:ana'), '29:ana', 'application/search', { queryText: 'carbon', dataset: 'goals.new/parent', queryOptions: { skip: 0, top: 15 } }),
+    );
+    expect(search.body).toEqual({
+      type: 'application/vnd.microsoft.search.searchResponse',
+      value: { results: [{ title: '🏢 Company · Carbon neutral offices (Hana Hr)', value: companyId }] },
+    });
     const mine = { title: 'Cut travel emissions', level: 'individual', owner: '29:ana', start: '10', target: '4', unit: 't CO2', due: inDays(100) };
     await teams.execute(chat('29:ana'), '29:ana', anaForm, 'Set goal', { ...mine, visibility: 'public', parent: companyId, progress_from: 'own', weight: '1' });
     expect(

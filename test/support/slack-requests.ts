@@ -171,3 +171,24 @@ export const viewSubmission = (o: ViewPayload) => viewPayload('view_submission',
 
 /** A view_closed, as Slack sends it when the person closes a modal that asked to be told (`notify_on_close`). */
 export const viewClosed = (o: ViewPayload) => viewPayload('view_closed', o);
+
+/** What Slack sends as a person types in a modal's external select (block_suggestion). */
+export function blockSuggestion(o: {
+  userId: string;
+  view: { callback_id: string; id?: string };
+  actionId: string;
+  value: string;
+  teamId?: string;
+}): Record<string, string> {
+  return interactionPayload({
+    type: 'block_suggestion',
+    team: { id: o.teamId ?? 'T1', domain: 'acme' },
+    user: { id: o.userId, team_id: o.teamId ?? 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    action_id: o.actionId,
+    block_id: o.actionId,
+    value: o.value,
+    view: { id: o.view.id ?? 'VSEARCH', team_id: o.teamId ?? 'T1', type: 'modal', callback_id: o.view.callback_id },
+  });
+}

@@ -46,7 +46,7 @@ const FORMS: Form[] = [
   settingsForm(org, 'slack'),
   settingsForm(org, 'teams'),
   importForm(),
-  goalForm({ levels: ['individual', 'team'], alignable: [], owner: 'U1' }),
+  goalForm({ levels: ['individual', 'team'], owner: 'U1' }),
   updateForm({ goals: [], keyResults: [] }),
   requestForm({ subjectId: id, subjectName: 'Ana', suggested: ['U1', 'U2', 'U3'], due: '2026-12-24' }),
   answer360Form({

@@ -124,6 +124,7 @@ function valueOf(v: StateValue): string | string[] | undefined {
     case 'datepicker':
       return v.selected_date ?? undefined;
     case 'static_select':
+    case 'external_select':
     case 'radio_buttons':
       return v.selected_option?.value ?? undefined;
     case 'channels_select':
@@ -245,5 +246,24 @@ export function personalEvent(
     },
     actor: { platform: 'slack', id: userId },
     idempotencyKey: `event:${body.event_id}`,
+  };
+}
+
+/** What Slack sends as the person types in an external select (`block_suggestion`), as far as we read it. */
+export interface BlockSuggestion extends InteractivePayload {
+  action_id: string;
+  value: string;
+  view?: { callback_id?: string; team_id?: string };
+}
+
+/** Typing in a modal's search field: the form and field it is, and what was typed. */
+export function suggestionInteraction(body: BlockSuggestion): Interaction {
+  return {
+    kind: 'suggest',
+    formId: body.view?.callback_id ?? '',
+    fieldId: body.action_id,
+    query: body.value,
+    // Suggestions are read, never recorded: no key is reused.
+    ...fromPayload(body, { conversationId: body.user.id, isDirect: true, teamId: body.view?.team_id }, `suggest:${body.action_id}`),
   };
 }

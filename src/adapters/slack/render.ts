@@ -187,6 +187,14 @@ function element(field: FormField) {
     }
     case 'file':
       return { type: 'file_input' as const, action_id, filetypes: field.extensions, max_files: 1 };
+    case 'search':
+      // Slack asks for the options as the person types (a block_suggestion: listeners/options).
+      return {
+        type: 'external_select' as const,
+        action_id,
+        min_query_length: 0,
+        ...(field.initial ? { initial_option: option(field.initial.value, field.initial.label) } : {}),
+      };
     case 'channel':
       return { type: 'channels_select' as const, action_id, ...(field.initial ? { initial_channel: field.initial } : {}) };
   }

@@ -7,6 +7,7 @@ import type { PlatformAdapter, PlatformDeps } from '../platform';
 import * as actions from './listeners/actions';
 import * as commands from './listeners/commands';
 import * as events from './listeners/events';
+import * as options from './listeners/options';
 import * as shortcuts from './listeners/shortcuts';
 import * as views from './listeners/views';
 import { postgresInstallationStore, type RefreshedToken } from './installations.queries';
@@ -146,6 +147,7 @@ export async function createSlackPlatform({ config, db, logger, clock, pacer }: 
       commands.register(app, router);
       views.register(app, router);
       actions.register(app, router);
+      options.register(app, router);
       shortcuts.register(app, router);
       events.register(app, router, installations ?? tokenModeRemovals(logger));
       app.error(async (error) => {

@@ -89,7 +89,7 @@ function markMentions(text: string, activity: Incoming): { text: string; mention
 const timezoneOf = (activity: Incoming) => (activity.localTimezone ? { actorTimezone: activity.localTimezone } : {});
 
 /** What every interaction from this activity carries: where, who, its key and the actor's timezone. */
-const interactionBase = (activity: Incoming) => ({
+export const interactionBase = (activity: Incoming) => ({
   origin: originOf(activity),
   actor: actorOf(activity),
   idempotencyKey: activityKey(activity),

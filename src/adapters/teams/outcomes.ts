@@ -70,6 +70,9 @@ function planOf(effects: Effect[]): Plan {
       case 'done':
         plan.notes.push(effect);
         break;
+      case 'suggestions':
+        // Only a search invoke asks for these, and it answers with them itself (listeners/invokes/search.ts).
+        break;
       case 'show_home':
         // Teams has no home tab for a bot: the home is a card for the person alone, like a reply.
         plan.notes.push({ type: 'reply', message: effect.message });

@@ -12,6 +12,7 @@ import {
   writeChannels,
   writePeople,
   writeTyped,
+  suggestKey,
 } from '../../chat/ui';
 import { type ButtonData, type Carried, type FormSubmitData, SUBMIT_VERB_PREFIX } from './card-data';
 
@@ -370,7 +371,7 @@ function numberOrUndefined(v: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function renderInput(field: FormField, entered: string | string[] | undefined, hasEntered: boolean, people: PersonChoice[]): CardElement {
+function renderInput(formId: string, field: FormField, entered: string | string[] | undefined, hasEntered: boolean, people: PersonChoice[]): CardElement {
   const base = {
     id: field.id,
     label: field.label,
@@ -437,6 +438,18 @@ function renderInput(field: FormField, entered: string | string[] | undefined, h
     // Teams has no workspace channel to pick for the org: kudos show where they are given.
     case 'channel':
       return text(`${field.label}: a Slack setting.`);
+    case 'search': {
+      // Filled as the person types: Teams invokes application/search with this dataset (listeners/invokes/search.ts).
+      const value = hasEntered ? first(entered) : field.initial?.value;
+      return {
+        type: 'Input.ChoiceSet',
+        ...base,
+        style: 'filtered',
+        choices: field.initial ? [{ title: field.initial.label, value: field.initial.value }] : [],
+        'choices.data': { type: 'Data.Query', dataset: suggestKey(formId, field.id) },
+        ...(value ? { value } : {}),
+      };
+    }
     default:
       return unreachable(field);
   }
@@ -452,7 +465,7 @@ function formInputs(form: Form, options: InputsOptions): CardElement[] {
   }
   const entered = options.values;
   for (const field of form.fields) {
-    body.push(renderInput(field, entered?.[field.id], entered !== undefined, options.people ?? []));
+    body.push(renderInput(form.formId, field, entered?.[field.id], entered !== undefined, options.people ?? []));
     const error = options.errors?.[field.id];
     if (error) body.push(text(error, { color: 'Attention', size: 'Small', spacing: 'None' }));
     if (field.hint) body.push(text(field.hint, { size: 'Small', isSubtle: true, spacing: 'None' }));

@@ -4,7 +4,7 @@ import { isRowId, withinLimit } from '../../chat/input';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { textMessage, typed } from '../../chat/ui';
+import { suggestKey, textMessage, typed } from '../../chat/ui';
 import type { GoalLevel, Person } from '../../db/database';
 import { localDate } from '../../schedule/cadence.rules';
 import { type Action, POLICY, authorizeOn, can, wholeOrg } from '../people/authorization';
@@ -16,13 +16,13 @@ import {
   MAX_KEY_RESULTS,
   MAX_WEIGHT,
   NEW_FORM,
-  NOT_ALIGNED,
   OPEN_NEW,
   OPEN_UPDATE,
   type ShownGoal,
   type TreeNode,
   UPDATE_FORM,
   goalForm,
+  goalLabel,
   goalsMessage,
   homeSection,
   treeMessage,
@@ -149,11 +149,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
       const action = LEVEL_ACTION[level];
       return !action || can(ctx.actor, action, wholeOrg(ctx.org.id));
     });
-    // The private goals the reader may align to are their own and their reports' (the managers' chain sees them).
-    const alignable = (await queries.alignable(ctx.org.id, [ctx.actor.id], ALIGNABLE * 2)).filter(
-      (g) => g.visibility === 'public' || g.owner_id === ctx.actor.id,
-    );
-    return [{ type: 'open_form', form: goalForm({ levels, alignable: alignable.slice(0, ALIGNABLE), owner: interaction.actor.id }) }];
+    return [{ type: 'open_form', form: goalForm({ levels, owner: interaction.actor.id }) }];
   }
 
   /** The goals the reader may update from the update form: their own. */
@@ -210,6 +206,14 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
       'goals new': async (interaction, ctx) => newGoalForm(ctx, interaction),
       'goals tree': async (_interaction, ctx) => tree(ctx),
     },
+    suggest: {
+      // The alignment search: goals whose title holds what was typed that the person may see (the
+      // private ones are their own: those of their reports they align to from the reports' side).
+      [suggestKey(NEW_FORM, 'parent')]: async (interaction, ctx) => {
+        const found = await queries.alignable(ctx.org.id, [ctx.actor.id], interaction.query.trim().slice(0, LIMITS.title), ALIGNABLE);
+        return [{ type: 'suggestions', options: found.map((g) => ({ value: g.id, label: goalLabel(g) })) }];
+      },
+    },
     actions: {
       [OPEN_NEW]: async (interaction, ctx) => newGoalForm(ctx, interaction),
       async [OPEN_UPDATE](interaction, ctx) {
@@ -250,9 +254,9 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
         const startsOn = today(ctx.actor);
         if (due <= startsOn) throw new Invalid('The due date must be after today.', 'due');
         const visibility = single(values.visibility) === 'private' ? 'private' : 'public';
-        const parentChoice = single(values.parent) ?? NOT_ALIGNED;
+        const parentChoice = single(values.parent);
         let parent: GoalRow | undefined;
-        if (parentChoice !== NOT_ALIGNED) {
+        if (parentChoice) {
           parent = isRowId(parentChoice) ? await queries.goal(ctx.org.id, parentChoice) : undefined;
           if (!parent || !(await mayRead(ctx, parent))) throw new Invalid("I couldn't find that goal to align to.", 'parent');
           if (!canAlignTo(level, parent.level)) {

@@ -110,12 +110,16 @@ export function goalsQueries(db: Db) {
     },
 
     /**
-     * Goals someone may align a new one to: the org's public goals and the private ones of people
-     * they see them for (`privateOwners`), company first, then team; at most `limit`.
+     * Goals someone may align a new one to whose title holds `query`: the org's public goals and
+     * the private ones of people they see them for (`privateOwners`), company first, then team; at
+     * most `limit`.
      */
-    async alignable(orgId: string, privateOwners: string[], limit: number): Promise<GoalRow[]> {
+    async alignable(orgId: string, privateOwners: string[], query: string, limit: number): Promise<GoalRow[]> {
+      // The typed text matches as text: LIKE's wildcards in it are escaped.
+      const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       return withOwner()
         .where('goals.org_id', '=', orgId)
+        .where('goals.title', 'ilike', pattern)
         .where((eb) => eb.or([eb('goals.visibility', '=', 'public'), ...(privateOwners.length > 0 ? [eb('goals.owner_id', 'in', privateOwners)] : [])]))
         .orderBy(sql`case goals.level when 'company' then 0 when 'team' then 1 else 2 end`)
         .orderBy('goals.due_on')

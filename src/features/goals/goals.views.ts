@@ -17,9 +17,8 @@ export const MAX_KEY_RESULTS = 10;
 export const UPDATE_BUTTONS = 5;
 /** Goals one list shows; more are counted, not listed. */
 export const LISTED = 20;
-/** Goals the alignment choice offers (Slack's menus hold 100 options; one is "not aligned"). */
-export const ALIGNABLE = 99;
-export const NOT_ALIGNED = 'none';
+/** Goals the alignment search offers for what is typed. */
+export const ALIGNABLE = 20;
 /** The most one goal may count in its parent's roll-up, against 1 for the least. */
 export const MAX_WEIGHT = 10;
 
@@ -38,9 +37,9 @@ const updateButton = (goal: GoalRow): Button => ({ actionId: OPEN_UPDATE, label:
 
 const shortTitle = (title: string) => (title.length > 24 ? `${title.slice(0, 23)}…` : title);
 
-const goalLabel = (g: GoalRow) => `${LEVEL_LABEL[g.level]} · ${shortTitle(g.title)} (${g.owner_name})`;
+export const goalLabel = (g: GoalRow) => `${LEVEL_LABEL[g.level]} · ${shortTitle(g.title)} (${g.owner_name})`;
 
-export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: string; parentId?: string }): Form {
+export function goalForm(o: { levels: GoalLevel[]; owner: string; parent?: GoalRow }): Form {
   return {
     formId: NEW_FORM,
     title: 'New goal',
@@ -91,11 +90,10 @@ export function goalForm(o: { levels: GoalLevel[]; alignable: GoalRow[]; owner: 
       },
       {
         id: 'parent',
-        kind: 'choice',
+        kind: 'search',
         label: 'Aligned to',
-        required: true,
-        initial: o.parentId ?? NOT_ALIGNED,
-        options: [{ value: NOT_ALIGNED, label: 'Not aligned to another goal' }, ...o.alignable.map((g) => ({ value: g.id, label: goalLabel(g) }))],
+        hint: 'Type to find a team or company goal by its title; leave it empty for a goal that stands alone.',
+        ...(o.parent ? { initial: { value: o.parent.id, label: goalLabel(o.parent) } } : {}),
       },
       {
         id: 'weight',
