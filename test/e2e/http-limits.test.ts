@@ -46,7 +46,15 @@ describe('the HTTP server keeps each request small and short', () => {
 
   beforeAll(async () => {
     running = await startSlackTestApp({
-      env: { HTTP_BODY_LIMIT_BYTES: String(LIMIT), HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600', METRICS_TOKEN },
+      // Teams with credentials, so /api/messages is served (the body limit comes before its authentication).
+      env: {
+        HTTP_BODY_LIMIT_BYTES: String(LIMIT),
+        HTTP_HEADERS_TIMEOUT_MS: '300',
+        HTTP_REQUEST_TIMEOUT_MS: '600',
+        METRICS_TOKEN,
+        MICROSOFT_APP_ID: 'app-id',
+        MICROSOFT_APP_PASSWORD: 'app-password',
+      },
     });
     url = running.app.url;
   });

@@ -18,6 +18,8 @@ export async function startTestApp(env: Record<string, string | undefined>, opti
  * that (TEAMS_LOCAL runs on the embedded database only), so the test builds the config in code.
  */
 export async function startLocalTeamsTestApp(databaseUrl: string, env: Record<string, string | undefined> = {}, options: AppOptions = {}): Promise<RunningApp> {
+  // The database as the environment would configure it (its timeouts included), for an app the environment couldn't configure.
+  const { database } = testConfig({ ...env, DATABASE_URL: databaseUrl });
   const config = testConfig({ ...env, TEAMS_LOCAL: '1' });
-  return start({ ...config, database: { kind: 'postgres', url: databaseUrl } }, options);
+  return start({ ...config, database }, options);
 }
