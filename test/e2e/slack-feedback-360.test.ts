@@ -132,8 +132,13 @@ describe('360° feedback in Slack', () => {
       app.url,
       viewSubmission({ userId: 'UEVE', view: declineForm, values: { reason: { reason: { type: 'plain_text_input', value: 'We have not worked together' } } } }),
     );
-    await stub.waitFor(() => dmsTo('UANA').length === 2 && dmsTo('UMAYA').length === 2);
-    const report = JSON.stringify(dmsTo('UANA')[1]!.body);
+    // The scores, then a message per open question answered (only "keep doing" was).
+    await stub.waitFor(() => dmsTo('UANA').length === 3 && dmsTo('UMAYA').length === 3);
+    const report = JSON.stringify(
+      dmsTo('UANA')
+        .slice(1)
+        .map((c) => c.body),
+    );
     expect(report).toContain('360° feedback: Ana Lopez');
     expect(report).toContain('Self 1, Manager 1, Peers 3; 1 not shown (too few to keep confidential); 1 declined');
     expect(report).toContain('*Communication*: Self 5.0 (5–5) · Manager 4.0 (4–4) · Peers 4.0 (3–5)');
@@ -142,7 +147,9 @@ describe('360° feedback in Slack', () => {
     expect(report).toContain('Writes clear design docs');
     expect(report).not.toContain('Ray-only remark');
     for (const name of ['UBEN', 'UCAL', 'UDEV', 'URAY', 'Ben Okafor', 'Cal Diaz', 'Dev Rao', 'Ray Kim']) expect(report).not.toContain(name);
-    expect(dmsTo('UMAYA')[1]!.body.blocks).toEqual(dmsTo('UANA')[1]!.body.blocks);
+    const scores = (user: string) => dmsTo(user).find((c) => String(c.body.text).endsWith('is in'))!.body.blocks;
+    expect(scores('UMAYA')).toEqual(scores('UANA'));
+    expect(dmsTo('UMAYA').length).toBe(3);
     for (const u of ['UBEN', 'UCAL', 'UDEV', 'URAY', 'UEVE', 'UHANA']) expect(dmsTo(u).length).toBeLessThanOrEqual(1);
     // Nothing ties an anonymous answer to its author.
     const stored = await app.db.selectFrom('feedback_360_answers').select(['relationship', 'reviewer_id']).execute();

@@ -17,6 +17,19 @@ import { feedbackMessage, homeSection as feedbackHome, requestMessage } from '..
 import { agendaMessage, oneOnOnesHome } from '../../src/features/one-on-ones/one-on-ones.views';
 import { dryRunMessage, errorsMessage } from '../../src/features/people/org-import.views';
 import { confirmationMessage, homeSection as recognitionHome, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
+import { buildReport, type QuestionSet } from '../../src/features/feedback/feedback360.rules';
+import { reportMessage, wordsMessages } from '../../src/features/feedback/feedback360.views';
+import type { GoalRow } from '../../src/features/goals/goals.queries';
+import {
+  atRiskMessage,
+  goalsMessage,
+  homeSection as goalsHome,
+  nudgeMessage,
+  type ShownGoal,
+  treeMessage,
+  type TreeNode,
+} from '../../src/features/goals/goals.views';
+import { selfAssessmentMessages } from '../../src/features/reviews/self-assessment.views';
 import { expectToFit, expectWhole } from '../support/message-limits';
 
 /** A long name, as some people have (Slack allows 80 characters). */
@@ -190,5 +203,71 @@ describe('every view, fed big inputs, fits both platforms', () => {
     expectToFit(home, true);
     // More than a Teams card holds: the card says some of it is left out.
     expect(JSON.stringify(renderTeams(home))).toContain('✂️ Not shown: ');
+  });
+
+  it('goals at their longest: a list of many, a deep tree, the weekly nudge and a manager summary of 40', () => {
+    const goal = (i: number, extra: Partial<GoalRow> = {}): GoalRow => ({
+      id: `g${i}`,
+      org_id: 'o',
+      owner_id: `p${i}`,
+      owner_name: `${LONG_NAME} ${i}`,
+      level: 'individual',
+      title: long(150),
+      why: long(500),
+      unit: 'x'.repeat(30),
+      start_value: 0,
+      target_value: 1e12,
+      current_value: 123456789.12,
+      starts_on: '2026-01-01',
+      due_on: '2026-12-31',
+      visibility: i % 2 ? 'private' : 'public',
+      parent_id: null,
+      progress_from: 'own',
+      weight: 1,
+      created_by: 'p',
+      platform: 'slack',
+      workspace_id: 'T',
+      idempotency_key: `k${i}`,
+      created_at: new Date(0),
+      ...extra,
+    });
+    const keyResults = ids(10, 'k').map((id) => ({ id, goal_id: 'g', title: long(100), target_value: 1e12, current_value: 5 }));
+    const shownGoals: ShownGoal[] = ids(40, '').map((_, i) => ({ goal: goal(i), progress: 0.4, status: 'at_risk', parentTitle: long(150), keyResults }));
+    expectWhole(shown(goalsMessage({ ownerId: 'p0', own: true, goals: shownGoals, updatable: true })));
+    expectWhole(shown(nudgeMessage(shownGoals)));
+    expectWhole(shown(atRiskMessage(shownGoals)));
+    expectToFit({ summary: 'home', blocks: goalsHome(shownGoals.slice(0, 5)) }, true);
+    const chain = (depth: number): TreeNode => ({
+      shown: shownGoals[depth],
+      children: depth < 20 ? [chain(depth + 1), chain(depth + 2 > 20 ? 20 : depth + 2)].slice(0, depth < 3 ? 2 : 1) : [],
+    });
+    expectToFit(treeMessage([chain(0)]));
+  });
+
+  it('a 360° report of 12 reviewers and the person × 20 questions, every answer at its longest', () => {
+    const questions: QuestionSet = {
+      competencies: ids(15, 'c').map((id) => ({ id, label: `${long(60)}: ${long(80)}` })),
+      questions: ids(5, 'q').map((id) => ({ id, label: long(120) })),
+    };
+    const groups = ['self', 'manager', 'peer', 'peer', 'peer', 'peer', 'peer', 'report', 'report', 'report', 'other', 'other', 'other'] as const;
+    const answers = groups.map((relationship, n) => ({
+      relationship,
+      ratings: Object.fromEntries(questions.competencies.map((c, i) => [c.id, 1 + ((n + i) % 5)])),
+      texts: Object.fromEntries(questions.questions.map((q) => [q.id, long(1000)])),
+    }));
+    const report = buildReport(answers, { anonymous: true, minResponses: 3, questions, random: () => 0.5 });
+    expectWhole(shown(reportMessage({ subjectId: 'p1', report, questions, declined: 2 })));
+    const words = wordsMessages({ subjectId: 'p1', report });
+    expect(words).toHaveLength(5);
+    for (const message of words) expectWhole(shown(message));
+  });
+
+  it('a self-assessment of ten goals, every answer at its longest', () => {
+    const assessment = {
+      strengths: long(2000),
+      growth: long(2000),
+      goals: ids(10, 'g').map((goalId) => ({ goalId, title: long(150), rating: 3, reflection: long(1000) })),
+    };
+    for (const message of selfAssessmentMessages({ personId: 'p1', submittedOn: '2026-06-15', assessment })) expectWhole(shown(message));
   });
 });

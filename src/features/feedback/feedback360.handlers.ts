@@ -30,6 +30,7 @@ import {
   invitation,
   ratingField,
   reportMessage,
+  wordsMessages,
   requestForm,
   textField,
 } from './feedback360.views';
@@ -75,12 +76,15 @@ async function sendReport(deps: Feedback360Deps, request: Request): Promise<void
   const manager = subject.manager_id ? await people.person(request.org_id, subject.manager_id) : undefined;
   const about = { id: subject.id, org_id: subject.org_id, managers: subject.manager_id ? [subject.manager_id] : [] };
   const readers = [subject, ...(manager ? [manager] : [])].filter((p) => p.active && can(p, 'feedback360.read_report', about)).map((p) => p.id);
-  const notifications: OutgoingNotification[] = readers.map((personId) => ({
-    dedupeKey: `feedback-360-report:${request.id}:${personId}`,
-    platform: request.platform,
-    target: { kind: 'person', workspaceId: request.workspace_id, personId },
-    message,
-  }));
+  const words = wordsMessages({ subjectId: request.subject_id, report });
+  const notifications: OutgoingNotification[] = readers.flatMap((personId) =>
+    [message, ...words].map((m, i) => ({
+      dedupeKey: `feedback-360-report:${request.id}:${personId}:${i}`,
+      platform: request.platform,
+      target: { kind: 'person' as const, workspaceId: request.workspace_id, personId },
+      message: m,
+    })),
+  );
   await enqueueDeliveries(enqueue, await queries.recordReport(request.org_id, notifications));
 }
 

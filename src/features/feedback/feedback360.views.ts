@@ -8,7 +8,10 @@ export const DECLINE_FORM = 'feedback360.decline';
 export const GIVE = 'feedback360.give';
 export const DECLINE = 'feedback360.decline';
 
-export const LIMITS = { answer: 2000, reason: 300 } as const;
+/** An open answer's limit keeps a question's answers by 12 reviewers in one message on both platforms. */
+export const LIMITS = { answer: 1000, reason: 300 } as const;
+/** Competencies one section of the report lists (a section holds 3,000 characters in Slack). */
+const COMPETENCIES_PER_SECTION = 8;
 /** Reviewers one request asks, besides the person themselves. */
 export const REVIEWERS = { min: 3, max: 12 } as const;
 /** The due date a request form suggests, in days. */
@@ -144,7 +147,7 @@ export function invitation(o: {
 
 const score = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1));
 
-/** The report, for the person and their manager: by group and competency, strengths, blind spots, words. */
+/** The report, for the person and their manager: by group and competency, strengths, blind spots (the words follow: `wordsMessages`). */
 export function reportMessage(o: { subjectId: string; report: Report; questions: QuestionSet; declined: number }): Message {
   const label = (id: string) => o.questions.competencies.find((c) => c.id === id)?.label.split(':')[0] ?? id;
   const r = o.report;
@@ -161,7 +164,13 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
       type: 'context',
       text: `Answers: ${r.groups.map((g) => `${g.label} ${g.count}`).join(', ')}${r.withheld ? `; ${r.withheld} not shown (too few to keep confidential)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.`,
     },
-    { type: 'section', text: table.join('\n') },
+    ...Array.from(
+      { length: Math.ceil(table.length / COMPETENCIES_PER_SECTION) },
+      (_, i): Block => ({
+        type: 'section',
+        text: table.slice(i * COMPETENCIES_PER_SECTION, (i + 1) * COMPETENCIES_PER_SECTION).join('\n'),
+      }),
+    ),
     {
       type: 'section',
       text:
@@ -172,12 +181,22 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
           .filter(Boolean)
           .join('\n') || 'No competency stands out yet.',
     },
-    ...r.texts
-      .filter((t) => t.answers.length > 0)
-      .map((t): Block => ({ type: 'section', text: `**${t.question}**\n${t.answers.map((a) => `• ${a}`).join('\n')}` })),
-    { type: 'context', text: 'Only the person and their manager receive this report.' },
+    {
+      type: 'context',
+      text: `Only the person and their manager receive this report${r.texts.some((t) => t.answers.length > 0) ? '; what people wrote follows, a message per question' : ''}.`,
+    },
   ];
   return { summary: `360° feedback about ${personRef(o.subjectId)} is in`, blocks };
+}
+
+/** What people wrote, a message per open question, each answer in its own block. */
+export function wordsMessages(o: { subjectId: string; report: Report }): Message[] {
+  return o.report.texts
+    .filter((t) => t.answers.length > 0)
+    .map((t) => ({
+      summary: `360° feedback about ${personRef(o.subjectId)}: ${t.question}`,
+      blocks: [{ type: 'section', text: `**${t.question}**` }, ...t.answers.map((a): Block => ({ type: 'section', text: `• ${a}` }))],
+    }));
 }
 
 /** In the home: the 360° requests waiting for the person's answer. */

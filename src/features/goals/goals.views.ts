@@ -16,7 +16,9 @@ export const MAX_KEY_RESULTS = 10;
 /** Goals one list shows an Update button for (Teams allows six buttons on a card; one more is "New goal"). */
 export const UPDATE_BUTTONS = 5;
 /** Goals one list shows; more are counted, not listed. */
-export const LISTED = 20;
+export const LISTED = 10;
+/** Key results a list shows under a goal; the rest are counted. */
+const KEY_RESULTS_LISTED = 5;
 /** Goals the alignment search offers for what is typed. */
 export const ALIGNABLE = 20;
 /** The most one goal may count in its parent's roll-up, against 1 for the least. */
@@ -35,7 +37,8 @@ export const newGoalButton: Button = { actionId: OPEN_NEW, label: '🎯 New goal
 
 const updateButton = (goal: GoalRow): Button => ({ actionId: OPEN_UPDATE, label: `Update: ${shortTitle(goal.title)}`, value: goal.id, opensForm: true });
 
-const shortTitle = (title: string) => (title.length > 24 ? `${title.slice(0, 23)}…` : title);
+/** A title short enough for a button or a menu: its first words, and "..." where it goes on. */
+const shortTitle = (title: string) => (title.length > 24 ? `${title.slice(0, 21).trimEnd()}...` : title);
 
 export const goalLabel = (g: GoalRow) => `${LEVEL_LABEL[g.level]} · ${shortTitle(g.title)} (${g.owner_name})`;
 
@@ -162,10 +165,14 @@ export function updateForm(o: { goals: GoalRow[]; keyResults: KeyResult[]; selec
   };
 }
 
-const goalLine = ({ goal, progress, status, parentTitle, keyResults = [] }: ShownGoal) =>
-  `**${goal.title}**${goal.visibility === 'private' ? ' 🔒' : ''}\n${progressBar(progress)} · ${keyResults.length > 0 ? `${keyResults.length} key results` : progressInWords(goal)} · ${STATUS_LABEL[status]} · due ${goal.due_on}${keyResults
+const keyResultLines = (keyResults: KeyResult[]) =>
+  keyResults
+    .slice(0, KEY_RESULTS_LISTED)
     .map((k) => `\n◦ ${k.title}: ${shownNumber(k.current_value)} of ${shownNumber(k.target_value)}`)
-    .join('')}${parentTitle ? `\n↳ aligned to ${parentTitle}` : ''}`;
+    .join('') + (keyResults.length > KEY_RESULTS_LISTED ? `\n◦ and ${keyResults.length - KEY_RESULTS_LISTED} more key results` : '');
+
+const goalLine = ({ goal, progress, status, parentTitle, keyResults = [] }: ShownGoal) =>
+  `**${goal.title}**${goal.visibility === 'private' ? ' 🔒' : ''}\n${progressBar(progress)} · ${keyResults.length > 0 ? `${keyResults.length} key results` : progressInWords(goal)} · ${STATUS_LABEL[status]} · due ${goal.due_on}${keyResultLines(keyResults)}${parentTitle ? `\n↳ aligned to ${parentTitle}` : ''}`;
 
 /** Someone's goals, with progress and status; Update buttons where the reader may update them. */
 export function goalsMessage(o: { ownerId: string; own: boolean; goals: ShownGoal[]; updatable: boolean }): Message {
@@ -218,7 +225,8 @@ export function treeMessage(roots: TreeNode[]): Message {
     summary: 'How your goals ladder up',
     blocks: [
       { type: 'header', text: '🎯 How your goals ladder up' },
-      { type: 'section', text: lines.join('\n') },
+      // A few lines a section: a section holds 3,000 characters in Slack.
+      ...Array.from({ length: Math.ceil(lines.length / 5) }, (_, i): Block => ({ type: 'section', text: lines.slice(i * 5, i * 5 + 5).join('\n') })),
     ],
   };
 }
@@ -259,11 +267,12 @@ export function atRiskMessage(goals: ShownGoal[]): Message {
     summary: `${goals.length} goal${goals.length === 1 ? '' : 's'} in your team need attention`,
     blocks: [
       { type: 'header', text: '🟠 Goals in your team that need attention' },
-      { type: 'section', text: lines.join('\n') },
+      // A few lines a section: a section holds 3,000 characters in Slack.
+      ...Array.from({ length: Math.ceil(lines.length / 5) }, (_, i): Block => ({ type: 'section', text: lines.slice(i * 5, i * 5 + 5).join('\n') })),
       ...(goals.length > LISTED ? [{ type: 'context' as const, text: `And ${goals.length - LISTED} more.` }] : []),
       {
         type: 'context',
-        text: `Progress is compared with the time gone since each goal was set. A word in your next 1:1 helps: ${typed('checkin agenda @name add …')}`,
+        text: `Progress is compared with the time gone since each goal was set. A word in your next 1:1 helps: ${typed('checkin agenda @name add how their goal is going')}`,
       },
     ],
   };

@@ -23,7 +23,7 @@ import {
   reflectionField,
   reviewTasksMessage,
   selfAssessmentForm,
-  selfAssessmentMessage,
+  selfAssessmentMessages,
   submittedNotice,
 } from './self-assessment.views';
 
@@ -128,12 +128,8 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
         const found = interaction.value && isRowId(interaction.value) ? await queries.byId(ctx.org.id, interaction.value) : undefined;
         if (!found?.submitted_at) throw new NotFound("I couldn't find that self-assessment.");
         await authorizeOn(ctx, 'review.read_self_assessment', { id: found.person_id, org_id: found.org_id });
-        return [
-          {
-            type: 'reply',
-            message: selfAssessmentMessage({ personId: found.person_id, submittedOn: dayOf(found.submitted_at, ctx), assessment: found.assessment }),
-          },
-        ];
+        const read = { personId: found.person_id, submittedOn: dayOf(found.submitted_at, ctx), assessment: found.assessment };
+        return selfAssessmentMessages(read).map((message): Effect => ({ type: 'reply', message }));
       },
     },
     forms: {

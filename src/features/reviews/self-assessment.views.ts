@@ -90,24 +90,27 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
 
 const ratingLabel = (rating: number | null) => RATINGS.find((r) => r.value === String(rating))?.label ?? 'not rated';
 
-/** A submitted self-assessment, as its reader sees it. */
-export function selfAssessmentMessage(o: { personId: string; submittedOn: string; assessment: SelfAssessment }): Message {
+/** A submitted self-assessment, as its reader sees it: the goals, then strengths and growth (two messages, so both fit at their longest). */
+export function selfAssessmentMessages(o: { personId: string; submittedOn: string; assessment: SelfAssessment }): Message[] {
   const goals = o.assessment.goals.map(
     (g): Block => ({
       type: 'section',
       text: `🎯 **${g.title}**: ${ratingLabel(g.rating)}${g.reflection ? `\n${g.reflection}` : ''}`,
     }),
   );
-  return {
-    summary: `Self-assessment of ${personRef(o.personId)}`,
-    blocks: [
-      { type: 'header', text: '📝 Self-assessment' },
-      { type: 'context', text: `${personRef(o.personId)}, submitted ${o.submittedOn}` },
-      ...goals,
-      { type: 'section', text: `**Strengths**\n${o.assessment.strengths ?? ''}` },
-      { type: 'section', text: `**Growth**\n${o.assessment.growth ?? ''}` },
-    ],
-  };
+  return [
+    {
+      summary: `Self-assessment of ${personRef(o.personId)}`,
+      blocks: [{ type: 'header', text: '📝 Self-assessment' }, { type: 'context', text: `${personRef(o.personId)}, submitted ${o.submittedOn}` }, ...goals],
+    },
+    {
+      summary: `Self-assessment of ${personRef(o.personId)}: strengths and growth`,
+      blocks: [
+        { type: 'section', text: `**Strengths**\n${o.assessment.strengths ?? ''}` },
+        { type: 'section', text: `**Growth**\n${o.assessment.growth ?? ''}` },
+      ],
+    },
+  ];
 }
 
 /** To the manager, when a report submits. */
