@@ -197,17 +197,19 @@ describe('fuzzing: generated input through the adapters and the router, on PGlit
     await connector?.close();
   });
 
-  /** Modals and buttons the bot has shown on Slack so far, to submit and click with mangled values. */
+  /**
+   * Modals and buttons the bot has shown on Slack so far, to submit and click with mangled values.
+   * Read as the calls come (each call once): a run of 100,000 inputs makes as many calls.
+   */
+  const slackSeen = { forms: [] as SeenForm[], buttons: [] as SeenButton[], read: 0 };
   function slackSurfaces(): { forms: SeenForm[]; buttons: SeenButton[] } {
-    const forms: SeenForm[] = [];
-    const buttons: SeenButton[] = [];
-    for (const call of slack.calls) {
+    for (const call of slack.calls.slice(slackSeen.read)) {
       const view = call.body.view as { callback_id?: string; private_metadata?: string; blocks?: any[] } | undefined;
       const blocks: any[] = view?.blocks ?? (call.body.blocks as any[] | undefined) ?? [];
       const channel = String(call.body.channel ?? 'D1');
       for (const block of blocks) {
         for (const element of [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])]) {
-          if (element.type === 'button') buttons.push({ actionId: element.action_id, value: element.value, channel });
+          if (element.type === 'button') slackSeen.buttons.push({ actionId: element.action_id, value: element.value, channel });
         }
       }
       if (view?.callback_id) {
@@ -219,26 +221,29 @@ describe('fuzzing: generated input through the adapters and the router, on PGlit
             type: b.element.type,
             options: (b.element.options ?? []).map((o: any) => o.value),
           }));
-        forms.push({ callbackId: view.callback_id, privateMetadata: view.private_metadata ?? '', inputs });
+        slackSeen.forms.push({ callbackId: view.callback_id, privateMetadata: view.private_metadata ?? '', inputs });
       }
     }
-    return { forms, buttons };
+    slackSeen.read = slack.calls.length;
+    return slackSeen;
   }
 
-  /** Buttons of the cards the bot has shown on Teams, messages and dialogs alike. */
+  /** Buttons of the cards the bot has shown on Teams, messages and dialogs alike (each request read once). */
+  const teamsSeen = { actions: [] as SeenCardAction[], read: 0, dialogsRead: 0 };
   function teamsSurfaces(dialogs: any[]): SeenCardAction[] {
-    const found: SeenCardAction[] = [];
     const add = (card: any, replyToId?: string) => {
       if (!card) return;
       const inputs = collectInputs(card.body ?? []);
-      for (const action of cardActions(card)) found.push({ action, replyToId, inputs });
+      for (const action of cardActions(card)) teamsSeen.actions.push({ action, replyToId, inputs });
     };
-    for (const request of connector.requests) {
+    for (const request of connector.requests.slice(teamsSeen.read)) {
       if (request.method !== 'POST' && request.method !== 'PUT') continue;
       add(cardOf(request.body), request.answer?.id);
     }
-    for (const card of dialogs) add(card);
-    return found;
+    teamsSeen.read = connector.requests.length;
+    for (const card of dialogs.slice(teamsSeen.dialogsRead)) add(card);
+    teamsSeen.dialogsRead = dialogs.length;
+    return teamsSeen.actions;
   }
 
   function collectInputs(elements: any[]): SeenCardAction['inputs'] {
@@ -410,7 +415,11 @@ describe('fuzzing: generated input through the adapters and the router, on PGlit
       // The inputs reached the features: most got an answer on their platform (a reply, a form, a post).
       const answered = slack.calls.filter((c) => c.method !== 'users.info').length + connector.requests.filter((r) => r.method === 'POST').length;
       expect(answered).toBeGreaterThan(RUNS / 2);
-      const errors = logged.filter((l) => l.level >= 50);
+      // Slack's per-method tiers (views.open, users.info: 100 calls a minute per workspace) are met by
+      // design at this rate from one workspace: pacing refuses a call it can't fit in 10 s. Counted, not errors.
+      const paced = (l: { err?: unknown }) => /paced: the platform's rate limit/.test(JSON.stringify(l.err ?? ''));
+      const errors = logged.filter((l) => l.level >= 50 && !paced(l));
+      console.log(`fuzz: ${RUNS} inputs; ${answered} answers on the platforms; ${logged.filter(paced).length} calls refused by pacing`);
       expect(errors.map((e) => `${e.msg}: ${JSON.stringify(e.err ?? {}).slice(0, 400)}`)).toEqual([]);
       const apologies = [
         ...slack.calls.filter((c) => APOLOGY.test(JSON.stringify(c.body))),
