@@ -31,6 +31,9 @@ export function checkCarriedIds(interaction: Interaction): void {
   if (carried.some((id) => id !== undefined && !isRowId(id))) throw cannotFind();
 }
 
+/** A form field's one value: a single-choice field or a text input (a multi-choice field gives its first). */
+export const singleValue = (value: FormValues[string]): string | undefined => [value ?? []].flat()[0];
+
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** How a text field states its limit, after its own hint: the platforms show it under the input. */

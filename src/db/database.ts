@@ -2,7 +2,6 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Platform } from '../chat/interaction';
 import type { NotificationTarget, OutgoingNotification } from '../chat/ports';
 import type { Message } from '../chat/ui';
-import type { QuestionSet, Relationship as Relationship360 } from '../features/feedback/feedback360.rules';
 
 type CreatedAt = Generated<Date>;
 export type Role = 'employee' | 'manager' | 'hr_admin' | 'executive';
@@ -375,6 +374,15 @@ export interface SelfAssessmentGoalsTable {
   reflection: string | null;
 }
 
+/** How a 360° reviewer stands to the person the feedback is about. */
+export type FeedbackRelationship = 'self' | 'manager' | 'peer' | 'report' | 'other';
+
+/** A 360° question set: competencies rated 1–5, and open questions. */
+export interface QuestionSet {
+  competencies: Array<{ id: string; label: string }>;
+  questions: Array<{ id: string; label: string }>;
+}
+
 export interface Feedback360RequestsTable {
   id: Generated<string>;
   org_id: string;
@@ -395,7 +403,7 @@ export interface Feedback360ReviewersTable {
   request_id: string;
   org_id: string;
   reviewer_id: string;
-  relationship: Relationship360;
+  relationship: FeedbackRelationship;
   status: Generated<'invited' | 'answered' | 'declined'>;
   decline_reason: string | null;
   reminded: Generated<boolean>;
@@ -406,7 +414,7 @@ export interface Feedback360AnswersTable {
   id: Generated<string>;
   request_id: string;
   org_id: string;
-  relationship: Relationship360;
+  relationship: FeedbackRelationship;
   ratings: ColumnType<Record<string, number>, string, string>;
   texts: ColumnType<Record<string, string>, string, string>;
   reviewer_id: string | null;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { feedback360Tick } from '../../src/features/feedback/feedback360.handlers';
 import { fakeClock } from '../support/fake-clock';
+import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, postSignedEvent, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
@@ -173,10 +174,7 @@ describe('360° feedback in Slack', () => {
     await stub.waitFor(() => dmsTo('UCAL').length === 2);
     const requestId = requestIdIn('UCAL');
     await answer('UCAL', requestId, '4', 'Great pairing');
-    const tick = async () => {
-      await app.jobs.enqueue(feedback360Tick, {});
-      await new Promise((r) => setTimeout(r, 300));
-    };
+    const tick = () => runTicks(app, feedback360Tick);
     time.set('2026-10-09T08:00:00Z');
     await tick();
     expect(dmsTo('UDEV')).toHaveLength(2);

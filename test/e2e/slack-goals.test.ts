@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { goalsTick } from '../../src/features/goals/goals.jobs';
 import { fakeClock } from '../support/fake-clock';
+import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { blockSuggestion, buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
@@ -226,10 +227,7 @@ describe('goals in Slack', () => {
 
   it('nudges owners to update on Monday morning their time, and tells the manager which goals of the team need attention, once a week', async () => {
     const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
-    const tick = async () => {
-      await app.jobs.enqueue(goalsTick, {});
-      await new Promise((r) => setTimeout(r, 300));
-    };
+    const tick = () => runTicks(app, goalsTick);
     // Friday 2026-05-01; Monday 2026-05-04 09:30 in Berlin is 07:30 UTC: not yet.
     time.set('2026-05-04T07:30:00Z');
     await tick();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { cardOf, cardProblems, type ConnectorStub, type RosterMember, rosterMember, type TeamsWhere, type teamsClient } from '../support/connector-stub';
+import { cardOf, cardProblems, type ConnectorStub, personalChat, type RosterMember, rosterMember, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
@@ -17,11 +17,7 @@ describe('360° feedback in Teams', () => {
   let app: RunningApp;
   let running: TeamsTestApp;
   let teams: ReturnType<typeof teamsClient>;
-  // The 1:1 chat the person wrote in, or the one the bot started with them.
-  const chat = (id: string): TeamsWhere => ({
-    conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === `29:${id}`)?.id ?? `a:personal-${id}`,
-    type: 'personal',
-  });
+  const chat = (id: string) => personalChat(stub, `29:${id}`);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
 
   beforeAll(async () => {

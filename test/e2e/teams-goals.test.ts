@@ -4,10 +4,10 @@ import {
   cardActions,
   cardOf,
   cardProblems,
+  personalChat,
   type ConnectorStub,
   type RosterMember,
   rosterMember,
-  type TeamsWhere,
   type teamsClient,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
@@ -22,7 +22,7 @@ describe('goals in Teams', () => {
   let app: RunningApp;
   let running: TeamsTestApp;
   let teams: ReturnType<typeof teamsClient>;
-  const chat = (id: string): TeamsWhere => ({ conversationId: `a:personal-${id.slice(3)}`, type: 'personal' });
+  const chat = (id: string) => personalChat(stub, id);
   const lastCard = (id: string) => stub.postedTo(chat(id).conversationId).at(-1)!;
 
   beforeAll(async () => {

@@ -4,10 +4,10 @@ import {
   cardActions,
   cardOf,
   cardProblems,
+  personalChat,
   type ConnectorStub,
   type RosterMember,
   rosterMember,
-  type TeamsWhere,
   type teamsClient,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
@@ -22,11 +22,7 @@ describe('self-assessment in Teams', () => {
   let running: TeamsTestApp;
   let teams: ReturnType<typeof teamsClient>;
   let goalId: string;
-  // The 1:1 chat the person wrote in, or the one the bot started with them.
-  const chat = (id: string): TeamsWhere => ({
-    conversationId: stub.createdConversations().find((c) => c.body.members?.[0]?.id === id)?.id ?? `a:personal-${id.slice(3)}`,
-    type: 'personal',
-  });
+  const chat = (id: string) => personalChat(stub, id);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
 
   beforeAll(async () => {

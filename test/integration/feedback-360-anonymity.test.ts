@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { feedback360Queries } from '../../src/features/feedback/feedback360.queries';
-import { buildReport, DEFAULT_QUESTIONS, type Relationship } from '../../src/features/feedback/feedback360.rules';
+import type { FeedbackRelationship as Relationship } from '../../src/db/database';
+import { buildReport, DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules';
 import { reportMessage } from '../../src/features/feedback/feedback360.views';
 import { freshPostgres } from '../support/databases';
 

@@ -17,7 +17,8 @@ import { feedbackMessage, homeSection as feedbackHome, requestMessage } from '..
 import { agendaMessage, oneOnOnesHome } from '../../src/features/one-on-ones/one-on-ones.views';
 import { dryRunMessage, errorsMessage } from '../../src/features/people/org-import.views';
 import { confirmationMessage, homeSection as recognitionHome, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
-import { buildReport, type QuestionSet } from '../../src/features/feedback/feedback360.rules';
+import type { QuestionSet } from '../../src/db/database';
+import { buildReport } from '../../src/features/feedback/feedback360.rules';
 import { reportMessage, wordsMessages } from '../../src/features/feedback/feedback360.views';
 import type { GoalRow } from '../../src/features/goals/goals.queries';
 import {

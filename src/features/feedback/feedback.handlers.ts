@@ -1,6 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
-import { boundedText, withinLimit } from '../../chat/input';
+import { boundedText, singleValue, withinLimit } from '../../chat/input';
 import { type Interaction, withoutMentions } from '../../chat/interaction';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { textMessage } from '../../chat/ui';
@@ -114,7 +114,7 @@ export function feedbackFeature({ queries, sendRecorded }: FeedbackDeps): Featur
     },
     forms: {
       async [GIVE_FORM](interaction, ctx) {
-        const recipientId = [interaction.values.recipient ?? []].flat()[0];
+        const recipientId = singleValue(interaction.values.recipient);
         if (!recipientId) throw new Invalid('Choose who the feedback is for.', 'recipient');
         const body = boundedText(interaction.values.text, MAX_FEEDBACK, 'text');
         if (!body) throw new Invalid('Write your feedback first.', 'text');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
-import { boundedText, isRowId } from '../../chat/input';
+import { boundedText, isRowId, singleValue } from '../../chat/input';
 import type { Clock, OutgoingNotification } from '../../chat/ports';
 import { textMessage } from '../../chat/ui';
 import type { Person } from '../../db/database';
@@ -220,10 +220,10 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
             'reviewers',
           );
         }
-        const due = String([interaction.values.due ?? ''].flat()[0]);
+        const due = String(singleValue(interaction.values.due) ?? '');
         const today = localDate(clock.now(), ctx.actor.timezone);
         if (!/^\d{4}-\d{2}-\d{2}$/.test(due) || due <= today) throw new Invalid('Pick a due date after today.', 'due');
-        const anonymous = [interaction.values.anonymous].flat()[0] !== 'no';
+        const anonymous = singleValue(interaction.values.anonymous) !== 'no';
         const all = [
           { personId: subject.id, relationship: 'self' as const },
           ...reviewers.map((p) => ({ personId: p.id, relationship: relationshipTo(subject, p) })),
@@ -272,7 +272,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
         }
         const ratings: Record<string, number> = {};
         for (const c of competencies) {
-          const raw = [interaction.values[ratingField(c.id)] ?? []].flat()[0];
+          const raw = singleValue(interaction.values[ratingField(c.id)]);
           const rating = Number(raw);
           if (raw !== undefined && !(Number.isInteger(rating) && rating >= 1 && rating <= 5)) throw new Invalid('Choose from 1 to 5.', ratingField(c.id));
           if (raw !== undefined) ratings[c.id] = rating;

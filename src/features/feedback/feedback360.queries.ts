@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Platform } from '../../chat/interaction';
 import type { OutgoingNotification } from '../../chat/ports';
-import type { Database } from '../../db/database';
+import type { Database, FeedbackRelationship as Relationship, QuestionSet } from '../../db/database';
 import { advisoryLock } from '../../db/locks';
 import { type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
-import type { QuestionSet, Relationship } from './feedback360.rules';
 
 type Db = Kysely<Database>;
 

@@ -3,14 +3,7 @@
  * can be tested over any number of random requests.
  */
 
-/** How a reviewer stands to the person the feedback is about. */
-export type Relationship = 'self' | 'manager' | 'peer' | 'report' | 'other';
-
-/** The question set: competencies rated 1–5, and open questions. */
-export interface QuestionSet {
-  competencies: Array<{ id: string; label: string }>;
-  questions: Array<{ id: string; label: string }>;
-}
+import type { FeedbackRelationship as Relationship, QuestionSet } from '../../db/database';
 
 /** The set every org starts with. */
 export const DEFAULT_QUESTIONS: QuestionSet = {

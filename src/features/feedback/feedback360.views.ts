@@ -1,6 +1,7 @@
 import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef } from '../../chat/ui';
-import type { QuestionSet, Report } from './feedback360.rules';
+import type { QuestionSet } from '../../db/database';
+import type { Report } from './feedback360.rules';
 
 export const REQUEST_FORM = 'feedback360.request';
 export const ANSWER_FORM = 'feedback360.answer';

@@ -1,6 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
-import { isRowId, withinLimit } from '../../chat/input';
+import { isRowId, singleValue, withinLimit } from '../../chat/input';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import type { Feature, HandlerContext } from '../../chat/feature';
@@ -45,10 +45,8 @@ const MAX_MAGNITUDE = 1e12;
 const LEVELS: GoalLevel[] = ['individual', 'team', 'company'];
 const LEVEL_ACTION: Partial<Record<GoalLevel, Action>> = { team: 'goals.create_team', company: 'goals.create_company' };
 
-const single = (value: string | string[] | undefined) => [value ?? []].flat()[0];
-
 function text(values: Submission['values'], field: string, max: number, required: boolean, missing: string): string | null {
-  const value = String(single(values[field]) ?? '').trim();
+  const value = String(singleValue(values[field]) ?? '').trim();
   if (!value) {
     if (required) throw new Invalid(missing, field);
     return null;
@@ -57,7 +55,7 @@ function text(values: Submission['values'], field: string, max: number, required
 }
 
 function number(values: Submission['values'], field: string, missing: string): number {
-  const raw = String(single(values[field]) ?? '').trim();
+  const raw = String(singleValue(values[field]) ?? '').trim();
   if (!raw) throw new Invalid(missing, field);
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new Invalid('Enter a number, like 30 or 12.5.', field);
@@ -107,7 +105,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
     const below: Measured[] = await queries.below(ctx.org.id, rolling);
     const progress = progressOf([...goals, ...below]);
     const titles = new Map(goals.map((g) => [g.id, g.title]));
-    const parents = await queries.withAncestors(
+    const parents = await queries.goals(
       ctx.org.id,
       goals.flatMap((g) => (g.parent_id && !titles.has(g.parent_id) ? [g.parent_id] : [])),
     );
@@ -233,11 +231,11 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
         const title = text(values, 'title', LIMITS.title, true, 'Name the goal.')!;
         const why = text(values, 'why', LIMITS.why, false, '');
         const unit = text(values, 'unit', LIMITS.unit, false, '');
-        const level = String(single(values.level) ?? '') as GoalLevel;
+        const level = String(singleValue(values.level) ?? '') as GoalLevel;
         if (!LEVELS.includes(level)) throw new Invalid('Choose the level: individual, team or company.', 'level');
         const levelAction = LEVEL_ACTION[level];
         if (levelAction && !can(ctx.actor, levelAction, wholeOrg(ctx.org.id))) throw new Invalid(POLICY[levelAction].refusal, 'level');
-        const ownerId = single(values.owner);
+        const ownerId = singleValue(values.owner);
         if (!ownerId) throw new Invalid('Choose who owns the goal.', 'owner');
         const [owner] = await ctx.resolvePeople([{ platform: interaction.origin.platform, id: ownerId }]);
         if (owner!.is_bot || !owner!.active) throw new Invalid(`${owner!.display_name} can't own a goal.`, 'owner');
@@ -249,12 +247,12 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
         const start = keyResults.length > 0 ? 0 : number(values, 'start', 'Say where it starts (often 0).');
         const target = keyResults.length > 0 ? keyResults.length : number(values, 'target', 'Set the target, or list key results.');
         if (target === start) throw new Invalid('The target must differ from the start value.', 'target');
-        const due = String(single(values.due) ?? '');
+        const due = String(singleValue(values.due) ?? '');
         if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new Invalid('Pick the due date.', 'due');
         const startsOn = today(ctx.actor);
         if (due <= startsOn) throw new Invalid('The due date must be after today.', 'due');
-        const visibility = single(values.visibility) === 'private' ? 'private' : 'public';
-        const parentChoice = single(values.parent);
+        const visibility = singleValue(values.visibility) === 'private' ? 'private' : 'public';
+        const parentChoice = singleValue(values.parent);
         let parent: GoalRow | undefined;
         if (parentChoice) {
           parent = isRowId(parentChoice) ? await queries.goal(ctx.org.id, parentChoice) : undefined;
@@ -265,7 +263,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
         }
         const weight = number(values, 'weight', 'Say how much it counts (1 if unsure).');
         if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) throw new Invalid(`Use a whole number from 1 to ${MAX_WEIGHT}.`, 'weight');
-        const progressFrom = single(values.progress_from) === 'children' ? 'children' : 'own';
+        const progressFrom = singleValue(values.progress_from) === 'children' ? 'children' : 'own';
         await queries.create({
           orgId: ctx.org.id,
           ownerId: owner!.id,
@@ -299,7 +297,7 @@ export function goalsFeature({ queries, clock }: GoalsDeps): Feature {
 
       async [UPDATE_FORM](interaction, ctx) {
         // A goal's id, or a goal's and its key result's (`keyResultChoice`).
-        const [goalId, keyResultId] = String(single(interaction.values.goal) ?? '').split(':');
+        const [goalId, keyResultId] = String(singleValue(interaction.values.goal) ?? '').split(':');
         const goal = await goalToUpdate(ctx, goalId);
         const keyResults = await queries.keyResults(ctx.org.id, [goal.id]);
         const keyResult = keyResults.find((k) => k.id === keyResultId);

@@ -104,6 +104,12 @@ export function goalsQueries(db: Db) {
       return withOwner().where('goals.org_id', '=', orgId).where('goals.id', '=', goalId).executeTakeFirst();
     },
 
+    /** These goals of the org (ids of other orgs' goals name none). */
+    async goals(orgId: string, goalIds: string[]): Promise<GoalRow[]> {
+      if (goalIds.length === 0) return [];
+      return withOwner().where('goals.org_id', '=', orgId).where('goals.id', 'in', goalIds).execute();
+    },
+
     /** The person's goals, due soonest first. */
     async ownedBy(orgId: string, personId: string): Promise<GoalRow[]> {
       return withOwner().where('goals.org_id', '=', orgId).where('goals.owner_id', '=', personId).orderBy('goals.due_on').orderBy('goals.created_at').execute();

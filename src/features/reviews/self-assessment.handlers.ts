@@ -1,6 +1,6 @@
 import type { Effect } from '../../chat/effects';
 import { Invalid, NotFound } from '../../chat/errors';
-import { boundedText, isRowId } from '../../chat/input';
+import { boundedText, isRowId, singleValue } from '../../chat/input';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
@@ -39,8 +39,6 @@ type Submission = Extract<Interaction, { kind: 'form_submit' }>;
 
 /** Goals a self-assessment covers: the person's, due within the last year or later. */
 const ASSESSED_SINCE_DAYS = 365;
-
-const single = (value: string | string[] | undefined) => [value ?? []].flat()[0];
 
 const bounded = (values: Submission['values'], field: string, max: number): string | null => boundedText(values[field], max, field) || null;
 
@@ -84,7 +82,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
       strengths: bounded(values, 'strengths', LIMITS.strengths),
       growth: bounded(values, 'growth', LIMITS.growth),
       goals: base.goals.map((g) => {
-        const raw = single(values[ratingField(g.goalId)]);
+        const raw = singleValue(values[ratingField(g.goalId)]);
         const rating = RATINGS.some((r) => r.value === raw) ? Number(raw) : null;
         if (raw && rating === null) throw new Invalid('Choose a rating from 1 to 5.', ratingField(g.goalId));
         return { ...g, rating, reflection: bounded(values, reflectionField(g.goalId), LIMITS.reflection) };
