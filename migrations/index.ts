@@ -17,6 +17,7 @@ import * as goals from './0019_goals';
 import * as selfAssessments from './0020_self_assessments';
 import * as feedback360 from './0021_feedback_360';
 import * as goalKeyResults from './0022_goal_key_results';
+import * as reviewCycles from './0023_review_cycles';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0020_self_assessments': selfAssessments,
   '0021_feedback_360': feedback360,
   '0022_goal_key_results': goalKeyResults,
+  '0023_review_cycles': reviewCycles,
 };

@@ -427,6 +427,82 @@ export interface Feedback360DraftsTable {
   values: ColumnType<Record<string, string>, string, string>;
 }
 
+/** Who a review cycle is for. */
+export type CycleAudience = { kind: 'everyone' } | { kind: 'departments'; departments: string[] } | { kind: 'people'; personIds: string[] };
+
+export type ReviewPhaseKind = 'self_assessment' | 'feedback_360' | 'manager_review' | 'calibration' | 'sign_off';
+
+/** Where a participant stands in their cycle (the moves are in features/reviews/cycle.rules.ts). */
+export type ParticipantState = 'not_started' | 'self_done' | 'feedback_in' | 'manager_drafted' | 'shared' | 'signed';
+
+export interface ReviewCyclesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  audience: ColumnType<CycleAudience, string, string>;
+  repeat_months: number | null;
+  repeats_id: string | null;
+  created_by: string;
+  idempotency_key: string;
+  closed_at: Date | null;
+  platform: Platform;
+  workspace_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ReviewPhasesTable {
+  cycle_id: string;
+  org_id: string;
+  kind: ReviewPhaseKind;
+  opens_on: string;
+  due_on: string;
+  /** The phase's form: competencies rated 1–5 and open questions. */
+  questions: ColumnType<QuestionSet, string, string>;
+}
+
+export interface ReviewParticipantsTable {
+  id: Generated<string>;
+  org_id: string;
+  cycle_id: string;
+  person_id: string;
+  reviewer_id: string | null;
+  state: Generated<ParticipantState>;
+  updated_at: Generated<Date>;
+}
+
+/** The manager's review of one participant: a draft until submitted; sign-off locks it. */
+export interface ManagerReviewsTable {
+  participant_id: string;
+  org_id: string;
+  overall_rating: number | null;
+  calibrated_rating: number | null;
+  potential: number | null;
+  ratings: ColumnType<Record<string, number>, string | undefined, string>;
+  answers: ColumnType<Record<string, string>, string | undefined, string>;
+  narrative: string | null;
+  employee_comment: string | null;
+  version: Generated<number>;
+  submitted_at: Date | null;
+  shared_at: Date | null;
+  signed_at: Date | null;
+  updated_at: Date;
+}
+
+/** The append-only trail of a participant's review: every move, version, calibration and sign-off. */
+export interface ReviewEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  participant_id: string;
+  actor_id: string | null;
+  kind: string;
+  from_state: ParticipantState | null;
+  to_state: ParticipantState | null;
+  reason: string | null;
+  snapshot: ColumnType<unknown, string | null, never>;
+  idempotency_key: string | null;
+  at: Date;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -458,6 +534,11 @@ export interface Database {
   goal_key_results: GoalKeyResultsTable;
   self_assessments: SelfAssessmentsTable;
   self_assessment_goals: SelfAssessmentGoalsTable;
+  review_cycles: ReviewCyclesTable;
+  review_phases: ReviewPhasesTable;
+  review_participants: ReviewParticipantsTable;
+  manager_reviews: ManagerReviewsTable;
+  review_events: ReviewEventsTable;
   feedback_360_requests: Feedback360RequestsTable;
   feedback_360_reviewers: Feedback360ReviewersTable;
   feedback_360_answers: Feedback360AnswersTable;

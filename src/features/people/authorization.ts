@@ -147,6 +147,46 @@ export const POLICY = {
     allows: (_role, r) => r === 'self' || r === 'manager',
     refusal: 'A 360° report goes to the person and their manager only.',
   },
+  /** Create, change and close review cycles, extend deadlines, remind laggards (the whole org is the subject). */
+  'review.manage_cycles': {
+    allows: (role) => role === 'hr_admin',
+    refusal: 'Review cycles are run by HR admins. Your review tasks are in {typed:review}.',
+  },
+  /** A cycle's progress in numbers, per phase, department and manager (no one's review): HR admins and executives. */
+  'review.read_progress': {
+    allows: (role) => role === 'hr_admin' || role === 'executive',
+    refusal: 'Cycle progress is for HR admins and executives.',
+  },
+  /** Write the subject's review in a cycle: their direct manager (the participant's reviewer). */
+  'review.write': {
+    allows: (_role, r) => r === 'manager',
+    refusal: 'A review is written by the person’s manager.',
+  },
+  /** Read the subject's review document and its history: them, their manager chain, HR admins. Executives see aggregates only. */
+  'review.read': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'A review is seen by the person, their managers and HR only.',
+  },
+  /** Export the subject's finished review (PDF, Markdown): the same people who may read it. */
+  'review.export': {
+    allows: (role, r) => r === 'self' || managerChain(r) || role === 'hr_admin',
+    refusal: 'Only the person, their managers and HR can export a review.',
+  },
+  /** Comment on and sign off the subject's shared review: only them. */
+  'review.sign': {
+    allows: (_role, r) => r === 'self',
+    refusal: 'Only the person a review is about can sign it off.',
+  },
+  /** Calibrate the subject's rating: HR admins, and the managers above the subject. */
+  'review.calibrate': {
+    allows: (role, r) => managerChain(r) || role === 'hr_admin',
+    refusal: 'Ratings are calibrated by HR and the managers of the group.',
+  },
+  /** Schedule the review conversation with the subject: their direct manager, or an HR admin. */
+  'review.schedule_meeting': {
+    allows: (role, r) => r === 'manager' || role === 'hr_admin',
+    refusal: 'The review conversation is set up by the person’s manager.',
+  },
   /** Change the subject's manager, department, title or role; import the org chart. */
   'org_chart.edit': {
     allows: (role) => role === 'hr_admin',
