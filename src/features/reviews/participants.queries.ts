@@ -1,0 +1,88 @@
+import type { Db } from '../../db/connect';
+import type { ParticipantState, ReviewPhaseKind } from '../../db/database';
+import { type ParticipantEvent, nextState } from './cycle.rules';
+
+/** A move asked of a participant's state machine, with who made it and why. */
+export interface Move {
+  orgId: string;
+  participantId: string;
+  event: ParticipantEvent;
+  /** Who caused it; null for the scheduler (a 360° closing at its due date). */
+  actorId: string | null;
+  at: Date;
+  /** The delivery that caused it: a retried one moves nothing twice. */
+  idempotencyKey?: string;
+  reason?: string;
+  /** The document as it stands after the move, where the move changed it. */
+  snapshot?: unknown;
+}
+
+export type Moved =
+  | { kind: 'moved'; from: ParticipantState; to: ParticipantState }
+  /** Allowed, but the participant stays where they are (recorded all the same). */
+  | { kind: 'stayed'; state: ParticipantState }
+  /** Not allowed from where the participant stands: nothing written. */
+  | { kind: 'refused'; state: ParticipantState }
+  /** This delivery was recorded before. */
+  | { kind: 'repeated' }
+  | { kind: 'not_found' };
+
+/**
+ * Moves a participant through the cycle's state machine and writes the audit row, in the caller's
+ * transaction (so the document change that caused the move lands with it, or neither does). The
+ * participant's row is locked first, so two moves at once are taken in turn.
+ */
+export async function moveParticipant(trx: Db, move: Move): Promise<Moved> {
+  if (move.idempotencyKey) {
+    const seen = await trx
+      .selectFrom('review_events')
+      .select('id')
+      .where('org_id', '=', move.orgId)
+      .where('idempotency_key', '=', move.idempotencyKey)
+      .executeTakeFirst();
+    if (seen) return { kind: 'repeated' };
+  }
+  const participant = await trx
+    .selectFrom('review_participants')
+    .select(['state', 'cycle_id'])
+    .where('org_id', '=', move.orgId)
+    .where('id', '=', move.participantId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!participant) return { kind: 'not_found' };
+  const phases = await trx.selectFrom('review_phases').select('kind').where('cycle_id', '=', participant.cycle_id).execute();
+  const feedbackClosed = await feedbackClosedFor(trx, move.orgId, move.participantId);
+  const to = nextState(participant.state, move.event, { phases: phases.map((p) => p.kind as ReviewPhaseKind), feedbackClosed });
+  if (to === undefined) return { kind: 'refused', state: participant.state };
+  if (to !== participant.state) {
+    await trx.updateTable('review_participants').set({ state: to, updated_at: move.at }).where('id', '=', move.participantId).execute();
+  }
+  await trx
+    .insertInto('review_events')
+    .values({
+      org_id: move.orgId,
+      participant_id: move.participantId,
+      actor_id: move.actorId,
+      kind: move.event,
+      from_state: participant.state,
+      to_state: to,
+      reason: move.reason ?? null,
+      snapshot: move.snapshot === undefined ? null : JSON.stringify(move.snapshot),
+      idempotency_key: move.idempotencyKey ?? null,
+      at: move.at,
+    })
+    .execute();
+  return to === participant.state ? { kind: 'stayed', state: to } : { kind: 'moved', from: participant.state, to };
+}
+
+/** Whether the participant's 360° feedback of this cycle closed: its `feedback_closed` event is in the trail. */
+async function feedbackClosedFor(trx: Db, orgId: string, participantId: string): Promise<boolean> {
+  const closed = await trx
+    .selectFrom('review_events')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('participant_id', '=', participantId)
+    .where('kind', '=', 'feedback_closed')
+    .executeTakeFirst();
+  return closed !== undefined;
+}
