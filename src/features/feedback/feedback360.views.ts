@@ -1,13 +1,15 @@
 import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionSet } from '../../db/database';
-import type { Report } from './feedback360.rules';
+import { type Report, MIN_RESPONSES, SET_LIMITS, listLength } from './feedback360.rules';
 
 export const REQUEST_FORM = 'feedback360.request';
 export const ANSWER_FORM = 'feedback360.answer';
 export const DECLINE_FORM = 'feedback360.decline';
 export const GIVE = 'feedback360.give';
 export const DECLINE = 'feedback360.decline';
+export const SETTINGS_FORM = 'feedback360.settings';
+export const OPEN_SETTINGS = 'feedback360.settings.open';
 
 /** An open answer's limit keeps a question's answers by 12 reviewers in one message on both platforms. */
 export const LIMITS = { answer: 1000, reason: 300 } as const;
@@ -18,7 +20,8 @@ export const REVIEWERS = { min: 3, max: 12 } as const;
 /** The due date a request form suggests, in days. */
 export const DEFAULT_DUE_DAYS = 14;
 
-const RATINGS = [
+/** The scale a competency is rated on, by reviewers and in a self-assessment, each point with its anchor. */
+export const COMPETENCY_RATINGS = [
   { value: '1', label: '1 · Rarely' },
   { value: '2', label: '2 · Sometimes' },
   { value: '3', label: '3 · Usually' },
@@ -82,7 +85,7 @@ export function answerForm(o: {
         kind: 'choice',
         label: c.label,
         required: true,
-        options: RATINGS,
+        options: COMPETENCY_RATINGS,
         ...(o.draft?.[ratingField(c.id)] ? { initial: o.draft[ratingField(c.id)] } : {}),
       }),
     ),
@@ -219,4 +222,72 @@ export function homeSection(
         }).blocks,
     ),
   ];
+}
+
+const LIST_LIMITS = { competencies: listLength(SET_LIMITS.competencies), questions: listLength(SET_LIMITS.questions) } as const;
+
+/** The org's 360° set and smallest anonymous group, as an HR admin changes them. */
+export function settingsForm(set: QuestionSet, minResponses: number): Form {
+  const lines = (items: QuestionSet['questions']) => items.map((i) => i.label).join('\n');
+  return {
+    formId: SETTINGS_FORM,
+    title: '360° feedback settings',
+    submitLabel: 'Save',
+    intro: 'New 360° requests ask these; requests already running keep the questions they were made with.',
+    fields: [
+      {
+        id: 'competencies',
+        kind: 'multiline',
+        label: 'Competencies, each rated 1–5',
+        required: true,
+        initial: lines(set.competencies),
+        maxLength: LIST_LIMITS.competencies,
+        hint: limitHint(
+          LIST_LIMITS.competencies,
+          `One per line, 1 to ${SET_LIMITS.competencies}, each up to ${SET_LIMITS.label} characters. “Name: what it means” shows the name in the report.`,
+        ),
+      },
+      {
+        id: 'questions',
+        kind: 'multiline',
+        label: 'Open questions',
+        required: true,
+        initial: lines(set.questions),
+        maxLength: LIST_LIMITS.questions,
+        hint: limitHint(LIST_LIMITS.questions, `One per line, 1 to ${SET_LIMITS.questions}, each up to ${SET_LIMITS.label} characters.`),
+      },
+      {
+        id: 'min_responses',
+        kind: 'number',
+        label: 'Smallest anonymous group',
+        required: true,
+        min: MIN_RESPONSES.min,
+        max: MIN_RESPONSES.max,
+        initial: minResponses,
+        hint: 'On confidential requests, a group (peers, reports, others) with fewer answers is merged into “Others” or left out.',
+      },
+    ],
+  };
+}
+
+/** One line on the org's 360° settings, for the org settings. */
+export const settingsSummary = (set: QuestionSet, minResponses: number) =>
+  `${set.competencies.length} competencies, ${set.questions.length} open questions; confidential groups of at least ${minResponses}`;
+
+export const openSettingsButton = { actionId: OPEN_SETTINGS, label: '360° feedback settings', opensForm: true };
+
+/** The org's 360° set as it is, with the button that changes it. */
+export function settingsMessage(set: QuestionSet, minResponses: number, note?: string): Message {
+  const list = (items: QuestionSet['questions']) => items.map((i) => `• ${i.label}`).join('\n');
+  return {
+    summary: note ?? '360° feedback settings',
+    blocks: [
+      ...(note ? [{ type: 'section' as const, text: note }] : []),
+      { type: 'header', text: '360° feedback settings' },
+      { type: 'section', text: `**Competencies, rated 1–5**\n${list(set.competencies)}` },
+      { type: 'section', text: `**Open questions**\n${list(set.questions)}` },
+      { type: 'context', text: `Confidential requests show a group’s answers only when at least ${minResponses} answered. New requests use these; running ones keep theirs.` },
+      { type: 'actions', buttons: [{ ...openSettingsButton, label: 'Change them' }] },
+    ],
+  };
 }
