@@ -188,10 +188,23 @@ export interface MessageRenderOptions extends InputsOptions {
 
 const ENTRY_SUBMIT_STYLE = 'positive';
 
+/**
+ * The form as its actions carry it: what a text field holds comes back as its input's value, so its
+ * initial text rides once, in the input, not again in each action (a long draft would triple the card).
+ */
+const carriedForm = (form: Form): Form => ({
+  ...form,
+  fields: form.fields.map((field) => {
+    if (field.kind !== 'text' && field.kind !== 'multiline') return field;
+    const { initial: _inTheInput, ...rest } = field;
+    return rest;
+  }),
+});
+
 function submitData(form: Form, carry: Carried | undefined, message?: Message): FormSubmitData {
   return {
     formId: form.formId,
-    hepoForm: form,
+    hepoForm: carriedForm(form),
     ...(message ? { hepoMessage: message } : {}),
     ...(carry?.source ? { hepoSource: carry.source } : {}),
     ...(carry?.origin ? { hepoOrigin: carry.origin } : {}),

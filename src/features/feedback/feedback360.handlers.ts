@@ -13,6 +13,7 @@ import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
 import { authorize, authorizeOn, can, wholeOrg } from '../people/authorization';
 import type { PeopleQueries } from '../people/people.queries';
+import type { SelfAssessmentQueries } from '../reviews/self-assessment.queries';
 import type { Feedback360Queries } from './feedback360.queries';
 import { buildReport, questionSetOf, readQuestionSettings, relationshipTo } from './feedback360.rules';
 import {
@@ -42,6 +43,8 @@ import {
 export interface Feedback360Deps {
   queries: Feedback360Queries;
   people: Pick<PeopleQueries, 'person' | 'directReports' | 'platformIds'>;
+  /** The subject's own competency ratings in their latest self-assessment, for the report's self column. */
+  selfAssessments: Pick<SelfAssessmentQueries, 'latestCompetencyRatings'>;
   clock: Clock;
   enqueue: Enqueue;
   sendRecorded: SendRecorded;
@@ -61,14 +64,22 @@ const REMIND_DAYS_BEFORE = 2;
  */
 async function sendReport(deps: Feedback360Deps, request: Request): Promise<void> {
   const { queries, people, enqueue } = deps;
-  const [answers, reviewers, subject] = await Promise.all([
+  const [answers, reviewers, subject, assessed] = await Promise.all([
     queries.answers(request.org_id, request.id),
     queries.reviewers(request.org_id, request.id),
     people.person(request.org_id, request.subject_id),
+    deps.selfAssessments.latestCompetencyRatings(request.org_id, request.subject_id),
   ]);
+  const selfAssessment = assessed && { ratings: assessed.ratings, submittedOn: localDate(assessed.submittedAt, subject?.timezone ?? 'UTC') };
   const report = buildReport(
     answers.map((a) => ({ relationship: a.relationship, ratings: a.ratings, texts: a.texts, ...(a.reviewer_name ? { reviewerName: a.reviewer_name } : {}) })),
-    { anonymous: request.anonymous, minResponses: request.min_responses, questions: request.questions, random: Math.random },
+    {
+      anonymous: request.anonymous,
+      minResponses: request.min_responses,
+      questions: request.questions,
+      random: Math.random,
+      ...(selfAssessment ? { selfAssessment } : {}),
+    },
   );
   const message = reportMessage({
     subjectId: request.subject_id,

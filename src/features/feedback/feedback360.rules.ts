@@ -30,7 +30,7 @@ export const questionSetOf = (org: Pick<Org, 'feedback_questions'>): QuestionSet
  * Bounds of an org's set: the reviewer's form, the self-assessment and the report hold every
  * competency and question at their longest on both platforms (test/unit/views-fit.test.ts).
  */
-export const SET_LIMITS = { competencies: 15, questions: 5, label: 150 } as const;
+export const SET_LIMITS = { competencies: 10, questions: 5, label: 100 } as const;
 /** The smallest anonymous group an org may set: fewer than 2 would show one person's answers. */
 export const MIN_RESPONSES = { min: 2, max: 20 } as const;
 /** A list as typed in the settings form, one label a line: room for the most labels at their longest. */
@@ -59,7 +59,8 @@ function labels(value: FormValues[string], field: string, what: { one: string; m
     .map((line) => line.replace(/^\s*(?:[-•*]\s+)?/, '').trim())
     .filter(Boolean);
   if (lines.length === 0) throw new Invalid(`Write at least one ${what.one}, one per line.`, field);
-  if (lines.length > what.most) throw new Invalid(`Keep it to ${what.most} ${what.many} or fewer (there are ${lines.length}): each is a question on every reviewer's form.`, field);
+  if (lines.length > what.most)
+    throw new Invalid(`Keep it to ${what.most} ${what.many} or fewer (there are ${lines.length}): each is a question on every reviewer's form.`, field);
   const long = lines.findIndex((l) => l.length > SET_LIMITS.label);
   if (long >= 0) throw new Invalid(`Line ${long + 1} has ${lines[long]!.length} characters: keep each ${what.one} to ${SET_LIMITS.label}.`, field);
   const twice = lines.find((l, i) => lines.findIndex((m) => m.toLowerCase() === l.toLowerCase()) !== i);
@@ -114,7 +115,10 @@ export interface Report {
   withheld: number;
   /** Everyone shown but the person themselves, per competency. */
   others: Record<string, number>;
+  /** The person's own rating per competency: from their self-assessment where it rated one, else from their answer. */
   self?: Record<string, number>;
+  /** Where the self-assessment gave the self-rating: the competencies it rated, and when it was submitted. */
+  selfAssessment?: { submittedOn: string; competencies: string[] };
   /** Competencies others rate highest; with a self-rating, those others rate well above it too. */
   strengths: string[];
   /** Where the person rates themselves a point or more above what others see. */
@@ -149,7 +153,17 @@ const shuffled = <T>(items: T[], random: () => number): T[] => {
  * person's own answers are never anonymous. Open answers come without names, in random order.
  * Not anonymous: every group is shown, and open answers carry their author's name.
  */
-export function buildReport(answers: Answer[], o: { anonymous: boolean; minResponses: number; questions: QuestionSet; random: () => number }): Report {
+export function buildReport(
+  answers: Answer[],
+  o: {
+    anonymous: boolean;
+    minResponses: number;
+    questions: QuestionSet;
+    random: () => number;
+    /** The person's latest submitted self-assessment's competency ratings, by competency id. */
+    selfAssessment?: { submittedOn: string; ratings: Record<string, number> };
+  },
+): Report {
   const by = (r: Relationship) => answers.filter((a) => a.relationship === r);
   const shown: Array<{ label: string; answers: Answer[] }> = [];
   let withheld = 0;
@@ -169,7 +183,12 @@ export function buildReport(answers: Answer[], o: { anonymous: boolean; minRespo
   const othersAnswers = shown.flatMap((g) => g.answers);
   const others = Object.fromEntries(Object.entries(scores(othersAnswers, o.questions)).map(([k, v]) => [k, v.average]));
   const selfAnswers = by('self');
-  const self = selfAnswers.length > 0 ? Object.fromEntries(Object.entries(scores(selfAnswers, o.questions)).map(([k, v]) => [k, v.average])) : undefined;
+  const assessed = Object.entries(o.selfAssessment?.ratings ?? {}).filter(([id]) => o.questions.competencies.some((c) => c.id === id));
+  const selfScores: ReportGroup['scores'] = {
+    ...scores(selfAnswers, o.questions),
+    ...Object.fromEntries(assessed.map(([id, v]) => [id, { average: v, low: v, high: v }])),
+  };
+  const self = Object.keys(selfScores).length > 0 ? Object.fromEntries(Object.entries(selfScores).map(([k, v]) => [k, v.average])) : undefined;
   const ranked = Object.entries(others).sort((a, b) => b[1] - a[1]);
   const strengths = ranked
     .filter(([, v]) => v >= 3.5)
@@ -192,12 +211,15 @@ export function buildReport(answers: Answer[], o: { anonymous: boolean; minRespo
   });
   return {
     groups: [
-      ...(self ? [{ label: RELATIONSHIP_LABEL.self, count: selfAnswers.length, scores: scores(selfAnswers, o.questions) }] : []),
+      ...(self ? [{ label: RELATIONSHIP_LABEL.self, count: selfAnswers.length, scores: selfScores }] : []),
       ...shown.map((g) => ({ label: g.label, count: g.answers.length, scores: scores(g.answers, o.questions) })),
     ],
     withheld,
     others,
     ...(self ? { self } : {}),
+    ...(o.selfAssessment && assessed.length > 0
+      ? { selfAssessment: { submittedOn: o.selfAssessment.submittedOn, competencies: assessed.map(([id]) => id) } }
+      : {}),
     strengths,
     blindSpots,
     texts,

@@ -1,7 +1,7 @@
 import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionSet } from '../../db/database';
-import { type Report, MIN_RESPONSES, SET_LIMITS, listLength } from './feedback360.rules';
+import { MIN_RESPONSES, RELATIONSHIP_LABEL, type Report, type ReportGroup, SET_LIMITS, listLength } from './feedback360.rules';
 
 export const REQUEST_FORM = 'feedback360.request';
 export const ANSWER_FORM = 'feedback360.answer';
@@ -155,9 +155,11 @@ const score = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1)
 export function reportMessage(o: { subjectId: string; report: Report; questions: QuestionSet; declined: number }): Message {
   const label = (id: string) => o.questions.competencies.find((c) => c.id === id)?.label.split(':')[0] ?? id;
   const r = o.report;
+  const fromAssessment = (g: ReportGroup, id: string) => g.label === RELATIONSHIP_LABEL.self && r.selfAssessment?.competencies.includes(id);
   const table = o.questions.competencies.map((c) => {
     const cells = r.groups.map((g) => {
       const s = g.scores[c.id];
+      if (s && fromAssessment(g, c.id)) return `${g.label} ${s.average} (self-assessment)`;
       return `${g.label} ${s ? `${score(s.average)} (${s.low}–${s.high})` : '–'}`;
     });
     return `• **${label(c.id)}**: ${cells.join(' · ')}`;
@@ -166,7 +168,14 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
     { type: 'header', text: `360° feedback: ${personRef(o.subjectId)}` },
     {
       type: 'context',
-      text: `Answers: ${r.groups.map((g) => `${g.label} ${g.count}`).join(', ')}${r.withheld ? `; ${r.withheld} not shown (too few to keep confidential)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.`,
+      text: `Answers: ${
+        r.groups
+          .filter((g) => g.count > 0)
+          .map((g) => `${g.label} ${g.count}`)
+          .join(', ') || 'none'
+      }${r.withheld ? `; ${r.withheld} not shown (too few to keep confidential)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.${
+        r.selfAssessment ? ` Self-ratings marked “self-assessment” come from the self-assessment submitted ${r.selfAssessment.submittedOn}.` : ''
+      }`,
     },
     ...Array.from(
       { length: Math.ceil(table.length / COMPETENCIES_PER_SECTION) },
@@ -286,7 +295,10 @@ export function settingsMessage(set: QuestionSet, minResponses: number, note?: s
       { type: 'header', text: '360° feedback settings' },
       { type: 'section', text: `**Competencies, rated 1–5**\n${list(set.competencies)}` },
       { type: 'section', text: `**Open questions**\n${list(set.questions)}` },
-      { type: 'context', text: `Confidential requests show a group’s answers only when at least ${minResponses} answered. New requests use these; running ones keep theirs.` },
+      {
+        type: 'context',
+        text: `Confidential requests show a group’s answers only when at least ${minResponses} answered. New requests use these; running ones keep theirs.`,
+      },
       { type: 'actions', buttons: [{ ...openSettingsButton, label: 'Change them' }] },
     ],
   };
