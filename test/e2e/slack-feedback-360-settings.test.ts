@@ -101,7 +101,7 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
 
   it('refuses bad input at its field and writes nothing', async () => {
     const form = await opened(() => command('/feedback', 'UHANA', '360 settings'));
-    const cases: Array<[Record<string, unknown>, string, string]> = [
+    const cases: Array<[ReturnType<typeof settingsValues>, string, string]> = [
       [settingsValues('\n  \n', QUESTIONS, '3'), 'competencies', 'Write at least one competency, one per line.'],
       [settingsValues(Array.from({ length: 11 }, (_, i) => `Skill ${i}`).join('\n'), QUESTIONS, '3'), 'competencies', 'Keep it to 10 competencies or fewer'],
       [settingsValues(`Communication\n${'x'.repeat(101)}`, QUESTIONS, '3'), 'competencies', 'Line 2 has 101 characters: keep each competency to 100.'],

@@ -222,7 +222,8 @@ const executeSubmit = (form: Form, data: FormSubmitData): CardElement => ({
 });
 
 /** Under a form with a draft, by its buttons: what closing it costs. */
-export const draftNote = (label: string) => `Only “${label}” keeps what you enter here for later: closing this without it discards your changes since the last save.`;
+export const draftNote = (label: string) =>
+  `Only “${label}” keeps what you enter here for later: closing this without it discards your changes since the last save.`;
 
 /** The form's "Save draft": its submit action, marked as a draft and not the primary one. */
 function saveDraft(submit: CardElement, label: string): CardElement {
