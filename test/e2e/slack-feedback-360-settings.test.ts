@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
-import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { type SlackTestApp, slackPerson, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, viewClosed, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
 
 // Maya manages Ana, Ben, Cal and Dev; Hana is an HR admin (a workspace admin).
@@ -29,15 +29,8 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
   });
   afterAll(() => running?.close());
 
-  function command(name: string, userId: string, text: string) {
-    return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
-  }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const command = (name: string, userId: string, text: string) => slackPerson(running).command(name, userId, text);
+  const opened = (act: () => Promise<unknown>) => slackPerson(running).opened<View>(act);
   const click = (actionId: string, value: string | undefined, userId: string) =>
     postSigned(app.url, buttonClick({ actionId, ...(value ? { value } : {}), userId, channelId: `D${userId}`, responseUrl: stub.responseUrl(userId) }));
   const privately = (userId: string) => JSON.stringify(stub.calls.filter((c) => c.responseTo === userId || c.body.user === userId).map((c) => c.body));

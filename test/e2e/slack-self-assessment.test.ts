@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
-import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { type SlackTestApp, slackPerson, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, viewClosed, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
 
 const users = [
@@ -52,15 +52,8 @@ describe('self-assessment in Slack', () => {
   });
   afterAll(() => running?.close());
 
-  function command(name: string, userId: string, text: string) {
-    return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
-  }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const command = (name: string, userId: string, text: string) => slackPerson(running).command(name, userId, text);
+  const opened = (act: () => Promise<unknown>) => slackPerson(running).opened<View>(act);
   const said = (userId: string) =>
     JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
   const rating = (goalId: string, value?: string) => ({
