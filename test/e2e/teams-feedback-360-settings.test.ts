@@ -81,6 +81,17 @@ describe('the org’s 360° set, Teams drafts and the self-rating in Teams', () 
       feedback_min_responses: 3,
     });
 
+    // From the org settings in `hepo help`, the same form as a dialog, shown again with the error at its field.
+    const help = await say('hana', 'hepo help');
+    const dialog = (await teams.fetchTask(chat('hana'), '29:hana', help, '360° feedback settings')).body.task.value.card.content;
+    expect(inputs(dialog).map((e: any) => e.id)).toEqual(['competencies', 'questions', 'min_responses']);
+    const again = await teams.submitTask(chat('hana'), '29:hana', dialog, { ...SET, min_responses: '1' });
+    expect(again.body.task.type).toBe('continue');
+    const shown = again.body.task.value.card.content.body;
+    const min = shown.findIndex((e: any) => e.id === 'min_responses');
+    expect(shown[min + 1]).toMatchObject({ color: 'Attention', text: 'The smallest anonymous group is a whole number from 2 to 20.' });
+    expect(shown.find((e: any) => e.id === 'questions').value).toBe(SET.questions);
+
     for (let i = 0; i < 2; i++) {
       const saved = await teams.execute(chat('hana'), '29:hana', form, 'Save', SET);
       expect(textOf(saved.body.value)).toContain('360° feedback settings saved.');
