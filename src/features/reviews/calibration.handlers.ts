@@ -61,7 +61,8 @@ export function calibrationFeature({ queries, clock }: CalibrationDeps): Feature
     if (can(ctx.actor, 'review.calibrate', wholeOrg(ctx.org.id))) return { scope: { kind: 'everyone', names: true }, pool: await queries.chart(ctx.org.id) };
     const below = await queries.chart(ctx.org.id, ctx.actor.id);
     if (below.length > 0) return { scope: { kind: 'below', managerId: ctx.actor.id }, pool: below };
-    if (can(ctx.actor, 'review.read_progress', wholeOrg(ctx.org.id))) return { scope: { kind: 'everyone', names: false }, pool: await queries.chart(ctx.org.id) };
+    if (can(ctx.actor, 'review.read_progress', wholeOrg(ctx.org.id)))
+      return { scope: { kind: 'everyone', names: false }, pool: await queries.chart(ctx.org.id) };
     throw new NotAllowed(POLICY['review.calibrate'].refusal);
   }
 

@@ -57,9 +57,7 @@ export interface ManagerDistribution {
 export function distributionsByManager(rows: CalibrationRow[]): ManagerDistribution[] {
   const byReviewer = new Map<string | null, Array<number | null>>();
   for (const row of rows) byReviewer.set(row.reviewerId, [...(byReviewer.get(row.reviewerId) ?? []), row.overall]);
-  return [...byReviewer]
-    .map(([reviewerId, ratings]) => ({ reviewerId, given: distribution(ratings) }))
-    .sort((a, b) => total(b.given) - total(a.given));
+  return [...byReviewer].map(([reviewerId, ratings]) => ({ reviewerId, given: distribution(ratings) })).sort((a, b) => total(b.given) - total(a.given));
 }
 
 export const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);

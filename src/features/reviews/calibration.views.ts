@@ -63,9 +63,7 @@ export function calibrationMessage(o: { cycleId: string; cycleName: string; grou
   const calibratedAny = o.rows.some((r) => r.calibrated !== null);
   const groupLines = [`*The group*, as managers rated: ${countsLine(given)}`, ...(calibratedAny ? [`After calibration: ${countsLine(now)}`] : [])];
   const managers = distributionsByManager(o.rows);
-  const managerLines = managers
-    .slice(0, MANAGERS_SHOWN)
-    .map((m) => `• ${m.reviewerId ? personRef(m.reviewerId) : 'No reviewer'}: ${countsLine(m.given)}`);
+  const managerLines = managers.slice(0, MANAGERS_SHOWN).map((m) => `• ${m.reviewerId ? personRef(m.reviewerId) : 'No reviewer'}: ${countsLine(m.given)}`);
   const moreManagers = managers.length - MANAGERS_SHOWN;
   const { boxes, unplaced } = nineBox(o.rows);
   const boxText = (personIds: string[]) => {
