@@ -103,8 +103,14 @@ describe('review meeting reminders', () => {
   it('sends none that fell due before the meeting was set, and none once it has begun', () => {
     const reminders = remindersOf({ startsAt, scheduledAt: new Date('2026-03-10T12:00:00Z') }, attendees, hours);
     expect(reminders.map((r) => r.kind)).toEqual(['hour_before', 'hour_before']);
-    expect(dueReminders(reminders, startsAt, new Date('2026-03-10T13:59:00Z'))).toEqual([]);
-    expect(dueReminders(reminders, startsAt, new Date('2026-03-10T14:30:00Z'))).toHaveLength(2);
-    expect(dueReminders(reminders, startsAt, startsAt)).toEqual([]);
+    expect(dueReminders(reminders, new Date('2026-03-10T13:59:00Z'))).toEqual([]);
+    expect(dueReminders(reminders, new Date('2026-03-10T14:30:00Z'))).toHaveLength(2);
+    expect(dueReminders(reminders, startsAt)).toEqual([]);
+  });
+
+  it('lets the morning reminder lapse once the hour-before one is due: a late tick sends one', () => {
+    const reminders = remindersOf({ startsAt, scheduledAt: new Date('2026-03-01T10:00:00Z') }, attendees, hours);
+    expect(dueReminders(reminders, new Date('2026-03-10T10:00:00Z')).map((r) => `${r.personId} ${r.kind}`)).toEqual(['maya morning']);
+    expect(dueReminders(reminders, new Date('2026-03-10T14:10:00Z')).map((r) => `${r.personId} ${r.kind}`)).toEqual(['maya hour_before', 'ana hour_before']);
   });
 });

@@ -29,7 +29,7 @@ export function reviewMeetingTickJob({ queries, enqueue, clock }: { queries: Mee
           { personId: m.person_id, timezone: m.person_timezone, other: { personId: m.manager_id, timezone: m.manager_timezone } },
         ];
         const reminders = remindersOf({ startsAt: m.starts_at, scheduledAt: m.scheduled_at }, attendees, { start: m.work_start_hour, end: m.work_end_hour });
-        const notifications = dueReminders(reminders, m.starts_at, now).map((r): OutgoingNotification => {
+        const notifications = dueReminders(reminders, now).map((r): OutgoingNotification => {
           const { timezone, other } = attendees.find((a) => a.personId === r.personId)!;
           return {
             dedupeKey: `review-meeting-reminder:${m.participant_id}:${m.starts_at.toISOString()}:${r.kind}:${r.personId}`,

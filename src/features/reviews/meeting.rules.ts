@@ -12,6 +12,8 @@ export interface Reminder {
   kind: ReminderKind;
   personId: string;
   at: Date;
+  /** It lapses when the person's next reminder, or the meeting, comes: a late tick sends one, not two. */
+  until: Date;
 }
 
 /**
@@ -28,10 +30,13 @@ export function remindersOf(
   return attendees
     .flatMap(({ personId, timezone }): Reminder[] => {
       const morning = localInstant(localDate(meeting.startsAt, timezone), `${String(hours.start).padStart(2, '0')}:00`, timezone);
-      return [...(morning < hourBefore ? [{ kind: 'morning' as const, personId, at: morning }] : []), { kind: 'hour_before', personId, at: hourBefore }];
+      return [
+        ...(morning < hourBefore ? [{ kind: 'morning' as const, personId, at: morning, until: hourBefore }] : []),
+        { kind: 'hour_before', personId, at: hourBefore, until: meeting.startsAt },
+      ];
     })
     .filter((r) => r.at >= meeting.scheduledAt);
 }
 
-/** The reminders due at `now`: their time has come and the meeting hasn't begun. */
-export const dueReminders = (reminders: Reminder[], startsAt: Date, now: Date) => reminders.filter((r) => r.at <= now && now < startsAt);
+/** The reminders due at `now`: their time has come and they haven't lapsed. */
+export const dueReminders = (reminders: Reminder[], now: Date) => reminders.filter((r) => r.at <= now && now < r.until);
