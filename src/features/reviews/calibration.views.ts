@@ -61,7 +61,7 @@ export function calibrationMessage(o: { cycleId: string; cycleName: string; grou
   const given = distribution(o.rows.map((r) => r.overall));
   const now = distribution(o.rows.map(ratingOf));
   const calibratedAny = o.rows.some((r) => r.calibrated !== null);
-  const groupLines = [`*The group*, as managers rated: ${countsLine(given)}`, ...(calibratedAny ? [`After calibration: ${countsLine(now)}`] : [])];
+  const groupLines = [`**The group**, as managers rated: ${countsLine(given)}`, ...(calibratedAny ? [`After calibration: ${countsLine(now)}`] : [])];
   const managers = distributionsByManager(o.rows);
   const managerLines = managers.slice(0, MANAGERS_SHOWN).map((m) => `• ${m.reviewerId ? personRef(m.reviewerId) : 'No reviewer'}: ${countsLine(m.given)}`);
   const moreManagers = managers.length - MANAGERS_SHOWN;
@@ -73,20 +73,20 @@ export function calibrationMessage(o: { cycleId: string; cycleName: string; grou
   };
   const blocks: Block[] = [
     { type: 'header', text: heading },
-    { type: 'section', text: `*Ratings, 1 to 5*\n${groupLines.join('\n')}` },
+    { type: 'section', text: `**Ratings, 1 to 5**\n${groupLines.join('\n')}` },
     ...(o.names
       ? [
           {
             type: 'section' as const,
-            text: `*Per manager*, as they rated\n${managerLines.join('\n')}${moreManagers > 0 ? `\n…and ${moreManagers} more managers` : ''}`,
+            text: `**Per manager**, as they rated\n${managerLines.join('\n')}${moreManagers > 0 ? `\n…and ${moreManagers} more managers` : ''}`,
           },
         ]
       : []),
-    { type: 'section', text: '*9-box: potential (rows) × performance (columns)*' },
+    { type: 'section', text: '**9-box: potential (rows) × performance (columns)**' },
     ...boxes.map(
       (b): Block => ({
         type: 'section',
-        text: `*${BAND_LABEL[b.potential]} potential · ${BAND_LABEL[b.performance]} performance*: ${b.personIds.length}${boxText(b.personIds)}`,
+        text: `**${BAND_LABEL[b.potential]} potential · ${BAND_LABEL[b.performance]} performance**: ${b.personIds.length}${boxText(b.personIds)}`,
       }),
     ),
     ...(unplaced.length > 0 ? [{ type: 'context' as const, text: `Not on the grid yet (no potential set): ${unplaced.length}` }] : []),
