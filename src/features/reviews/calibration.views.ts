@@ -9,10 +9,12 @@ export const MOVE = 'review.calibrate.move';
 
 /** The longest reason for a move. */
 export const MAX_REASON = 500;
-/** People named in one box of the grid before "and N more". */
-export const NAMES_PER_BOX = 8;
-/** Managers whose distribution is listed before "and N more". */
-export const MANAGERS_SHOWN = 12;
+/**
+ * People named in one box of the grid, and managers whose distribution is listed, before "and N
+ * more": each name is a mention, and a Teams card holds about 45 of long names within its budget.
+ */
+export const NAMES_PER_BOX = 4;
+export const MANAGERS_SHOWN = 8;
 
 export const POTENTIALS = [
   { value: '1', label: 'Low' },
@@ -58,6 +60,7 @@ const countsLine = (counts: number[]) => `${counts.map((n, i) => `${i + 1}: ${n}
 export function calibrationMessage(o: { cycleId: string; cycleName: string; groupName: string; rows: CalibrationRow[]; names: boolean }): Message {
   const heading = `⚖️ Calibration: ${o.cycleName}, ${o.groupName}`;
   if (o.rows.length === 0) return { summary: heading, blocks: [{ type: 'section', text: `${heading}\nNo submitted reviews in this group yet.` }] };
+  const title = `**${o.cycleName}**, ${o.groupName}`;
   const given = distribution(o.rows.map((r) => r.overall));
   const now = distribution(o.rows.map(ratingOf));
   const calibratedAny = o.rows.some((r) => r.calibrated !== null);
@@ -72,13 +75,13 @@ export function calibrationMessage(o: { cycleId: string; cycleName: string; grou
     return `\n${personIds.slice(0, NAMES_PER_BOX).map(personRef).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   };
   const blocks: Block[] = [
-    { type: 'header', text: heading },
-    { type: 'section', text: `**Ratings, 1 to 5**\n${groupLines.join('\n')}` },
+    { type: 'header', text: '⚖️ Calibration' },
+    { type: 'section', text: `${title}\n**Ratings, 1 to 5**\n${groupLines.join('\n')}` },
     ...(o.names
       ? [
           {
             type: 'section' as const,
-            text: `**Per manager**, as they rated\n${managerLines.join('\n')}${moreManagers > 0 ? `\n…and ${moreManagers} more managers` : ''}`,
+            text: `**Per manager**, as they rated\n${managerLines.join('\n')}${moreManagers > 0 ? `\nand ${moreManagers} more managers` : ''}`,
           },
         ]
       : []),
