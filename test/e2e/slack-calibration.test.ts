@@ -6,7 +6,7 @@ import { seedReviewCycle } from '../support/review-cycle';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 const users = [
   { id: 'UHR', name: 'Hana Hr', email: 'hana@acme.test', is_admin: true },
@@ -65,12 +65,7 @@ describe('calibration and the review meeting in Slack', () => {
   function command(name: string, userId: string, text: string) {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const toUser = (userId: string) => stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId);
   const said = (userId: string) => JSON.stringify(toUser(userId).map((c) => c.body));
   const choice = (id: string, value: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: { value } } } });

@@ -26,7 +26,7 @@ const LATEST_DAYS = 180;
 type Participant = NonNullable<Awaited<ReturnType<MeetingQueries['participant']>>>;
 
 /** The notice to each of the two, the time as each reads it; keyed by what caused it, so a retry records none twice. */
-export function noticesToBoth(
+function noticesToBoth(
   o: { kind: NoticeKind; startsAt: Date; manager: Person; person: Person; key: string },
   where: { platform: OutgoingNotification['platform']; workspaceId: string },
 ): OutgoingNotification[] {
