@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connect';
 import type { ParticipantState } from '../../db/database';
 import { type CalibrationRow, calibratable } from './calibration.rules';
+import { eventRecorded } from './participants.queries';
 
 /** What a move asks: the person's new rating and/or potential, and why. */
 export interface Calibration {
@@ -120,13 +121,7 @@ export function calibrationQueries(db: Db) {
           .forUpdate()
           .executeTakeFirst();
         if (!participant) return { kind: 'not_in_cycle' };
-        const seen = await trx
-          .selectFrom('review_events')
-          .select('id')
-          .where('org_id', '=', c.orgId)
-          .where('idempotency_key', '=', c.idempotencyKey)
-          .executeTakeFirst();
-        if (seen) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.idempotencyKey)) return { kind: 'repeated' };
         const review = await trx
           .selectFrom('manager_reviews')
           .select(['overall_rating', 'calibrated_rating', 'potential', 'submitted_at'])
