@@ -267,6 +267,33 @@ describe('calibration and the review meeting in Slack', () => {
     expect(dmText('UANA')[2]).toContain('In an hour: your review conversation with <@UMAYA>: Wed 11 Mar, 11:00 your time (16:00 for <@UMAYA>).');
   });
 
+  it('cancels a review meeting: both are told, and its reminders never come', async () => {
+    time.set('2026-03-11T16:30:00Z');
+    const dmsToBen = () => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === 'UBEN');
+    const form = await opened(() => command('/review', 'UMAYA', 'meeting <@UBEN>'));
+    await postSigned(
+      app.url,
+      viewSubmission({
+        userId: 'UMAYA',
+        view: form,
+        values: { ...date('date', '2026-03-12'), ...choice('time', '10:00') },
+      }),
+    );
+    await stub.waitFor(() => dmsToBen().length === 1);
+    await command('/review', 'UMAYA', 'meeting <@UBEN> cancel');
+    await stub.waitFor(() => dmsToBen().length === 2);
+    expect(JSON.stringify(dmsToBen()[1]!.body.blocks)).toContain('Your review conversation with <@UMAYA> is cancelled: it was Thu 12 Mar, 10:00 your time');
+    await stub.waitFor(() => said('UMAYA').includes("Cancelled: I've told Ben Okafor."));
+    time.set('2026-03-12T09:05:00Z');
+    await runTicks(app, reviewMeetingTick);
+    expect(dmsToBen()).toHaveLength(2);
+    expect(
+      await app.db.selectFrom('review_meetings').select('cancelled_at').where('participant_id', '=', participantOf('Ben Okafor')).executeTakeFirstOrThrow(),
+    ).toEqual({
+      cancelled_at: new Date('2026-03-11T16:30:00Z'),
+    });
+  });
+
   it('refuses to schedule someone else’s review conversation', async () => {
     await command('/review', 'ULEO', 'meeting <@UANA>');
     await stub.waitFor(() => said('ULEO').includes('The review conversation is set up by the person’s manager.'));

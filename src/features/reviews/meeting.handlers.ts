@@ -63,7 +63,7 @@ export function reviewMeetingsFeature({ queries, people, clock, sendRecorded }: 
 
   return {
     name: 'review-meetings',
-    help: ['{typed:review meeting @name} schedule the review conversation (add `cancel` to call it off)'],
+    help: ['{typed:review meeting @name} schedule the review conversation ({typed:review meeting @name cancel} calls it off)'],
     commands: {
       async 'review meeting'(interaction, ctx) {
         const [ref] = interaction.mentions;
