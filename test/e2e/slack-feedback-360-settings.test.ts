@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
-import { type SlackTestApp, slackPerson, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, viewClosed, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 // Maya manages Ana, Ben, Cal and Dev; Hana is an HR admin (a workspace admin).
 const users = ['HANA:Hana Hr', 'MAYA:Maya Manager', 'ANA:Ana Lopez', 'BEN:Ben Okafor', 'CAL:Cal Diaz', 'DEV:Dev Rao'].map((u) => {
@@ -29,8 +29,10 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
   });
   afterAll(() => running?.close());
 
-  const command = (name: string, userId: string, text: string) => slackPerson(running).command(name, userId, text);
-  const opened = (act: () => Promise<unknown>) => slackPerson(running).opened<View>(act);
+  function command(name: string, userId: string, text: string) {
+    return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
+  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const click = (actionId: string, value: string | undefined, userId: string) =>
     postSigned(app.url, buttonClick({ actionId, ...(value ? { value } : {}), userId, channelId: `D${userId}`, responseUrl: stub.responseUrl(userId) }));
   const privately = (userId: string) => JSON.stringify(stub.calls.filter((c) => c.responseTo === userId || c.body.user === userId).map((c) => c.body));

@@ -3,9 +3,9 @@ import type { RunningApp } from '../../src/app';
 import { feedback360Tick } from '../../src/features/feedback/feedback360.handlers';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
-import { type SlackTestApp, slackPerson, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, postSignedEvent, viewClosed, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, postSignedEvent, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 // Maya manages Ana, Ben, Cal and Dev; Ana manages Ray; Eve reports to nobody here.
 const users = ['HANA:Hana Hr', 'MAYA:Maya Manager', 'ANA:Ana Lopez', 'BEN:Ben Okafor', 'CAL:Cal Diaz', 'DEV:Dev Rao', 'RAY:Ray Kim', 'EVE:Eve Stone'].map(
@@ -33,8 +33,10 @@ describe('360° feedback in Slack', () => {
   });
   afterAll(() => running?.close());
 
-  const command = (name: string, userId: string, text: string) => slackPerson(running).command(name, userId, text);
-  const opened = (act: () => Promise<unknown>) => slackPerson(running).opened<View>(act);
+  function command(name: string, userId: string, text: string) {
+    return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
+  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
   const requestIdIn = (user: string) => /"action_id":"feedback360.give"[^}]*\},"value":"([0-9a-f-]{36})"/.exec(JSON.stringify(dmsTo(user).at(-1)!.body))![1]!;
   const click = (actionId: string, value: string, userId: string) =>

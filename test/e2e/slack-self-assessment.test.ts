@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
-import { type SlackTestApp, slackPerson, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, viewClosed, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
+import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 const users = [
   { id: 'UHR', name: 'Hana Hr', email: 'hana@acme.test', is_admin: true },
@@ -52,8 +52,10 @@ describe('self-assessment in Slack', () => {
   });
   afterAll(() => running?.close());
 
-  const command = (name: string, userId: string, text: string) => slackPerson(running).command(name, userId, text);
-  const opened = (act: () => Promise<unknown>) => slackPerson(running).opened<View>(act);
+  function command(name: string, userId: string, text: string) {
+    return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
+  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const said = (userId: string) =>
     JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
   const rating = (goalId: string, value?: string) => ({

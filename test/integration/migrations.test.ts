@@ -40,6 +40,7 @@ const TABLES = [
   'point_allowances',
   'review_cycles',
   'review_events',
+  'review_meetings',
   'review_participants',
   'review_phases',
   'self_assessment_goals',

@@ -4,7 +4,7 @@ import type { Clock } from '../../src/chat/ports';
 import type { LogDestination } from '../../src/logger';
 import { startTestApp } from './app';
 import { freshPgliteDir, freshPostgres } from './databases';
-import { postSigned, SLACK_SIGNING_SECRET, slashCommand } from './slack-requests';
+import { SLACK_SIGNING_SECRET } from './slack-requests';
 import { type SlackStub, type SlackStubOptions, startSlackStub } from './slack-stub';
 
 export interface SlackTestApp {
@@ -82,20 +82,4 @@ export async function installWithOAuth(appUrl: string, code: string): Promise<Re
     headers: { cookie },
     redirect: 'manual',
   });
-}
-
-/** What a person does in Slack, as Slack sends it to the app: a slash command, and what waits for the modal it opens. */
-export function slackPerson({ app, stub }: Pick<SlackTestApp, 'app' | 'stub'>) {
-  return {
-    /** A slash command; its answer goes to the person's response_url. */
-    command: (name: string, userId: string, text: string) =>
-      postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) })),
-    /** The modal `act` opens (its views.open). */
-    async opened<View = any>(act: () => Promise<unknown>): Promise<View> {
-      const before = stub.callsTo('views.open').length;
-      await act();
-      await stub.waitFor(() => stub.callsTo('views.open').length > before);
-      return stub.callsTo('views.open').at(-1)!.body.view as View;
-    },
-  };
 }

@@ -14,6 +14,8 @@ import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
 import { importForm } from '../../src/features/people/org-import.views';
 import { kudosForm } from '../../src/features/recognition/recognition.views';
+import { calibrateForm, moveForm } from '../../src/features/reviews/calibration.views';
+import { meetingForm } from '../../src/features/reviews/meeting.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
 
 const id = '7d0f7c9e-3c1a-4b55-9a57-2a1f0b9a6e01';
@@ -71,6 +73,9 @@ const FORMS: Form[] = [
     },
     {},
   ),
+  calibrateForm([{ id, name: 'H1' }], [{ kind: 'department', name: 'Design' }]),
+  moveForm(id, 'H1'),
+  meetingForm({ participantId: id, personName: 'Ana', zoneSaid: 'in your timezone (Europe/Lisbon)' }),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */
