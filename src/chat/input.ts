@@ -44,6 +44,14 @@ export function boundedText(value: FormValues[string], maxLength: number, field:
   return withinLimit(typeof value === 'string' ? value.trim() : '', maxLength, { field });
 }
 
+/** A form's whole-number field, or Invalid at that field naming `what` it is and its range. */
+export function wholeNumber(value: FormValues[string], range: { min: number; max: number }, field: string, what: string): number {
+  const raw = singleValue(value)?.trim() ?? '';
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= range.min && n <= range.max)) throw new Invalid(`${what} is a whole number from ${count(range.min)} to ${count(range.max)}.`, field);
+  return n;
+}
+
 /**
  * The text, or Invalid when it is longer than `maxLength`, telling the limit and how long it is: at
  * `field` in a form, else naming `what` it is (a command's topic, its talking point).

@@ -26,6 +26,8 @@ export interface OrgsTable {
   work_end_hour: Generated<number>;
   /** Answers an anonymous 360° group needs before it is shown (0021). */
   feedback_min_responses: Generated<number>;
+  /** The org's own 360° question set, copied into each new request; none: the default set (0024). */
+  feedback_questions: ColumnType<QuestionSet | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -363,6 +365,15 @@ export interface SelfAssessmentsTable {
   updated_at: Date;
   platform: Platform;
   workspace_id: string;
+  /** The 360° competencies rated (0024): each with its label then, so a later edit of the set doesn't change it. */
+  competency_ratings: ColumnType<CompetencyRating[], string | undefined, string>;
+}
+
+/** A self-rating of one 360° competency, 1–5. */
+export interface CompetencyRating {
+  id: string;
+  label: string;
+  rating: number;
 }
 
 export interface SelfAssessmentGoalsTable {

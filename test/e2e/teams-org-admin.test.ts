@@ -107,7 +107,9 @@ describe('org chart import and org settings in Teams (no HR_ADMIN_EMAILS)', () =
     expect(textOf(card)).not.toContain('#recognition');
     expect(textOf(card)).not.toMatch(/\/(kudos|checkin|feedback|hepo)|`|@name|\{typed/);
     expect(textOf(card)).toContain('Organization settings');
-    expect(cardActions(card).map((a: any) => a.title)).toEqual(['Change settings']);
+    expect(textOf(card)).toContain('**feedback 360 settings** the competencies and open questions');
+    expect(textOf(card)).toContain('5 competencies, 2 open questions; confidential groups of at least 3');
+    expect(cardActions(card).map((a: any) => a.title)).toEqual(['Change settings', '360° feedback settings']);
     expect(cardProblems(card)).toEqual([]);
   });
 

@@ -358,9 +358,9 @@ export function teamsClient(stub: ConnectorStub, appUrl: () => string, options: 
       if (action.data?.msteams?.type !== 'task/fetch') throw new Error(`"${title}" opens no dialog`);
       return post(invoke(where, fromId, 'task/fetch', { data: action.data, context: { theme: 'default' } }, posted.id));
     },
-    /** Submits a dialog's card (task/submit carries no replyToId, as in Teams). */
-    submitTask(where: TeamsWhere, fromId: string, dialogCard: any, inputs: Record<string, string>) {
-      const action = button(dialogCard, cardActions(dialogCard).find((a) => a.type === 'Action.Submit')?.title);
+    /** Submits a dialog's card with its first Action.Submit, or the one titled so (task/submit carries no replyToId, as in Teams). */
+    submitTask(where: TeamsWhere, fromId: string, dialogCard: any, inputs: Record<string, string>, title?: string) {
+      const action = button(dialogCard, title ?? cardActions(dialogCard).find((a) => a.type === 'Action.Submit')?.title);
       return post(invoke(where, fromId, 'task/submit', { data: { ...action.data, ...inputs }, context: { theme: 'default' } }));
     },
     /** Clicks an Action.Submit the way Agents Playground does, with no dialogs: a message carrying the data. */

@@ -8,7 +8,7 @@ import { settingsForm } from '../../src/features/admin/settings.views';
 import { answerForm, replyForm, setupForm, skipForm } from '../../src/features/checkins/checkins.views';
 import { feedbackForm } from '../../src/features/feedback/feedback.views';
 import { DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules';
-import { answerForm as answer360Form, declineForm, requestForm } from '../../src/features/feedback/feedback360.views';
+import { answerForm as answer360Form, declineForm, requestForm, settingsForm as feedback360SettingsForm } from '../../src/features/feedback/feedback360.views';
 import { goalForm, updateForm } from '../../src/features/goals/goals.views';
 import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
@@ -63,7 +63,16 @@ const FORMS: Form[] = [
     dueOn: '2026-12-24',
   }),
   declineForm(id, 'Ana'),
-  selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
+  feedback360SettingsForm(DEFAULT_QUESTIONS, 3),
+  selfAssessmentForm(
+    {
+      strengths: null,
+      growth: null,
+      goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }],
+      competencies: DEFAULT_QUESTIONS.competencies.map((c) => ({ ...c, rating: null })),
+    },
+    {},
+  ),
   calibrateForm([{ id, name: 'H1' }], [{ kind: 'department', name: 'Design' }]),
   moveForm(id, 'H1'),
   meetingForm({ participantId: id, personName: 'Ana', zoneSaid: 'in your timezone (Europe/Lisbon)' }),

@@ -269,6 +269,45 @@ describe('Teams renderer: forms', () => {
   });
 });
 
+describe('Teams renderer: forms that keep a draft', () => {
+  const drafted: Form = {
+    formId: 'review.self',
+    title: 'Self-assessment',
+    submitLabel: 'Submit',
+    draft: { label: 'Save draft' },
+    fields: [
+      { id: 'strengths', kind: 'multiline', label: 'Strengths', required: true, maxLength: 2000, initial: 'What I wrote last week.' },
+      { id: 'rating', kind: 'choice', label: 'How did it go?', required: true, options: [{ value: '3', label: '3 · Met' }], initial: '3' },
+    ],
+  };
+
+  it('carries what a person wrote once, in its input, not again in each of its two actions', () => {
+    const card = renderForm(drafted, { mode: 'dialog' });
+    expect(JSON.stringify(card).split('What I wrote last week.').length - 1).toBe(1);
+    for (const action of card.actions!) {
+      const read = readCardData(action.data);
+      expect(read).toMatchObject({ kind: 'form', formId: 'review.self' });
+      expect((read as { form: Form }).form.fields.map((f) => f.id)).toEqual(['strengths', 'rating']);
+    }
+    expect(readCardData(card.actions![1]!.data)).toMatchObject({ draft: true });
+  });
+
+  it('lets "Save draft" go with required inputs empty, says which are required, and says by its buttons what closing costs', () => {
+    const card = renderForm(drafted, { mode: 'inline' });
+    const inputs = card.body.filter((e) => String(e.type).startsWith('Input.'));
+    expect(inputs.map((e) => [e.label, e.isRequired])).toEqual([
+      ['Strengths (required)', undefined],
+      ['How did it go? (required)', undefined],
+    ]);
+    expect(card.body.at(-1)).toMatchObject({
+      text: 'Only “Save draft” keeps what you enter here for later: closing this without it discards your changes since the last save.',
+    });
+    const plain = renderForm({ ...drafted, draft: undefined }, { mode: 'inline' });
+    expect(plain.body.filter((e) => e.isRequired).length).toBe(2);
+    expect(JSON.stringify(plain)).not.toContain('closing this');
+  });
+});
+
 describe('Teams renderer: forms inside messages (form_entry)', () => {
   const entry: Form = {
     formId: 'checkin.answer',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderMessage as renderTeams } from '../../src/adapters/teams/render';
+import { renderModal, SLACK_LIMITS } from '../../src/adapters/slack/render';
+import { cardBytes, renderForm, renderMessage as renderTeams } from '../../src/adapters/teams/render';
 import { homeHandlers } from '../../src/chat/home';
 import type { Feature, HandlerContext } from '../../src/chat/feature';
-import { type Block, type Message, peopleNamedIn } from '../../src/chat/ui';
+import { type Block, type Form, type Message, peopleNamedIn } from '../../src/chat/ui';
 import {
   answerForm,
   answersMessages,
@@ -18,8 +19,13 @@ import { agendaMessage, oneOnOnesHome } from '../../src/features/one-on-ones/one
 import { dryRunMessage, errorsMessage } from '../../src/features/people/org-import.views';
 import { confirmationMessage, homeSection as recognitionHome, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
 import type { QuestionSet } from '../../src/db/database';
-import { buildReport } from '../../src/features/feedback/feedback360.rules';
-import { reportMessage, wordsMessages } from '../../src/features/feedback/feedback360.views';
+import { buildReport, SET_LIMITS } from '../../src/features/feedback/feedback360.rules';
+import {
+  answerForm as answer360Form,
+  reportMessage,
+  settingsMessage as feedback360Settings,
+  wordsMessages,
+} from '../../src/features/feedback/feedback360.views';
 import type { GoalRow } from '../../src/features/goals/goals.queries';
 import {
   atRiskMessage,
@@ -32,8 +38,8 @@ import {
 } from '../../src/features/goals/goals.views';
 import type { CalibrationRow } from '../../src/features/reviews/calibration.rules';
 import { NAMES_PER_BOX, calibrationMessage } from '../../src/features/reviews/calibration.views';
-import { selfAssessmentMessages } from '../../src/features/reviews/self-assessment.views';
-import { expectToFit, expectWhole } from '../support/message-limits';
+import { selfAssessmentForm, selfAssessmentMessages } from '../../src/features/reviews/self-assessment.views';
+import { cardLimitProblems, expectToFit, expectWhole } from '../support/message-limits';
 
 /** A long name, as some people have (Slack allows 80 characters). */
 const LONG_NAME = 'Maria-Fernanda de los Ángeles Concepción Rodríguez-Valenzuela';
@@ -60,6 +66,15 @@ function pages(page: (startAt?: string) => Message): Message[] {
 }
 
 const PERIOD = '2026-11-27';
+
+/** Teams refuses a message over 100 KB (UTF-16); a form's card keeps 4 KB of it for the activity around it. */
+const TEAMS_FORM_BYTES = 96 * 1024;
+
+/** The most an org may set, every label at its longest, with no colon: the report shows it whole. */
+const LARGEST_SET: QuestionSet = {
+  competencies: ids(SET_LIMITS.competencies, 'c').map((id) => ({ id, label: long(SET_LIMITS.label) })),
+  questions: ids(SET_LIMITS.questions, 'q').map((id) => ({ id, label: long(SET_LIMITS.label) })),
+};
 
 describe('every view, fed big inputs, fits both platforms', () => {
   it('a digest for a team of 40, long blockers and reasons, page by page, everyone once', () => {
@@ -247,18 +262,16 @@ describe('every view, fed big inputs, fits both platforms', () => {
     expectToFit(treeMessage([chain(0)]));
   });
 
-  it('a 360° report of 12 reviewers and the person × 20 questions, every answer at its longest', () => {
-    const questions: QuestionSet = {
-      competencies: ids(15, 'c').map((id) => ({ id, label: `${long(60)}: ${long(80)}` })),
-      questions: ids(5, 'q').map((id) => ({ id, label: long(120) })),
-    };
+  it('a 360° report of 12 reviewers and the person × the largest set an org may set, every answer at its longest', () => {
+    const questions = LARGEST_SET;
     const groups = ['self', 'manager', 'peer', 'peer', 'peer', 'peer', 'peer', 'report', 'report', 'report', 'other', 'other', 'other'] as const;
     const answers = groups.map((relationship, n) => ({
       relationship,
       ratings: Object.fromEntries(questions.competencies.map((c, i) => [c.id, 1 + ((n + i) % 5)])),
       texts: Object.fromEntries(questions.questions.map((q) => [q.id, long(1000)])),
     }));
-    const report = buildReport(answers, { anonymous: true, minResponses: 3, questions, random: () => 0.5 });
+    const selfAssessment = { submittedOn: '2026-06-15', ratings: Object.fromEntries(questions.competencies.slice(0, 8).map((c) => [c.id, 4])) };
+    const report = buildReport(answers, { anonymous: true, minResponses: 3, questions, random: () => 0.5, selfAssessment });
     expectWhole(shown(reportMessage({ subjectId: 'p1', report, questions, declined: 2 })));
     const words = wordsMessages({ subjectId: 'p1', report });
     expect(words).toHaveLength(5);
@@ -270,8 +283,53 @@ describe('every view, fed big inputs, fits both platforms', () => {
       strengths: long(2000),
       growth: long(2000),
       goals: ids(10, 'g').map((goalId) => ({ goalId, title: long(150), rating: 3, reflection: long(1000) })),
+      competencies: LARGEST_SET.competencies.map((c) => ({ ...c, rating: 5 })),
     };
     for (const message of selfAssessmentMessages({ personId: 'p1', submittedOn: '2026-06-15', assessment })) expectWhole(shown(message));
+  });
+
+  it("the org's largest 360° set: its settings, the reviewer's form and the self-assessment of ten goals fit a Slack modal and a Teams dialog whole", () => {
+    expectWhole(feedback360Settings(LARGEST_SET, 20, '✅ 360° feedback settings saved.'));
+    const forms: Form[] = [
+      answer360Form({
+        requestId: 'r1',
+        subjectId: 'p1',
+        subjectName: LONG_NAME,
+        questions: LARGEST_SET,
+        anonymous: true,
+        minResponses: 20,
+        asManager: false,
+        asSelf: false,
+        dueOn: PERIOD,
+        draft: Object.fromEntries(LARGEST_SET.questions.map((q) => [`text_${q.id}`, long(1000)])),
+      }),
+      selfAssessmentForm(
+        {
+          strengths: long(2000),
+          growth: long(2000),
+          goals: ids(10, 'g').map((goalId) => ({ goalId, title: long(150), rating: 3, reflection: long(1000) })),
+          competencies: LARGEST_SET.competencies.map((c) => ({ ...c, rating: 4 })),
+        },
+        { draftSavedOn: PERIOD, lastSubmittedOn: PERIOD },
+      ),
+    ];
+    for (const form of forms) {
+      const modal = renderModal(form, '{}');
+      expect(modal.blocks.length, form.formId).toBeLessThanOrEqual(SLACK_LIMITS.viewBlocks);
+      const card = renderForm(form, { mode: 'dialog' });
+      // A form is never cut (the renderer cuts messages to 28 KB): it must stay under Teams' refusal, with room for the activity around it.
+      expect(
+        cardLimitProblems(card).filter((p) => !p.endsWith(' bytes')),
+        form.formId,
+      ).toEqual([]);
+      expect(cardBytes(card), form.formId).toBeLessThan(TEAMS_FORM_BYTES);
+      for (const rendered of [modal, card]) expect(JSON.stringify(rendered), form.formId).not.toMatch(/…|Not shown: /);
+      for (const field of form.fields)
+        expect(
+          card.body.some((e) => e.id === field.id),
+          field.id,
+        ).toBe(true);
+    }
   });
 
   it('a calibration of 600 people under 50 managers: names bounded per box, managers past the first cut, as HR and as an executive', () => {

@@ -14,6 +14,8 @@ export interface Submitted {
   /** The message the form was part of (a `form_entry`). */
   message?: Message;
   carried: Carried;
+  /** Sent with the form's draft button: saved for later, the form stays open. */
+  draft?: true;
 }
 
 /**
@@ -55,7 +57,13 @@ export async function cardSubmission(
 ): Promise<{ interaction: Interaction; submitted?: Submitted }> {
   if (data.kind === 'action') return { interaction: cardInteraction(context.activity, data, idempotencyKey) };
   const carried = await checked(context, kit, data.carried);
-  const submitted: Submitted = { form: data.form, values: data.values, ...(data.message ? { message: data.message } : {}), carried };
+  const submitted: Submitted = {
+    form: data.form,
+    values: data.values,
+    ...(data.message ? { message: data.message } : {}),
+    carried,
+    ...(data.draft ? { draft: true as const } : {}),
+  };
   const values = await withTeamsUserIds(kit.people, data.form, data.values);
   const interaction = cardInteraction(context.activity, { ...data, values }, idempotencyKey);
   // Asked for in a channel, filled in privately: it counts where it was asked for.

@@ -110,6 +110,16 @@ async function submittedAgain(submitted: Submitted & { form: Form }, entered: Om
 
 const hasForm = (submitted: Submitted | undefined): submitted is Submitted & { form: Form } => submitted?.form !== undefined;
 
+/**
+ * A draft saved keeps its form open, saying so: Teams tells the bot nothing when a dialog is closed,
+ * so the person goes on from what is saved. The words to say, when that is the answer.
+ */
+function draftKept(plan: Plan, submitted: Submitted | undefined): string | undefined {
+  const done = plan.notes.find((n) => n.type === 'done');
+  if (!submitted?.draft || !hasForm(submitted) || !done || plan.errors || plan.form || plan.update) return undefined;
+  return wordsOf(done.message);
+}
+
 const cardActivity = (card: AdaptiveCard, summary: string): Partial<Activity> => ({ type: 'message', summary, attachments: [attachment(card)] });
 
 /**
@@ -179,6 +189,11 @@ const taskContinue = (card: AdaptiveCard, title: string): InvokeResponse => ({
 export async function answerDialog(effects: Effect[], turn: Answering): Promise<InvokeResponse> {
   const { kit, submitted } = turn;
   const plan = planOf(effects);
+  const saved = draftKept(plan, submitted);
+  if (saved && hasForm(submitted)) {
+    const { form, values, carried } = submitted;
+    return taskContinue(renderForm(form, { mode: 'dialog', values, saved, carry: carried, people: await kit.formPeople() }), form.title);
+  }
   let shown = plan.notes;
   if (plan.update) shown = await replaceSource(turn, submitted?.carried.source ?? turn.card, plan.update, plan.notes);
   // The full confirmation stays in the person's chat, unless it went into the updated card.
@@ -229,6 +244,9 @@ export async function answerCardAction(effects: Effect[], turn: Answering): Prom
     // Agents Playground has no dialogs: a form asked for through a card takes the card's place.
     return cardResponse(renderForm(plan.form, { mode: 'inline', carry: submitted?.carried, people: await kit.formPeople() }));
   }
+
+  const saved = draftKept(plan, submitted);
+  if (saved && hasForm(submitted)) return cardResponse(await submittedAgain(submitted, { saved }, kit));
 
   const notes = plan.notes;
   if (plan.update) {

@@ -174,6 +174,8 @@ export interface Entered {
   errors?: Record<string, string>;
   /** A message about the whole form, shown at the top (e.g. a refusal that names no field). */
   notice?: string;
+  /** Good news about the whole form, shown at the top (a draft saved, the form still open). */
+  saved?: string;
 }
 
 interface InputsOptions extends Entered {
@@ -188,10 +190,23 @@ export interface MessageRenderOptions extends InputsOptions {
 
 const ENTRY_SUBMIT_STYLE = 'positive';
 
+/**
+ * The form as its actions carry it: what a text field holds comes back as its input's value, so its
+ * initial text rides once, in the input, not again in each action (a long draft would triple the card).
+ */
+const carriedForm = (form: Form): Form => ({
+  ...form,
+  fields: form.fields.map((field) => {
+    if (field.kind !== 'text' && field.kind !== 'multiline') return field;
+    const { initial: _inTheInput, ...rest } = field;
+    return rest;
+  }),
+});
+
 function submitData(form: Form, carry: Carried | undefined, message?: Message): FormSubmitData {
   return {
     formId: form.formId,
-    hepoForm: form,
+    hepoForm: carriedForm(form),
     ...(message ? { hepoMessage: message } : {}),
     ...(carry?.source ? { hepoSource: carry.source } : {}),
     ...(carry?.origin ? { hepoOrigin: carry.origin } : {}),
@@ -205,6 +220,10 @@ const executeSubmit = (form: Form, data: FormSubmitData): CardElement => ({
   data,
   style: ENTRY_SUBMIT_STYLE,
 });
+
+/** Under a form with a draft, by its buttons: what closing it costs. */
+export const draftNote = (label: string) =>
+  `Only “${label}” keeps what you enter here for later: closing this without it discards your changes since the last save.`;
 
 /** The form's "Save draft": its submit action, marked as a draft and not the primary one. */
 function saveDraft(submit: CardElement, label: string): CardElement {
@@ -460,12 +479,15 @@ function formInputs(form: Form, options: InputsOptions): CardElement[] {
   const body: CardElement[] = [];
   // An error for a field the form doesn't show still reaches the person, at the top.
   const stray = Object.entries(options.errors ?? {}).filter(([id]) => !form.fields.some((f) => f.id === id));
+  if (options.saved) body.push(text(options.saved, { color: 'Good' }));
   for (const message of [options.notice, ...stray.map(([, m]) => m)]) {
     if (message) body.push(text(message, { color: 'Attention' }));
   }
   const entered = options.values;
   for (const field of form.fields) {
-    body.push(renderInput(form.formId, field, entered?.[field.id], entered !== undefined, options.people ?? []));
+    // Teams checks required inputs before any action goes, "Save draft" too: a form with a draft leaves that to the bot, at submit.
+    const shown = form.draft && field.required ? { ...field, required: false, label: `${field.label} (required)` } : field;
+    body.push(renderInput(form.formId, shown, entered?.[field.id], entered !== undefined, options.people ?? []));
     const error = options.errors?.[field.id];
     if (error) body.push(text(error, { color: 'Attention', size: 'Small', spacing: 'None' }));
     if (field.hint) body.push(text(field.hint, { size: 'Small', isSubtle: true, spacing: 'None' }));
@@ -480,6 +502,9 @@ export function renderForm(form: Form, options: FormRenderOptions): AdaptiveCard
   body.push(...notices);
   if (form.intro) body.push(text(form.intro));
   body.push(...inputs);
+
+  // Teams tells the bot nothing when a dialog is closed (nor when a card is left): only the draft button saves.
+  if (form.draft) body.push(text(draftNote(form.draft.label), { size: 'Small', isSubtle: true }));
 
   const data = submitData(form, options.carry);
   const submit = options.mode === 'inline' ? executeSubmit(form, data) : { type: 'Action.Submit', title: form.submitLabel, data, style: ENTRY_SUBMIT_STYLE };

@@ -42,7 +42,7 @@ export function adminFeature(deps: AdminDeps): Feature {
     help: [
       '{typed:hepo org @name manager @other} the org chart (HR admins change it; anyone can look)',
       '{typed:hepo org import} the whole org chart from a CSV file, with a dry run first (HR admins)',
-      '{typed:hepo settings} company values, kudos allowance, recognition channel, default timezone, working hours (HR admins)',
+      '{typed:hepo settings} company values, kudos allowance, recognition channel, default timezone, working hours, and the way to the 360° feedback settings (HR admins)',
       '{typed:hepo link} a one-time code to make your Slack workspace and Teams tenant one organization; {typed:hepo link CODE} sends back the code from the other side (HR admins)',
     ],
     commands: {

@@ -1,5 +1,5 @@
 import { Invalid } from '../../chat/errors';
-import { boundedText } from '../../chat/input';
+import { boundedText, wholeNumber } from '../../chat/input';
 import type { FormValues } from '../../chat/ui';
 import { isTimeZone } from '../../schedule/cadence.rules';
 
@@ -41,12 +41,6 @@ function companyValues(raw: string): string[] {
   return values;
 }
 
-function wholeNumber(raw: string, min: number, max: number, field: string, what: string): number {
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= min && n <= max)) throw new Invalid(`${what} is a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`, field);
-  return n;
-}
-
 /**
  * The settings form as settings, or Invalid at the first field that is wrong. `current` fills what
  * the form doesn't ask for (the recognition channel in Teams).
@@ -54,11 +48,11 @@ function wholeNumber(raw: string, min: number, max: number, field: string, what:
 export function readSettings(values: FormValues, current: Pick<OrgSettings, 'recognitionChannel'>, asksChannel: boolean): OrgSettings {
   const settings = {
     companyValues: companyValues(boundedText(values.values, MAX_VALUES_TEXT, 'values')),
-    monthlyAllowance: wholeNumber(textOf(values.allowance), 1, MAX_ALLOWANCE, 'allowance', 'The monthly allowance'),
+    monthlyAllowance: wholeNumber(values.allowance, { min: 1, max: MAX_ALLOWANCE }, 'allowance', 'The monthly allowance'),
     recognitionChannel: asksChannel ? textOf(values.channel) || null : current.recognitionChannel,
     defaultTimezone: boundedText(values.timezone, MAX_TIMEZONE, 'timezone'),
-    workStartHour: wholeNumber(textOf(values.work_start), 0, 23, 'work_start', 'The start of the working day'),
-    workEndHour: wholeNumber(textOf(values.work_end), 1, 24, 'work_end', 'The end of the working day'),
+    workStartHour: wholeNumber(values.work_start, { min: 0, max: 23 }, 'work_start', 'The start of the working day'),
+    workEndHour: wholeNumber(values.work_end, { min: 1, max: 24 }, 'work_end', 'The end of the working day'),
   };
   if (!isTimeZone(settings.defaultTimezone)) {
     throw new Invalid(`"${settings.defaultTimezone}" is not a timezone I know. Use an IANA name, like Europe/Lisbon.`, 'timezone');

@@ -2,6 +2,8 @@ import type { Platform } from '../../chat/interaction';
 import { limitHint } from '../../chat/input';
 import type { Form, Message } from '../../chat/ui';
 import type { Org } from '../../db/database';
+import { questionSetOf } from '../feedback/feedback360.rules';
+import { openSettingsButton as open360Settings, settingsSummary as feedback360Summary } from '../feedback/feedback360.views';
 import { HOW_TO_CHOOSE_CHANNEL, NO_CHANNEL, recognitionChannelShown } from '../recognition/recognition.views';
 import { MAX_ALLOWANCE, MAX_TIMEZONE, MAX_VALUES_TEXT } from './settings.rules';
 
@@ -100,9 +102,10 @@ export function settingsMessage(org: Org, platform: Platform, note?: string): Me
           { label: 'Recognition channel', value: channel },
           { label: 'Default timezone', value: org.default_timezone },
           { label: 'Working hours', value: `${hour(org.work_start_hour)}–${hour(org.work_end_hour)}, Monday to Friday` },
+          { label: '360° feedback', value: feedback360Summary(questionSetOf(org), org.feedback_min_responses) },
         ],
       },
-      { type: 'actions', buttons: [{ actionId: OPEN_SETTINGS, label: 'Change settings', opensForm: true }] },
+      { type: 'actions', buttons: [{ actionId: OPEN_SETTINGS, label: 'Change settings', opensForm: true }, open360Settings] },
     ],
   };
 }

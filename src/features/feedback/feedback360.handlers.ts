@@ -11,10 +11,11 @@ import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
-import { authorizeOn, can } from '../people/authorization';
+import { authorize, authorizeOn, can, wholeOrg } from '../people/authorization';
 import type { PeopleQueries } from '../people/people.queries';
+import type { SelfAssessmentQueries } from '../reviews/self-assessment.queries';
 import type { Feedback360Queries } from './feedback360.queries';
-import { DEFAULT_QUESTIONS, buildReport, relationshipTo } from './feedback360.rules';
+import { buildReport, questionSetOf, readQuestionSettings, relationshipTo } from './feedback360.rules';
 import {
   ANSWER_FORM,
   DECLINE,
@@ -22,8 +23,10 @@ import {
   DEFAULT_DUE_DAYS,
   GIVE,
   LIMITS,
+  OPEN_SETTINGS,
   REQUEST_FORM,
   REVIEWERS,
+  SETTINGS_FORM,
   answerForm,
   declineForm,
   homeSection,
@@ -32,12 +35,16 @@ import {
   reportMessage,
   wordsMessages,
   requestForm,
+  settingsForm,
+  settingsMessage,
   textField,
 } from './feedback360.views';
 
 export interface Feedback360Deps {
   queries: Feedback360Queries;
   people: Pick<PeopleQueries, 'person' | 'directReports' | 'platformIds'>;
+  /** The subject's own competency ratings in their latest self-assessment, for the report's self column. */
+  selfAssessments: Pick<SelfAssessmentQueries, 'latestCompetencyRatings'>;
   clock: Clock;
   enqueue: Enqueue;
   sendRecorded: SendRecorded;
@@ -57,14 +64,22 @@ const REMIND_DAYS_BEFORE = 2;
  */
 async function sendReport(deps: Feedback360Deps, request: Request): Promise<void> {
   const { queries, people, enqueue } = deps;
-  const [answers, reviewers, subject] = await Promise.all([
+  const [answers, reviewers, subject, assessed] = await Promise.all([
     queries.answers(request.org_id, request.id),
     queries.reviewers(request.org_id, request.id),
     people.person(request.org_id, request.subject_id),
+    deps.selfAssessments.latestCompetencyRatings(request.org_id, request.subject_id),
   ]);
+  const selfAssessment = assessed && { ratings: assessed.ratings, submittedOn: localDate(assessed.submittedAt, subject?.timezone ?? 'UTC') };
   const report = buildReport(
     answers.map((a) => ({ relationship: a.relationship, ratings: a.ratings, texts: a.texts, ...(a.reviewer_name ? { reviewerName: a.reviewer_name } : {}) })),
-    { anonymous: request.anonymous, minResponses: request.min_responses, questions: request.questions, random: Math.random },
+    {
+      anonymous: request.anonymous,
+      minResponses: request.min_responses,
+      questions: request.questions,
+      random: Math.random,
+      ...(selfAssessment ? { selfAssessment } : {}),
+    },
   );
   const message = reportMessage({
     subjectId: request.subject_id,
@@ -153,16 +168,26 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
     return subject;
   }
 
+  /** The org's 360° set and smallest anonymous group, for HR admins (`org.settings`). */
+  function openSettings(ctx: HandlerContext): Effect[] {
+    authorize(ctx.actor, 'org.settings', wholeOrg(ctx.org.id));
+    return [{ type: 'open_form', form: settingsForm(questionSetOf(ctx.org), ctx.org.feedback_min_responses) }];
+  }
+
   async function afterResponse(request: Request, closed: boolean) {
     if (closed) await sendReport(deps, request);
   }
 
   return {
     name: 'feedback360',
-    help: ['{typed:feedback 360 @name} ask colleagues for 360° feedback about someone (yourself, your report)'],
+    help: [
+      '{typed:feedback 360 @name} ask colleagues for 360° feedback about someone (yourself, your report)',
+      '{typed:feedback 360 settings} the competencies and open questions new 360° requests ask, and the smallest confidential group (HR admins)',
+    ],
     home: async (ctx) => homeSection(await queries.waitingFor(ctx.org.id, ctx.actor.id, HOME_REQUESTS)),
     commands: {
       async 'feedback 360'(interaction, ctx) {
+        if (interaction.mentions.length === 0 && /^360\s+settings$/i.test(interaction.text.trim())) return openSettings(ctx);
         const [ref] = interaction.mentions;
         const subject = ref ? (await ctx.resolvePeople([ref]))[0]! : ctx.actor;
         await authorizeOn(ctx, 'feedback360.request', subject);
@@ -178,6 +203,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
       },
     },
     actions: {
+      [OPEN_SETTINGS]: async (_interaction, ctx) => openSettings(ctx),
       async [GIVE](interaction, ctx) {
         const { request, reviewer } = await asReviewer(ctx, interaction.value);
         const subject = await subjectOf(ctx, request.subject_id);
@@ -202,6 +228,12 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
       },
     },
     forms: {
+      async [SETTINGS_FORM](interaction, ctx) {
+        authorize(ctx.actor, 'org.settings', wholeOrg(ctx.org.id));
+        const { questions, minResponses } = readQuestionSettings(interaction.values);
+        await queries.saveSettings(ctx.org.id, questions, minResponses);
+        return [{ type: 'done', message: settingsMessage(questions, minResponses, '✅ 360° feedback settings saved.') }];
+      },
       async [REQUEST_FORM](interaction, ctx) {
         const subjectId = interaction.state.subjectId;
         if (!subjectId || !isRowId(subjectId)) throw new NotFound("I couldn't find that person.");
@@ -237,7 +269,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
             dueOn: due,
             anonymous,
             minResponses: ctx.org.feedback_min_responses,
-            questions: DEFAULT_QUESTIONS,
+            questions: questionSetOf(ctx.org),
             reviewers: all,
             platform: origin.platform,
             workspaceId: origin.workspaceId,

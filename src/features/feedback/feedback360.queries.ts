@@ -48,6 +48,15 @@ export function feedback360Queries(db: Db) {
   }
 
   return {
+    /** The org's set and smallest anonymous group, which new requests copy (one statement: nothing half-written). */
+    async saveSettings(orgId: string, questions: QuestionSet, minResponses: number): Promise<void> {
+      await db
+        .updateTable('orgs')
+        .set({ feedback_questions: JSON.stringify(questions), feedback_min_responses: minResponses })
+        .where('id', '=', orgId)
+        .execute();
+    },
+
     /** Records the request, its reviewers and their invitations; a repeated delivery records nothing. */
     async create(r: NewRequest, invitationsFor: (requestId: string) => OutgoingNotification[]): Promise<RecordedNotification[]> {
       return db.transaction().execute(async (trx) => {

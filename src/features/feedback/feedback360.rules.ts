@@ -3,7 +3,10 @@
  * can be tested over any number of random requests.
  */
 
-import type { FeedbackRelationship as Relationship, QuestionSet } from '../../db/database';
+import { Invalid } from '../../chat/errors';
+import { boundedText, wholeNumber } from '../../chat/input';
+import type { FormValues } from '../../chat/ui';
+import type { Org, FeedbackRelationship as Relationship, QuestionSet } from '../../db/database';
 
 /** The set every org starts with. */
 export const DEFAULT_QUESTIONS: QuestionSet = {
@@ -19,6 +22,66 @@ export const DEFAULT_QUESTIONS: QuestionSet = {
     { id: 'change', label: 'What could they do differently?' },
   ],
 };
+
+/** The org's set, which new requests copy. */
+export const questionSetOf = (org: Pick<Org, 'feedback_questions'>): QuestionSet => org.feedback_questions ?? DEFAULT_QUESTIONS;
+
+/**
+ * Bounds of an org's set: the reviewer's form, the self-assessment and the report hold every
+ * competency and question at their longest on both platforms (test/unit/views-fit.test.ts).
+ */
+export const SET_LIMITS = { competencies: 10, questions: 5, label: 100 } as const;
+/** The smallest anonymous group an org may set: fewer than 2 would show one person's answers. */
+export const MIN_RESPONSES = { min: 2, max: 20 } as const;
+/** A list as typed in the settings form, one label a line: room for the most labels at their longest. */
+export const listLength = (most: number) => most * (SET_LIMITS.label + 1);
+
+/** An id from the label's name (what comes before a colon), kept stable when only the explanation changes. */
+function idOf(label: string, taken: Set<string>, fallback: string): string {
+  const slug = (label.split(':')[0] ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  const base = slug || fallback;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+/** One label a line (a leading bullet dropped), each bounded, at least one and at most `most`, none twice. */
+function labels(value: FormValues[string], field: string, what: { one: string; many: string; most: number }): string[] {
+  const lines = boundedText(value, listLength(what.most), field)
+    .split('\n')
+    .map((line) => line.replace(/^\s*(?:[-•*]\s+)?/, '').trim())
+    .filter(Boolean);
+  if (lines.length === 0) throw new Invalid(`Write at least one ${what.one}, one per line.`, field);
+  if (lines.length > what.most)
+    throw new Invalid(`Keep it to ${what.most} ${what.many} or fewer (there are ${lines.length}): each is a question on every reviewer's form.`, field);
+  const long = lines.findIndex((l) => l.length > SET_LIMITS.label);
+  if (long >= 0) throw new Invalid(`Line ${long + 1} has ${lines[long]!.length} characters: keep each ${what.one} to ${SET_LIMITS.label}.`, field);
+  const twice = lines.find((l, i) => lines.findIndex((m) => m.toLowerCase() === l.toLowerCase()) !== i);
+  if (twice) throw new Invalid(`“${twice}” is there twice.`, field);
+  return lines;
+}
+
+/** The 360° settings form as a question set and minimum group size, or Invalid at the first field that is wrong. */
+export function readQuestionSettings(values: FormValues): { questions: QuestionSet; minResponses: number } {
+  const competencies = labels(values.competencies, 'competencies', { one: 'competency', many: 'competencies', most: SET_LIMITS.competencies });
+  const questions = labels(values.questions, 'questions', { one: 'question', many: 'questions', most: SET_LIMITS.questions });
+  const competencyIds = new Set<string>();
+  const questionIds = new Set<string>();
+  return {
+    questions: {
+      competencies: competencies.map((label, i) => ({ id: idOf(label, competencyIds, `c${i + 1}`), label })),
+      questions: questions.map((label, i) => ({ id: idOf(label, questionIds, `q${i + 1}`), label })),
+    },
+    minResponses: wholeNumber(values.min_responses, MIN_RESPONSES, 'min_responses', 'The smallest anonymous group'),
+  };
+}
 
 export const RELATIONSHIP_LABEL: Record<Relationship, string> = { self: 'Self', manager: 'Manager', peer: 'Peers', report: 'Direct reports', other: 'Others' };
 
@@ -52,7 +115,10 @@ export interface Report {
   withheld: number;
   /** Everyone shown but the person themselves, per competency. */
   others: Record<string, number>;
+  /** The person's own rating per competency: from their self-assessment where it rated one, else from their answer. */
   self?: Record<string, number>;
+  /** Where the self-assessment gave the self-rating: the competencies it rated, and when it was submitted. */
+  selfAssessment?: { submittedOn: string; competencies: string[] };
   /** Competencies others rate highest; with a self-rating, those others rate well above it too. */
   strengths: string[];
   /** Where the person rates themselves a point or more above what others see. */
@@ -87,7 +153,17 @@ const shuffled = <T>(items: T[], random: () => number): T[] => {
  * person's own answers are never anonymous. Open answers come without names, in random order.
  * Not anonymous: every group is shown, and open answers carry their author's name.
  */
-export function buildReport(answers: Answer[], o: { anonymous: boolean; minResponses: number; questions: QuestionSet; random: () => number }): Report {
+export function buildReport(
+  answers: Answer[],
+  o: {
+    anonymous: boolean;
+    minResponses: number;
+    questions: QuestionSet;
+    random: () => number;
+    /** The person's latest submitted self-assessment's competency ratings, by competency id. */
+    selfAssessment?: { submittedOn: string; ratings: Record<string, number> };
+  },
+): Report {
   const by = (r: Relationship) => answers.filter((a) => a.relationship === r);
   const shown: Array<{ label: string; answers: Answer[] }> = [];
   let withheld = 0;
@@ -107,7 +183,12 @@ export function buildReport(answers: Answer[], o: { anonymous: boolean; minRespo
   const othersAnswers = shown.flatMap((g) => g.answers);
   const others = Object.fromEntries(Object.entries(scores(othersAnswers, o.questions)).map(([k, v]) => [k, v.average]));
   const selfAnswers = by('self');
-  const self = selfAnswers.length > 0 ? Object.fromEntries(Object.entries(scores(selfAnswers, o.questions)).map(([k, v]) => [k, v.average])) : undefined;
+  const assessed = Object.entries(o.selfAssessment?.ratings ?? {}).filter(([id]) => o.questions.competencies.some((c) => c.id === id));
+  const selfScores: ReportGroup['scores'] = {
+    ...scores(selfAnswers, o.questions),
+    ...Object.fromEntries(assessed.map(([id, v]) => [id, { average: v, low: v, high: v }])),
+  };
+  const self = Object.keys(selfScores).length > 0 ? Object.fromEntries(Object.entries(selfScores).map(([k, v]) => [k, v.average])) : undefined;
   const ranked = Object.entries(others).sort((a, b) => b[1] - a[1]);
   const strengths = ranked
     .filter(([, v]) => v >= 3.5)
@@ -130,12 +211,15 @@ export function buildReport(answers: Answer[], o: { anonymous: boolean; minRespo
   });
   return {
     groups: [
-      ...(self ? [{ label: RELATIONSHIP_LABEL.self, count: selfAnswers.length, scores: scores(selfAnswers, o.questions) }] : []),
+      ...(self ? [{ label: RELATIONSHIP_LABEL.self, count: selfAnswers.length, scores: selfScores }] : []),
       ...shown.map((g) => ({ label: g.label, count: g.answers.length, scores: scores(g.answers, o.questions) })),
     ],
     withheld,
     others,
     ...(self ? { self } : {}),
+    ...(o.selfAssessment && assessed.length > 0
+      ? { selfAssessment: { submittedOn: o.selfAssessment.submittedOn, competencies: assessed.map(([id]) => id) } }
+      : {}),
     strengths,
     blindSpots,
     texts,

@@ -1,13 +1,15 @@
 import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionSet } from '../../db/database';
-import type { Report } from './feedback360.rules';
+import { MIN_RESPONSES, RELATIONSHIP_LABEL, type Report, type ReportGroup, SET_LIMITS, listLength } from './feedback360.rules';
 
 export const REQUEST_FORM = 'feedback360.request';
 export const ANSWER_FORM = 'feedback360.answer';
 export const DECLINE_FORM = 'feedback360.decline';
 export const GIVE = 'feedback360.give';
 export const DECLINE = 'feedback360.decline';
+export const SETTINGS_FORM = 'feedback360.settings';
+export const OPEN_SETTINGS = 'feedback360.settings.open';
 
 /** An open answer's limit keeps a question's answers by 12 reviewers in one message on both platforms. */
 export const LIMITS = { answer: 1000, reason: 300 } as const;
@@ -18,7 +20,8 @@ export const REVIEWERS = { min: 3, max: 12 } as const;
 /** The due date a request form suggests, in days. */
 export const DEFAULT_DUE_DAYS = 14;
 
-const RATINGS = [
+/** The scale a competency is rated on, by reviewers and in a self-assessment, each point with its anchor. */
+export const COMPETENCY_RATINGS = [
   { value: '1', label: '1 · Rarely' },
   { value: '2', label: '2 · Sometimes' },
   { value: '3', label: '3 · Usually' },
@@ -82,7 +85,7 @@ export function answerForm(o: {
         kind: 'choice',
         label: c.label,
         required: true,
-        options: RATINGS,
+        options: COMPETENCY_RATINGS,
         ...(o.draft?.[ratingField(c.id)] ? { initial: o.draft[ratingField(c.id)] } : {}),
       }),
     ),
@@ -152,9 +155,11 @@ const score = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1)
 export function reportMessage(o: { subjectId: string; report: Report; questions: QuestionSet; declined: number }): Message {
   const label = (id: string) => o.questions.competencies.find((c) => c.id === id)?.label.split(':')[0] ?? id;
   const r = o.report;
+  const fromAssessment = (g: ReportGroup, id: string) => g.label === RELATIONSHIP_LABEL.self && r.selfAssessment?.competencies.includes(id);
   const table = o.questions.competencies.map((c) => {
     const cells = r.groups.map((g) => {
       const s = g.scores[c.id];
+      if (s && fromAssessment(g, c.id)) return `${g.label} ${s.average} (self-assessment)`;
       return `${g.label} ${s ? `${score(s.average)} (${s.low}–${s.high})` : '–'}`;
     });
     return `• **${label(c.id)}**: ${cells.join(' · ')}`;
@@ -163,7 +168,14 @@ export function reportMessage(o: { subjectId: string; report: Report; questions:
     { type: 'header', text: `360° feedback: ${personRef(o.subjectId)}` },
     {
       type: 'context',
-      text: `Answers: ${r.groups.map((g) => `${g.label} ${g.count}`).join(', ')}${r.withheld ? `; ${r.withheld} not shown (too few to keep confidential)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.`,
+      text: `Answers: ${
+        r.groups
+          .filter((g) => g.count > 0)
+          .map((g) => `${g.label} ${g.count}`)
+          .join(', ') || 'none'
+      }${r.withheld ? `; ${r.withheld} not shown (too few to keep confidential)` : ''}${o.declined ? `; ${o.declined} declined` : ''}. Scores: average (lowest–highest), 1–5.${
+        r.selfAssessment ? ` Self-ratings marked “self-assessment” come from the self-assessment submitted ${r.selfAssessment.submittedOn}.` : ''
+      }`,
     },
     ...Array.from(
       { length: Math.ceil(table.length / COMPETENCIES_PER_SECTION) },
@@ -219,4 +231,75 @@ export function homeSection(
         }).blocks,
     ),
   ];
+}
+
+const LIST_LIMITS = { competencies: listLength(SET_LIMITS.competencies), questions: listLength(SET_LIMITS.questions) } as const;
+
+/** The org's 360° set and smallest anonymous group, as an HR admin changes them. */
+export function settingsForm(set: QuestionSet, minResponses: number): Form {
+  const lines = (items: QuestionSet['questions']) => items.map((i) => i.label).join('\n');
+  return {
+    formId: SETTINGS_FORM,
+    title: '360° feedback settings',
+    submitLabel: 'Save',
+    intro: 'New 360° requests ask these; requests already running keep the questions they were made with.',
+    fields: [
+      {
+        id: 'competencies',
+        kind: 'multiline',
+        label: 'Competencies, each rated 1–5',
+        required: true,
+        initial: lines(set.competencies),
+        maxLength: LIST_LIMITS.competencies,
+        hint: limitHint(
+          LIST_LIMITS.competencies,
+          `One per line, 1 to ${SET_LIMITS.competencies}, each up to ${SET_LIMITS.label} characters. “Name: what it means” shows the name in the report.`,
+        ),
+      },
+      {
+        id: 'questions',
+        kind: 'multiline',
+        label: 'Open questions',
+        required: true,
+        initial: lines(set.questions),
+        maxLength: LIST_LIMITS.questions,
+        hint: limitHint(LIST_LIMITS.questions, `One per line, 1 to ${SET_LIMITS.questions}, each up to ${SET_LIMITS.label} characters.`),
+      },
+      {
+        id: 'min_responses',
+        kind: 'number',
+        label: 'Smallest anonymous group',
+        required: true,
+        min: MIN_RESPONSES.min,
+        max: MIN_RESPONSES.max,
+        initial: minResponses,
+        hint: 'On confidential requests, a group (peers, reports, others) with fewer answers is merged into “Others” or left out.',
+      },
+    ],
+  };
+}
+
+/** One line on the org's 360° settings, for the org settings. */
+export const settingsSummary = (set: QuestionSet, minResponses: number) =>
+  `${set.competencies.length} competencies, ${set.questions.length} open questions; confidential groups of at least ${minResponses}`;
+
+export const openSettingsButton = { actionId: OPEN_SETTINGS, label: '360° feedback settings', opensForm: true };
+
+/** The org's 360° set as it is, with the button that changes it. */
+export function settingsMessage(set: QuestionSet, minResponses: number, note?: string): Message {
+  const list = (items: QuestionSet['questions']) => items.map((i) => `• ${i.label}`).join('\n');
+  return {
+    summary: note ?? '360° feedback settings',
+    blocks: [
+      ...(note ? [{ type: 'section' as const, text: note }] : []),
+      { type: 'header', text: '360° feedback settings' },
+      { type: 'section', text: `**Competencies, rated 1–5**\n${list(set.competencies)}` },
+      { type: 'section', text: `**Open questions**\n${list(set.questions)}` },
+      {
+        type: 'context',
+        text: `Confidential requests show a group’s answers only when at least ${minResponses} answered. New requests use these; running ones keep theirs.`,
+      },
+      { type: 'actions', buttons: [{ ...openSettingsButton, label: 'Change them' }] },
+    ],
+  };
 }

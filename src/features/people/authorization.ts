@@ -192,7 +192,7 @@ export const POLICY = {
     allows: (role) => role === 'hr_admin',
     refusal: 'Only an HR admin can change the org chart.',
   },
-  /** Company values, allowance, recognition channel, default timezone, working hours. */
+  /** Company values, allowance, recognition channel, default timezone, working hours; the 360° question set and smallest group. */
   'org.settings': {
     allows: (role) => role === 'hr_admin',
     refusal: 'Only an HR admin can change the organization’s settings.',

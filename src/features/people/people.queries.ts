@@ -131,6 +131,7 @@ export function peopleQueries(db: Db) {
           'orgs.work_start_hour as orgs_work_start_hour',
           'orgs.work_end_hour as orgs_work_end_hour',
           'orgs.feedback_min_responses as orgs_feedback_min_responses',
+          'orgs.feedback_questions as orgs_feedback_questions',
           'orgs.created_at as orgs_created_at',
         ])
         .where('org_workspaces.platform', '=', platform)
@@ -150,6 +151,7 @@ export function peopleQueries(db: Db) {
         work_start_hour: first.orgs_work_start_hour,
         work_end_hour: first.orgs_work_end_hour,
         feedback_min_responses: first.orgs_feedback_min_responses,
+        feedback_questions: first.orgs_feedback_questions,
         created_at: first.orgs_created_at,
       };
       const people = new Map<string, Person>();
@@ -166,6 +168,7 @@ export function peopleQueries(db: Db) {
         orgs_work_start_hour,
         orgs_work_end_hour,
         orgs_feedback_min_responses,
+        orgs_feedback_questions,
         orgs_created_at,
         ...person
       } of rows) {

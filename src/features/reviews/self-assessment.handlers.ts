@@ -8,6 +8,7 @@ import { textMessage, typed } from '../../chat/ui';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
 import type { GoalsQueries } from '../goals/goals.queries';
+import { questionSetOf } from '../feedback/feedback360.rules';
 import { authorizeOn } from '../people/authorization';
 import type { SelfAssessmentQueries } from './self-assessment.queries';
 import {
@@ -18,6 +19,7 @@ import {
   RATINGS,
   SELF_FORM,
   type SelfAssessment,
+  competencyField,
   homeSection,
   ratingField,
   reflectionField,
@@ -42,6 +44,14 @@ const ASSESSED_SINCE_DAYS = 365;
 
 const bounded = (values: Submission['values'], field: string, max: number): string | null => boundedText(values[field], max, field) || null;
 
+/** A 1–5 rating field (goals and competencies share the values), null when left out. */
+function ratingIn(values: Submission['values'], field: string): number | null {
+  const raw = singleValue(values[field]);
+  const rating = RATINGS.some((r) => r.value === raw) ? Number(raw) : null;
+  if (raw && rating === null) throw new Invalid('Choose a rating from 1 to 5.', field);
+  return rating;
+}
+
 /**
  * Self-assessment: a person rates each of their goals (1–5, each point with its anchor) and says
  * how it went, then their strengths and growth areas. Drafts are kept until submitted; submitting
@@ -51,7 +61,7 @@ const bounded = (values: Submission['values'], field: string, max: number): stri
 export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsDeps): Feature {
   const dayOf = (at: Date, ctx: HandlerContext) => localDate(at, ctx.actor.timezone);
 
-  /** The goals to assess, with what the draft says of each. */
+  /** The goals to assess and the org's 360° competencies now, with what the draft says of each. */
   async function assessed(ctx: HandlerContext, draft: SelfAssessment | undefined): Promise<SelfAssessment> {
     const since = localDate(new Date(clock.now().getTime() - ASSESSED_SINCE_DAYS * 86_400_000), ctx.actor.timezone);
     const own = (await goals.ownedBy(ctx.org.id, ctx.actor.id)).filter((g) => g.due_on >= since).slice(0, GOALS_ASSESSED);
@@ -62,6 +72,10 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
         const drafted = draft?.goals.find((d) => d.goalId === g.id);
         return { goalId: g.id, title: g.title, rating: drafted?.rating ?? null, reflection: drafted?.reflection ?? null };
       }),
+      competencies: questionSetOf(ctx.org).competencies.map((c) => ({
+        ...c,
+        rating: draft?.competencies.find((d) => d.id === c.id)?.rating ?? null,
+      })),
     };
   }
 
@@ -81,12 +95,12 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
     const assessment: SelfAssessment = {
       strengths: bounded(values, 'strengths', LIMITS.strengths),
       growth: bounded(values, 'growth', LIMITS.growth),
-      goals: base.goals.map((g) => {
-        const raw = singleValue(values[ratingField(g.goalId)]);
-        const rating = RATINGS.some((r) => r.value === raw) ? Number(raw) : null;
-        if (raw && rating === null) throw new Invalid('Choose a rating from 1 to 5.', ratingField(g.goalId));
-        return { ...g, rating, reflection: bounded(values, reflectionField(g.goalId), LIMITS.reflection) };
-      }),
+      goals: base.goals.map((g) => ({
+        ...g,
+        rating: ratingIn(values, ratingField(g.goalId)),
+        reflection: bounded(values, reflectionField(g.goalId), LIMITS.reflection),
+      })),
+      competencies: base.competencies.map((c) => ({ ...c, rating: ratingIn(values, competencyField(c.id)) })),
     };
     if (!interaction.draft) {
       const unrated = assessment.goals.find((g) => g.rating === null);

@@ -28,11 +28,13 @@ export function selfAssessmentQueries(db: Db) {
       .where('assessment_id', '=', id)
       .orderBy('goal_title')
       .execute();
-    return { ...head, assessment: { strengths: head.strengths, growth: head.growth, goals } satisfies SelfAssessment };
+    const assessment = { strengths: head.strengths, growth: head.growth, goals, competencies: head.competency_ratings } satisfies SelfAssessment;
+    return { ...head, assessment };
   }
 
   /** Writes the person's draft (made on first save), what it says replacing what it said; returns its id. */
   async function writeDraft(trx: Db, s: Saved): Promise<string> {
+    const rated = JSON.stringify(s.assessment.competencies.flatMap(({ id, label, rating }) => (rating === null ? [] : [{ id, label, rating }])));
     const { id } = await trx
       .insertInto('self_assessments')
       .values({
@@ -43,12 +45,13 @@ export function selfAssessmentQueries(db: Db) {
         updated_at: s.at,
         platform: s.platform,
         workspace_id: s.workspaceId,
+        competency_ratings: rated,
       })
       .onConflict((oc) =>
         oc
           .columns(['org_id', 'person_id'])
           .where('submitted_at', 'is', null)
-          .doUpdateSet({ strengths: s.assessment.strengths, growth: s.assessment.growth, updated_at: s.at }),
+          .doUpdateSet({ strengths: s.assessment.strengths, growth: s.assessment.growth, updated_at: s.at, competency_ratings: rated }),
       )
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -98,6 +101,20 @@ export function selfAssessmentQueries(db: Db) {
     },
 
     byId: (orgId: string, id: string) => assessment(db, orgId, id),
+
+    /** The 360° competencies the person rated in their latest submitted self-assessment, if any, and when it was submitted. */
+    async latestCompetencyRatings(orgId: string, personId: string): Promise<{ ratings: Record<string, number>; submittedAt: Date } | undefined> {
+      const row = await db
+        .selectFrom('self_assessments')
+        .select(['competency_ratings', 'submitted_at'])
+        .where('org_id', '=', orgId)
+        .where('person_id', '=', personId)
+        .where('submitted_at', 'is not', null)
+        .orderBy('submitted_at', 'desc')
+        .executeTakeFirst();
+      if (!row?.submitted_at || row.competency_ratings.length === 0) return undefined;
+      return { ratings: Object.fromEntries(row.competency_ratings.map((c) => [c.id, c.rating])), submittedAt: row.submitted_at };
+    },
 
     async saveDraft(s: Saved): Promise<void> {
       await db.transaction().execute((trx) => writeDraft(trx, s));

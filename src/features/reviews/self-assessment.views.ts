@@ -1,5 +1,6 @@
 import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef, typed } from '../../chat/ui';
+import { COMPETENCY_RATINGS } from '../feedback/feedback360.views';
 
 export const SELF_FORM = 'review.self';
 export const OPEN_SELF = 'review.self.open';
@@ -21,12 +22,15 @@ export const RATINGS = [
 
 export const ratingField = (goalId: string) => `rating_${goalId}`;
 export const reflectionField = (goalId: string) => `reflection_${goalId}`;
+export const competencyField = (competencyId: string) => `competency_${competencyId}`;
 
 /** What a self-assessment holds, as the form shows it and the database keeps it. */
 export interface SelfAssessment {
   strengths: string | null;
   growth: string | null;
   goals: Array<{ goalId: string; title: string; rating: number | null; reflection: string | null }>;
+  /** The org's 360° competencies, each rated 1–5 or not (optional); shown next to others' in a 360° report. */
+  competencies: Array<{ id: string; label: string; rating: number | null }>;
 }
 
 export const openSelfAssessmentButton = { actionId: OPEN_SELF, label: '📝 Self-assessment', opensForm: true };
@@ -50,8 +54,18 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
       ...(g.reflection ? { initial: g.reflection } : {}),
     },
   ]);
+  const perCompetency = a.competencies.map(
+    (c): FormField => ({
+      id: competencyField(c.id),
+      kind: 'choice',
+      label: `360° · ${c.label}`,
+      options: COMPETENCY_RATINGS.map((r) => ({ ...r })),
+      ...(c.rating ? { initial: String(c.rating) } : {}),
+    }),
+  );
   const intro = [
     'Rate each goal and say how it went, then your strengths and where you want to grow. Your manager reads it when you submit; submitting locks it.',
+    a.competencies.length > 0 ? 'You may also rate yourself on the 360° competencies: your 360° feedback reports show those ratings next to others’.' : '',
     o.draftSavedOn ? `Your draft from ${o.draftSavedOn} is filled in.` : '',
     o.lastSubmittedOn ? `You last submitted one on ${o.lastSubmittedOn}.` : '',
     a.goals.length === 0 ? `You have no goals to rate: set some with ${typed('goals new')}, or write about your responsibilities below.` : '',
@@ -84,6 +98,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
         hint: limitHint(LIMITS.growth),
         ...(a.growth ? { initial: a.growth } : {}),
       },
+      ...perCompetency,
     ],
   };
 }
@@ -98,6 +113,10 @@ export function selfAssessmentMessages(o: { personId: string; submittedOn: strin
       text: `🎯 **${g.title}**: ${ratingLabel(g.rating)}${g.reflection ? `\n${g.reflection}` : ''}`,
     }),
   );
+  const rated = o.assessment.competencies.filter((c) => c.rating !== null);
+  const competencies: Block[] = rated.length
+    ? [{ type: 'section', text: `**360° competencies, self-rated**\n${rated.map((c) => `• ${c.label}: ${c.rating}`).join('\n')}` }]
+    : [];
   return [
     {
       summary: `Self-assessment of ${personRef(o.personId)}`,
@@ -108,6 +127,7 @@ export function selfAssessmentMessages(o: { personId: string; submittedOn: strin
       blocks: [
         { type: 'section', text: `**Strengths**\n${o.assessment.strengths ?? ''}` },
         { type: 'section', text: `**Growth**\n${o.assessment.growth ?? ''}` },
+        ...competencies,
       ],
     },
   ];
