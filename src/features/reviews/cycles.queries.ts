@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { OutgoingNotification } from '../../chat/ports';
 import type { Db } from '../../db/connect';
 import type { CycleAudience, ParticipantState, Platform, ReviewPhaseKind } from '../../db/database';
@@ -313,20 +312,17 @@ export function cyclesQueries(db: Db) {
       await db.updateTable('review_cycles').set({ closed_at: at }).where('org_id', '=', orgId).where('id', '=', cycleId).where('closed_at', 'is', null).execute();
     },
 
-    /** Whether the cycle was repeated already. */
-    async repeated(orgId: string, cycleId: string): Promise<boolean> {
-      const row = await db.selectFrom('review_cycles').select('id').where('org_id', '=', orgId).where('repeats_id', '=', cycleId).executeTakeFirst();
-      return row !== undefined;
+    /** Repeating cycles of every org not repeated yet: the scheduler's scan. */
+    async toRepeat() {
+      return db
+        .selectFrom('review_cycles as c')
+        .selectAll('c')
+        .where('c.repeat_months', 'is not', null)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('review_cycles as next').select('next.id').whereRef('next.repeats_id', '=', 'c.id'))),
+        )
+        .execute();
     },
-
-    /** The earliest and latest day a phase is due anywhere: for the scan that closes cycles. */
-    lastDue: (orgId: string, cycleId: string) =>
-      db
-        .selectFrom('review_phases')
-        .select(sql<string>`max(due_on)`.as('due'))
-        .where('org_id', '=', orgId)
-        .where('cycle_id', '=', cycleId)
-        .executeTakeFirstOrThrow(),
   };
 }
 
