@@ -94,6 +94,14 @@ describe('check-in schedules after Redis loses everything', () => {
     const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
     const schedulers = (await queue.getJobSchedulers()).map((s) => s.key).sort();
     await queue.close();
-    expect(schedulers).toEqual(['checkin_tick', 'feedback_360_tick', 'goals_tick', 'one_on_one_tick', 'purge_removed_workspaces', 'sweep_outbox']);
+    expect(schedulers).toEqual([
+      'checkin_tick',
+      'feedback_360_tick',
+      'goals_tick',
+      'one_on_one_tick',
+      'purge_removed_workspaces',
+      'review_cycles_tick',
+      'sweep_outbox',
+    ]);
   });
 });

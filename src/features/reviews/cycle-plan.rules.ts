@@ -41,28 +41,29 @@ export const REPEATS = [
 export const MAX_REPEAT_MONTHS = 24;
 
 /**
- * Templates: each phase's start and length in days from the cycle's start. A quarterly review is
- * light (no calibration, four weeks in all); an annual one has 360° feedback and calibration (seven).
+ * Templates: each phase's start and length in days from the cycle's start (a Monday), so each is due
+ * on a Friday. A quarterly review is light (no 360°, no calibration: five weeks in all); an annual
+ * one has 360° feedback beside the self-assessment, and calibration (eight weeks).
  */
 export const TEMPLATES = {
   quarterly: {
     label: 'Quarterly review',
     repeat: '3',
     phases: [
-      { kind: 'self_assessment', from: 0, days: 7 },
-      { kind: 'manager_review', from: 7, days: 10 },
-      { kind: 'sign_off', from: 17, days: 10 },
+      { kind: 'self_assessment', from: 0, days: 5 },
+      { kind: 'manager_review', from: 7, days: 12 },
+      { kind: 'sign_off', from: 21, days: 12 },
     ],
   },
   annual: {
     label: 'Annual review',
     repeat: '12',
     phases: [
-      { kind: 'self_assessment', from: 0, days: 10 },
-      { kind: 'feedback_360', from: 0, days: 14 },
-      { kind: 'manager_review', from: 14, days: 14 },
-      { kind: 'calibration', from: 28, days: 7 },
-      { kind: 'sign_off', from: 35, days: 14 },
+      { kind: 'self_assessment', from: 0, days: 12 },
+      { kind: 'feedback_360', from: 0, days: 19 },
+      { kind: 'manager_review', from: 21, days: 12 },
+      { kind: 'calibration', from: 35, days: 5 },
+      { kind: 'sign_off', from: 42, days: 12 },
     ],
   },
 } as const satisfies Record<string, { label: string; repeat: string; phases: ReadonlyArray<{ kind: ReviewPhaseKind; from: number; days: number }> }>;
@@ -176,7 +177,12 @@ export function progressOf<P extends { state: ParticipantState; department: stri
   participants: readonly P[],
   today: string,
   done: (state: P['state'], kind: ReviewPhaseKind) => boolean,
-): { phases: Array<Tally & { kind: ReviewPhaseKind }>; current?: ReviewPhaseKind; departments: Tally[]; managers: Array<Tally & { managerId: string | null }> } {
+): {
+  phases: Array<Tally & { kind: ReviewPhaseKind }>;
+  current?: ReviewPhaseKind;
+  departments: Tally[];
+  managers: Array<Tally & { managerId: string | null }>;
+} {
   const perPhase = phases.map((p) => ({
     kind: p.kind,
     label: PHASE_LABEL[p.kind],

@@ -161,9 +161,7 @@ export function cyclesFeature({ queries, clock, sendRecorded, feedbackRequestFor
 
   const feature: Feature = {
     name: 'reviews',
-    help: [
-      '{typed:review cycle} review cycles and their progress (HR) · {typed:review cycle new} start one · {typed:review cycle extend} a later deadline',
-    ],
+    help: ['{typed:review cycle} review cycles and their progress (HR) · {typed:review cycle new} start one · {typed:review cycle extend} a later deadline'],
     commands: {
       async 'review cycle'(interaction, ctx) {
         const [, word, ...rest] = interaction.text.trim().toLowerCase().split(/\s+/);
@@ -181,8 +179,19 @@ export function cyclesFeature({ queries, clock, sendRecorded, feedbackRequestFor
           if (open.length === 1) return openExtend(ctx, open[0]!.id);
         }
         authorize(ctx.actor, 'review.read_progress', wholeOrg(ctx.org.id));
-        const listed = cycles.map((c) => ({ id: c.id, name: c.name, closed: c.closed_at !== null, participants: Number(c.participants), signed: Number(c.signed) }));
-        return [{ type: 'reply', message: cyclesMessage(word === 'extend' ? listed.filter((c) => !c.closed) : listed, can(ctx.actor, 'review.manage_cycles', wholeOrg(ctx.org.id))) }];
+        const listed = cycles.map((c) => ({
+          id: c.id,
+          name: c.name,
+          closed: c.closed_at !== null,
+          participants: Number(c.participants),
+          signed: Number(c.signed),
+        }));
+        return [
+          {
+            type: 'reply',
+            message: cyclesMessage(word === 'extend' ? listed.filter((c) => !c.closed) : listed, can(ctx.actor, 'review.manage_cycles', wholeOrg(ctx.org.id))),
+          },
+        ];
       },
     },
     actions: {
@@ -219,7 +228,10 @@ export function cyclesFeature({ queries, clock, sendRecorded, feedbackRequestFor
         const phase = (await queries.phases(ctx.org.id, participant.cycle_id)).find((p) => p.kind === 'feedback_360');
         if (!phase || phaseDone(participant.state, 'feedback_360')) throw new Invalid('The 360° feedback of this review is closed.');
         const overrides = await queries.overrides(ctx.org.id, participant.cycle_id);
-        const form = await feedbackRequestForm(ctx, interaction.origin.platform, ctx.actor, { participantId: participant.id, due: dueFor(phase, participant.id, overrides) });
+        const form = await feedbackRequestForm(ctx, interaction.origin.platform, ctx.actor, {
+          participantId: participant.id,
+          due: dueFor(phase, participant.id, overrides),
+        });
         return [{ type: 'open_form', form }];
       },
     },
@@ -270,13 +282,20 @@ export function cyclesFeature({ queries, clock, sendRecorded, feedbackRequestFor
         const picked = singleValue(interaction.values.person);
         if (!picked) {
           await queries.extendPhase(ctx.org.id, cycle.id, phase.kind, due);
-          return [{ type: 'done', message: textMessage(`${cycle.name}: ${phaseName(phase.kind)} is now due ${due} for everyone. Reminders follow the new date.`) }];
+          return [
+            { type: 'done', message: textMessage(`${cycle.name}: ${phaseName(phase.kind)} is now due ${due} for everyone. Reminders follow the new date.`) },
+          ];
         }
         const [person] = await ctx.resolvePeople([{ platform: interaction.origin.platform, id: picked }]);
         const participant = person ? await queries.participantOf(ctx.org.id, cycle.id, person.id) : undefined;
         if (!person || !participant) throw new Invalid(`${person?.display_name ?? 'They'} ${person ? 'is' : 'are'} not in this cycle.`, 'person');
         await queries.extendFor(ctx.org.id, participant.id, phase.kind, due, ctx.actor.id);
-        return [{ type: 'done', message: textMessage(`${cycle.name}: ${phaseName(phase.kind)} is now due ${due} for ${person.display_name}. Their reminders follow the new date.`) }];
+        return [
+          {
+            type: 'done',
+            message: textMessage(`${cycle.name}: ${phaseName(phase.kind)} is now due ${due} for ${person.display_name}. Their reminders follow the new date.`),
+          },
+        ];
       },
     },
   };
@@ -298,7 +317,14 @@ export function cyclesFeature({ queries, clock, sendRecorded, feedbackRequestFor
      */
     async selfSubmitted(ctx: HandlerContext, submissionKey: string): Promise<void> {
       for (const p of await queries.inOpenPhase(ctx.org.id, ctx.actor.id, 'self_assessment', today(ctx))) {
-        await queries.move({ orgId: ctx.org.id, participantId: p.id, event: 'self_submitted', actorId: ctx.actor.id, at: clock.now(), idempotencyKey: `${submissionKey}:${p.id}` });
+        await queries.move({
+          orgId: ctx.org.id,
+          participantId: p.id,
+          event: 'self_submitted',
+          actorId: ctx.actor.id,
+          at: clock.now(),
+          idempotencyKey: `${submissionKey}:${p.id}`,
+        });
       }
     },
   };

@@ -26,10 +26,7 @@ export interface CycleRun {
   overrides: Map<string, string>;
 }
 
-export async function loadRun(
-  queries: CyclesQueries,
-  cycle: CycleRun['cycle'] & { work_start_hour: number; work_end_hour: number },
-): Promise<CycleRun> {
+export async function loadRun(queries: CyclesQueries, cycle: CycleRun['cycle'] & { work_start_hour: number; work_end_hour: number }): Promise<CycleRun> {
   const [phases, participants, overrides] = await Promise.all([
     queries.phases(cycle.org_id, cycle.id),
     queries.participants(cycle.org_id, cycle.id),
@@ -64,7 +61,14 @@ function reviewsToWrite(run: CycleRun, phase: CycleRun['phases'][number]) {
   return byReviewer;
 }
 
-const reviewerMessage = (run: CycleRun, reviewerId: string, nudge: NudgeKind, dueOn: string, reports: ParticipantRow[], dedupeKey: string): OutgoingNotification => ({
+const reviewerMessage = (
+  run: CycleRun,
+  reviewerId: string,
+  nudge: NudgeKind,
+  dueOn: string,
+  reports: ParticipantRow[],
+  dedupeKey: string,
+): OutgoingNotification => ({
   dedupeKey,
   platform: run.cycle.platform,
   target: toPerson(run, reviewerId),
@@ -160,7 +164,14 @@ async function closeFeedback(queries: CyclesQueries, run: CycleRun, now: Date): 
     const closed = requests.get(p.id);
     const lapsed = closed === undefined && localDate(now, p.timezone) > dueFor(phase, p.id, run.overrides);
     if (!closed && !lapsed) continue;
-    const moved = await queries.move({ orgId: run.cycle.org_id, participantId: p.id, event: 'feedback_closed', actorId: null, at: now, idempotencyKey: `feedback-closed:${p.id}` });
+    const moved = await queries.move({
+      orgId: run.cycle.org_id,
+      participantId: p.id,
+      event: 'feedback_closed',
+      actorId: null,
+      at: now,
+      idempotencyKey: `feedback-closed:${p.id}`,
+    });
     if (moved.kind === 'moved') p.state = moved.to;
   }
 }

@@ -41,7 +41,13 @@ function audienceQuery(db: Db, orgId: string, audience: CycleAudience) {
 
 export function cyclesQueries(db: Db) {
   const phasesOf = (orgId: string, cycleId: string) =>
-    db.selectFrom('review_phases').select(['kind', 'opens_on', 'due_on']).where('org_id', '=', orgId).where('cycle_id', '=', cycleId).orderBy('opens_on').execute();
+    db
+      .selectFrom('review_phases')
+      .select(['kind', 'opens_on', 'due_on'])
+      .where('org_id', '=', orgId)
+      .where('cycle_id', '=', cycleId)
+      .orderBy('opens_on')
+      .execute();
 
   return {
     /** The departments people of the org are in, for the form to offer. */
@@ -309,7 +315,13 @@ export function cyclesQueries(db: Db) {
     },
 
     async close(orgId: string, cycleId: string, at: Date): Promise<void> {
-      await db.updateTable('review_cycles').set({ closed_at: at }).where('org_id', '=', orgId).where('id', '=', cycleId).where('closed_at', 'is', null).execute();
+      await db
+        .updateTable('review_cycles')
+        .set({ closed_at: at })
+        .where('org_id', '=', orgId)
+        .where('id', '=', cycleId)
+        .where('closed_at', 'is', null)
+        .execute();
     },
 
     /** Repeating cycles of every org not repeated yet: the scheduler's scan. */
@@ -318,9 +330,7 @@ export function cyclesQueries(db: Db) {
         .selectFrom('review_cycles as c')
         .selectAll('c')
         .where('c.repeat_months', 'is not', null)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('review_cycles as next').select('next.id').whereRef('next.repeats_id', '=', 'c.id'))),
-        )
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('review_cycles as next').select('next.id').whereRef('next.repeats_id', '=', 'c.id'))))
         .execute();
     },
   };

@@ -46,14 +46,16 @@ const line = (t: Tally) => `• ${t.label}: ${t.done} of ${t.total} (${percent(t
 
 /** `/review cycle new`: the templates to start from. */
 export function templatesMessage(previous: Array<{ id: string; name: string }>): Message {
-  const repeat = previous.slice(0, 3).map((c): Button => ({ actionId: TEMPLATE_REPEAT, label: `Repeat “${c.name}”`.slice(0, 75), value: c.id, opensForm: true }));
+  const repeat = previous
+    .slice(0, 3)
+    .map((c): Button => ({ actionId: TEMPLATE_REPEAT, label: `Repeat “${c.name}”`.slice(0, 75), value: c.id, opensForm: true }));
   return {
     summary: 'Start a review cycle',
     blocks: [
       { type: 'header', text: 'Start a review cycle' },
       {
         type: 'section',
-        text: `Start from a template and change anything in the form. • ${TEMPLATES.quarterly.label}: self-assessment, manager review and sign-off over four weeks. • ${TEMPLATES.annual.label}: adds 360° feedback and calibration, over seven weeks.`.replaceAll(
+        text: `Start from a template and change anything in the form. • ${TEMPLATES.quarterly.label}: self-assessment, manager review and sign-off over five weeks. • ${TEMPLATES.annual.label}: adds 360° feedback and calibration, over eight weeks.`.replaceAll(
           ' • ',
           '\n• ',
         ),
@@ -84,7 +86,14 @@ export function cycleForm(d: CycleDraft): Form {
     const opens = dateOf(kind, 'opensOn');
     const due = dateOf(kind, 'dueOn');
     return [
-      { id: opensField(kind), kind: 'date', label: `${label}: opens`, required: !optional, ...(optional ? { hint: 'Optional: leave both dates empty to skip it.' } : {}), ...(opens ? { initial: opens } : {}) },
+      {
+        id: opensField(kind),
+        kind: 'date',
+        label: `${label}: opens`,
+        required: !optional,
+        ...(optional ? { hint: 'Optional: leave both dates empty to skip it.' } : {}),
+        ...(opens ? { initial: opens } : {}),
+      },
       { id: dueField(kind), kind: 'date', label: `${label}: due`, required: !optional, ...(due ? { initial: due } : {}) },
     ];
   });
@@ -93,7 +102,8 @@ export function cycleForm(d: CycleDraft): Form {
     formId: CYCLE_FORM,
     title: 'New review cycle',
     submitLabel: 'Start the cycle',
-    intro: 'Who is in it is fixed when the cycle starts (active people; each one’s manager then writes their review). Each phase opens on its day with a message to everyone who has a task in it.',
+    intro:
+      'Who is in it is fixed when the cycle starts (active people; each one’s manager then writes their review). Each phase opens on its day with a message to everyone who has a task in it.',
     fields: [
       { id: 'name', kind: 'text', label: 'Name', required: true, maxLength: MAX_NAME, hint: limitHint(MAX_NAME), initial: d.name },
       { id: 'audience', kind: 'choice', label: 'Who is in it', required: true, initial: 'everyone', options: AUDIENCES.map((a) => ({ ...a })) },
@@ -130,7 +140,9 @@ export function cyclesMessage(cycles: Array<{ id: string; name: string; closed: 
       ...(shown.length > 0
         ? [{ type: 'actions' as const, buttons: shown.map((c): Button => ({ actionId: SHOW_CYCLE, label: `${c.name}`.slice(0, 75), value: c.id })) }]
         : []),
-      ...(canCreate && cycles.length > 0 ? [{ type: 'context' as const, text: `New cycle: ${typed('review cycle new')} · a later deadline: ${typed('review cycle extend')}` }] : []),
+      ...(canCreate && cycles.length > 0
+        ? [{ type: 'context' as const, text: `New cycle: ${typed('review cycle new')} · a later deadline: ${typed('review cycle extend')}` }]
+        : []),
     ],
   };
 }
@@ -241,7 +253,12 @@ export function phaseNudge(o: { cycleName: string; kind: ParticipantPhase; nudge
 const REVIEW_BUTTONS = 6;
 
 /** To a reviewer: the manager review phase, one message for all their reports still to review. */
-export function reviewerNudge(o: { cycleName: string; nudge: NudgeKind; dueOn: string; reports: Array<{ personId: string; participantId: string; state: ParticipantState }> }): Message {
+export function reviewerNudge(o: {
+  cycleName: string;
+  nudge: NudgeKind;
+  dueOn: string;
+  reports: Array<{ personId: string; participantId: string; state: ParticipantState }>;
+}): Message {
   const head = `📋 ${o.cycleName} · Manager review${TITLE[o.nudge]}`;
   return {
     summary: `Manager review: ${o.reports.length} to write, ${WHEN[o.nudge](o.dueOn)}`,
@@ -249,7 +266,10 @@ export function reviewerNudge(o: { cycleName: string; nudge: NudgeKind; dueOn: s
       { type: 'header', text: head.slice(0, 150) },
       {
         type: 'section',
-        text: [`Write the review of each of your reports, **${WHEN[o.nudge](o.dueOn)}**:`, ...o.reports.map((r, i) => `• ${i + 1}. ${personRef(r.personId)} · ${STATE_LABEL[r.state]}`)].join('\n'),
+        text: [
+          `Write the review of each of your reports, **${WHEN[o.nudge](o.dueOn)}**:`,
+          ...o.reports.map((r, i) => `• ${i + 1}. ${personRef(r.personId)} · ${STATE_LABEL[r.state]}`),
+        ].join('\n'),
       },
       {
         type: 'actions',
@@ -268,7 +288,9 @@ export function behindSummary(o: { cycleName: string; kind: ReviewPhaseKind; due
       { type: 'header', text: `📋 ${o.cycleName} · ${PHASE_LABEL[o.kind]}: behind`.slice(0, 150) },
       {
         type: 'section',
-        text: [`Due ${o.dueOn}, not done yet by:`, ...o.personIds.slice(0, 20).map((id) => `• ${personRef(id)}`), ...andMore(o.personIds.length - 20)].join('\n'),
+        text: [`Due ${o.dueOn}, not done yet by:`, ...o.personIds.slice(0, 20).map((id) => `• ${personRef(id)}`), ...andMore(o.personIds.length - 20)].join(
+          '\n',
+        ),
       },
       { type: 'context', text: 'A word from you may help. They have had their own reminder.' },
     ],
@@ -292,7 +314,14 @@ export function participantTask(o: { cycleName: string; kind: ParticipantPhase; 
 }
 
 /** A reviewer's line: each report's state; a button to write a review while the manager review is open. */
-export function reviewerTask(o: { cycleName: string; personId: string; name: string; state: ParticipantState; participantId: string; writing: boolean }): TaskLine {
+export function reviewerTask(o: {
+  cycleName: string;
+  personId: string;
+  name: string;
+  state: ParticipantState;
+  participantId: string;
+  writing: boolean;
+}): TaskLine {
   return {
     cycleName: o.cycleName,
     text: `${personRef(o.personId)} · ${STATE_LABEL[o.state]}`,
