@@ -15,6 +15,8 @@ import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
 import { importForm } from '../../src/features/people/org-import.views';
 import { kudosForm } from '../../src/features/recognition/recognition.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
+import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
+import { cycleForm, extendForm } from '../../src/features/reviews/cycles.views';
 
 const id = '7d0f7c9e-3c1a-4b55-9a57-2a1f0b9a6e01';
 const org = {
@@ -62,6 +64,8 @@ const FORMS: Form[] = [
   }),
   declineForm(id, 'Ana'),
   selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
+  cycleForm({ name: 'Annual review', phases: fromTemplate('annual', '2026-12-07'), repeat: '12', departments: ['Design', 'Sales'] }),
+  extendForm({ cycleId: id, name: 'Annual review', phases: [{ kind: 'self_assessment', due_on: '2026-12-18' }] }),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */

@@ -41,7 +41,7 @@ export const MAX_DEPARTMENTS_TEXT = 500;
 /** Lists that grow with the org (cycles, departments, managers) show this many, then say how many more. */
 export const LIST_SHOWN = 10;
 
-const andMore = (left: number) => (left > 0 ? [`…and ${left} more`] : []);
+const andMore = (left: number) => (left > 0 ? [`and ${left} more`] : []);
 const line = (t: Tally) => `• ${t.label}: ${t.done} of ${t.total} (${percent(t.done, t.total)} %)`;
 
 /** `/review cycle new`: the templates to start from. */
@@ -97,7 +97,8 @@ export function cycleForm(d: CycleDraft): Form {
       { id: dueField(kind), kind: 'date', label: `${label}: due`, required: !optional, ...(due ? { initial: due } : {}) },
     ];
   });
-  const known = d.departments.length > 0 ? `The org's departments: ${d.departments.join(', ')}.` : 'Nobody has a department yet.';
+  const named = [...d.departments.slice(0, LIST_SHOWN), ...andMore(d.departments.length - LIST_SHOWN)].join(', ');
+  const known = d.departments.length > 0 ? `The org's departments: ${named}.` : 'Nobody has a department yet.';
   return {
     formId: CYCLE_FORM,
     title: 'New review cycle',
@@ -112,7 +113,7 @@ export function cycleForm(d: CycleDraft): Form {
         kind: 'text',
         label: 'Departments',
         maxLength: MAX_DEPARTMENTS_TEXT,
-        hint: `Separated by commas. ${known}`.slice(0, 150),
+        hint: limitHint(MAX_DEPARTMENTS_TEXT, `Separated by commas. ${known}`),
         placeholder: d.departments.slice(0, 2).join(', ') || 'Engineering, Sales',
       },
       { id: 'people', kind: 'users', multiple: true, label: 'People' },
@@ -267,15 +268,18 @@ export function reviewerNudge(o: {
       {
         type: 'section',
         text: [
-          `Write the review of each of your reports, **${WHEN[o.nudge](o.dueOn)}**:`,
-          ...o.reports.map((r, i) => `• ${i + 1}. ${personRef(r.personId)} · ${STATE_LABEL[r.state]}`),
+          `Write the review of each of your ${o.reports.length} ${o.reports.length === 1 ? 'report' : 'reports'}, **${WHEN[o.nudge](o.dueOn)}**:`,
+          ...o.reports.slice(0, LIST_SHOWN).map((r, i) => `• ${i + 1}. ${personRef(r.personId)} · ${STATE_LABEL[r.state]}`),
+          ...andMore(o.reports.length - LIST_SHOWN),
         ].join('\n'),
       },
       {
         type: 'actions',
         buttons: o.reports.slice(0, REVIEW_BUTTONS).map((r, i) => ({ actionId: WRITE_REVIEW, label: `Write review ${i + 1}`, value: r.participantId })),
       },
-      ...(o.reports.length > REVIEW_BUTTONS ? [{ type: 'context' as const, text: `The others are in ${typed('review')}.` }] : []),
+      ...(o.reports.length > REVIEW_BUTTONS
+        ? [{ type: 'context' as const, text: `Buttons for the first ${REVIEW_BUTTONS}; every report is in ${typed('review')}.` }]
+        : []),
     ],
   };
 }
@@ -329,20 +333,23 @@ export function reviewerTask(o: {
   };
 }
 
+/** What a message of tasks shows: a few cycles, a few lines each (the rest are counted). */
+const CYCLES_SHOWN = 3;
+const TASKS_SHOWN = 6;
+
 /** Tasks as blocks, grouped by cycle, with the first `buttons` buttons (what the message or the home has room for). */
 export function taskBlocks(tasks: TaskLine[], buttons: number): Block[] {
   if (tasks.length === 0) return [];
   const cycles = [...new Set(tasks.map((t) => t.cycleName))];
-  const shown = cycles.slice(0, 5).map((name) => {
+  const sections = cycles.slice(0, CYCLES_SHOWN).map((name): Block => {
     const mine = tasks.filter((t) => t.cycleName === name);
-    return `**${name}**\n${mine
-      .slice(0, LIST_SHOWN)
-      .map((t) => `• ${t.text}`)
-      .join('\n')}${mine.length > LIST_SHOWN ? `\n…and ${mine.length - LIST_SHOWN} more` : ''}`;
+    const lines = [...mine.slice(0, TASKS_SHOWN).map((t) => `• ${t.text}`), ...andMore(mine.length - TASKS_SHOWN)];
+    return { type: 'section', text: `📋 **${name}**\n${lines.join('\n')}` };
   });
   const withButtons = tasks.flatMap((t) => (t.button ? [t.button] : [])).slice(0, buttons);
   return [
-    { type: 'section', text: `📋 **Review cycles**\n${shown.join('\n')}` },
+    ...sections,
+    ...(cycles.length > CYCLES_SHOWN ? [{ type: 'context' as const, text: `And ${cycles.length - CYCLES_SHOWN} more review cycles.` }] : []),
     ...(withButtons.length > 0 ? [{ type: 'actions' as const, buttons: withButtons }] : []),
   ];
 }
