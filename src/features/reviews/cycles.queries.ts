@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { OutgoingNotification } from '../../chat/ports';
 import type { Db } from '../../db/connect';
 import type { CycleAudience, ParticipantState, Platform, ReviewPhaseKind } from '../../db/database';
@@ -31,12 +32,17 @@ export interface ParticipantRow {
   reviewer_timezone: string | null;
 }
 
-/** Who is in an audience now: active people, not bots. */
+/** Who is in an audience now: active people, not bots (an empty list of departments or people is nobody). */
 function audienceQuery(db: Db, orgId: string, audience: CycleAudience) {
-  let q = db.selectFrom('people').select(['id', 'manager_id']).where('org_id', '=', orgId).where('active', '=', true).where('is_bot', '=', false);
-  if (audience.kind === 'departments') q = q.where('department', 'in', audience.departments.length > 0 ? audience.departments : ['']);
-  if (audience.kind === 'people') q = q.where('id', 'in', audience.personIds.length > 0 ? audience.personIds : ['00000000-0000-0000-0000-000000000000']);
-  return q;
+  const q = db.selectFrom('people').select(['id', 'manager_id']).where('org_id', '=', orgId).where('active', '=', true).where('is_bot', '=', false);
+  switch (audience.kind) {
+    case 'everyone':
+      return q;
+    case 'departments':
+      return audience.departments.length > 0 ? q.where('department', 'in', audience.departments) : q.where(sql<boolean>`false`);
+    case 'people':
+      return audience.personIds.length > 0 ? q.where('id', 'in', audience.personIds) : q.where(sql<boolean>`false`);
+  }
 }
 
 export function cyclesQueries(db: Db) {
