@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
@@ -8,6 +7,7 @@ import { moveParticipant } from '../../src/features/reviews/participants.queries
 import { startTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
 import { fakeClock } from '../support/fake-clock';
+import { flushQueueKeys } from '../support/redis-flush';
 import { runTicks } from '../support/schedules';
 import { REDIS_URL } from '../support/services';
 import { type SlackStub, startSlackStub } from '../support/slack-stub';
@@ -91,11 +91,7 @@ describe('review cycle schedules, derived from Postgres', () => {
     await app!.close();
     app = undefined;
 
-    const redis = new IORedis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
-    redis.disconnect();
+    await flushQueueKeys(prefix);
 
     time.set('2026-03-09T13:30:00Z'); // Monday 09:30 in New York
     app = await start(); // the tick at start catches up
