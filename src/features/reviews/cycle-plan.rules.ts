@@ -1,6 +1,9 @@
 import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
 import type { ParticipantState, QuestionSet, ReviewPhaseKind } from '../../db/database';
 import { Invalid } from '../../chat/errors';
+
+dayjs.extend(utc);
 
 /**
  * A review cycle's plan: its phases with their dates, from a template or a previous cycle, and the
