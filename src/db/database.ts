@@ -514,6 +514,20 @@ export interface ReviewEventsTable {
   at: Date;
 }
 
+/** The review conversation between a participant and their manager (0027). */
+export interface ReviewMeetingsTable {
+  participant_id: string;
+  org_id: string;
+  manager_id: string;
+  person_id: string;
+  starts_at: Date;
+  scheduled_at: Date;
+  scheduled_by: string;
+  cancelled_at: Date | null;
+  platform: Platform;
+  workspace_id: string;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -551,6 +565,7 @@ export interface Database {
   manager_reviews: ManagerReviewsTable;
   review_events: ReviewEventsTable;
   review_deadline_overrides: ReviewDeadlineOverridesTable;
+  review_meetings: ReviewMeetingsTable;
   feedback_360_requests: Feedback360RequestsTable;
   feedback_360_reviewers: Feedback360ReviewersTable;
   feedback_360_answers: Feedback360AnswersTable;

@@ -5,7 +5,7 @@ import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, postSignedEvent, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 // Maya manages Ana, Ben, Cal and Dev; Ana manages Ray; Eve reports to nobody here.
 const users = ['HANA:Hana Hr', 'MAYA:Maya Manager', 'ANA:Ana Lopez', 'BEN:Ben Okafor', 'CAL:Cal Diaz', 'DEV:Dev Rao', 'RAY:Ray Kim', 'EVE:Eve Stone'].map(
@@ -36,12 +36,7 @@ describe('360° feedback in Slack', () => {
   function command(name: string, userId: string, text: string) {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
   const requestIdIn = (user: string) => /"action_id":"feedback360.give"[^}]*\},"value":"([0-9a-f-]{36})"/.exec(JSON.stringify(dmsTo(user).at(-1)!.body))![1]!;
   const click = (actionId: string, value: string, userId: string) =>

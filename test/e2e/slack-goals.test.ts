@@ -5,7 +5,7 @@ import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { blockSuggestion, buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 const users = [
   { id: 'UHR', name: 'Hana Hr', email: 'hana@acme.test', is_admin: true, tz: 'Europe/Berlin' },
@@ -43,12 +43,7 @@ describe('goals in Slack', () => {
     await stub.waitFor(() => answersTo(userId).length > before);
     return JSON.stringify(answersTo(userId).at(-1)!.body);
   }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const optionsOf = (view: View, blockId: string) =>
     view.blocks.find((b) => b.block_id === blockId)!.element.options.map((o: any) => ({ value: o.value, label: o.text.text }));
   const goalValues = (v: {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, postSignedEvent, slashCommand, viewSubmission } from '../support/slack-requests';
-import type { SlackCall, SlackStub } from '../support/slack-stub';
+import { type SlackCall, type SlackStub, viewOpenedBy } from '../support/slack-stub';
 import { until } from '../support/wait';
 
 const users = [
@@ -50,12 +50,7 @@ describe('org chart import and org settings in Slack', () => {
     stub.calls.filter((c) => (c.method === 'response_url' && c.responseTo === user) || (c.method === 'chat.postEphemeral' && c.body.user === user));
   const privatelyTo = (user: string) => privateCalls(user).map(text);
   const toldPrivately = (user: string, snippet: string) => stub.waitFor(() => privatelyTo(user).some((t) => t.includes(snippet)));
-  async function opened(action: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await action();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   let uploads = 0;
   /** Uploads the file through the import modal, as Slack submits a file input. */
   async function submitFile(content: string, name = 'chart.csv') {

@@ -3,7 +3,7 @@ import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 const users = [
   { id: 'UHR', name: 'Hana Hr', email: 'hana@acme.test', is_admin: true },
@@ -55,12 +55,7 @@ describe('self-assessment in Slack', () => {
   function command(name: string, userId: string, text: string) {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
   const said = (userId: string) =>
     JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
   const rating = (goalId: string, value?: string) => ({

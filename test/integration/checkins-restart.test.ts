@@ -96,6 +96,7 @@ describe('check-in schedules after Redis loses everything', () => {
       'one_on_one_tick',
       'purge_removed_workspaces',
       'review_cycles_tick',
+      'review_meeting_tick',
       'sweep_outbox',
     ]);
   });

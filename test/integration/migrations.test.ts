@@ -41,6 +41,7 @@ const TABLES = [
   'review_cycles',
   'review_deadline_overrides',
   'review_events',
+  'review_meetings',
   'review_participants',
   'review_phases',
   'self_assessment_goals',

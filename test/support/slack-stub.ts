@@ -260,3 +260,11 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
 }
 
 export type SlackStub = Awaited<ReturnType<typeof startSlackStub>>;
+
+/** The modal `act` opens, as the app sent it to views.open. */
+export async function viewOpenedBy<View>(stub: SlackStub, act: () => Promise<unknown>): Promise<View> {
+  const before = stub.callsTo('views.open').length;
+  await act();
+  await stub.waitFor(() => stub.callsTo('views.open').length > before);
+  return stub.callsTo('views.open').at(-1)!.body.view as View;
+}

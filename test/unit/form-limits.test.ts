@@ -14,6 +14,8 @@ import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
 import { importForm } from '../../src/features/people/org-import.views';
 import { kudosForm } from '../../src/features/recognition/recognition.views';
+import { calibrateForm, moveForm } from '../../src/features/reviews/calibration.views';
+import { meetingForm } from '../../src/features/reviews/meeting.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
 import { cycleForm, extendForm } from '../../src/features/reviews/cycles.views';
@@ -66,6 +68,9 @@ const FORMS: Form[] = [
   selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
   cycleForm({ name: 'Annual review', phases: fromTemplate('annual', '2026-12-07'), repeat: '12', departments: ['Design', 'Sales'] }),
   extendForm({ cycleId: id, name: 'Annual review', phases: [{ kind: 'self_assessment', due_on: '2026-12-18' }] }),
+  calibrateForm([{ id, name: 'H1' }], [{ kind: 'department', name: 'Design' }]),
+  moveForm(id, 'H1'),
+  meetingForm({ participantId: id, personName: 'Ana', zoneSaid: 'in your timezone (Europe/Lisbon)' }),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */

@@ -30,6 +30,8 @@ import {
   treeMessage,
   type TreeNode,
 } from '../../src/features/goals/goals.views';
+import type { CalibrationRow } from '../../src/features/reviews/calibration.rules';
+import { NAMES_PER_BOX, calibrationMessage } from '../../src/features/reviews/calibration.views';
 import { selfAssessmentMessages, reviewTasksMessage } from '../../src/features/reviews/self-assessment.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
 import {
@@ -315,5 +317,28 @@ describe('every view, fed big inputs, fits both platforms', () => {
       ),
     ]);
     expectWhole(shown(reviewTasksMessage({ draftSavedOn: '2026-12-01', cycleTasks: taskBlocks(tasks, 5) })));
+  });
+
+  it('a calibration of 600 people under 50 managers: names bounded per box, managers past the first cut, as HR and as an executive', () => {
+    const rows: CalibrationRow[] = ids(600, 'p').map((personId, i) => ({
+      participantId: `r${i}`,
+      personId,
+      reviewerId: `m${i % 50}`,
+      state: 'manager_drafted',
+      overall: (i % 5) + 1,
+      calibrated: i % 7 === 0 ? 3 : null,
+      potential: i % 11 === 0 ? null : (i % 3) + 1,
+    }));
+    const view = { cycleId: 'c1', cycleName: long(150), groupName: `${LONG_NAME}'s organisation`, rows };
+    const named = calibrationMessage({ ...view, names: true });
+    expectWhole(shown(named));
+    const text = JSON.stringify(named.blocks);
+    expect(text).toContain('and 42 more managers');
+    expect(text).toMatch(/and \d+ more/);
+    for (const block of named.blocks)
+      if (block.type === 'section') expect(block.text.split('{person:').length - 1).toBeLessThanOrEqual(Math.max(NAMES_PER_BOX, 12));
+    const counts = calibrationMessage({ ...view, names: false });
+    expectWhole(counts);
+    expect(JSON.stringify(counts.blocks)).not.toContain('{person:');
   });
 });

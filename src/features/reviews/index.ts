@@ -2,9 +2,14 @@ import type { Capability, CapabilityDeps } from '../capability';
 import { requestFormAbout } from '../feedback/feedback360.handlers';
 import { goalsQueries } from '../goals/goals.queries';
 import { peopleQueries } from '../people/people.queries';
+import { calibrationFeature } from './calibration.handlers';
+import { calibrationQueries } from './calibration.queries';
 import { cyclesFeature } from './cycles.handlers';
 import { reviewCyclesTickJob } from './cycles.jobs';
 import { cyclesQueries } from './cycles.queries';
+import { reviewMeetingsFeature } from './meeting.handlers';
+import { reviewMeetingTickJob } from './meeting.jobs';
+import { meetingQueries } from './meeting.queries';
 import { reviewsFeature } from './self-assessment.handlers';
 import { selfAssessmentQueries } from './self-assessment.queries';
 
@@ -27,4 +32,13 @@ export const reviews = ({ db, clock, enqueue, sendRecorded }: CapabilityDeps): C
     forms: { ...self.forms, ...cycles.feature.forms },
     jobs: [reviewCyclesTickJob({ queries, enqueue, clock })],
   };
+};
+
+/** Calibration, owning the `review calibrate` word of `/review`. */
+export const calibration = ({ db, clock }: CapabilityDeps): Capability => calibrationFeature({ queries: calibrationQueries(db), clock });
+
+/** The review conversation and its reminders, owning the `review meeting` word of `/review`. */
+export const reviewMeetings = ({ db, clock, enqueue, sendRecorded }: CapabilityDeps): Capability => {
+  const queries = meetingQueries(db);
+  return { ...reviewMeetingsFeature({ queries, people: peopleQueries(db), clock, sendRecorded }), jobs: [reviewMeetingTickJob({ queries, enqueue, clock })] };
 };

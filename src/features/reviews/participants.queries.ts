@@ -33,15 +33,7 @@ export type Moved =
  * participant's row is locked first, so two moves at once are taken in turn.
  */
 export async function moveParticipant(trx: Db, move: Move): Promise<Moved> {
-  if (move.idempotencyKey) {
-    const seen = await trx
-      .selectFrom('review_events')
-      .select('id')
-      .where('org_id', '=', move.orgId)
-      .where('idempotency_key', '=', move.idempotencyKey)
-      .executeTakeFirst();
-    if (seen) return { kind: 'repeated' };
-  }
+  if (move.idempotencyKey && (await eventRecorded(trx, move.orgId, move.idempotencyKey))) return { kind: 'repeated' };
   const participant = await trx
     .selectFrom('review_participants')
     .select(['state', 'cycle_id'])
@@ -73,6 +65,12 @@ export async function moveParticipant(trx: Db, move: Move): Promise<Moved> {
     })
     .execute();
   return to === participant.state ? { kind: 'stayed', state: to } : { kind: 'moved', from: participant.state, to };
+}
+
+/** Whether the delivery with this idempotency key wrote its review event already. */
+export async function eventRecorded(trx: Db, orgId: string, idempotencyKey: string): Promise<boolean> {
+  const seen = await trx.selectFrom('review_events').select('id').where('org_id', '=', orgId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return seen !== undefined;
 }
 
 /** Whether the participant's 360° feedback of this cycle closed: its `feedback_closed` event is in the trail. */
