@@ -5,7 +5,7 @@ import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, postSignedEvent, slashCommand, viewSubmission } from '../support/slack-requests';
-import type { SlackStub } from '../support/slack-stub';
+import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 import { until } from '../support/wait';
 
 const users = [
@@ -63,12 +63,8 @@ describe('review cycles in Slack', () => {
     await stub.waitFor(() => repliesTo(userId).length > before);
     return repliesTo(userId).at(-1)!.body;
   }
-  async function opened(act: () => Promise<unknown>): Promise<View> {
-    const before = stub.callsTo('views.open').length;
-    await act();
-    await stub.waitFor(() => stub.callsTo('views.open').length > before);
-    return stub.callsTo('views.open').at(-1)!.body.view as View;
-  }
+  const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
+
   const dmsTo = (userId: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === userId);
   const dmText = (userId: string) => dmsTo(userId).map((c) => JSON.stringify(c.body));
   const buttonsOf = (body: any) => (body.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements);
