@@ -86,7 +86,7 @@ const reviewerMessage = (
  * a deadline, each manager hears once who of their reports is behind. A nudge's dedupe key names the
  * person, the phase, the nudge and the deadline: sent once, and again counted down from a new deadline.
  */
-export function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
+function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
   const out: OutgoingNotification[] = [];
   const key = (...parts: string[]) => ['review-nudge', run.cycle.id, ...parts].join(':');
   for (const phase of run.phases) {

@@ -278,16 +278,14 @@ export function cyclesQueries(db: Db) {
     move: (move: Move): Promise<Moved> => db.transaction().execute((trx) => moveParticipant(trx, move)),
 
     /** A new deadline for the whole phase. */
-    async extendPhase(orgId: string, cycleId: string, kind: ReviewPhaseKind, dueOn: string): Promise<boolean> {
-      const done = await db
+    async extendPhase(orgId: string, cycleId: string, kind: ReviewPhaseKind, dueOn: string): Promise<void> {
+      await db
         .updateTable('review_phases')
         .set({ due_on: dueOn })
         .where('org_id', '=', orgId)
         .where('cycle_id', '=', cycleId)
         .where('kind', '=', kind)
-        .where('opens_on', '<=', dueOn)
-        .executeTakeFirst();
-      return Number(done.numUpdatedRows) > 0;
+        .execute();
     },
 
     /** A deadline of the phase for one participant, replacing any earlier one of theirs. */

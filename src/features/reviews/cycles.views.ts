@@ -32,14 +32,14 @@ export const ASK_360 = 'review.cycle.ask_360';
 export const WRITE_REVIEW = 'review_write';
 
 /** The audience choice; departments and people are named in their own fields. */
-export const AUDIENCES = [
+const AUDIENCES = [
   { value: 'everyone', label: 'Everyone' },
   { value: 'departments', label: 'The departments named below' },
   { value: 'people', label: 'The people picked below' },
 ] as const;
 export const MAX_DEPARTMENTS_TEXT = 500;
 /** Lists that grow with the org (cycles, departments, managers) show this many, then say how many more. */
-export const LIST_SHOWN = 10;
+const LIST_SHOWN = 10;
 
 const andMore = (left: number) => (left > 0 ? [`and ${left} more`] : []);
 const line = (t: Tally) => `• ${t.label}: ${t.done} of ${t.total} (${percent(t.done, t.total)} %)`;

@@ -6,7 +6,7 @@ import { type WorkingHours, localInstant, reminderTime } from '../../schedule/ca
  * the day, and once after it. Each comes at the start of the person's working day (their timezone,
  * the org's working hours, never on their weekend).
  */
-export const NUDGE_KINDS = ['opened', 'three_days', 'one_day', 'due_today', 'overdue'] as const;
+const NUDGE_KINDS = ['opened', 'three_days', 'one_day', 'due_today', 'overdue'] as const;
 export type NudgeKind = (typeof NUDGE_KINDS)[number];
 
 /** A phase's dates for one person: when it opened, and their deadline (the phase's, or HR's later one for them). */
@@ -42,6 +42,3 @@ export function dueNudge(w: PhaseWindow, timeZone: string, hours: WorkingHours, 
     .filter((n) => n.at <= now)
     .at(-1)?.kind;
 }
-
-/** Days from `today` to the deadline, for the words of a nudge. */
-export const daysLeft = (dueOn: string, today: string) => dayjs.utc(dueOn).diff(dayjs.utc(today), 'day');
