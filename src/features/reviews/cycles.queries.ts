@@ -53,6 +53,7 @@ export function cyclesQueries(db: Db) {
       .where('org_id', '=', orgId)
       .where('cycle_id', '=', cycleId)
       .orderBy('opens_on')
+      .orderBy('due_on')
       .execute();
 
   return {
@@ -243,6 +244,7 @@ export function cyclesQueries(db: Db) {
               .where('org_id', '=', orgId)
               .where('cycle_id', 'in', cycleIds)
               .orderBy('opens_on')
+              .orderBy('due_on')
               .execute();
       const overrides =
         rows.length === 0
