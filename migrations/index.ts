@@ -19,6 +19,7 @@ import * as feedback360 from './0021_feedback_360';
 import * as goalKeyResults from './0022_goal_key_results';
 import * as reviewCycles from './0023_review_cycles';
 import * as feedback360Settings from './0024_feedback_360_settings';
+import * as reviewCycleRuns from './0025_review_cycle_runs';
 import * as reviewMeetings from './0027_review_meetings';
 
 /** Every migration, by name; Kysely runs them in name order. */
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '0022_goal_key_results': goalKeyResults,
   '0023_review_cycles': reviewCycles,
   '0024_feedback_360_settings': feedback360Settings,
+  '0025_review_cycle_runs': reviewCycleRuns,
   '0027_review_meetings': reviewMeetings,
 };

@@ -408,6 +408,8 @@ export interface Feedback360RequestsTable {
   workspace_id: string;
   idempotency_key: string;
   created_at: CreatedAt;
+  /** The review cycle participant it was asked for from the cycle's 360° phase, if any (0025). */
+  participant_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Feedback360ReviewersTable {
@@ -499,6 +501,15 @@ export interface ManagerReviewsTable {
   updated_at: Date;
 }
 
+/** One participant's own deadline for a phase, set by HR (0025): it replaces the phase's `due_on` for them. */
+export interface ReviewDeadlineOverridesTable {
+  participant_id: string;
+  org_id: string;
+  kind: ReviewPhaseKind;
+  due_on: string;
+  set_by: string;
+}
+
 /** The append-only trail of a participant's review: every move, version, calibration and sign-off. */
 export interface ReviewEventsTable {
   id: Generated<string>;
@@ -564,6 +575,7 @@ export interface Database {
   review_participants: ReviewParticipantsTable;
   manager_reviews: ManagerReviewsTable;
   review_events: ReviewEventsTable;
+  review_deadline_overrides: ReviewDeadlineOverridesTable;
   review_meetings: ReviewMeetingsTable;
   feedback_360_requests: Feedback360RequestsTable;
   feedback_360_reviewers: Feedback360ReviewersTable;

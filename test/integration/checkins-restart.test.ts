@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkinTick } from '../../src/features/checkins/checkins.jobs';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { checkinsQueries } from '../../src/features/checkins/checkins.queries';
@@ -9,6 +8,7 @@ import { parseQuestions, DEFAULT_QUESTIONS } from '../../src/features/checkins/q
 import { startTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
 import { fakeClock } from '../support/fake-clock';
+import { flushQueueKeys } from '../support/redis-flush';
 import { REDIS_URL } from '../support/services';
 import { type SlackStub, startSlackStub } from '../support/slack-stub';
 
@@ -76,12 +76,7 @@ describe('check-in schedules after Redis loses everything', () => {
     await app!.close();
     app = undefined;
 
-    // FLUSHALL, as far as this deployment's keys go.
-    const redis = new IORedis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
-    redis.disconnect();
+    await flushQueueKeys(prefix);
 
     time.set('2026-11-27T20:00:00Z'); // Friday 15:00 in New York
     app = await start(); // the tick at start catches up
@@ -94,6 +89,15 @@ describe('check-in schedules after Redis loses everything', () => {
     const queue = new Queue('hepo', { connection: { url: REDIS_URL }, prefix });
     const schedulers = (await queue.getJobSchedulers()).map((s) => s.key).sort();
     await queue.close();
-    expect(schedulers).toEqual(['checkin_tick', 'feedback_360_tick', 'goals_tick', 'one_on_one_tick', 'purge_removed_workspaces', 'sweep_outbox']);
+    expect(schedulers).toEqual([
+      'checkin_tick',
+      'feedback_360_tick',
+      'goals_tick',
+      'one_on_one_tick',
+      'purge_removed_workspaces',
+      'review_cycles_tick',
+      'review_meeting_tick',
+      'sweep_outbox',
+    ]);
   });
 });

@@ -39,6 +39,7 @@ const TABLES = [
   'people',
   'point_allowances',
   'review_cycles',
+  'review_deadline_overrides',
   'review_events',
   'review_meetings',
   'review_participants',

@@ -17,6 +17,8 @@ import { kudosForm } from '../../src/features/recognition/recognition.views';
 import { calibrateForm, moveForm } from '../../src/features/reviews/calibration.views';
 import { meetingForm } from '../../src/features/reviews/meeting.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
+import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
+import { cycleForm, extendForm } from '../../src/features/reviews/cycles.views';
 
 const id = '7d0f7c9e-3c1a-4b55-9a57-2a1f0b9a6e01';
 const org = {
@@ -73,6 +75,8 @@ const FORMS: Form[] = [
     },
     {},
   ),
+  cycleForm({ name: 'Annual review', phases: fromTemplate('annual', '2026-12-07'), repeat: '12', departments: ['Design', 'Sales'] }),
+  extendForm({ cycleId: id, name: 'Annual review', phases: [{ kind: 'self_assessment', due_on: '2026-12-18' }] }),
   calibrateForm([{ id, name: 'H1' }], [{ kind: 'department', name: 'Design' }]),
   moveForm(id, 'H1'),
   meetingForm({ participantId: id, personName: 'Ana', zoneSaid: 'in your timezone (Europe/Lisbon)' }),

@@ -38,7 +38,19 @@ import {
 } from '../../src/features/goals/goals.views';
 import type { CalibrationRow } from '../../src/features/reviews/calibration.rules';
 import { NAMES_PER_BOX, calibrationMessage } from '../../src/features/reviews/calibration.views';
-import { selfAssessmentForm, selfAssessmentMessages } from '../../src/features/reviews/self-assessment.views';
+import { selfAssessmentForm, selfAssessmentMessages, reviewTasksMessage } from '../../src/features/reviews/self-assessment.views';
+import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
+import {
+  behindSummary,
+  cyclesMessage,
+  participantTask,
+  phaseNudge,
+  progressMessage,
+  reviewerNudge,
+  reviewerTask,
+  taskBlocks,
+  templatesMessage,
+} from '../../src/features/reviews/cycles.views';
 import { cardLimitProblems, expectToFit, expectWhole } from '../support/message-limits';
 
 /** A long name, as some people have (Slack allows 80 characters). */
@@ -330,6 +342,39 @@ describe('every view, fed big inputs, fits both platforms', () => {
           field.id,
         ).toBe(true);
     }
+  });
+
+  it('review cycles at their longest: 20 cycles, progress of 200 departments and managers, a reviewer of 40, the tasks of many cycles', () => {
+    const name = long(80);
+    const cycles = ids(20, 'c').map((id, i) => ({ id, name, closed: i % 2 === 0, participants: 5000, signed: 4999 }));
+    expectWhole(shown(cyclesMessage(cycles, true)));
+    expectWhole(shown(templatesMessage(cycles)));
+    const tally = (label: string) => ({ label, done: 4999, total: 5000 });
+    const phases = fromTemplate('annual', '2026-12-07').map((p) => ({ ...tally(p.kind), kind: p.kind, opensOn: p.opensOn, dueOn: p.dueOn }));
+    const progress = progressMessage({
+      cycleId: 'c1',
+      name,
+      closed: false,
+      phases,
+      current: 'manager_review',
+      departments: ids(200, 'Department ').map((d) => tally(`${d} ${long(60)}`)),
+      managers: ids(200, 'm').map((managerId) => ({ ...tally(''), managerId })),
+      canManage: true,
+    });
+    expectWhole(shown(progress));
+    const reports = ids(40, 'p').map((personId, i) => ({ personId, participantId: `part-${i}`, state: 'self_done' as const }));
+    for (const nudge of ['opened', 'overdue'] as const) {
+      expectWhole(shown(reviewerNudge({ cycleName: name, nudge, dueOn: '2026-12-18', reports })));
+      expectWhole(shown(phaseNudge({ cycleName: name, kind: 'feedback_360', nudge, dueOn: '2026-12-18', participantId: 'p1' })));
+    }
+    expectWhole(shown(behindSummary({ cycleName: name, kind: 'self_assessment', dueOn: '2026-12-18', personIds: ids(200, 'p') })));
+    const tasks = ids(8, 'c').flatMap((c) => [
+      participantTask({ cycleName: `${c} ${name}`, kind: 'feedback_360', dueOn: '2026-12-18', state: 'not_started', participantId: c }),
+      ...reports.map((r) =>
+        reviewerTask({ cycleName: `${c} ${name}`, personId: r.personId, name: LONG_NAME, state: r.state, participantId: r.participantId, writing: true }),
+      ),
+    ]);
+    expectWhole(shown(reviewTasksMessage({ draftSavedOn: '2026-12-01', cycleTasks: taskBlocks(tasks, 5) })));
   });
 
   it('a calibration of 600 people under 50 managers: names bounded per box, managers past the first cut, as HR and as an executive', () => {

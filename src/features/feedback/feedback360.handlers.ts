@@ -5,7 +5,8 @@ import { Invalid, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { boundedText, isRowId, singleValue } from '../../chat/input';
 import type { Clock, OutgoingNotification } from '../../chat/ports';
-import { textMessage } from '../../chat/ui';
+import { type Form, textMessage } from '../../chat/ui';
+import type { Platform } from '../../chat/interaction';
 import type { Person } from '../../db/database';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
@@ -103,6 +104,27 @@ async function sendReport(deps: Feedback360Deps, request: Request): Promise<void
   await enqueueDeliveries(enqueue, await queries.recordReport(request.org_id, notifications));
 }
 
+/**
+ * The request form about `subject`, its reviewers suggested from the org chart (their manager, peers
+ * and reports). From a review cycle's 360° phase it carries the participant (the request is tied to
+ * them) and the phase's deadline.
+ */
+export async function requestFormAbout(
+  deps: Pick<Feedback360Deps, 'people' | 'clock'>,
+  ctx: HandlerContext,
+  platform: Platform,
+  subject: Person,
+  cycle?: { participantId: string; due: string },
+): Promise<Form> {
+  const { people, clock } = deps;
+  const peers = subject.manager_id ? (await people.directReports(ctx.org.id, subject.manager_id)).filter((p) => p.id !== subject.id) : [];
+  const reports = await people.directReports(ctx.org.id, subject.id);
+  const suggestedIds = [...(subject.manager_id ? [subject.manager_id] : []), ...peers.map((p) => p.id), ...reports.map((p) => p.id)].slice(0, REVIEWERS.max);
+  const suggested = await people.platformIds(ctx.org.id, platform, suggestedIds);
+  const due = cycle?.due ?? dayjs(localDate(clock.now(), ctx.actor.timezone)).add(DEFAULT_DUE_DAYS, 'day').format('YYYY-MM-DD');
+  return requestForm({ subjectId: subject.id, subjectName: subject.display_name, suggested, due, ...(cycle ? { participantId: cycle.participantId } : {}) });
+}
+
 /** Every 15 minutes: reminders before the due date, and requests that reached it closed with their report. */
 export const feedback360Tick = jobType('feedback_360_tick', z.object({}));
 
@@ -191,15 +213,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
         const [ref] = interaction.mentions;
         const subject = ref ? (await ctx.resolvePeople([ref]))[0]! : ctx.actor;
         await authorizeOn(ctx, 'feedback360.request', subject);
-        const peers = subject.manager_id ? (await people.directReports(ctx.org.id, subject.manager_id)).filter((p) => p.id !== subject.id) : [];
-        const reports = await people.directReports(ctx.org.id, subject.id);
-        const suggestedIds = [...(subject.manager_id ? [subject.manager_id] : []), ...peers.map((p) => p.id), ...reports.map((p) => p.id)].slice(
-          0,
-          REVIEWERS.max,
-        );
-        const suggested = await people.platformIds(ctx.org.id, interaction.origin.platform, suggestedIds);
-        const due = dayjs(localDate(clock.now(), ctx.actor.timezone)).add(DEFAULT_DUE_DAYS, 'day').format('YYYY-MM-DD');
-        return [{ type: 'open_form', form: requestForm({ subjectId: subject.id, subjectName: subject.display_name, suggested, due }) }];
+        return [{ type: 'open_form', form: await requestFormAbout(deps, ctx, interaction.origin.platform, subject) }];
       },
     },
     actions: {
@@ -274,6 +288,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
             platform: origin.platform,
             workspaceId: origin.workspaceId,
             idempotencyKey: `feedback-360:${origin.platform}:${interaction.idempotencyKey}`,
+            participantId: interaction.state.participantId ?? null,
           },
           (requestId) =>
             all.map((r) => ({

@@ -19,6 +19,8 @@ export interface NewRequest {
   platform: Platform;
   workspaceId: string;
   idempotencyKey: string;
+  /** The review cycle participant (the subject) it is asked for, from the cycle's 360° phase. */
+  participantId?: string | null;
 }
 
 export function feedback360Queries(db: Db) {
@@ -73,6 +75,15 @@ export function feedback360Queries(db: Db) {
             platform: r.platform,
             workspace_id: r.workspaceId,
             idempotency_key: r.idempotencyKey,
+            // Tied only to a participant who is the subject: the id came back through the platform.
+            participant_id: r.participantId
+              ? trx
+                  .selectFrom('review_participants')
+                  .select('id')
+                  .where('org_id', '=', r.orgId)
+                  .where('id', '=', r.participantId)
+                  .where('person_id', '=', r.subjectId)
+              : null,
           })
           .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
           .returning('id')

@@ -31,7 +31,7 @@ export const COMPETENCY_RATINGS = [
 export const ratingField = (competencyId: string) => `rate_${competencyId}`;
 export const textField = (questionId: string) => `text_${questionId}`;
 
-export function requestForm(o: { subjectId: string; subjectName: string; suggested: string[]; due: string }): Form {
+export function requestForm(o: { subjectId: string; subjectName: string; suggested: string[]; due: string; participantId?: string }): Form {
   return {
     formId: REQUEST_FORM,
     title: '360° feedback',
@@ -52,7 +52,7 @@ export function requestForm(o: { subjectId: string; subjectName: string; suggest
         ],
       },
     ],
-    state: { subjectId: o.subjectId },
+    state: { subjectId: o.subjectId, ...(o.participantId ? { participantId: o.participantId } : {}) },
   };
 }
 

@@ -1,16 +1,38 @@
 import type { Capability, CapabilityDeps } from '../capability';
+import { requestFormAbout } from '../feedback/feedback360.handlers';
 import { goalsQueries } from '../goals/goals.queries';
 import { peopleQueries } from '../people/people.queries';
 import { calibrationFeature } from './calibration.handlers';
 import { calibrationQueries } from './calibration.queries';
+import { cyclesFeature } from './cycles.handlers';
+import { reviewCyclesTickJob } from './cycles.jobs';
+import { cyclesQueries } from './cycles.queries';
 import { reviewMeetingsFeature } from './meeting.handlers';
 import { reviewMeetingTickJob } from './meeting.jobs';
 import { meetingQueries } from './meeting.queries';
 import { reviewsFeature } from './self-assessment.handlers';
 import { selfAssessmentQueries } from './self-assessment.queries';
 
-export const reviews = ({ db, clock, sendRecorded }: CapabilityDeps): Capability =>
-  reviewsFeature({ queries: selfAssessmentQueries(db), goals: goalsQueries(db), clock, sendRecorded });
+/** Reviews: the self-assessment and review cycles, one capability owning `/review`. */
+export const reviews = ({ db, clock, enqueue, sendRecorded }: CapabilityDeps): Capability => {
+  const queries = cyclesQueries(db);
+  const people = peopleQueries(db);
+  const cycles = cyclesFeature({
+    queries,
+    clock,
+    sendRecorded,
+    feedbackRequestForm: (ctx, platform, subject, cycle) => requestFormAbout({ people, clock }, ctx, platform, subject, cycle),
+  });
+  const self = reviewsFeature({ queries: selfAssessmentQueries(db), goals: goalsQueries(db), clock, sendRecorded, cycles });
+  return {
+    ...self,
+    help: [...self.help, ...cycles.feature.help],
+    commands: { ...self.commands, ...cycles.feature.commands },
+    actions: { ...self.actions, ...cycles.feature.actions },
+    forms: { ...self.forms, ...cycles.feature.forms },
+    jobs: [reviewCyclesTickJob({ queries, enqueue, clock })],
+  };
+};
 
 /** Calibration, owning the `review calibrate` word of `/review`. */
 export const calibration = ({ db, clock }: CapabilityDeps): Capability => calibrationFeature({ queries: calibrationQueries(db), clock });

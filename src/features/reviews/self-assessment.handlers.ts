@@ -4,7 +4,7 @@ import { boundedText, isRowId, singleValue } from '../../chat/input';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import type { Interaction } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
-import { textMessage, typed } from '../../chat/ui';
+import { type Block, textMessage, typed } from '../../chat/ui';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
 import type { GoalsQueries } from '../goals/goals.queries';
@@ -35,7 +35,15 @@ export interface ReviewsDeps {
   clock: Clock;
   /** The manager's notice is recorded already claimed, and sent from this process. */
   sendRecorded: SendRecorded;
+  /** Review cycles: the tasks `/review` and the home show, and the move a submission makes there. */
+  cycles: {
+    taskBlocks(ctx: HandlerContext, buttons: number): Promise<Block[]>;
+    selfSubmitted(ctx: HandlerContext, submissionKey: string): Promise<void>;
+  };
 }
+
+/** Buttons review cycle tasks may take: a message has six, the self-assessment's is one. */
+const CYCLE_BUTTONS = { reply: 5, home: 2 };
 
 type Submission = Extract<Interaction, { kind: 'form_submit' }>;
 
@@ -56,9 +64,9 @@ function ratingIn(values: Submission['values'], field: string): number | null {
  * Self-assessment: a person rates each of their goals (1–5, each point with its anchor) and says
  * how it went, then their strengths and growth areas. Drafts are kept until submitted; submitting
  * locks it and tells their manager, who may read it (as may their managers up the chart and HR).
- * Stands alone now; review cycles will open it as a phase.
+ * A review cycle's self-assessment phase opens it; submitting moves the person on in that cycle.
  */
-export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsDeps): Feature {
+export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: ReviewsDeps): Feature {
   const dayOf = (at: Date, ctx: HandlerContext) => localDate(at, ctx.actor.timezone);
 
   /** The goals to assess and the org's 360° competencies now, with what the draft says of each. */
@@ -115,19 +123,24 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
     name: 'reviews',
     help: ['{typed:review} where your reviews stand · {typed:review self} write your self-assessment (drafts are kept)'],
     async home(ctx) {
-      const draft = await queries.draft(ctx.org.id, ctx.actor.id);
-      return homeSection(draft ? dayOf(draft.updated_at, ctx) : undefined);
+      const [draft, tasks] = await Promise.all([queries.draft(ctx.org.id, ctx.actor.id), cycles.taskBlocks(ctx, CYCLE_BUTTONS.home)]);
+      return homeSection(draft ? dayOf(draft.updated_at, ctx) : undefined, tasks);
     },
     commands: {
       async review(interaction, ctx) {
         if (interaction.text.trim()) throw new Invalid(`I didn't understand that. Try ${typed('review')} or ${typed('review self')}.`);
-        const [draft, last] = await Promise.all([queries.draft(ctx.org.id, ctx.actor.id), queries.lastSubmitted(ctx.org.id, ctx.actor.id)]);
+        const [draft, last, tasks] = await Promise.all([
+          queries.draft(ctx.org.id, ctx.actor.id),
+          queries.lastSubmitted(ctx.org.id, ctx.actor.id),
+          cycles.taskBlocks(ctx, CYCLE_BUTTONS.reply),
+        ]);
         return [
           {
             type: 'reply',
             message: reviewTasksMessage({
               draftSavedOn: draft ? dayOf(draft.updated_at, ctx) : undefined,
               lastSubmittedOn: last ? dayOf(last, ctx) : undefined,
+              cycleTasks: tasks,
             }),
           },
         ];
@@ -161,7 +174,8 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
           return [{ type: 'done', message: textMessage(`Draft saved. Pick it up any time with ${typed('review self')}.`) }];
         }
         const managerId = ctx.actor.manager_id;
-        const submitted = await queries.submit(saved, `self-assessment:${interaction.origin.platform}:${interaction.idempotencyKey}`, (assessmentId) =>
+        const submissionKey = `self-assessment:${interaction.origin.platform}:${interaction.idempotencyKey}`;
+        const submitted = await queries.submit(saved, submissionKey, (assessmentId) =>
           managerId
             ? {
                 dedupeKey: `self-assessment:${assessmentId}`,
@@ -172,6 +186,8 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded }: ReviewsD
             : undefined,
         );
         if (submitted) await sendRecorded(ctx.org.id, submitted.recorded);
+        // After a retry too: the first delivery may have locked it and stopped before the move.
+        await cycles.selfSubmitted(ctx, submissionKey);
         const told = managerId ? ' Your manager has it now.' : '';
         return [{ type: 'done', message: textMessage(`📝 Self-assessment submitted and locked.${told}`) }];
       },

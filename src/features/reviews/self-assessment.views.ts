@@ -145,7 +145,7 @@ export function submittedNotice(o: { personId: string; assessmentId: string }): 
 }
 
 /** `/review`: where the person's review tasks stand. */
-export function reviewTasksMessage(o: { draftSavedOn?: string; lastSubmittedOn?: string }): Message {
+export function reviewTasksMessage(o: { draftSavedOn?: string; lastSubmittedOn?: string; cycleTasks: Block[] }): Message {
   const self = o.draftSavedOn
     ? `📝 Your self-assessment: a draft saved ${o.draftSavedOn}, not submitted yet.`
     : o.lastSubmittedOn
@@ -155,18 +155,24 @@ export function reviewTasksMessage(o: { draftSavedOn?: string; lastSubmittedOn?:
     summary: 'Your reviews',
     blocks: [
       { type: 'header', text: 'Your reviews' },
+      ...o.cycleTasks,
       { type: 'section', text: self },
       { type: 'actions', buttons: [{ ...openSelfAssessmentButton, label: o.draftSavedOn ? 'Continue it' : 'Write one' }] },
     ],
   };
 }
 
-/** In the home, while a draft waits. */
-export function homeSection(draftSavedOn: string | undefined): Block[] {
-  if (!draftSavedOn) return [];
+/** In the home: review cycle tasks, and a draft that waits. */
+export function homeSection(draftSavedOn: string | undefined, cycleTasks: Block[]): Block[] {
+  if (!draftSavedOn && cycleTasks.length === 0) return [];
   return [
     { type: 'header', text: '📝 Reviews' },
-    { type: 'section', text: `Your self-assessment draft from ${draftSavedOn} is waiting.` },
-    { type: 'actions', buttons: [{ ...openSelfAssessmentButton, label: 'Continue it' }] },
+    ...cycleTasks,
+    ...(draftSavedOn
+      ? [
+          { type: 'section' as const, text: `Your self-assessment draft from ${draftSavedOn} is waiting.` },
+          { type: 'actions' as const, buttons: [{ ...openSelfAssessmentButton, label: 'Continue it' }] },
+        ]
+      : []),
   ];
 }

@@ -1,0 +1,44 @@
+import dayjs from 'dayjs';
+import { type WorkingHours, localInstant, reminderTime } from '../../schedule/cadence.rules';
+
+/**
+ * A phase's nudges, in the order they come: when it opens, 3 days and 1 day before its deadline, on
+ * the day, and once after it. Each comes at the start of the person's working day (their timezone,
+ * the org's working hours, never on their weekend).
+ */
+const NUDGE_KINDS = ['opened', 'three_days', 'one_day', 'due_today', 'overdue'] as const;
+export type NudgeKind = (typeof NUDGE_KINDS)[number];
+
+/** A phase's dates for one person: when it opened, and their deadline (the phase's, or HR's later one for them). */
+export interface PhaseWindow {
+  opensOn: string;
+  dueOn: string;
+}
+
+const shift = (date: string, days: number) => dayjs.utc(date).add(days, 'day').format('YYYY-MM-DD');
+
+/** The day each nudge falls on; a countdown nudge that would come on or before the opening is left out (the opening said it). */
+function nudgeDays(w: PhaseWindow): Array<{ kind: NudgeKind; day: string }> {
+  const countdown: Array<{ kind: NudgeKind; day: string }> = [
+    { kind: 'three_days', day: shift(w.dueOn, -3) },
+    { kind: 'one_day', day: shift(w.dueOn, -1) },
+    { kind: 'due_today', day: w.dueOn },
+  ];
+  return [{ kind: 'opened', day: w.opensOn }, ...countdown.filter((n) => n.day > w.opensOn), { kind: 'overdue', day: shift(w.dueOn, 1) }];
+}
+
+/** When each of the phase's nudges comes for someone in `timeZone`. */
+export function nudgeTimes(w: PhaseWindow, timeZone: string, hours: WorkingHours): Array<{ kind: NudgeKind; at: Date }> {
+  const opening = `${String(hours.start).padStart(2, '0')}:00`;
+  return nudgeDays(w).map(({ kind, day }) => ({ kind, at: reminderTime(localInstant(day, opening, timeZone), 0, timeZone, hours) }));
+}
+
+/**
+ * The nudge to send now: the latest one whose time has come. One missed while nothing ran is not
+ * sent late on top of a newer one (a person needs the latest word, not three at once).
+ */
+export function dueNudge(w: PhaseWindow, timeZone: string, hours: WorkingHours, now: Date): NudgeKind | undefined {
+  return nudgeTimes(w, timeZone, hours)
+    .filter((n) => n.at <= now)
+    .at(-1)?.kind;
+}
