@@ -99,28 +99,31 @@ export function managerReviewQueries(db: Db) {
     transition: ParticipantEvent,
     write: (trx: Db, review: NonNullable<Awaited<ReturnType<typeof locked>>>['review']) => Promise<{ snapshot?: unknown; notices: OutgoingNotification[] }>,
   ): Promise<Written> {
-    return db.transaction().execute(async (trx) => {
-      const found = await locked(trx, c.orgId, c.participantId);
-      if (!found) return { kind: 'not_found' };
-      if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
-      const prepared = await write(trx, found.review);
-      const moved = await moveParticipant(trx, {
-        orgId: c.orgId,
-        participantId: c.participantId,
-        event: transition,
-        actorId: c.actorId,
-        at: c.at,
-        idempotencyKey: c.key,
-        snapshot: prepared.snapshot,
+    return db
+      .transaction()
+      .execute(async (trx): Promise<Written> => {
+        const found = await locked(trx, c.orgId, c.participantId);
+        if (!found) return { kind: 'not_found' };
+        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        const prepared = await write(trx, found.review);
+        const moved = await moveParticipant(trx, {
+          orgId: c.orgId,
+          participantId: c.participantId,
+          event: transition,
+          actorId: c.actorId,
+          at: c.at,
+          idempotencyKey: c.key,
+          snapshot: prepared.snapshot,
+        });
+        // The document change goes with the move, or not at all: throwing rolls it back.
+        if (moved.kind === 'refused') throw new Refused(moved.state);
+        if (moved.kind !== 'moved' && moved.kind !== 'stayed') return { kind: moved.kind };
+        return { kind: 'written', version: found.review?.version ?? 0, recorded: await recordNotificationsToSend(trx, c.orgId, prepared.notices) };
+      })
+      .catch((error: unknown): Written => {
+        if (error instanceof Refused) return { kind: 'locked', state: error.state };
+        throw error;
       });
-      // The document change goes with the move, or not at all: throwing rolls it back.
-      if (moved.kind === 'refused') throw new Refused(moved.state);
-      if (moved.kind !== 'moved' && moved.kind !== 'stayed') return { kind: moved.kind };
-      return { kind: 'written', version: found.review?.version ?? 0, recorded: await recordNotificationsToSend(trx, c.orgId, prepared.notices) };
-    }).catch((error: unknown) => {
-      if (error instanceof Refused) return { kind: 'locked' as const, state: error.state };
-      throw error;
-    });
   }
 
   return {
@@ -131,11 +134,12 @@ export function managerReviewQueries(db: Db) {
 
     /** The person's latest review that reached them (shared or signed), open cycle or not. */
     async finishedOf(orgId: string, personId: string) {
-      return participants(orgId)
-        .where('p.person_id', '=', personId)
-        .where('p.state', 'in', FINISHED)
-        .orderBy('c.created_at', 'desc')
-        .executeTakeFirst();
+      return participants(orgId).where('p.person_id', '=', personId).where('p.state', 'in', FINISHED).orderBy('c.created_at', 'desc').executeTakeFirst();
+    },
+
+    /** The person's place in their latest cycle, open or closed. */
+    async latestOf(orgId: string, personId: string) {
+      return participants(orgId).where('p.person_id', '=', personId).orderBy('c.created_at', 'desc').executeTakeFirst();
     },
 
     async participant(orgId: string, participantId: string) {
@@ -179,7 +183,12 @@ export function managerReviewQueries(db: Db) {
     /** Shares the submitted review with the person: their message is recorded with the move. */
     async share(c: Change, notices: OutgoingNotification[]): Promise<Written> {
       return move(c, 'shared', async (trx) => {
-        await trx.updateTable('manager_reviews').set({ shared_at: c.at, updated_at: c.at }).where('org_id', '=', c.orgId).where('participant_id', '=', c.participantId).execute();
+        await trx
+          .updateTable('manager_reviews')
+          .set({ shared_at: c.at, updated_at: c.at })
+          .where('org_id', '=', c.orgId)
+          .where('participant_id', '=', c.participantId)
+          .execute();
         return { notices };
       });
     },
@@ -205,7 +214,12 @@ export function managerReviewQueries(db: Db) {
     /** Signs the review off, locking it, and records the manager's notice. */
     async sign(c: Change, notices: OutgoingNotification[]): Promise<Written> {
       return move(c, 'signed', async (trx) => {
-        await trx.updateTable('manager_reviews').set({ signed_at: c.at, updated_at: c.at }).where('org_id', '=', c.orgId).where('participant_id', '=', c.participantId).execute();
+        await trx
+          .updateTable('manager_reviews')
+          .set({ signed_at: c.at, updated_at: c.at })
+          .where('org_id', '=', c.orgId)
+          .where('participant_id', '=', c.participantId)
+          .execute();
         return { notices };
       });
     },

@@ -86,7 +86,13 @@ export function reviewForm(o: {
   draft?: { version: number; savedOn: string };
 }): Form {
   const d = o.document;
-  const choice = (id: string, label: string, options: ReadonlyArray<{ value: string; label: string }>, value: number | null | undefined, hint?: string): FormField => ({
+  const choice = (
+    id: string,
+    label: string,
+    options: ReadonlyArray<{ value: string; label: string }>,
+    value: number | null | undefined,
+    hint?: string,
+  ): FormField => ({
     id,
     kind: 'choice',
     label,
@@ -95,13 +101,13 @@ export function reviewForm(o: {
     ...(value ? { initial: String(value) } : {}),
     ...(hint ? { hint } : {}),
   });
-  const text = (id: string, label: string, maxLength: number, value: string | null | undefined): FormField => ({
+  const text = (id: string, label: string, maxLength: number, value: string | null | undefined, required: boolean): FormField => ({
     id,
     kind: 'multiline',
     label,
-    required: true,
+    required,
     maxLength,
-    hint: limitHint(maxLength),
+    hint: limitHint(maxLength, required ? undefined : 'Optional.'),
     ...(value ? { initial: value } : {}),
   });
   const asked = askedOf(o.questions);
@@ -120,8 +126,8 @@ export function reviewForm(o: {
     fields: [
       choice('overall', 'Overall rating', REVIEW_RATINGS, d.overall),
       ...asked.competencies.map((c) => choice(competencyField(c.id), c.label, REVIEW_RATINGS, d.ratings[c.id])),
-      ...asked.questions.map((q) => text(answerField(q.id), q.label, LIMITS.answer, d.answers[q.id])),
-      text('narrative', 'Summary: how the period went, in your words', LIMITS.narrative, d.narrative),
+      ...asked.questions.map((q) => text(answerField(q.id), q.label, LIMITS.answer, d.answers[q.id], false)),
+      text('narrative', 'Summary: how the period went, in your words', LIMITS.narrative, d.narrative, true),
       choice('potential', 'Potential', POTENTIAL, d.potential, `For the 9-box: managers and HR see it, ${o.personName} never does.`),
     ],
     state: { participant: o.participantId },
@@ -263,14 +269,18 @@ export function historyMessage(o: { personId: string; cycleName: string; trail: 
     summary: `The history of ${personRef(o.personId)}'s review`,
     blocks: [
       { type: 'header', text: `🕓 ${o.cycleName}` },
-      { type: 'context', text: `The history of ${personRef(o.personId)}'s review, oldest first${cut > 0 ? ` (the latest ${lines.length}; ${cut} earlier)` : ''}.` },
+      {
+        type: 'context',
+        text: `The history of ${personRef(o.personId)}'s review, oldest first${cut > 0 ? ` (the latest ${lines.length}; ${cut} earlier)` : ''}.`,
+      },
       ...chunks(lines, 10).map((text): Block => ({ type: 'section', text })),
       ...(lines.length === 0 ? [{ type: 'section' as const, text: 'Nothing has happened yet.' }] : []),
     ],
   };
 }
 
-const chunks = (lines: string[], size: number) => Array.from({ length: Math.ceil(lines.length / size) }, (_, i) => lines.slice(i * size, (i + 1) * size).join('\n'));
+const chunks = (lines: string[], size: number) =>
+  Array.from({ length: Math.ceil(lines.length / size) }, (_, i) => lines.slice(i * size, (i + 1) * size).join('\n'));
 
 /** Goals and kudos the context message lists; the summary counts them all. */
 export const CONTEXT_ROOM = { goals: 10, kudos: 3 } as const;
