@@ -232,7 +232,6 @@ export function managerReviewQueries(db: Db) {
         .where('org_id', '=', orgId)
         .where('participant_id', '=', participantId)
         .orderBy('at')
-        .orderBy('id')
         .execute();
     },
 
