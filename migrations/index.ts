@@ -18,6 +18,7 @@ import * as selfAssessments from './0020_self_assessments';
 import * as feedback360 from './0021_feedback_360';
 import * as goalKeyResults from './0022_goal_key_results';
 import * as reviewCycles from './0023_review_cycles';
+import * as downloadLinks from './0026_download_links';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0021_feedback_360': feedback360,
   '0022_goal_key_results': goalKeyResults,
   '0023_review_cycles': reviewCycles,
+  '0026_download_links': downloadLinks,
 };

@@ -503,6 +503,18 @@ export interface ReviewEventsTable {
   at: Date;
 }
 
+/** A file handed out through a short-lived link (migration 0026): the key's hash only. */
+export interface DownloadLinksTable {
+  id: string;
+  org_id: string;
+  platform_user_id: string;
+  key_sha256: string;
+  name: string;
+  mime_type: string;
+  content: Buffer;
+  expires_at: Date;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -539,6 +551,7 @@ export interface Database {
   review_participants: ReviewParticipantsTable;
   manager_reviews: ManagerReviewsTable;
   review_events: ReviewEventsTable;
+  download_links: DownloadLinksTable;
   feedback_360_requests: Feedback360RequestsTable;
   feedback_360_reviewers: Feedback360ReviewersTable;
   feedback_360_answers: Feedback360AnswersTable;
