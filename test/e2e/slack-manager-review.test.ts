@@ -107,11 +107,12 @@ describe('the manager review in Slack', () => {
     JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
   const dmsTo = (userId: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === userId);
   const choice = (id: string, value?: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: value ? { value } : null } } });
+  const rating = (id: string, value: string) => ({ [id]: { [id]: { type: 'radio_buttons', selected_option: { value } } } });
   const textInput = (id: string, value: string | null) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
   const full = (narrative: string | null) => ({
     ...choice('overall', '4'),
-    ...choice('rate_craft', '5'),
-    ...choice('rate_collaboration', '3'),
+    ...rating('rate_craft', '5'),
+    ...rating('rate_collaboration', '3'),
     ...textInput('answer_next', 'Lead the next launch'),
     ...textInput('narrative', narrative),
     ...choice('potential', '3'),
@@ -139,7 +140,7 @@ describe('the manager review in Slack', () => {
       '4 · Exceeds expectations',
       '5 · Far exceeds expectations',
     ]);
-    expect(form.blocks.find((b) => b.block_id === 'potential').hint.text).toContain('Ana Lopez never does');
+    expect(form.blocks.find((b) => b.block_id === 'potential').hint.text).toContain('managers and HR see it, never the person');
     // The whole context, beside the form.
     await stub.waitFor(() => said('UMAYA').includes('Context for the review'));
     expect(said('UMAYA')).toContain('*Launch the app*: ▰▰▰▰▰▱▱▱▱▱ 50% · 🔴 Behind');
@@ -168,7 +169,7 @@ describe('the manager review in Slack', () => {
       app.url,
       viewSubmission({ userId: 'UMAYA', view: form, values: { ...full('ok'), ...textInput('answer_next', 'x'.repeat(1001)) } }),
     );
-    expect(await tooLong.json()).toMatchObject({ response_action: 'errors', errors: { answer_next: expect.stringContaining('1,000 characters or fewer') } });
+    expect(await tooLong.json()).toMatchObject({ response_action: 'errors', errors: { answer_next: expect.stringContaining('600 characters or fewer') } });
     expect(await state()).toBe('not_started');
 
     time.advance(60_000);

@@ -14,6 +14,7 @@ import { CAPABILITIES } from '../../src/features';
 import { addPointForm } from '../../src/features/one-on-ones/one-on-ones.views';
 import { importForm } from '../../src/features/people/org-import.views';
 import { kudosForm } from '../../src/features/recognition/recognition.views';
+import { commentForm, reviewForm } from '../../src/features/reviews/manager-review.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
 
 const id = '7d0f7c9e-3c1a-4b55-9a57-2a1f0b9a6e01';
@@ -62,6 +63,14 @@ const FORMS: Form[] = [
   }),
   declineForm(id, 'Ana'),
   selfAssessmentForm({ strengths: null, growth: null, goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }] }, {}),
+  reviewForm({
+    participantId: id,
+    cycleName: 'H1',
+    questions: DEFAULT_QUESTIONS,
+    document: { overall: null, potential: null, ratings: {}, answers: {}, narrative: null },
+    context: { periodFrom: '2026-01-01', goals: { count: 0, done: 0, onTrack: 0, atRisk: 0, behind: 0 }, checkins: { asked: 0, answered: 0 }, kudos: 0 },
+  }),
+  commentForm(id, null),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */

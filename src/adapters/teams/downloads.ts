@@ -42,10 +42,20 @@ export function teamsDownloads(links: DownloadLinks, clock: Clock) {
           files: files.map((f) => ({ id: f.id, keySha256: sha256(f.key), name: f.name, mimeType: f.mimeType, content: f.content })),
         }));
       if (kept) {
-        card.body.push({ type: 'TextBlock', text: `The links work for ${LINK_MINUTES} minutes, for you alone: please don't pass them on.`, wrap: true, isSubtle: true, size: 'Small' });
+        card.body.push({
+          type: 'TextBlock',
+          text: `The links work for ${LINK_MINUTES} minutes, for you alone: please don't pass them on.`,
+          wrap: true,
+          isSubtle: true,
+          size: 'Small',
+        });
         card.actions = files.map((f) => ({ type: 'Action.OpenUrl', title: `Download ${f.name}`, url: `${o.baseUrl}${DOWNLOADS_PATH}/${f.id}?key=${f.key}` }));
       } else {
-        card.body.push({ type: 'TextBlock', text: 'I can’t hand out files here yet: this app has no public address set (PUBLIC_URL). Please tell your admin.', wrap: true });
+        card.body.push({
+          type: 'TextBlock',
+          text: 'I can’t hand out files here yet: this app has no public address set (PUBLIC_URL). Please tell your admin.',
+          wrap: true,
+        });
       }
       return { type: 'message', summary: o.message.summary, attachments: [attachment(card)] };
     },

@@ -79,14 +79,7 @@ function planOf(effects: Effect[]): Plan {
         plan.notes.push({ type: 'reply', message: effect.message });
         break;
       case 'files':
-        // A bot can't attach a file in a 1:1 chat without Teams' file consent flow, not built yet (see DESIGN: Exports).
-        plan.notes.push({
-          type: 'reply',
-          message: {
-            ...effect.message,
-            blocks: [...effect.message.blocks, { type: 'context', text: 'Files can’t be sent in Teams yet: ask for the export in Slack.' }],
-          },
-        });
+        plan.files.push(effect);
         break;
       default:
         unreachable(effect);

@@ -188,10 +188,25 @@ export interface MessageRenderOptions extends InputsOptions {
 
 const ENTRY_SUBMIT_STYLE = 'positive';
 
+/**
+ * The form as a card's actions carry it, to show it again with what was entered: without the text
+ * its fields start with (a draft's), which the submission brings back anyway. Each action carries a
+ * copy, so a long draft carried whole would triple the card past Teams' 28 KB.
+ */
+function carriedForm(form: Form): Form {
+  if (!form.fields.some((f) => (f.kind === 'text' || f.kind === 'multiline') && f.initial !== undefined)) return form;
+  const fields = form.fields.map((f): FormField => {
+    if (f.kind !== 'text' && f.kind !== 'multiline') return f;
+    const { initial: _draft, ...rest } = f;
+    return rest;
+  });
+  return { ...form, fields };
+}
+
 function submitData(form: Form, carry: Carried | undefined, message?: Message): FormSubmitData {
   return {
     formId: form.formId,
-    hepoForm: form,
+    hepoForm: carriedForm(form),
     ...(message ? { hepoMessage: message } : {}),
     ...(carry?.source ? { hepoSource: carry.source } : {}),
     ...(carry?.origin ? { hepoOrigin: carry.origin } : {}),

@@ -97,8 +97,7 @@ export function createTeamsPlatform(deps: PlatformDeps & { teams: LiveTeamsConfi
             // Those picked in a form it shows again stay, by name.
             formPeople: async () => [...(local ? await knownPeople(context, store, logger) : []), ...(await people.pickedChoices())],
             isMember: membership(context, store, logger),
-            filesFor: (message, files) =>
-              downloads.card({ tenantId: tenantOf(context.activity), userId: context.activity.from.id, baseUrl, message, files }),
+            filesFor: (message, files) => downloads.card({ tenantId: tenantOf(context.activity), userId: context.activity.from.id, baseUrl, message, files }),
             logger,
           });
         });

@@ -187,7 +187,7 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
   async function openForm(ctx: HandlerContext, p: Participant): Promise<Effect[]> {
     const facts = await cycleFacts(p);
     if (!facts.hasManagerReview) throw new NotFound(`${p.cycle_name} has no manager review.`);
-    const [review, person] = await Promise.all([queries.review(p.org_id, p.id), people.person(p.org_id, p.person_id)]);
+    const review = await queries.review(p.org_id, p.id);
     if (review?.submitted_at) {
       const share = p.state === 'manager_drafted' ? ` Share it with them: ${typed('review share @name')}.` : '';
       return [{ type: 'reply', message: textMessage(`You submitted this review on ${dayOf(review.submitted_at, ctx)}; it is locked.${share}`) }];
@@ -195,7 +195,6 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
     const { summary, messages } = await context(ctx, p.person_id, facts.periodFrom);
     const form = reviewForm({
       participantId: p.id,
-      personName: person?.display_name ?? 'them',
       cycleName: p.cycle_name,
       questions: facts.questions,
       document: review ? documentOf(review) : EMPTY,

@@ -9,13 +9,14 @@ export const COMMENT = 'review.comment';
 export const COMMENT_FORM = 'review.comment';
 export const SIGN = 'review.sign';
 
-/** Bounds of what people write, stated at each field: a review's words fit two messages on both platforms. */
-export const LIMITS = { answer: 1000, narrative: 3000, comment: 2000 } as const;
+/** Bounds of what people write, stated at each field: a draft filled in to them keeps a Teams dialog within its 28 KB. */
+export const LIMITS = { answer: 600, narrative: 1500, comment: 2000 } as const;
 /**
- * What one review form asks at most: the phase's first competencies and open questions (a Slack
- * modal holds 100 blocks, and the shared review two messages). The cycle's form is set by HR.
+ * What one review form asks at most: the phase's first competencies and open questions, so a draft
+ * filled in to every limit still fits a Teams card (28 KB). The cycle's
+ * form is set by HR; a longer one is cut here, and the cut said in DESIGN.
  */
-export const FORM_ROOM = { competencies: 20, questions: 5 } as const;
+export const FORM_ROOM = { competencies: 6, questions: 3 } as const;
 
 /** The overall and per-competency scale, each point with its anchor. */
 export const REVIEW_RATINGS = [
@@ -78,7 +79,6 @@ function contextLine(c: ContextSummary): string {
 
 export function reviewForm(o: {
   participantId: string;
-  personName: string;
   cycleName: string;
   questions: QuestionSet;
   document: ReviewDocument;
@@ -117,18 +117,30 @@ export function reviewForm(o: {
     submitLabel: 'Submit',
     draft: { label: 'Save draft' },
     intro: [
-      `${o.cycleName}: your review of ${o.personName}. ${contextLine(o.context)}. The whole context is in the message beside this form.`,
+      `${o.cycleName}. ${contextLine(o.context)}. The whole context is beside this form.`,
       o.draft ? `Your draft (version ${o.draft.version}, saved ${o.draft.savedOn}) is filled in.` : '',
-      'Submitting locks it; you share it with them when you are ready.',
+      asked.competencies.length > 0 ? 'Competencies: 1 below to 5 far exceeds expectations.' : '',
+      'Submitting locks it.',
     ]
       .filter(Boolean)
       .join(' '),
     fields: [
       choice('overall', 'Overall rating', REVIEW_RATINGS, d.overall),
-      ...asked.competencies.map((c) => choice(competencyField(c.id), c.label, REVIEW_RATINGS, d.ratings[c.id])),
+      // The same scale, its anchors said once (above): each labelled option, carried by every card action, would cost a Teams form its room.
+      ...asked.competencies.map(
+        (c): FormField => ({
+          id: competencyField(c.id),
+          kind: 'rating',
+          label: c.label,
+          required: true,
+          min: 1,
+          max: 5,
+          ...(d.ratings[c.id] ? { initial: d.ratings[c.id] } : {}),
+        }),
+      ),
       ...asked.questions.map((q) => text(answerField(q.id), q.label, LIMITS.answer, d.answers[q.id], false)),
       text('narrative', 'Summary: how the period went, in your words', LIMITS.narrative, d.narrative, true),
-      choice('potential', 'Potential', POTENTIAL, d.potential, `For the 9-box: managers and HR see it, ${o.personName} never does.`),
+      choice('potential', 'Potential', POTENTIAL, d.potential, 'For the 9-box: managers and HR see it, never the person.'),
     ],
     state: { participant: o.participantId },
   };
@@ -177,10 +189,10 @@ export function reviewMessages(r: ShownReview, buttons: Block[] = []): Message[]
   const asked = askedOf(r.questions);
   const ratings = asked.competencies.map((c) => `• **${c.label}**: ${ratingLabel(r.document.ratings[c.id])}`).join('\n');
   const first: Block[] = [
-    { type: 'header', text: `⭐ ${r.cycleName}` },
+    { type: 'header', text: '⭐ Performance review' },
     {
       type: 'context',
-      text: `The review of ${personRef(r.personId)}${r.managerId ? ` by ${personRef(r.managerId)}` : ''}${r.submittedOn ? `, submitted ${r.submittedOn}` : ''}.`,
+      text: `${r.cycleName}: the review of ${personRef(r.personId)}${r.managerId ? ` by ${personRef(r.managerId)}` : ''}${r.submittedOn ? `, submitted ${r.submittedOn}` : ''}.`,
     },
     {
       type: 'section',
@@ -254,7 +266,7 @@ const DID: Record<string, string> = {
   feedback_closed: '360° feedback closed',
 };
 
-/** How many trail lines one message lists (a section each, with room for the header). */
+/** How many trail lines one message lists (ten to a section). */
 export const TRAIL_LINES = 40;
 
 export function historyMessage(o: { personId: string; cycleName: string; trail: TrailEntry[] }): Message {
@@ -268,10 +280,10 @@ export function historyMessage(o: { personId: string; cycleName: string; trail: 
   return {
     summary: `The history of ${personRef(o.personId)}'s review`,
     blocks: [
-      { type: 'header', text: `🕓 ${o.cycleName}` },
+      { type: 'header', text: '🕓 Review history' },
       {
         type: 'context',
-        text: `The history of ${personRef(o.personId)}'s review, oldest first${cut > 0 ? ` (the latest ${lines.length}; ${cut} earlier)` : ''}.`,
+        text: `${o.cycleName}: the history of ${personRef(o.personId)}'s review, oldest first${cut > 0 ? ` (the latest ${lines.length}; ${cut} earlier)` : ''}.`,
       },
       ...chunks(lines, 10).map((text): Block => ({ type: 'section', text })),
       ...(lines.length === 0 ? [{ type: 'section' as const, text: 'Nothing has happened yet.' }] : []),
