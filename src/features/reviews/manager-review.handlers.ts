@@ -10,8 +10,7 @@ import type { Person, QuestionSet } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
 import type { Feedback360Queries } from '../feedback/feedback360.queries';
-import { buildReport } from '../feedback/feedback360.rules';
-import { reportMessage, wordsMessages } from '../feedback/feedback360.views';
+import { reportMessages } from '../feedback/feedback360.handlers';
 import type { GoalsQueries } from '../goals/goals.queries';
 import { STATUS_LABEL, progressBar, progressOf, statusOf } from '../goals/goals.rules';
 import { type Action, authorizeOn, can } from '../people/authorization';
@@ -50,7 +49,7 @@ import { selfAssessmentMessages } from './self-assessment.views';
 export interface ManagerReviewDeps {
   queries: ManagerReviewQueries;
   goals: Pick<GoalsQueries, 'ownedBy' | 'below'>;
-  selfAssessments: Pick<SelfAssessmentQueries, 'byId'>;
+  selfAssessments: Pick<SelfAssessmentQueries, 'byId' | 'lastSubmitted'>;
   feedback360: Pick<Feedback360Queries, 'request' | 'answers' | 'reviewers'>;
   people: Pick<PeopleQueries, 'person'>;
   clock: Clock;
@@ -114,7 +113,7 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
     const since = new Date(`${periodFrom}T00:00:00Z`);
     const [owned, self, request, checkins, kudos] = await Promise.all([
       goals.ownedBy(orgId, personId),
-      queries.selfAssessmentSince(orgId, personId, since),
+      selfAssessments.lastSubmitted(orgId, personId),
       queries.feedback360Since(orgId, personId, since),
       queries.checkinsSince(orgId, personId, since),
       queries.kudosSince(orgId, personId, since, CONTEXT_ROOM.kudos),
@@ -135,7 +134,7 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
     const moods = checkins.moods.map((m) => (Number(m.value) / Number(m.options?.[0] ?? 5)) * 5).filter(Number.isFinite);
     const messages: Message[] = [];
     let selfAssessmentOn: string | undefined;
-    if (self) {
+    if (self && self.submittedAt >= since) {
       const found = await selfAssessments.byId(orgId, self.id);
       if (found?.submitted_at) {
         selfAssessmentOn = dayOf(found.submitted_at, ctx);
@@ -145,25 +144,10 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
     let feedback: ContextSummary['feedback360'];
     const subject = { id: personId, org_id: orgId, managers: await ctx.managersOf(personId) };
     if (request?.closed_at && can(ctx.actor, 'feedback360.read_report', subject)) {
-      const [full, answers, reviewers] = await Promise.all([
-        feedback360.request(orgId, request.id),
-        feedback360.answers(orgId, request.id),
-        feedback360.reviewers(orgId, request.id),
-      ]);
+      const full = await feedback360.request(orgId, request.id);
       if (full) {
-        // The report as its readers got it: buildReport keeps the anonymity rules.
-        const report = buildReport(
-          answers.map((a) => ({
-            relationship: a.relationship,
-            ratings: a.ratings,
-            texts: a.texts,
-            ...(a.reviewer_name ? { reviewerName: a.reviewer_name } : {}),
-          })),
-          { anonymous: full.anonymous, minResponses: full.min_responses, questions: full.questions, random: Math.random },
-        );
-        const declined = reviewers.filter((r) => r.status === 'declined').length;
-        messages.push(reportMessage({ subjectId: personId, report, questions: full.questions, declined }), ...wordsMessages({ subjectId: personId, report }));
-        feedback = { answers: answers.length, closedOn: dayOf(request.closed_at, ctx) };
+        messages.push(...(await reportMessages(feedback360, full)));
+        feedback = { answers: Number(request.answers ?? 0), closedOn: dayOf(request.closed_at, ctx) };
       }
     }
     const count = (status: string) => shownGoals.filter((g) => g.status === status).length;

@@ -126,6 +126,18 @@ export function managerReviewQueries(db: Db) {
       });
   }
 
+  /** A move that stamps when it happened on the review, with the messages it sends. */
+  const stampedMove = (c: Change, transition: 'shared' | 'signed', column: 'shared_at' | 'signed_at', notices: OutgoingNotification[]) =>
+    move(c, transition, async (trx) => {
+      await trx
+        .updateTable('manager_reviews')
+        .set({ [column]: c.at, updated_at: c.at })
+        .where('org_id', '=', c.orgId)
+        .where('participant_id', '=', c.participantId)
+        .execute();
+      return { notices };
+    });
+
   return {
     /** The person's place in the latest cycle still open. */
     async currentOf(orgId: string, personId: string) {
@@ -180,18 +192,8 @@ export function managerReviewQueries(db: Db) {
       return written.kind === 'written' ? { ...written, version } : written;
     },
 
-    /** Shares the submitted review with the person: their message is recorded with the move. */
-    async share(c: Change, notices: OutgoingNotification[]): Promise<Written> {
-      return move(c, 'shared', async (trx) => {
-        await trx
-          .updateTable('manager_reviews')
-          .set({ shared_at: c.at, updated_at: c.at })
-          .where('org_id', '=', c.orgId)
-          .where('participant_id', '=', c.participantId)
-          .execute();
-        return { notices };
-      });
-    },
+    /** Shares the submitted review with the person: their messages are recorded with the move. */
+    share: (c: Change, notices: OutgoingNotification[]) => stampedMove(c, 'shared', 'shared_at', notices),
 
     /** The person's comment, until they sign off. */
     async comment(c: Change, comment: string): Promise<Written> {
@@ -212,17 +214,7 @@ export function managerReviewQueries(db: Db) {
     },
 
     /** Signs the review off, locking it, and records the manager's notice. */
-    async sign(c: Change, notices: OutgoingNotification[]): Promise<Written> {
-      return move(c, 'signed', async (trx) => {
-        await trx
-          .updateTable('manager_reviews')
-          .set({ signed_at: c.at, updated_at: c.at })
-          .where('org_id', '=', c.orgId)
-          .where('participant_id', '=', c.participantId)
-          .execute();
-        return { notices };
-      });
-    },
+    sign: (c: Change, notices: OutgoingNotification[]) => stampedMove(c, 'signed', 'signed_at', notices),
 
     /** The review's trail, oldest first. */
     async trail(orgId: string, participantId: string) {
@@ -235,27 +227,19 @@ export function managerReviewQueries(db: Db) {
         .execute();
     },
 
-    /** The id of the person's latest submitted self-assessment since `since`. */
-    async selfAssessmentSince(orgId: string, personId: string, since: Date) {
-      return db
-        .selectFrom('self_assessments')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('person_id', '=', personId)
-        .where('submitted_at', '>=', since)
-        .orderBy('submitted_at', 'desc')
-        .executeTakeFirst();
-    },
-
     /** The person's latest closed 360° request since `since` (its report is `buildReport`'s to make). */
     async feedback360Since(orgId: string, personId: string, since: Date) {
       return db
-        .selectFrom('feedback_360_requests')
-        .select(['id', 'closed_at'])
-        .where('org_id', '=', orgId)
-        .where('subject_id', '=', personId)
-        .where('closed_at', '>=', since)
-        .orderBy('closed_at', 'desc')
+        .selectFrom('feedback_360_requests as r')
+        .select((eb) => [
+          'r.id',
+          'r.closed_at',
+          eb.selectFrom('feedback_360_answers as a').select(eb.fn.countAll<string>().as('n')).whereRef('a.request_id', '=', 'r.id').as('answers'),
+        ])
+        .where('r.org_id', '=', orgId)
+        .where('r.subject_id', '=', personId)
+        .where('r.closed_at', '>=', since)
+        .orderBy('r.closed_at', 'desc')
         .executeTakeFirst();
     },
 
