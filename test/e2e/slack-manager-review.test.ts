@@ -103,8 +103,7 @@ describe('the manager review in Slack', () => {
     await stub.waitFor(() => stub.callsTo('views.open').length > before);
     return stub.callsTo('views.open').at(-1)!.body.view as View;
   }
-  const said = (userId: string) =>
-    JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
+  const said = (userId: string) => stub.saidTo(userId);
   const dmsTo = (userId: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === userId);
   const choice = (id: string, value?: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: value ? { value } : null } } });
   const rating = (id: string, value: string) => ({ [id]: { [id]: { type: 'radio_buttons', selected_option: { value } } } });

@@ -61,8 +61,7 @@ describe('self-assessment in Slack', () => {
     await stub.waitFor(() => stub.callsTo('views.open').length > before);
     return stub.callsTo('views.open').at(-1)!.body.view as View;
   }
-  const said = (userId: string) =>
-    JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
+  const said = (userId: string) => stub.saidTo(userId);
   const rating = (goalId: string, value?: string) => ({
     [`rating_${goalId}`]: { [`rating_${goalId}`]: { type: 'static_select', selected_option: value ? { value } : null } },
   });

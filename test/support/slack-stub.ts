@@ -271,6 +271,9 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     /** Calls answered with 429 or 503 (not in `calls`). */
     refusedCalls: () => refused,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
+    /** Everything the bot said to this user (DMs, ephemeral messages, answers to their commands), as JSON to search. */
+    saidTo: (userId: string) =>
+      JSON.stringify(calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body)),
     reset: () => calls.splice(0, calls.length),
     /** Resolves when `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
     waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 5_000): Promise<void> {
