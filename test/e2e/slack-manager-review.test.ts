@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import type { QuestionSet } from '../../src/db/database';
+import { DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules';
 import { fakeClock } from '../support/fake-clock';
 import { seedCycle } from '../support/review-cycles';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
@@ -73,6 +74,36 @@ describe('the manager review in Slack', () => {
         workspace_id: 'T1',
       })
       .execute();
+    // A confidential 360° about Ana that closed, as `/feedback 360` leaves it (tested in its own files): two peers, too few to show.
+    const request = await app.db
+      .insertInto('feedback_360_requests')
+      .values({
+        org_id: ana.org_id,
+        subject_id: ana.id,
+        requested_by: maya.id,
+        due_on: '2026-06-08',
+        anonymous: true,
+        min_responses: 3,
+        questions: JSON.stringify(DEFAULT_QUESTIONS),
+        closed_at: new Date('2026-06-08T18:00:00Z'),
+        platform: 'slack',
+        workspace_id: 'T1',
+        idempotency_key: '360',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const answer = (relationship: 'peer' | 'manager', keep: string, reviewerId: string | null) => ({
+      request_id: request.id,
+      org_id: ana.org_id,
+      relationship,
+      ratings: JSON.stringify({ craft: 4 }),
+      texts: JSON.stringify({ keep: keep }),
+      reviewer_id: reviewerId,
+    });
+    await app.db
+      .insertInto('feedback_360_answers')
+      .values([answer('peer', 'Peer words one', null), answer('peer', 'Peer words two', null), answer('manager', 'Keep shipping', maya.id)])
+      .execute();
     const ids = await seedCycle(app.db, {
       orgId: ana.org_id,
       createdBy: hana.id,
@@ -144,12 +175,21 @@ describe('the manager review in Slack', () => {
     await stub.waitFor(() => said('UMAYA').includes('Context for the review'));
     expect(said('UMAYA')).toContain('*Launch the app*: ▰▰▰▰▰▱▱▱▱▱ 50% · 🔴 Behind');
     await stub.waitFor(() => said('UMAYA').includes('Calm under pressure'));
+    // The 360° report as buildReport makes it: the two peers are too few to show, so neither their scores nor their words are.
+    await stub.waitFor(() => said('UMAYA').includes('360° feedback: Ana Lopez'));
+    expect(said('UMAYA')).toContain('2 not shown (too few to keep confidential)');
+    await stub.waitFor(() => said('UMAYA').includes('Keep shipping (manager)'));
+    expect(said('UMAYA')).not.toContain('Peer words');
+    expect(shown).toContain('360° feedback closed 2026-06-08 (3 answers)');
 
     await postSigned(app.url, viewClosed({ userId: 'UMAYA', view: form, values: { ...choice('overall', '3'), ...textInput('narrative', 'A first go') } }));
     await stub.waitFor(() => said('UMAYA').includes('Draft saved (version 1)'));
     const again = await opened(() => command('/review', 'UMAYA', 'write <@UANA>'));
     expect(JSON.stringify(again)).toContain('Your draft (version 1, saved 2026-06-15) is filled in.');
     expect(again.blocks.find((b) => b.block_id === 'overall').element.initial_option.value).toBe('3');
+    // The context came once, in the DM: opening the form again sends it no second time.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dmsTo('UMAYA').filter((c) => c.body.text === 'Context for the review of <@UANA>')).toHaveLength(1);
     time.advance(60_000);
     await postSigned(app.url, viewClosed({ userId: 'UMAYA', view: again, values: { ...choice('overall', '4'), ...textInput('narrative', 'A second go') } }));
     await stub.waitFor(() => said('UMAYA').includes('Draft saved (version 2)'));
@@ -174,10 +214,10 @@ describe('the manager review in Slack', () => {
     time.advance(60_000);
     const submission = viewSubmission({ userId: 'UMAYA', view: { ...form, id: 'VREVIEW1' }, values: full('Strong half: shipped the app.') });
     await Promise.all([postSigned(app.url, submission), postSigned(app.url, submission)]);
-    await stub.waitFor(() => dmsTo('UMAYA').length === 1);
+    const toShare = () => dmsTo('UMAYA').filter((c) => JSON.stringify(c.body).includes('Share it with them'));
+    await stub.waitFor(() => toShare().length === 1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(dmsTo('UMAYA')).toHaveLength(1);
-    expect(JSON.stringify(dmsTo('UMAYA')[0]!.body)).toContain('Share it with them');
+    expect(toShare()).toHaveLength(1);
     expect(await state()).toBe('manager_drafted');
     const events = await app.db.selectFrom('review_events').select(['kind', 'snapshot']).where('participant_id', '=', participantId).orderBy('at').execute();
     expect(events.filter((e) => e.kind === 'review_submitted')).toEqual([

@@ -168,7 +168,12 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
     return { summary, messages: [first, ...messages] };
   }
 
-  async function openForm(ctx: HandlerContext, p: Participant): Promise<Effect[]> {
+  /**
+   * The review's form, its context beside it as DMs to the manager: messages that stay (an ephemeral
+   * one goes when Slack reloads), more than a Slack response_url takes (five). Sent the first time the
+   * form opens, once per review: each opening sending them again would bury the chat (and its pace).
+   */
+  async function openForm(ctx: HandlerContext, p: Participant, origin: Origin): Promise<Effect[]> {
     const facts = await cycleFacts(p);
     if (!facts.hasManagerReview) throw new NotFound(`${p.cycle_name} has no manager review.`);
     const review = await queries.review(p.org_id, p.id);
@@ -185,7 +190,9 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
       context: summary,
       ...(review ? { draft: { version: review.version, savedOn: dayOf(review.updated_at, ctx) } } : {}),
     });
-    return [{ type: 'open_form', form }, ...messages.map((message): Effect => ({ type: 'reply', message }))];
+    const notices = messages.map((message, i) => toPerson(origin, ctx.actor.id, `review-context:${p.id}:${ctx.actor.id}:${i}`, message));
+    await sendRecorded(ctx.org.id, await queries.record(ctx.org.id, notices));
+    return [{ type: 'open_form', form }];
   }
 
   /** What the form says, within its limits; complete unless it is a draft. */
@@ -361,7 +368,7 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
         await authorizeOn(ctx, 'review.write', person);
         const p = await queries.currentOf(ctx.org.id, person.id);
         if (!p) throw new NotFound(`${person.display_name} isn't in an open review cycle.`);
-        return openForm(ctx, p);
+        return openForm(ctx, p, interaction.origin);
       },
       'review share': async (interaction, ctx) => {
         const person = await mentioned(interaction, ctx, 'review share @name');
@@ -374,7 +381,7 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
       'review export': async (interaction, ctx) => exported(ctx, await mentioned(interaction, ctx, 'review export @name')),
     },
     actions: {
-      [WRITE]: async (interaction, ctx) => openForm(ctx, await participantById(ctx, interaction.value, 'review.write')),
+      [WRITE]: async (interaction, ctx) => openForm(ctx, await participantById(ctx, interaction.value, 'review.write'), interaction.origin),
       [SHARE]: async (interaction, ctx) =>
         share(ctx, await participantById(ctx, interaction.value, 'review.write'), interaction.origin, interaction.idempotencyKey),
       [COMMENT]: async (interaction, ctx) => {

@@ -166,6 +166,9 @@ export function managerReviewQueries(db: Db) {
       return db.selectFrom('manager_reviews').selectAll().where('org_id', '=', orgId).where('participant_id', '=', participantId).executeTakeFirst();
     },
 
+    /** Records messages about a review (its context for the manager), each once by its dedupe key. */
+    record: (orgId: string, notifications: OutgoingNotification[]) => recordNotificationsToSend(db, orgId, notifications),
+
     /** Saves the draft as its next version, with a `draft_saved` row in the trail; nothing once submitted. */
     async saveDraft(c: Change, d: ReviewDocument): Promise<Written> {
       return db.transaction().execute(async (trx): Promise<Written> => {

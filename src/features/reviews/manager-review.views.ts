@@ -117,7 +117,7 @@ export function reviewForm(o: {
     submitLabel: 'Submit',
     draft: { label: 'Save draft' },
     intro: [
-      `${o.cycleName}. ${contextLine(o.context)}. The whole context is beside this form.`,
+      `${o.cycleName}. ${contextLine(o.context)}. The whole context is in our DM.`,
       o.draft ? `Your draft (version ${o.draft.version}, saved ${o.draft.savedOn}) is filled in.` : '',
       asked.competencies.length > 0 ? 'Competencies: 1 below to 5 far exceeds expectations.' : '',
       'Submitting locks it.',
