@@ -149,9 +149,11 @@ describe('the manager review in Slack', () => {
   });
   const state = async () => (await app.db.selectFrom('review_participants').select('state').where('id', '=', participantId).executeTakeFirstOrThrow()).state;
 
-  it('refuses a peer the review’s form', async () => {
+  it('refuses a peer and an executive the review’s form', async () => {
     await click('UBEN', 'review_write', participantId);
     await stub.waitFor(() => said('UBEN').includes('A review is written by the person’s manager.'));
+    await command('/review', 'UEVE', 'write <@UANA>');
+    await stub.waitFor(() => said('UEVE').includes('A review is written by the person’s manager.'));
     expect(stub.callsTo('views.open')).toHaveLength(0);
   });
 

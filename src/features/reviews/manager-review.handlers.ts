@@ -411,7 +411,7 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
     forms: {
       async [REVIEW_FORM](interaction, ctx) {
         const p = await participantById(ctx, interaction.state.participant, 'review.write');
-        const { questions } = await cycleFacts(p);
+        const { questions, calibrationDue } = await cycleFacts(p);
         const doc = read(interaction, questions);
         const origin = interaction.origin;
         if (interaction.draft) {
@@ -420,7 +420,6 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
           const version = written.kind === 'written' ? ` (version ${written.version})` : '';
           return [{ type: 'done', message: textMessage(`Draft saved${version}. Pick it up any time with ${typed('review write @name')}.`) }];
         }
-        const { calibrationDue } = await cycleFacts(p);
         const waitsFor = calibrationDue && dayOf(clock.now(), ctx) <= calibrationDue ? calibrationDue : undefined;
         const notice = toPerson(
           origin,
