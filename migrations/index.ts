@@ -20,6 +20,7 @@ import * as goalKeyResults from './0022_goal_key_results';
 import * as reviewCycles from './0023_review_cycles';
 import * as feedback360Settings from './0024_feedback_360_settings';
 import * as reviewCycleRuns from './0025_review_cycle_runs';
+import * as downloadLinks from './0026_download_links';
 import * as reviewMeetings from './0027_review_meetings';
 
 /** Every migration, by name; Kysely runs them in name order. */
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '0023_review_cycles': reviewCycles,
   '0024_feedback_360_settings': feedback360Settings,
   '0025_review_cycle_runs': reviewCycleRuns,
+  '0026_download_links': downloadLinks,
   '0027_review_meetings': reviewMeetings,
 };

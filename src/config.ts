@@ -18,6 +18,7 @@ const millis = (fallback: number) => z.coerce.number().int().min(1).default(fall
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optional,
+  PUBLIC_URL: url('the http(s) address people reach this app at, e.g. https://hepo.example.com'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: url('a postgres:// URL'),
   REDIS_URL: url('a redis:// URL'),
@@ -105,6 +106,8 @@ export type TeamsConfig =
 export interface Config {
   port: number;
   host: string;
+  /** Where people's browsers reach the app, without a trailing slash (PUBLIC_URL). */
+  publicUrl?: string;
   role: Env['ROLE'];
   logLevel: Env['LOG_LEVEL'];
   /** PGlite runs in-process, so only Postgres has timeouts (always set from the environment; tools may go without). */
@@ -243,6 +246,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     // Teams local mode accepts unauthenticated activities: stay on loopback unless HOST says otherwise
     // (the Teams endpoint itself still refuses non-loopback callers then).
     host: env.HOST ?? (teams.mode === 'local' ? '127.0.0.1' : '0.0.0.0'),
+    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
     database: env.DATABASE_URL

@@ -20,4 +20,16 @@ export type Effect =
   /** The options a search field offers for what was typed (the answer to a `suggest`). */
   | { type: 'suggestions'; options: Array<{ value: string; label: string }> }
   /** The person's home: Slack publishes it as their Home tab, Teams shows it as a card in their 1:1 chat. */
-  | { type: 'show_home'; message: Message };
+  | { type: 'show_home'; message: Message }
+  /**
+   * Files for the actor alone (an export), with a message saying what they are: Slack uploads them to
+   * their DM with the bot; Teams sends a short-lived download link for each (see DESIGN: Exports).
+   */
+  | { type: 'files'; message: Message; files: FileToSend[] };
+
+/** A file a feature made for the person who asked. */
+export interface FileToSend {
+  name: string;
+  mimeType: string;
+  content: Buffer;
+}

@@ -539,6 +539,18 @@ export interface ReviewMeetingsTable {
   workspace_id: string;
 }
 
+/** A file handed out through a short-lived link (migration 0026): the key's hash only. */
+export interface DownloadLinksTable {
+  id: string;
+  org_id: string;
+  platform_user_id: string;
+  key_sha256: string;
+  name: string;
+  mime_type: string;
+  content: Buffer;
+  expires_at: Date;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_workspaces: OrgWorkspacesTable;
@@ -577,6 +589,7 @@ export interface Database {
   review_events: ReviewEventsTable;
   review_deadline_overrides: ReviewDeadlineOverridesTable;
   review_meetings: ReviewMeetingsTable;
+  download_links: DownloadLinksTable;
   feedback_360_requests: Feedback360RequestsTable;
   feedback_360_reviewers: Feedback360ReviewersTable;
   feedback_360_answers: Feedback360AnswersTable;

@@ -6,7 +6,7 @@ import { goals } from './goals';
 import { oneOnOnes } from './one-on-ones';
 import { people } from './people';
 import { recognition } from './recognition';
-import { calibration, reviewMeetings, reviews } from './reviews';
+import { calibration, managerReviews, reviewMeetings, reviews } from './reviews';
 
 /** Every capability, in the order the help and the home show them. */
 export const CAPABILITIES: Array<(deps: CapabilityDeps) => Capability> = [
@@ -17,6 +17,7 @@ export const CAPABILITIES: Array<(deps: CapabilityDeps) => Capability> = [
   feedback360,
   goals,
   reviews,
+  managerReviews,
   calibration,
   reviewMeetings,
   people,

@@ -15,6 +15,7 @@ const TABLES = [
   'checkin_questions',
   'checkin_replies',
   'checkin_teams',
+  'download_links',
   'feedback',
   'feedback_360_answers',
   'feedback_360_drafts',

@@ -59,6 +59,16 @@ export interface SlackFile {
   content: string;
 }
 
+/** A file the bot uploaded (files.uploadV2: getUploadURLExternal, the bytes to its URL, completeUploadExternal). */
+export interface UploadedFile {
+  id: string;
+  name: string;
+  content: Buffer;
+  /** Where completeUploadExternal shared it, with what comment. */
+  channel?: string;
+  comment?: string;
+}
+
 /** Form fields the Web API client JSON-encodes (blocks, view); plain text that merely starts like JSON stays text. */
 function jsonOrText(value: string): unknown {
   try {
@@ -83,6 +93,7 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
   const calls: SlackCall[] = [];
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
   const files = new Map<string, SlackFile>();
+  const uploads = new Map<string, UploadedFile>();
   let url = '';
   const slackUser = (user: SlackUser) => ({
     id: user.id,
@@ -126,6 +137,17 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
         if (!file) return { ok: false, error: 'file_not_found' };
         const size = Buffer.byteLength(file.content);
         return { ok: true, file: { id: body.file, name: file.name, filetype: 'csv', size, url_private_download: `${url}/files/${String(body.file)}` } };
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${ts++}`;
+        uploads.set(id, { id, name: String(body.filename), content: Buffer.alloc(0) });
+        return { ok: true, upload_url: `${url}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const shared = (body.files as Array<{ id: string }>).map((f) => uploads.get(f.id));
+        if (shared.some((f) => f === undefined || f.content.length === 0)) return { ok: false, error: 'file_not_found' };
+        for (const f of shared) Object.assign(f!, { channel: String(body.channel_id), comment: body.initial_comment });
+        return { ok: true, files: shared.map((f) => ({ id: f!.id, name: f!.name })) };
       }
       case 'apps.connections.open':
         return options.socketModeUrl ? { ok: true, url: options.socketModeUrl } : { ok: false, error: 'not_allowed' };
@@ -175,8 +197,19 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
       const path = req.url ?? '';
+      if (path.startsWith('/upload/')) {
+        // The Web API client posts the bytes as the one part of a multipart form.
+        const upload = uploads.get(path.slice('/upload/'.length));
+        void new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData().then(async (form) => {
+          const [part] = [...form.values()];
+          if (upload && part !== undefined && typeof part !== 'string') upload.content = Buffer.from(await part.arrayBuffer());
+          res.writeHead(upload ? 200 : 404, { 'content-type': 'text/plain' });
+          res.end(upload ? `OK - ${upload.content.length}` : 'not found');
+        });
+        return;
+      }
+      const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
       if (path.startsWith('/files/')) {
         const file = files.get(path.slice('/files/'.length));
         const allowed = req.headers.authorization === 'Bearer xoxb-test-token';
@@ -213,6 +246,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
       const reply = () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(method === 'response_url' ? { ok: true } : answer(call)));
+        // What the answer changed (an upload shared) is looked at again.
+        if (method === 'files.completeUploadExternal') for (const listener of listeners) listener();
       };
       // A slow Slack: the message is in (recorded, and in the history) before the sender hears back.
       const late = options.answerLate;
@@ -231,9 +266,14 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     calls,
     /** Uploads a file, as a person would through a modal's file input. */
     upload: (id: string, file: SlackFile) => void files.set(id, file),
+    /** Files the bot uploaded and shared (files.uploadV2), in order. */
+    uploaded: () => [...uploads.values()].filter((f) => f.channel !== undefined),
     /** Calls answered with 429 or 503 (not in `calls`). */
     refusedCalls: () => refused,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
+    /** Everything the bot said to this user (DMs, ephemeral messages, answers to their commands), as JSON to search. */
+    saidTo: (userId: string) =>
+      JSON.stringify(calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body)),
     reset: () => calls.splice(0, calls.length),
     /** Resolves when `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
     waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 5_000): Promise<void> {

@@ -16,6 +16,7 @@ import { importForm } from '../../src/features/people/org-import.views';
 import { kudosForm } from '../../src/features/recognition/recognition.views';
 import { calibrateForm, moveForm } from '../../src/features/reviews/calibration.views';
 import { meetingForm } from '../../src/features/reviews/meeting.views';
+import { commentForm, reviewForm } from '../../src/features/reviews/manager-review.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
 import { cycleForm, extendForm } from '../../src/features/reviews/cycles.views';
@@ -80,6 +81,14 @@ const FORMS: Form[] = [
   calibrateForm([{ id, name: 'H1' }], [{ kind: 'department', name: 'Design' }]),
   moveForm(id, 'H1'),
   meetingForm({ participantId: id, personName: 'Ana', zoneSaid: 'in your timezone (Europe/Lisbon)' }),
+  reviewForm({
+    participantId: id,
+    cycleName: 'H1',
+    questions: DEFAULT_QUESTIONS,
+    document: { overall: null, potential: null, ratings: {}, answers: {}, narrative: null },
+    context: { periodFrom: '2026-01-01', goals: { count: 0, done: 0, onTrack: 0, atRisk: 0, behind: 0 }, checkins: { asked: 0, answered: 0 }, kudos: 0 },
+  }),
+  commentForm(id, null),
 ];
 
 /** The form ids the features take submissions of, as the app builds them. */

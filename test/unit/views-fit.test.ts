@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderModal, SLACK_LIMITS } from '../../src/adapters/slack/render';
-import { cardBytes, renderForm, renderMessage as renderTeams } from '../../src/adapters/teams/render';
+import { cardBytes, renderForm, renderMessage as renderTeams, TEAMS_LIMITS } from '../../src/adapters/teams/render';
 import { homeHandlers } from '../../src/chat/home';
 import type { Feature, HandlerContext } from '../../src/chat/feature';
 import { type Block, type Form, type Message, peopleNamedIn } from '../../src/chat/ui';
@@ -38,6 +38,18 @@ import {
 } from '../../src/features/goals/goals.views';
 import type { CalibrationRow } from '../../src/features/reviews/calibration.rules';
 import { NAMES_PER_BOX, calibrationMessage } from '../../src/features/reviews/calibration.views';
+import {
+  CONTEXT_ROOM,
+  contextMessage,
+  FORM_ROOM,
+  historyMessage as reviewHistoryMessage,
+  LIMITS as REVIEW_LIMITS,
+  reviewForm,
+  reviewMessages,
+  signOffBlocks,
+  submittedMessage,
+  TRAIL_LINES,
+} from '../../src/features/reviews/manager-review.views';
 import { selfAssessmentForm, selfAssessmentMessages, reviewTasksMessage } from '../../src/features/reviews/self-assessment.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
 import {
@@ -398,5 +410,75 @@ describe('every view, fed big inputs, fits both platforms', () => {
     const counts = calibrationMessage({ ...view, names: false });
     expectWhole(counts);
     expect(JSON.stringify(counts.blocks)).not.toContain('{person:');
+  });
+
+  it('a manager review at its longest: its form, the context beside it, the shared review, the trail', () => {
+    // More than the form has room for: it asks the first ones.
+    const questions: QuestionSet = {
+      competencies: ids(FORM_ROOM.competencies + 3, 'c').map((id) => ({ id, label: `${long(20)}: ${long(40)}` })),
+      questions: ids(FORM_ROOM.questions + 2, 'q').map((id) => ({ id, label: long(80) })),
+    };
+    const document = {
+      overall: 4,
+      potential: 3,
+      ratings: Object.fromEntries(questions.competencies.map((c) => [c.id, 5])),
+      answers: Object.fromEntries(questions.questions.map((q) => [q.id, long(REVIEW_LIMITS.answer)])),
+      narrative: long(REVIEW_LIMITS.narrative),
+    };
+    const summary = {
+      periodFrom: '2025-06-01',
+      goals: { count: 40, done: 10, onTrack: 10, atRisk: 10, behind: 10 },
+      selfAssessmentOn: '2026-06-05',
+      feedback360: { answers: 12, closedOn: '2026-06-01' },
+      checkins: { asked: 52, answered: 50, mood: 3.8 },
+      kudos: 120,
+    };
+    const form = reviewForm({
+      participantId: 'p1',
+      cycleName: long(150),
+      questions,
+      document,
+      context: summary,
+      draft: { version: 12, savedOn: '2026-06-15' },
+    });
+    const modal = renderModal(form, '{}');
+    expect(modal.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.viewBlocks);
+    expect(form.intro!.length).toBeLessThanOrEqual(SLACK_LIMITS.small);
+    expect(cardBytes(renderForm(form, { mode: 'dialog' }))).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
+
+    expectWhole(
+      shown(
+        contextMessage({
+          personId: 'p1',
+          summary,
+          goals: ids(40, 'g').map(() => ({ title: long(150), progress: '▰▰▰▰▰▱▱▱▱▱ 50%', status: '🔴 Behind' })),
+          kudos: ids(CONTEXT_ROOM.kudos + 2, 'k').map((giverId) => ({ giverId, message: long(1000), on: '2026-06-01' })),
+        }),
+      ),
+    );
+    const review = {
+      participantId: 'p1',
+      personId: 'p1',
+      managerId: 'm1',
+      cycleName: long(150),
+      questions,
+      document,
+      rating: 4,
+      calibrated: true,
+      submittedOn: '2026-06-15',
+      comment: long(REVIEW_LIMITS.comment),
+      signedOn: '2026-06-26',
+      showPotential: true,
+    };
+    for (const message of reviewMessages(review, signOffBlocks('p1'))) expectWhole(shown(message));
+    expectWhole(shown(submittedMessage({ participantId: 'p1', personId: 'p1', cycleName: long(150), waitsFor: '2026-06-25' })));
+    const trail = ids(TRAIL_LINES + 20, 'e').map((actorId, i) => ({
+      at: '2026-06-15 10:00',
+      actorId,
+      kind: i % 2 ? 'draft_saved' : 'review_submitted',
+      version: i,
+      rating: 3,
+    }));
+    expectWhole(shown(reviewHistoryMessage({ personId: 'p1', cycleName: long(150), trail })));
   });
 });

@@ -69,6 +69,16 @@ export async function applyEffects(effects: Effect[], to: Answerer): Promise<voi
         // Replaces the whole tab: publishing the same home twice shows it once.
         await to.client.views.publish({ user_id: to.userId, view: renderHome(effect.message) });
         break;
+      case 'files': {
+        // Into the person's DM with the bot, wherever they asked: files shared there are theirs alone.
+        const dm = await to.client.conversations.open({ users: to.userId });
+        await to.client.filesUploadV2({
+          channel_id: dm.channel!.id!,
+          initial_comment: plainText(effect.message.summary, effect.message.people),
+          file_uploads: effect.files.map((f) => ({ file: f.content, filename: f.name, title: f.name })),
+        });
+        break;
+      }
     }
   }
 }

@@ -29,6 +29,8 @@ export const SLACK_BOT_SCOPES = [
   // Emails match people to an org chart import; files:read fetches the file it comes in.
   'users:read.email',
   'files:read',
+  // A review's export (PDF and Markdown) is uploaded to the asker's DM.
+  'files:write',
 ];
 
 /** Events, and (with OAuth) the install page and its redirect. */

@@ -1,6 +1,8 @@
 import { type Activity, type InvokeResponse, TurnContext } from 'botbuilder';
+import type { FileToSend } from '../../chat/effects';
 import type { Directory } from '../../chat/ports';
 import type { Router } from '../../chat/router';
+import type { Message } from '../../chat/ui';
 import type { Logger } from '../../logger';
 import type { ConversationStore, Reference } from './conversations.queries';
 import type { TeamsPeople } from './directory';
@@ -19,6 +21,8 @@ export interface TurnKit {
   formPeople(): Promise<PersonChoice[]>;
   /** Whether the turn's user is a member of this conversation of the tenant (the turn's own always is). */
   isMember(conversationId: string): Promise<boolean>;
+  /** The activity that hands the turn's user these files (links that last minutes: see downloads.ts). */
+  filesFor(message: Message, files: FileToSend[]): Promise<Partial<Activity>>;
   logger: Logger;
 }
 

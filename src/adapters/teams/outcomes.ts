@@ -47,6 +47,7 @@ interface Plan {
   errors?: Record<string, string>;
   update?: Message;
   notes: Note[];
+  files: Array<Extract<Effect, { type: 'files' }>>;
 }
 
 function unreachable(value: never): never {
@@ -54,7 +55,7 @@ function unreachable(value: never): never {
 }
 
 function planOf(effects: Effect[]): Plan {
-  const plan: Plan = { notes: [] };
+  const plan: Plan = { notes: [], files: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case 'open_form':
@@ -77,11 +78,19 @@ function planOf(effects: Effect[]): Plan {
         // Teams has no home tab for a bot: the home is a card for the person alone, like a reply.
         plan.notes.push({ type: 'reply', message: effect.message });
         break;
+      case 'files':
+        plan.files.push(effect);
+        break;
       default:
         unreachable(effect);
     }
   }
   return plan;
+}
+
+/** Files go to the person's 1:1 chat, wherever they asked: links only they should open. */
+async function sendFiles(plan: Plan, kit: TurnKit): Promise<void> {
+  for (const f of plan.files) await kit.replies.privately(await kit.filesFor(f.message, f.files));
 }
 
 const errorsText = (errors: Record<string, string>) =>
@@ -163,6 +172,7 @@ export async function answerMessage(effects: Effect[], turn: Answering): Promise
   let notes = plan.notes;
   if (plan.update) notes = await replaceSource(turn, submitted?.carried.source ?? turn.card, plan.update, notes);
   for (const note of notes) await kit.replies.privately(messageActivity(note.message));
+  await sendFiles(plan, kit);
 }
 
 /** A listener for activities that are each one interaction (`interactionOf` says which), answered like a message. */
@@ -189,6 +199,7 @@ const taskContinue = (card: AdaptiveCard, title: string): InvokeResponse => ({
 export async function answerDialog(effects: Effect[], turn: Answering): Promise<InvokeResponse> {
   const { kit, submitted } = turn;
   const plan = planOf(effects);
+  await sendFiles(plan, kit);
   const saved = draftKept(plan, submitted);
   if (saved && hasForm(submitted)) {
     const { form, values, carried } = submitted;
@@ -233,6 +244,7 @@ const toast = (text: string): InvokeResponse => ({
 export async function answerCardAction(effects: Effect[], turn: Answering): Promise<InvokeResponse> {
   const { kit, submitted, personal } = turn;
   const plan = planOf(effects);
+  await sendFiles(plan, kit);
   const privately = async (notes: Note[]) => {
     for (const note of notes) await kit.replies.privately(messageActivity(note.message));
   };

@@ -6,10 +6,13 @@ import type { PlatformAdapter, PlatformDeps } from '../platform';
 import { TeamsBot } from './bot';
 import { channelName } from './channels';
 import { conversationStore } from './conversations.queries';
+import { DOWNLOADS_PATH, teamsDownloads } from './downloads';
+import { downloadLinks } from './downloads.queries';
 import { knownPeople, membership, readableRosters, turnDirectory, turnPeople } from './directory';
 import { register as registerInvokes } from './listeners/invokes';
 import { register as registerMessages } from './listeners/messages';
 import { register as registerUpdates } from './listeners/updates';
+import { tenantOf } from './interactions';
 import { loopbackOnly } from './local-only';
 import { createMessenger } from './messenger';
 import { turnReplies } from './replies';
@@ -65,18 +68,22 @@ export function createTeamsPlatform(deps: PlatformDeps & { teams: LiveTeamsConfi
   adapter.onTurnError = onTurnError(logger);
   const store = conversationStore(deps.db);
   const messenger = createMessenger(adapter, store, auth.MicrosoftAppId);
+  const downloads = teamsDownloads(downloadLinks(deps.db), deps.clock);
 
   return {
     platform: 'teams',
     sender: teamsSender(messenger, deps.pacer),
-    routes: ['/api/messages'],
+    routes: ['/api/messages', DOWNLOADS_PATH],
     async attach(http, router) {
       const bot = new TeamsBot(store);
       registerMessages(bot);
       registerUpdates(bot);
       registerInvokes(bot);
       const guard = local ? [loopbackOnly] : [];
+      http.express.get(`${DOWNLOADS_PATH}/:id`, ...guard, downloads.serve);
       http.express.post('/api/messages', ...guard, express.json({ limit: http.bodyLimitBytes }), async (req, res) => {
+        // Local mode is called from this machine: the address it was called at is one a browser here reaches.
+        const baseUrl = deps.config.publicUrl ?? (local && req.headers.host ? `http://${req.headers.host}` : undefined);
         await adapter.process(req, res, (context) => {
           const people = turnPeople(context, store, messenger, logger);
           return bot.run(context, {
@@ -90,6 +97,7 @@ export function createTeamsPlatform(deps: PlatformDeps & { teams: LiveTeamsConfi
             // Those picked in a form it shows again stay, by name.
             formPeople: async () => [...(local ? await knownPeople(context, store, logger) : []), ...(await people.pickedChoices())],
             isMember: membership(context, store, logger),
+            filesFor: (message, files) => downloads.card({ tenantId: tenantOf(context.activity), userId: context.activity.from.id, baseUrl, message, files }),
             logger,
           });
         });

@@ -5,7 +5,7 @@ import { Invalid, NotFound } from '../../chat/errors';
 import type { Feature, HandlerContext } from '../../chat/feature';
 import { boundedText, isRowId, singleValue } from '../../chat/input';
 import type { Clock, OutgoingNotification } from '../../chat/ports';
-import { type Form, textMessage } from '../../chat/ui';
+import { type Form, type Message, textMessage } from '../../chat/ui';
 import type { Platform } from '../../chat/interaction';
 import type { Person } from '../../db/database';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
@@ -59,19 +59,17 @@ const HOME_REQUESTS = 2;
 /** Reviewers still to answer are reminded once, this many days before the due date. */
 const REMIND_DAYS_BEFORE = 2;
 
-/**
- * The report goes to the person and their manager once the request closes: at its due date, or as
- * soon as every reviewer has answered or declined. Recorded once per reader and request.
- */
-async function sendReport(deps: Feedback360Deps, request: Request): Promise<void> {
-  const { queries, people, enqueue } = deps;
-  const [answers, reviewers, subject, assessed] = await Promise.all([
+/** A request's report and then what people wrote, a message each, as its readers get them: `buildReport` keeps the anonymity rules. */
+export async function reportMessages(
+  { queries, selfAssessments }: { queries: Pick<Feedback360Queries, 'answers' | 'reviewers'>; selfAssessments: Feedback360Deps['selfAssessments'] },
+  request: Request,
+  dayOf: (at: Date) => string,
+): Promise<Message[]> {
+  const [answers, reviewers, assessed] = await Promise.all([
     queries.answers(request.org_id, request.id),
     queries.reviewers(request.org_id, request.id),
-    people.person(request.org_id, request.subject_id),
-    deps.selfAssessments.latestCompetencyRatings(request.org_id, request.subject_id),
+    selfAssessments.latestCompetencyRatings(request.org_id, request.subject_id),
   ]);
-  const selfAssessment = assessed && { ratings: assessed.ratings, submittedOn: localDate(assessed.submittedAt, subject?.timezone ?? 'UTC') };
   const report = buildReport(
     answers.map((a) => ({ relationship: a.relationship, ratings: a.ratings, texts: a.texts, ...(a.reviewer_name ? { reviewerName: a.reviewer_name } : {}) })),
     {
@@ -79,22 +77,30 @@ async function sendReport(deps: Feedback360Deps, request: Request): Promise<void
       minResponses: request.min_responses,
       questions: request.questions,
       random: Math.random,
-      ...(selfAssessment ? { selfAssessment } : {}),
+      ...(assessed ? { selfAssessment: { ratings: assessed.ratings, submittedOn: dayOf(assessed.submittedAt) } } : {}),
     },
   );
-  const message = reportMessage({
-    subjectId: request.subject_id,
-    report,
-    questions: request.questions,
-    declined: reviewers.filter((r) => r.status === 'declined').length,
-  });
+  const declined = reviewers.filter((r) => r.status === 'declined').length;
+  return [
+    reportMessage({ subjectId: request.subject_id, report, questions: request.questions, declined }),
+    ...wordsMessages({ subjectId: request.subject_id, report }),
+  ];
+}
+
+/**
+ * The report goes to the person and their manager once the request closes: at its due date, or as
+ * soon as every reviewer has answered or declined. Recorded once per reader and request.
+ */
+async function sendReport(deps: Feedback360Deps, request: Request): Promise<void> {
+  const { queries, people, enqueue } = deps;
+  const subject = await people.person(request.org_id, request.subject_id);
+  const messages = await reportMessages(deps, request, (day) => localDate(day, subject?.timezone ?? 'UTC'));
   if (!subject) return;
   const manager = subject.manager_id ? await people.person(request.org_id, subject.manager_id) : undefined;
   const about = { id: subject.id, org_id: subject.org_id, managers: subject.manager_id ? [subject.manager_id] : [] };
   const readers = [subject, ...(manager ? [manager] : [])].filter((p) => p.active && can(p, 'feedback360.read_report', about)).map((p) => p.id);
-  const words = wordsMessages({ subjectId: request.subject_id, report });
   const notifications: OutgoingNotification[] = readers.flatMap((personId) =>
-    [message, ...words].map((m, i) => ({
+    messages.map((m, i) => ({
       dedupeKey: `feedback-360-report:${request.id}:${personId}:${i}`,
       platform: request.platform,
       target: { kind: 'person' as const, workspaceId: request.workspace_id, personId },

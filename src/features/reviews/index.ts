@@ -1,5 +1,6 @@
 import type { Capability, CapabilityDeps } from '../capability';
 import { requestFormAbout } from '../feedback/feedback360.handlers';
+import { feedback360Queries } from '../feedback/feedback360.queries';
 import { goalsQueries } from '../goals/goals.queries';
 import { peopleQueries } from '../people/people.queries';
 import { calibrationFeature } from './calibration.handlers';
@@ -7,6 +8,8 @@ import { calibrationQueries } from './calibration.queries';
 import { cyclesFeature } from './cycles.handlers';
 import { reviewCyclesTickJob } from './cycles.jobs';
 import { cyclesQueries } from './cycles.queries';
+import { managerReviewFeature } from './manager-review.handlers';
+import { managerReviewQueries } from './manager-review.queries';
 import { reviewMeetingsFeature } from './meeting.handlers';
 import { reviewMeetingTickJob } from './meeting.jobs';
 import { meetingQueries } from './meeting.queries';
@@ -33,6 +36,18 @@ export const reviews = ({ db, clock, enqueue, sendRecorded }: CapabilityDeps): C
     jobs: [reviewCyclesTickJob({ queries, enqueue, clock })],
   };
 };
+
+/** The manager's review in a cycle: its words of `/review` (write, share, history, export) and the person's comment and sign-off. */
+export const managerReviews = ({ db, clock, sendRecorded }: CapabilityDeps): Capability =>
+  managerReviewFeature({
+    queries: managerReviewQueries(db),
+    goals: goalsQueries(db),
+    selfAssessments: selfAssessmentQueries(db),
+    feedback360: feedback360Queries(db),
+    people: peopleQueries(db),
+    clock,
+    sendRecorded,
+  });
 
 /** Calibration, owning the `review calibrate` word of `/review`. */
 export const calibration = ({ db, clock }: CapabilityDeps): Capability => calibrationFeature({ queries: calibrationQueries(db), clock });

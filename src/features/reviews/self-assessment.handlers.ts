@@ -91,7 +91,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: 
     const [draft, last] = await Promise.all([queries.draft(ctx.org.id, ctx.actor.id), queries.lastSubmitted(ctx.org.id, ctx.actor.id)]);
     const form = selfAssessmentForm(await assessed(ctx, draft?.assessment), {
       draftSavedOn: draft ? dayOf(draft.updated_at, ctx) : undefined,
-      lastSubmittedOn: last ? dayOf(last, ctx) : undefined,
+      lastSubmittedOn: last ? dayOf(last.submittedAt, ctx) : undefined,
     });
     return [{ type: 'open_form', form }];
   }
@@ -139,7 +139,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: 
             type: 'reply',
             message: reviewTasksMessage({
               draftSavedOn: draft ? dayOf(draft.updated_at, ctx) : undefined,
-              lastSubmittedOn: last ? dayOf(last, ctx) : undefined,
+              lastSubmittedOn: last ? dayOf(last.submittedAt, ctx) : undefined,
               cycleTasks: tasks,
             }),
           },

@@ -87,17 +87,17 @@ export function selfAssessmentQueries(db: Db) {
       return row ? assessment(db, orgId, row.id) : undefined;
     },
 
-    /** When the person last submitted one, if ever. */
-    async lastSubmitted(orgId: string, personId: string): Promise<Date | undefined> {
+    /** The person's latest submitted one, if any: its id and when. */
+    async lastSubmitted(orgId: string, personId: string) {
       const row = await db
         .selectFrom('self_assessments')
-        .select('submitted_at')
+        .select(['id', 'submitted_at'])
         .where('org_id', '=', orgId)
         .where('person_id', '=', personId)
         .where('submitted_at', 'is not', null)
         .orderBy('submitted_at', 'desc')
         .executeTakeFirst();
-      return row?.submitted_at ?? undefined;
+      return row?.submitted_at ? { id: row.id, submittedAt: row.submitted_at } : undefined;
     },
 
     byId: (orgId: string, id: string) => assessment(db, orgId, id),
