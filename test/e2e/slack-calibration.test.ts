@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { reviewMeetingTick } from '../../src/features/reviews/meeting.jobs';
 import { fakeClock } from '../support/fake-clock';
-import { seedReviewCycle } from '../support/review-cycle';
+import { seedReviewCycle } from '../support/review-cycles';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
@@ -47,7 +47,7 @@ describe('calibration and the review meeting in Slack', () => {
       await command('/hepo', 'UHR', line);
       await stub.waitFor(() => stub.callsTo('response_url').filter((c) => c.responseTo === 'UHR').length === i + 1);
     }
-    ({ cycleId, participantOf } = await seedReviewCycle(app, {
+    ({ cycleId, participantOf } = await seedReviewCycle(app.db, {
       name: 'H1 2026',
       platform: 'slack',
       workspaceId: 'T1',

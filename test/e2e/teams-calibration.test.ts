@@ -3,7 +3,7 @@ import type { RunningApp } from '../../src/app';
 import { reviewMeetingTick } from '../../src/features/reviews/meeting.jobs';
 import { type ConnectorStub, type RosterMember, cardOf, cardProblems, personalChat, rosterMember, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { seedReviewCycle } from '../support/review-cycle';
+import { seedReviewCycle } from '../support/review-cycles';
 import { runTicks } from '../support/schedules';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
@@ -53,7 +53,7 @@ describe('calibration and the review meeting in Teams', () => {
     await org('29:ana', 'department Design', [member('29:ana')]);
     // Ana has talked to the bot, so it knows her timezone.
     await say('29:ana', 'review');
-    ({ cycleId, participantOf } = await seedReviewCycle(app, {
+    ({ cycleId, participantOf } = await seedReviewCycle(app.db, {
       name: 'FY26 review',
       platform: 'teams',
       workspaceId: 'tenant-contoso',

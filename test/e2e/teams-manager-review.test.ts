@@ -11,7 +11,7 @@ import {
   type teamsClient,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { seedCycle } from '../support/review-cycles';
+import { seedReviewCycle } from '../support/review-cycles';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
 const roster: RosterMember[] = [
@@ -53,22 +53,19 @@ describe('the manager review in Teams', () => {
     // Ana has the app in her 1:1 chat, where her review comes.
     await teams.install(chat(ana.id), ana.id, 'installationUpdate');
     await stub.waitFor(() => posted(ana.id).length > 0);
-    const person = (name: string) => app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', name).executeTakeFirstOrThrow();
-    const [anaRow, mayaRow, hanaRow] = [await person('Ana Lopez'), await person('Maya Manager'), await person('Hana Hr')];
-    const ids = await seedCycle(app.db, {
-      orgId: anaRow.org_id,
-      createdBy: hanaRow.id,
+    const { participantOf } = await seedReviewCycle(app.db, {
       name: 'Autumn 2026',
       platform: 'teams',
       workspaceId: 'tenant-contoso',
+      createdBy: hana.name,
       questions: { competencies: [{ id: 'craft', label: 'Craft' }], questions: [{ id: 'next', label: 'What next?' }] },
       phases: [
         { kind: 'manager_review', opensOn: '2026-09-01', dueOn: '2026-09-20' },
         { kind: 'sign_off', opensOn: '2026-09-01', dueOn: '2026-09-30' },
       ],
-      participants: [{ personId: anaRow.id, reviewerId: mayaRow.id }],
+      participants: [{ name: ana.name, reviewer: maya.name }],
     });
-    participantId = ids.get(anaRow.id)!;
+    participantId = participantOf(ana.name);
   });
   afterAll(() => running?.close());
 
