@@ -4,7 +4,7 @@ import type { ParticipantState } from '../../db/database';
 import { type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { ParticipantEvent } from './cycle.rules';
 import type { ReviewDocument } from './manager-review.views';
-import { moveParticipant } from './participants.queries';
+import { eventRecorded, moveParticipant } from './participants.queries';
 
 /** A change of the review by someone, at a time, delivered once (`key`). */
 export interface Change {
@@ -56,9 +56,6 @@ export function managerReviewQueries(db: Db) {
     return { ...participant, review };
   }
 
-  const seen = async (trx: Db, orgId: string, key: string) =>
-    (await trx.selectFrom('review_events').select('id').where('org_id', '=', orgId).where('idempotency_key', '=', key).executeTakeFirst()) !== undefined;
-
   async function event(trx: Db, c: Change, kind: string, snapshot?: unknown): Promise<void> {
     await trx
       .insertInto('review_events')
@@ -104,7 +101,7 @@ export function managerReviewQueries(db: Db) {
       .execute(async (trx): Promise<Written> => {
         const found = await locked(trx, c.orgId, c.participantId);
         if (!found) return { kind: 'not_found' };
-        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.key)) return { kind: 'repeated' };
         const prepared = await write(trx, found.review);
         const moved = await moveParticipant(trx, {
           orgId: c.orgId,
@@ -175,7 +172,7 @@ export function managerReviewQueries(db: Db) {
         const found = await locked(trx, c.orgId, c.participantId);
         if (!found) return { kind: 'not_found' };
         if (found.review?.submitted_at) return { kind: 'locked', state: found.state };
-        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.key)) return { kind: 'repeated' };
         const version = (found.review?.version ?? 0) + 1;
         await writeDocument(trx, c, d, version, false);
         await event(trx, c, 'draft_saved', { ...d, version } satisfies Snapshot);
@@ -204,7 +201,7 @@ export function managerReviewQueries(db: Db) {
         const found = await locked(trx, c.orgId, c.participantId);
         if (!found) return { kind: 'not_found' };
         if (found.state !== 'shared') return { kind: 'locked', state: found.state };
-        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.key)) return { kind: 'repeated' };
         await trx
           .updateTable('manager_reviews')
           .set({ employee_comment: comment, updated_at: c.at })
