@@ -33,6 +33,12 @@ export interface WorkingHours {
   end: number;
 }
 
+/** The org's working hours, from the columns its rows carry them in. */
+export const workingHoursOf = (row: { work_start_hour: number; work_end_hour: number }): WorkingHours => ({
+  start: row.work_start_hour,
+  end: row.work_end_hour,
+});
+
 const DAY_MS = 86_400_000;
 
 export function isTimeZone(zone: string): boolean {
