@@ -66,8 +66,8 @@ describe('calibration and the review meeting in Slack', () => {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
   const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
-  const toUser = (userId: string) => stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId);
-  const said = (userId: string) => JSON.stringify(toUser(userId).map((c) => c.body));
+  const toUser = (userId: string) => stub.callsFor(userId);
+  const said = (userId: string) => stub.saidTo(userId);
   const choice = (id: string, value: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: { value } } } });
   const text = (id: string, value: string) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
   const user = (id: string, value: string) => ({ [id]: { [id]: { type: 'users_select', selected_user: value } } });

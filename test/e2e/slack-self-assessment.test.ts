@@ -56,8 +56,7 @@ describe('self-assessment in Slack', () => {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
   const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
-  const said = (userId: string) =>
-    JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
+  const said = (userId: string) => stub.saidTo(userId);
   const rating = (goalId: string, value?: string) => ({
     [`rating_${goalId}`]: { [`rating_${goalId}`]: { type: 'static_select', selected_option: value ? { value } : null } },
   });
