@@ -5,7 +5,7 @@ import { DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules
 import { fakeClock } from '../support/fake-clock';
 import { seedReviewCycle } from '../support/review-cycles';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { buttonClick, choiceField, postSigned, slashCommand, textField, viewClosed, viewSubmission } from '../support/slack-requests';
 import type { SlackStub } from '../support/slack-stub';
 
 const users = [
@@ -135,16 +135,14 @@ describe('the manager review in Slack', () => {
   }
   const said = (userId: string) => stub.saidTo(userId);
   const dmsTo = (userId: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === userId);
-  const choice = (id: string, value?: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: value ? { value } : null } } });
   const rating = (id: string, value: string) => ({ [id]: { [id]: { type: 'radio_buttons', selected_option: { value } } } });
-  const textInput = (id: string, value: string | null) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
   const full = (narrative: string | null) => ({
-    ...choice('overall', '4'),
+    ...choiceField('overall', '4'),
     ...rating('rate_craft', '5'),
     ...rating('rate_collaboration', '3'),
-    ...textInput('answer_next', 'Lead the next launch'),
-    ...textInput('narrative', narrative),
-    ...choice('potential', '3'),
+    ...textField('answer_next', 'Lead the next launch'),
+    ...textField('narrative', narrative),
+    ...choiceField('potential', '3'),
   });
   const state = async () => (await app.db.selectFrom('review_participants').select('state').where('id', '=', participantId).executeTakeFirstOrThrow()).state;
 
@@ -183,7 +181,7 @@ describe('the manager review in Slack', () => {
     expect(said('UMAYA')).not.toContain('Peer words');
     expect(shown).toContain('360° feedback closed 2026-06-08 (3 answers)');
 
-    await postSigned(app.url, viewClosed({ userId: 'UMAYA', view: form, values: { ...choice('overall', '3'), ...textInput('narrative', 'A first go') } }));
+    await postSigned(app.url, viewClosed({ userId: 'UMAYA', view: form, values: { ...choiceField('overall', '3'), ...textField('narrative', 'A first go') } }));
     await stub.waitFor(() => said('UMAYA').includes('Draft saved (version 1)'));
     const again = await opened(() => command('/review', 'UMAYA', 'write <@UANA>'));
     expect(JSON.stringify(again)).toContain('Your draft (version 1, saved 2026-06-15) is filled in.');
@@ -192,7 +190,10 @@ describe('the manager review in Slack', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(dmsTo('UMAYA').filter((c) => c.body.text === 'Context for the review of <@UANA>')).toHaveLength(1);
     time.advance(60_000);
-    await postSigned(app.url, viewClosed({ userId: 'UMAYA', view: again, values: { ...choice('overall', '4'), ...textInput('narrative', 'A second go') } }));
+    await postSigned(
+      app.url,
+      viewClosed({ userId: 'UMAYA', view: again, values: { ...choiceField('overall', '4'), ...textField('narrative', 'A second go') } }),
+    );
     await stub.waitFor(() => said('UMAYA').includes('Draft saved (version 2)'));
     expect(await app.db.selectFrom('manager_reviews').select(['version', 'overall_rating', 'narrative', 'submitted_at']).execute()).toEqual([
       { version: 2, overall_rating: 4, narrative: 'A second go', submitted_at: null },
@@ -207,7 +208,7 @@ describe('the manager review in Slack', () => {
     expect(await res.json()).toMatchObject({ response_action: 'errors', errors: { narrative: 'Write a summary of the period before you submit.' } });
     const tooLong = await postSigned(
       app.url,
-      viewSubmission({ userId: 'UMAYA', view: form, values: { ...full('ok'), ...textInput('answer_next', 'x'.repeat(1001)) } }),
+      viewSubmission({ userId: 'UMAYA', view: form, values: { ...full('ok'), ...textField('answer_next', 'x'.repeat(1001)) } }),
     );
     expect(await tooLong.json()).toMatchObject({ response_action: 'errors', errors: { answer_next: expect.stringContaining('600 characters or fewer') } });
     expect(await state()).toBe('not_started');
@@ -248,7 +249,7 @@ describe('the manager review in Slack', () => {
     time.advance(60_000);
     const commentForm = await opened(() => click('UANA', 'review.comment', participantId));
     expect(commentForm.callback_id).toBe('review.comment');
-    await postSigned(app.url, viewSubmission({ userId: 'UANA', view: commentForm, values: textInput('comment', 'I would add the hiring work.') }));
+    await postSigned(app.url, viewSubmission({ userId: 'UANA', view: commentForm, values: textField('comment', 'I would add the hiring work.') }));
     await stub.waitFor(() => said('UANA').includes('Comment saved'));
 
     time.advance(60_000);
