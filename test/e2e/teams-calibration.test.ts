@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { reviewMeetingTick } from '../../src/features/reviews/meeting.jobs';
-import { type ConnectorStub, type RosterMember, cardOf, cardProblems, personalChat, rosterMember, type teamsClient } from '../support/connector-stub';
+import { type ConnectorStub, type RosterMember, cardOf, cardProblems, personalChat, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { seedReviewCycle } from '../support/review-cycles';
 import { runTicks } from '../support/schedules';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = [
-  rosterMember('29:hana', 'Hana Hr'),
-  rosterMember('29:omar', 'Omar Director'),
-  rosterMember('29:maya', 'Maya Manager'),
-  rosterMember('29:ana', 'Ana Lopez'),
-  rosterMember('29:ben', 'Ben Okafor'),
-  rosterMember('29:leo', 'Leo Lead'),
-  rosterMember('29:eve', 'Eve Exec'),
-];
+const roster = rosterOf('Hana Hr', 'Omar Director', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Leo Lead', 'Eve Exec');
 const member = (id: string) => roster.find((m) => m.id === id)!;
 
 describe('calibration and the review meeting in Teams', () => {

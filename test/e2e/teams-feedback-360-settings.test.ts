@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import {
-  cardActions,
-  cardOf,
-  cardProblems,
-  type ConnectorStub,
-  personalChat,
-  type RosterMember,
-  rosterMember,
-  type teamsClient,
-} from '../support/connector-stub';
+import { cardActions, cardOf, cardProblems, type ConnectorStub, personalChat, type RosterMember, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lopez', 'ben:Ben Okafor', 'cal:Cal Diaz', 'dev:Dev Rao'].map((m) => {
-  const [id, name] = m.split(':') as [string, string];
-  return rosterMember(`29:${id}`, name);
-});
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Cal Diaz', 'Dev Rao');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 const SET = {
   competencies: 'Communication: clear, timely, listens\nDelivery: ships what matters',

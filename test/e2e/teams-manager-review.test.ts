@@ -1,26 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import {
-  type ConnectorStub,
-  cardActions,
-  cardOf,
-  cardProblems,
-  personalChat,
-  type RosterMember,
-  rosterMember,
-  type teamsClient,
-} from '../support/connector-stub';
+import { type ConnectorStub, cardActions, cardOf, cardProblems, personalChat, type RosterMember, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { seedReviewCycle } from '../support/review-cycles';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = [
-  rosterMember('29:hana', 'Hana Hr'),
-  rosterMember('29:maya', 'Maya Manager'),
-  rosterMember('29:ana', 'Ana Lopez'),
-  rosterMember('29:ben', 'Ben Okafor'),
-  rosterMember('29:eve', 'Eve Exec'),
-];
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Eve Exec');
 const [hana, maya, ana, ben, eve] = roster as [RosterMember, RosterMember, RosterMember, RosterMember, RosterMember];
 
 describe('the manager review in Teams', () => {

@@ -4,22 +4,18 @@ import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import {
   type ConnectorStub,
   type PostedActivity,
-  type RosterMember,
   cardActions,
   cardOf,
   cardProblems,
   personalChat,
-  rosterMember,
+  rosterOf,
   type teamsClient,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lopez', 'ben:Ben Okafor', 'cal:Cal Diaz', 'dev:Dev Patel'].map((m) => {
-  const [id, name] = m.split(':') as [string, string];
-  return rosterMember(`29:${id}`, name);
-});
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Cal Diaz', 'Dev Patel');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 
 /** Every input of a card with its value, what is given replacing it: what Teams submits. */
