@@ -5,7 +5,7 @@ import { type ConnectorStub, type RosterMember, cardOf, cardProblems, personalCh
 import { fakeClock } from '../support/fake-clock';
 import { seedReviewCycle } from '../support/review-cycles';
 import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
 const roster = rosterOf('Hana Hr', 'Omar Director', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Leo Lead', 'Eve Exec');
 const member = (id: string) => roster.find((m) => m.id === id)!;
@@ -22,12 +22,7 @@ describe('calibration and the review meeting in Teams', () => {
   const chat = (id: string) => personalChat(stub, id);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
 
-  async function say(id: string, text: string, mentioned: RosterMember[] = []) {
-    const before = posted(id).length;
-    await teams.say(chat(id), id, text, mentioned);
-    await stub.waitFor(() => posted(id).length > before);
-    return posted(id).at(-1)!;
-  }
+  const say = async (id: string, text: string, mentioned: RosterMember[] = []) => (await sayToBot(running, id, text, mentioned)).at(-1)!;
 
   beforeAll(async () => {
     running = await startTeamsTestApp({

@@ -3,7 +3,7 @@ import type { RunningApp } from '../../src/app';
 import { type ConnectorStub, cardActions, cardOf, cardProblems, personalChat, type RosterMember, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { seedReviewCycle } from '../support/review-cycles';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
 const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Eve Exec');
 const [hana, maya, ana, ben, eve] = roster as [RosterMember, RosterMember, RosterMember, RosterMember, RosterMember];
@@ -18,12 +18,7 @@ describe('the manager review in Teams', () => {
   const chat = (id: string) => personalChat(stub, id);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
   const cards = (id: string) => JSON.stringify(posted(id).map((p) => cardOf(p.activity)));
-  const say = async (who: RosterMember, text: string, mentioned: RosterMember[] = []) => {
-    const before = posted(who.id).length;
-    await teams.say(chat(who.id), who.id, text, mentioned);
-    await stub.waitFor(() => posted(who.id).length > before);
-    return posted(who.id).slice(before);
-  };
+  const say = (who: RosterMember, text: string, mentioned: RosterMember[] = []) => sayToBot(running, who.id, text, mentioned);
   const latestWith = (id: string, title: string) =>
     posted(id)
       .filter((p) => cardActions(cardOf(p.activity)).some((a: any) => a.title === title))

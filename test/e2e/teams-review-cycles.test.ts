@@ -13,7 +13,7 @@ import {
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
 const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Cal Diaz', 'Dev Patel');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
@@ -42,12 +42,7 @@ describe('review cycles in Teams', () => {
   const chat = (id: string) => personalChat(stub, `29:${id}`);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
   const texts = (id: string) => posted(id).map((p) => JSON.stringify(cardOf(p.activity) ?? p.activity.text));
-  async function say(id: string, text: string): Promise<PostedActivity> {
-    const before = posted(id).length;
-    await teams.say(chat(id), `29:${id}`, text);
-    await stub.waitFor(() => posted(id).length > before);
-    return posted(id).at(-1)!;
-  }
+  const say = async (id: string, text: string): Promise<PostedActivity> => (await sayToBot(running, `29:${id}`, text)).at(-1)!;
   const tick = async (iso: string) => {
     time.set(iso);
     await runTicks(app, reviewCyclesTick);
