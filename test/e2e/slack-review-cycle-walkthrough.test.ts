@@ -126,8 +126,9 @@ describe('a review cycle from creation to sign-off, in Slack', () => {
       { kind: 'signed', from_state: 'shared', to_state: 'signed', actor_id: ana.id },
     ]);
 
-    // Hana and Maya had nobody to review them: the cycle closes once its sign-off is past due. Ana exports her review.
-    await morningOf(dayjs(date('sign_off_due')).add(1, 'day').format('YYYY-MM-DD'));
+    // Hana and Maya had nobody to review them: the cycle closes once its sign-off is past due everywhere on Earth.
+    // Ana exports her review.
+    await morningOf(dayjs(date('sign_off_due')).add(2, 'day').format('YYYY-MM-DD'));
     await until(async () => (await app.db.selectFrom('review_cycles').select('closed_at').executeTakeFirstOrThrow()).closed_at !== null);
     await command('/review', 'UANA', 'export <@UANA>');
     await stub.waitFor(() => stub.callsTo('files.completeUploadExternal').length > 0);

@@ -8,6 +8,7 @@ import {
   cardActions,
   cardOf,
   cardProblems,
+  cardValues,
   personalChat,
   rosterMember,
   type teamsClient,
@@ -21,20 +22,6 @@ const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lo
   return rosterMember(`29:${id}`, name);
 });
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
-
-/** Every input of a card with its value, what is given replacing it: what Teams submits. */
-function filledIn(card: any, given: Record<string, string>): Record<string, string> {
-  const inputs: Record<string, string> = {};
-  const walk = (node: any) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      if (typeof node.type === 'string' && node.type.startsWith('Input.') && node.id) inputs[node.id] = node.value ?? '';
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return { ...inputs, ...given };
-}
 
 describe('review cycles in Teams', () => {
   // Wednesday 2026-09-02; Ana is in Paris, Ben in Los Angeles.
@@ -80,7 +67,7 @@ describe('review cycles in Teams', () => {
     const dialog = (await teams.fetchTask(chat('hana'), '29:hana', offer, 'Annual review')).body.task.value;
     const form = dialog.card.content;
     expect(cardProblems(form)).toEqual([]);
-    const values = filledIn(form, { name: 'Annual review 2026', audience: 'departments', departments: 'Sales' });
+    const values = cardValues(form, { name: 'Annual review 2026', audience: 'departments', departments: 'Sales' });
     expect(values).toMatchObject({ self_assessment_opens: '2026-09-07', feedback_360_due: '2026-09-25', sign_off_due: '2026-10-30' });
 
     const refused = await teams.submitTask(chat('hana'), '29:hana', form, { ...values, feedback_360_opens: '' });
