@@ -109,6 +109,9 @@ describe('a review cycle from creation to sign-off, in Teams', () => {
     const toAna = () => JSON.stringify(posted('ana').map((p) => cardOf(p.activity)));
     await stub.waitFor(() => latestWith('ana', 'Sign off') !== undefined && toAna().includes('A strong quarter: the app shipped.'));
     expect(toAna()).toContain("it doesn't say you agree");
+    // In the order written: the review, then its answers with the buttons.
+    const cards = posted('ana').map((p) => JSON.stringify(cardOf(p.activity)));
+    expect(cards.findIndex((c) => c.includes('Performance review'))).toBeLessThan(cards.findIndex((c) => c.includes('Sign off')));
     time.advance(60_000);
     await teams.execute(chat('ana'), '29:ana', latestWith('ana', 'Sign off')!, 'Sign off');
     await until(async () => (await participant()).state === 'signed');
