@@ -118,7 +118,7 @@ async function seedOrg(db: Db): Promise<string> {
     insert into people (org_id, display_name, timezone, department, role)
     select ${orgId}, 'Person ' || n, (array[${zones}])[1 + n % ${ZONES.length}],
            'Department ' || (1 + (case when n > ${MANAGERS} then (n - 1) % ${MANAGERS} + 1 else n end) % ${HEADS}),
-           case when n = 1 then 'hr_admin' else 'member' end
+           case when n = 1 then 'hr_admin' when n <= ${MANAGERS} then 'manager' else 'employee' end
     from generate_series(1, ${PEOPLE}) n`.execute(db);
   await sql`
     with numbered as (select id, substring(display_name from 8)::int as n from people where org_id = ${orgId})
