@@ -191,7 +191,15 @@ async function main(): Promise<void> {
       },
     });
     const tick = reviewCyclesTickJob({ queries, enqueue: runner.enqueue.bind(runner), clock: time.clock });
-    const outbox = async () => Number((await db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const outbox = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('notifications')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     /** Runs the tick at `iso`: how many notifications it recorded. */
     const tickAt = async (iso: string) => {
       time.set(iso);
@@ -203,7 +211,10 @@ async function main(): Promise<void> {
     rows.push(
       await measured('(1) HR creates the cycle (form submit: checks, audience, cycle + participants)', async () => {
         await hrSubmits(db, orgId, feature, CYCLE_FORM, { name: 'Annual review', audience: 'everyone', repeat: 'none', ...DATES });
-        const { n } = await db.selectFrom('review_participants').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+        const { n } = await db
+          .selectFrom('review_participants')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
         return `${Number(n)} participants`;
       }),
     );
