@@ -20,7 +20,7 @@ import { reviewCyclesTickJob } from '../src/features/reviews/cycles.jobs';
 import { cyclesQueries } from '../src/features/reviews/cycles.queries';
 import { CYCLE_FORM, EXTEND_FORM } from '../src/features/reviews/cycles.views';
 import { BullMQRunner } from '../src/jobs/bullmq';
-import { JobRegistry } from '../src/jobs/registry';
+import { type Enqueue, JobRegistry } from '../src/jobs/registry';
 import { createLogger } from '../src/logger';
 import { deliverNotifications } from '../src/notify/deliver-notifications.job';
 import { fakeClock } from '../test/support/fake-clock';
@@ -190,7 +190,14 @@ async function main(): Promise<void> {
         throw new Error('no 360° phase in this cycle');
       },
     });
-    const tick = reviewCyclesTickJob({ queries, enqueue: runner.enqueue.bind(runner), clock: time.clock });
+    /** The tick's time enqueueing (first enqueue started → last one done; they run side by side). */
+    const enqueueing = { from: 0, to: 0 };
+    const enqueue: Enqueue = async (type, payload, options) => {
+      if (enqueueing.from === 0) enqueueing.from = performance.now();
+      await runner.enqueue(type, payload, options);
+      enqueueing.to = performance.now();
+    };
+    const tick = reviewCyclesTickJob({ queries, enqueue, clock: time.clock });
     const outbox = async () =>
       Number(
         (
@@ -204,8 +211,10 @@ async function main(): Promise<void> {
     const tickAt = async (iso: string) => {
       time.set(iso);
       const before = await outbox();
+      Object.assign(enqueueing, { from: 0, to: 0 });
       await tick.handle({}, { attempt: 1, final: true });
-      return (await outbox()) - before;
+      const recorded = (await outbox()) - before;
+      return enqueueing.to > 0 ? `${recorded} (enqueued in ${(enqueueing.to - enqueueing.from).toFixed(0)} ms)` : recorded;
     };
 
     rows.push(
