@@ -185,6 +185,14 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(await record('k:once')).toEqual([]);
   });
 
+  it('records a fan-out of 10,000 at once, more rows than one statement has parameters for, each dedupe key once', async () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `k:fan:${i}`);
+    const ids = await record(...keys);
+    expect(new Set(ids).size).toBe(10_000);
+    expect(await row(ids[9_999]!)).toMatchObject({ dedupe_key: 'k:fan:9999', target: { kind: 'conversation', conversationId: 'C1' }, message, attempts: 0 });
+    expect(await record('k:fan:0', 'k:fan:9999', 'k:fan:new')).toHaveLength(1);
+  });
+
   it('sends once however many times the delivery is enqueued', async () => {
     const ids = await record('k:many');
     await Promise.all([1, 2, 3].map(() => enqueueDeliveries(runner.enqueue.bind(runner), ids)));
