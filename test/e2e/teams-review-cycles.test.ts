@@ -122,8 +122,11 @@ describe('review cycles in Teams', () => {
     expect(cardProblems(card)).toEqual([]);
     const done = await teams.execute(chat('hana'), '29:hana', form, 'Extend', { phase: 'self_assessment', due: '2026-09-21' });
     expect(JSON.stringify(done.body.value)).toContain('self-assessment is now due 2026-09-21 for everyone');
-    await tick('2026-09-15T07:30:00Z'); // three days before the old deadline: nothing
+    const openings = () => texts('ana').filter((t) => t.includes('Self-assessment has opened')).length;
+    const openedBefore = openings();
+    await tick('2026-09-15T07:30:00Z'); // three days before the old deadline: nothing, and the opening is not said again
     expect(texts('ana').filter((t) => t.includes('due in 3 days'))).toHaveLength(0);
+    expect(openings()).toBe(openedBefore);
     await tick('2026-09-18T07:30:00Z'); // Friday, three days before the new one
     expect(texts('ana').filter((t) => t.includes('due in 3 days (2026-09-21)'))).toHaveLength(1);
   });

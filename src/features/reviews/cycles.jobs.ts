@@ -84,7 +84,8 @@ const reviewerMessage = (
  * The nudges due now: each person's latest, for every phase they still have a task in (a person's
  * sign-off only once there is a review to sign); the reviewer's for all their reports at once; after
  * a deadline, each manager hears once who of their reports is behind. A nudge's dedupe key names the
- * person, the phase, the nudge and the deadline: sent once, and again counted down from a new deadline.
+ * person, the phase, the nudge and the deadline: sent once, and again counted down from a new deadline
+ * (the opening, once whatever the deadline).
  */
 function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
   const out: OutgoingNotification[] = [];
@@ -95,7 +96,17 @@ function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
       for (const [reviewerId, { dueOn, reports }] of reviewsToWrite(run, phase)) {
         const zone = reports[0]!.reviewer_timezone ?? 'UTC';
         const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, zone);
-        if (nudge) out.push(reviewerMessage(run, reviewerId, nudge, dueOn, reports, key(phase.kind, reviewerId, nudge, dueOn)));
+        if (nudge)
+          out.push(
+            reviewerMessage(
+              run,
+              reviewerId,
+              nudge,
+              dueOn,
+              reports,
+              nudge === 'opened' ? key(phase.kind, reviewerId, nudge) : key(phase.kind, reviewerId, nudge, dueOn),
+            ),
+          );
       }
       continue;
     }
@@ -107,7 +118,8 @@ function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
       const dueOn = dueFor(phase, p.id, run.overrides);
       const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, p.timezone);
       if (!nudge || (kind === 'sign_off' && nudge !== 'opened' && p.state !== 'shared')) continue;
-      out.push(participantNudge(run, p, kind, nudge, dueOn, key(kind, p.person_id, nudge, dueOn)));
+      // The opening is said once: a deadline moved later restarts the countdown, not the opening.
+      out.push(participantNudge(run, p, kind, nudge, dueOn, nudge === 'opened' ? key(kind, p.person_id, nudge) : key(kind, p.person_id, nudge, dueOn)));
       if (nudge === 'overdue' && p.reviewer_id && kind !== 'sign_off') {
         const entry = behind.get(p.reviewer_id) ?? { zone: p.reviewer_timezone ?? 'UTC', personIds: [] };
         entry.personIds.push(p.person_id);
