@@ -124,8 +124,19 @@ export function deliverNotificationsJob(
     async handle({ notificationIds }, { final }) {
       const claimed = (await Promise.all(notificationIds.map((id) => queries.claim(id)))).filter((n) => n !== undefined);
       const peopleShown = peopleShownFor(claimed);
-      const outcomes = await Promise.allSettled(claimed.map((n) => deliver(n, peopleShown(n), final)));
-      const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      // Messages to one conversation go in the order they were recorded (a review, then its buttons);
+      // different conversations side by side.
+      const byConversation = new Map<string, ClaimedNotification[]>();
+      for (const n of claimed) {
+        const conversation = `${n.platform}:${JSON.stringify(n.target)}`;
+        byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), n]);
+      }
+      const failures: unknown[] = [];
+      await Promise.all(
+        [...byConversation.values()].map(async (inOrder) => {
+          for (const n of inOrder) await deliver(n, peopleShown(n), final).catch((error: unknown) => failures.push(error));
+        }),
+      );
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1) throw new AggregateError(failures, `${failures.length} of ${notificationIds.length} deliveries failed`);
     },

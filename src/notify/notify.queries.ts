@@ -65,26 +65,27 @@ async function addressed(trx: Kysely<Database>, orgId: string, notifications: Ou
   });
 }
 
+/**
+ * One statement whatever the number: the rows go as one array per column, so a fan-out of 10,000
+ * stays under Postgres' 65,535 parameters a statement, and its text (a prepared statement) is the same
+ * for every count.
+ */
 async function insertNotifications(trx: Kysely<Database>, orgId: string, notifications: OutgoingNotification[], claimed: boolean) {
   if (notifications.length === 0) return [];
-  const claim = claimed ? claimedOnRecord() : { claimedUntil: null, attempts: 0 };
-  return trx
-    .insertInto('notifications')
-    .values(
-      notifications.map((n) => ({
-        org_id: orgId,
-        dedupe_key: n.dedupeKey,
-        platform: n.platform,
-        target: JSON.stringify(n.target),
-        message: JSON.stringify(n.message),
-        if_undeliverable: n.ifUndeliverable ? JSON.stringify(n.ifUndeliverable) : null,
-        claimed_until: claim.claimedUntil,
-        attempts: claim.attempts,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['org_id', 'dedupe_key']).doNothing())
-    .returning(['id', 'dedupe_key'])
-    .execute();
+  const claim = claimed ? claimedOnRecord() : { claimedUntil: sql<Date | null>`null`, attempts: 0 };
+  const { rows } = await sql<{ id: string; dedupe_key: string }>`
+    insert into notifications (org_id, dedupe_key, platform, target, message, if_undeliverable, claimed_until, attempts)
+    select ${orgId}::uuid, n.dedupe_key, n.platform, n.target, n.message, n.if_undeliverable, (${claim.claimedUntil})::timestamptz, ${claim.attempts}::int
+    from unnest(
+      ${notifications.map((n) => n.dedupeKey)}::text[],
+      ${notifications.map((n) => n.platform)}::text[],
+      ${notifications.map((n) => JSON.stringify(n.target))}::jsonb[],
+      ${notifications.map((n) => JSON.stringify(n.message))}::jsonb[],
+      ${notifications.map((n) => (n.ifUndeliverable ? JSON.stringify(n.ifUndeliverable) : null))}::jsonb[]
+    ) as n(dedupe_key, platform, target, message, if_undeliverable)
+    on conflict (org_id, dedupe_key) do nothing
+    returning id, dedupe_key`.execute(trx);
+  return rows;
 }
 
 /** Records notifications in the caller's transaction, for the job runner to send; returns the ids of new ones (repeats are skipped). */

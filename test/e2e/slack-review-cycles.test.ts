@@ -4,7 +4,7 @@ import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, postSignedEvent, slashCommand, viewSubmission } from '../support/slack-requests';
+import { buttonClick, modalValues, postSigned, postSignedEvent, slashCommand, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 import { until } from '../support/wait';
 
@@ -73,34 +73,10 @@ describe('review cycles in Slack', () => {
     await runTicks(app, reviewCyclesTick);
   };
 
-  /** A modal's state as Slack sends it: each input block's element with what is given, or its initial value. */
-  function filled(view: View, given: Record<string, string | string[] | null>) {
-    const values: Record<string, Record<string, unknown>> = {};
-    for (const block of view.blocks.filter((b) => b.type === 'input')) {
-      const el = block.element;
-      const value = block.block_id in given ? given[block.block_id] : undefined;
-      const state = (() => {
-        switch (el.type) {
-          case 'datepicker':
-            return { selected_date: value === undefined ? (el.initial_date ?? null) : value };
-          case 'static_select':
-            return { selected_option: value === undefined ? (el.initial_option ?? null) : value === null ? null : { value } };
-          case 'multi_users_select':
-            return { selected_users: value ?? el.initial_users ?? [] };
-          case 'users_select':
-            return { selected_user: value ?? null };
-          default:
-            return { value: value === undefined ? (el.initial_value ?? null) : value };
-        }
-      })();
-      values[block.block_id] = { [el.action_id]: { type: el.type, ...state } };
-    }
-    return values;
-  }
   /** The field errors a view submission was answered with. */
   const errorsOf = async (res: Response) => ((await res.json()) as { errors?: Record<string, string> }).errors;
   const submit = (view: View, userId: string, given: Record<string, string | string[] | null>) =>
-    postSigned(app.url, viewSubmission({ userId, view, values: filled(view, given) }));
+    postSigned(app.url, viewSubmission({ userId, view, values: modalValues(view, given) }));
 
   it('HR starts a cycle from the quarterly template: each mistake at its field, nothing written, and a double submit makes one cycle', async () => {
     expect(JSON.stringify(await reply('UANA', () => command('/review', 'UANA', 'cycle new')))).toContain('Review cycles are run by HR admins');

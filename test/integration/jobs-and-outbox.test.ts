@@ -36,6 +36,7 @@ function recordingSender() {
   let hangs = 0;
   let paced = 0;
   let aborted = 0;
+  let delayMs = 0;
   const unreachable = new Set<string>();
   const sender: Sender = {
     platform: 'slack',
@@ -55,6 +56,11 @@ function recordingSender() {
         throw new Error('platform said 503 to the look');
       }
       if (uncertain && idByKey.has(key)) return { messageId: idByKey.get(key) };
+      if (delayMs > 0) {
+        const slow = delayMs;
+        delayMs = 0;
+        await new Promise((r) => setTimeout(r, slow));
+      }
       sent.push({ target, message: msg });
       idByKey.set(key, `m${sent.length}`);
       if (hangs > 0) {
@@ -78,6 +84,7 @@ function recordingSender() {
     paceNext: (n: number) => (paced = n),
     failNextLook: () => lookFailures++,
     hangNext: () => hangs++,
+    slowNext: (ms: number) => (delayMs = ms),
     aborted: () => aborted,
   };
 }
@@ -178,6 +185,14 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     expect(await record('k:once')).toEqual([]);
   });
 
+  it('records a fan-out of 10,000 at once, more rows than one statement has parameters for, each dedupe key once', async () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `k:fan:${i}`);
+    const ids = await record(...keys);
+    expect(new Set(ids).size).toBe(10_000);
+    expect(await row(ids[9_999]!)).toMatchObject({ dedupe_key: 'k:fan:9999', target: { kind: 'conversation', conversationId: 'C1' }, message, attempts: 0 });
+    expect(await record('k:fan:0', 'k:fan:9999', 'k:fan:new')).toHaveLength(1);
+  });
+
   it('sends once however many times the delivery is enqueued', async () => {
     const ids = await record('k:many');
     await Promise.all([1, 2, 3].map(() => enqueueDeliveries(runner.enqueue.bind(runner), ids)));
@@ -209,6 +224,24 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
     // Two jobs (10 + 2), then one retry of the job whose send failed.
     expect(jobSizes.slice(0, 2).sort((a, b) => a - b)).toEqual([2, 10]);
     expect(jobSizes).toHaveLength(3);
+  });
+
+  it('sends what was recorded together for one conversation in its order, even when the first send is slow; other conversations meanwhile', async () => {
+    const toConversation = (key: string, conversationId: string) => ({
+      dedupeKey: key,
+      platform: 'slack' as const,
+      target: { kind: 'conversation' as const, workspaceId: 'T1', conversationId },
+      message: { summary: key, blocks: [] },
+    });
+    const ids = await db
+      .transaction()
+      .execute((trx) =>
+        recordNotifications(trx, orgId, [toConversation('first', 'C-ana'), toConversation('second', 'C-ana'), toConversation('elsewhere', 'C-ben')]),
+      );
+    platform.slowNext(300);
+    await enqueueDeliveries(runner.enqueue.bind(runner), ids);
+    await until(() => platform.sent.length === 3);
+    expect(platform.sent.map((s) => s.message.summary)).toEqual(['elsewhere', 'first', 'second']);
   });
 
   /** Notifications recorded together, each naming these people. */

@@ -255,6 +255,20 @@ export function cardActions(card: any): any[] {
   return [...inBody, ...(card?.actions ?? [])];
 }
 
+/** Every input of a card with its value, what is given replacing it: what Teams submits. */
+export function cardValues(card: any, given: Record<string, string>): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  const walk = (node: any) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      if (typeof node.type === 'string' && node.type.startsWith('Input.') && node.id) inputs[node.id] = node.value ?? '';
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(card.body);
+  return { ...inputs, ...given };
+}
+
 export const cardOf = (activity: any) => activity?.attachments?.[0]?.content;
 
 /** A person's 1:1 chat with the bot: the one the bot started (to message them first), or the one they started. */

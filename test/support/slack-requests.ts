@@ -174,6 +174,35 @@ export const choiceField = (id: string, value?: string) => field(id, { type: 'st
 export const userField = (id: string, userId: string) => field(id, { type: 'users_select', selected_user: userId });
 export const dateField = (id: string, date: string) => field(id, { type: 'datepicker', selected_date: date });
 
+/**
+ * A modal's state as Slack sends it: each input block's element with what the person gave (by block
+ * id; null clears it), or else what it started with.
+ */
+export function modalValues(view: { blocks: any[] }, given: Record<string, string | string[] | null> = {}): ViewPayload['values'] {
+  const values: ViewPayload['values'] = {};
+  for (const block of view.blocks.filter((b) => b.type === 'input')) {
+    const el = block.element;
+    const value = block.block_id in given ? given[block.block_id] : undefined;
+    const state = (() => {
+      switch (el.type) {
+        case 'datepicker':
+          return { selected_date: value === undefined ? (el.initial_date ?? null) : value };
+        case 'static_select':
+        case 'radio_buttons':
+          return { selected_option: value === undefined ? (el.initial_option ?? null) : value === null ? null : { value } };
+        case 'multi_users_select':
+          return { selected_users: value ?? el.initial_users ?? [] };
+        case 'users_select':
+          return { selected_user: value ?? el.initial_user ?? null };
+        default:
+          return { value: value === undefined ? (el.initial_value ?? null) : value };
+      }
+    })();
+    values[block.block_id] = { [el.action_id]: { type: el.type, ...state } };
+  }
+  return values;
+}
+
 /** A view_submission as Slack sends it for a modal we rendered. */
 export const viewSubmission = (o: ViewPayload) => viewPayload('view_submission', o);
 

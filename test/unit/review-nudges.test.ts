@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueNudge, nudgeTimes } from '../../src/features/reviews/nudges.rules';
+import { dueNudge, dueNudgesAt, nudgeTimes } from '../../src/features/reviews/nudges.rules';
 
 const hours = { start: 9, end: 18 };
 // Opens Monday 2026-03-02, due Friday 2026-03-13.
@@ -41,5 +41,17 @@ describe('review nudge timeline', () => {
     expect(dueNudge(window, 'UTC', hours, new Date('2026-03-16T10:00:00Z'))).toBe('overdue');
     expect(dueNudge(moved, 'UTC', hours, new Date('2026-03-16T10:00:00Z'))).toBe('opened');
     expect(dueNudge(moved, 'UTC', hours, new Date('2026-03-17T10:00:00Z'))).toBe('three_days');
+  });
+
+  it('answers for many people at one instant as for each alone, whatever their windows and zones', () => {
+    const now = new Date('2026-03-10T12:00:00Z'); // Tuesday: 3 days before the 13th in Europe and Asia, not yet in Los Angeles
+    const moved = { ...window, dueOn: '2026-03-20' };
+    const due = dueNudgesAt(hours, now);
+    for (const w of [window, moved, window]) {
+      for (const zone of ['Europe/Berlin', 'America/Los_Angeles', 'Asia/Tokyo', 'Europe/Berlin', 'Not/A_Zone']) {
+        expect(due(w, zone)).toBe(dueNudge(w, zone, hours, now));
+      }
+    }
+    expect([due(window, 'Europe/Berlin'), due(window, 'America/Los_Angeles'), due(moved, 'Asia/Tokyo')]).toEqual(['three_days', 'opened', 'opened']);
   });
 });

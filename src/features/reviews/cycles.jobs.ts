@@ -8,7 +8,7 @@ import { phaseDone } from './cycle.rules';
 import { PARTICIPANT_PHASES, dueFor, shiftedByMonths } from './cycle-plan.rules';
 import type { CyclesQueries, ParticipantRow } from './cycles.queries';
 import { type ParticipantPhase, behindSummary, phaseNudge, reviewerNudge } from './cycles.views';
-import { type NudgeKind, dueNudge } from './nudges.rules';
+import { type NudgeKind, dueNudgesAt } from './nudges.rules';
 
 /** Every 15 minutes: what review cycles owe people now, worked out from Postgres alone. */
 export const reviewCyclesTick = jobType('review_cycles_tick', z.object({}));
@@ -84,17 +84,29 @@ const reviewerMessage = (
  * The nudges due now: each person's latest, for every phase they still have a task in (a person's
  * sign-off only once there is a review to sign); the reviewer's for all their reports at once; after
  * a deadline, each manager hears once who of their reports is behind. A nudge's dedupe key names the
- * person, the phase, the nudge and the deadline: sent once, and again counted down from a new deadline.
+ * person, the phase, the nudge and the deadline: sent once, and again counted down from a new deadline
+ * (the opening, once whatever the deadline).
  */
 function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
   const out: OutgoingNotification[] = [];
   const key = (...parts: string[]) => ['review-nudge', run.cycle.id, ...parts].join(':');
+  const dueNudge = dueNudgesAt(run.hours, now);
   for (const phase of run.phases) {
     if (phase.kind === 'manager_review') {
       for (const [reviewerId, { dueOn, reports }] of reviewsToWrite(run, phase)) {
         const zone = reports[0]!.reviewer_timezone ?? 'UTC';
-        const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, zone, run.hours, now);
-        if (nudge) out.push(reviewerMessage(run, reviewerId, nudge, dueOn, reports, key(phase.kind, reviewerId, nudge, dueOn)));
+        const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, zone);
+        if (nudge)
+          out.push(
+            reviewerMessage(
+              run,
+              reviewerId,
+              nudge,
+              dueOn,
+              reports,
+              nudge === 'opened' ? key(phase.kind, reviewerId, nudge) : key(phase.kind, reviewerId, nudge, dueOn),
+            ),
+          );
       }
       continue;
     }
@@ -104,9 +116,10 @@ function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
     for (const p of run.participants) {
       if (phaseDone(p.state, kind)) continue;
       const dueOn = dueFor(phase, p.id, run.overrides);
-      const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, p.timezone, run.hours, now);
+      const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, p.timezone);
       if (!nudge || (kind === 'sign_off' && nudge !== 'opened' && p.state !== 'shared')) continue;
-      out.push(participantNudge(run, p, kind, nudge, dueOn, key(kind, p.person_id, nudge, dueOn)));
+      // The opening is said once: a deadline moved later restarts the countdown, not the opening.
+      out.push(participantNudge(run, p, kind, nudge, dueOn, nudge === 'opened' ? key(kind, p.person_id, nudge) : key(kind, p.person_id, nudge, dueOn)));
       if (nudge === 'overdue' && p.reviewer_id && kind !== 'sign_off') {
         const entry = behind.get(p.reviewer_id) ?? { zone: p.reviewer_timezone ?? 'UTC', personIds: [] };
         entry.personIds.push(p.person_id);
@@ -114,7 +127,7 @@ function nudgesDue(run: CycleRun, now: Date): OutgoingNotification[] {
       }
     }
     for (const [managerId, { zone, personIds }] of behind) {
-      if (dueNudge({ opensOn: phase.opens_on, dueOn: phase.due_on }, zone, run.hours, now) !== 'overdue') continue;
+      if (dueNudge({ opensOn: phase.opens_on, dueOn: phase.due_on }, zone) !== 'overdue') continue;
       out.push({
         dedupeKey: ['review-behind', run.cycle.id, kind, managerId, phase.due_on].join(':'),
         platform: run.cycle.platform,
@@ -134,17 +147,18 @@ export function remindersFor(run: CycleRun, today: string, now: Date): OutgoingN
   const open = run.phases.filter((p) => p.opens_on <= today);
   const out: OutgoingNotification[] = [];
   const key = (personId: string) => ['review-remind', run.cycle.id, personId, today].join(':');
+  const dueNudge = dueNudgesAt(run.hours, now);
   for (const p of run.participants) {
     const phase = open.find((ph) => ph.kind !== 'sign_off' && PARTICIPANT_PHASES.includes(ph.kind) && !phaseDone(p.state, ph.kind));
     if (!phase) continue;
     const dueOn = dueFor(phase, p.id, run.overrides);
-    const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, p.timezone, run.hours, now) ?? 'opened';
+    const nudge = dueNudge({ opensOn: phase.opens_on, dueOn }, p.timezone) ?? 'opened';
     out.push(participantNudge(run, p, phase.kind as ParticipantPhase, nudge, dueOn, key(p.person_id)));
   }
   const writing = open.find((p) => p.kind === 'manager_review');
   if (writing) {
     for (const [reviewerId, { dueOn, reports }] of reviewsToWrite(run, writing)) {
-      const nudge = dueNudge({ opensOn: writing.opens_on, dueOn }, reports[0]!.reviewer_timezone ?? 'UTC', run.hours, now) ?? 'opened';
+      const nudge = dueNudge({ opensOn: writing.opens_on, dueOn }, reports[0]!.reviewer_timezone ?? 'UTC') ?? 'opened';
       out.push(reviewerMessage(run, reviewerId, nudge, dueOn, reports, `${key(reviewerId)}:reviews`));
     }
   }

@@ -300,9 +300,22 @@ export function cyclesQueries(db: Db) {
         .executeTakeFirst();
     },
 
-    /** Records nudges for the job runner; each dedupe key once. Returns the new ones' ids. */
+    /**
+     * Records nudges for the job runner; each dedupe key once. Returns the new ones' ids. Every tick
+     * works out each person's latest nudge again, so most are recorded already: those are left out
+     * first, by key, rather than addressed and written again to be refused by the unique key.
+     */
     async recordNudges(orgId: string, notifications: OutgoingNotification[]): Promise<string[]> {
-      return notifications.length === 0 ? [] : recordNotifications(db, orgId, notifications);
+      if (notifications.length === 0) return [];
+      const recorded = await db
+        .selectFrom('notifications')
+        .select('dedupe_key')
+        .where('org_id', '=', orgId)
+        .where(sql<boolean>`dedupe_key = any(${notifications.map((n) => n.dedupeKey)}::text[])`)
+        .execute();
+      const known = new Set(recorded.map((r) => r.dedupe_key));
+      const fresh = notifications.filter((n) => !known.has(n.dedupeKey));
+      return fresh.length === 0 ? [] : recordNotifications(db, orgId, fresh);
     },
 
     /** Records reminders an HR admin asked for, to send from this process; a repeat (same day) records nothing. */

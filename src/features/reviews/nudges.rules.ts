@@ -41,3 +41,17 @@ export function dueNudge(w: PhaseWindow, timeZone: string, hours: WorkingHours, 
     .filter((n) => n.at <= now)
     .at(-1)?.kind;
 }
+
+/**
+ * `dueNudge` for many people at one instant. The answer depends only on the window and the timezone,
+ * so each pair is worked out once: a cycle of 10,000 people has a few deadlines and zones, and
+ * working out the times in a timezone is the tick's costliest step.
+ */
+export function dueNudgesAt(hours: WorkingHours, now: Date): (w: PhaseWindow, timeZone: string) => NudgeKind | undefined {
+  const known = new Map<string, NudgeKind | undefined>();
+  return (w, timeZone) => {
+    const key = `${w.opensOn}|${w.dueOn}|${timeZone}`;
+    if (!known.has(key)) known.set(key, dueNudge(w, timeZone, hours, now));
+    return known.get(key);
+  };
+}
