@@ -33,6 +33,12 @@ export interface WorkingHours {
   end: number;
 }
 
+/** The org's working hours, from the columns its rows carry them in. */
+export const workingHoursOf = (row: { work_start_hour: number; work_end_hour: number }): WorkingHours => ({
+  start: row.work_start_hour,
+  end: row.work_end_hour,
+});
+
 const DAY_MS = 86_400_000;
 
 export function isTimeZone(zone: string): boolean {
@@ -92,22 +98,26 @@ export function nextOccurrence(cadence: Cadence, timeZone: string, now: Date): D
   return localInstant(next, cadence.localTime, timeZone);
 }
 
+/** When the org's working day begins on `date` in `timeZone`. */
+export function workdayStart(date: string, timeZone: string, hours: WorkingHours): Date {
+  return localInstant(date, `${String(hours.start).padStart(2, '0')}:00`, timeZone);
+}
+
 /**
  * When to remind: `afterHours` after the prompt, moved into the org's working hours (Monday to
  * Friday, the person's time) so nobody is nudged at night or on their weekend.
  */
 export function reminderTime(dueAt: Date, afterHours: number, timeZone: string, hours: WorkingHours): Date {
   const zone = safeZone(timeZone);
-  const opening = `${String(hours.start).padStart(2, '0')}:00`;
   let at = new Date(dueAt.getTime() + afterHours * 3_600_000);
   // Move by calendar dates and rebuild the instant each time, so DST changes can't shift the hour.
   for (let guard = 0; guard < 8; guard++) {
     const local = dayjs(at).tz(zone);
     const date = local.format('YYYY-MM-DD');
     if (local.day() === 0 || local.day() === 6 || local.hour() >= hours.end) {
-      at = localInstant(dayjs.utc(date).add(1, 'day').format('YYYY-MM-DD'), opening, zone);
+      at = workdayStart(dayjs.utc(date).add(1, 'day').format('YYYY-MM-DD'), zone, hours);
     } else if (local.hour() < hours.start) {
-      at = localInstant(date, opening, zone);
+      at = workdayStart(date, zone, hours);
     } else {
       break;
     }

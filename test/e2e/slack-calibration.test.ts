@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { reviewMeetingTick } from '../../src/features/reviews/meeting.jobs';
 import { fakeClock } from '../support/fake-clock';
-import { seedReviewCycle } from '../support/review-cycle';
+import { seedReviewCycle } from '../support/review-cycles';
 import { runTicks } from '../support/schedules';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import { buttonClick, choiceField, dateField, postSigned, slashCommand, textField, userField, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 const users = [
@@ -47,7 +47,7 @@ describe('calibration and the review meeting in Slack', () => {
       await command('/hepo', 'UHR', line);
       await stub.waitFor(() => stub.callsTo('response_url').filter((c) => c.responseTo === 'UHR').length === i + 1);
     }
-    ({ cycleId, participantOf } = await seedReviewCycle(app, {
+    ({ cycleId, participantOf } = await seedReviewCycle(app.db, {
       name: 'H1 2026',
       platform: 'slack',
       workspaceId: 'T1',
@@ -66,12 +66,8 @@ describe('calibration and the review meeting in Slack', () => {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
   const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
-  const toUser = (userId: string) => stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId);
-  const said = (userId: string) => JSON.stringify(toUser(userId).map((c) => c.body));
-  const choice = (id: string, value: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: { value } } } });
-  const text = (id: string, value: string) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
-  const user = (id: string, value: string) => ({ [id]: { [id]: { type: 'users_select', selected_user: value } } });
-  const date = (id: string, value: string) => ({ [id]: { [id]: { type: 'datepicker', selected_date: value } } });
+  const toUser = (userId: string) => stub.callsFor(userId);
+  const said = (userId: string) => stub.saidTo(userId);
   const optionsOf = (view: View, field: string) => view.blocks.find((b) => b.block_id === field).element.options.map((o: any) => o.text.text);
   const optionValue = (view: View, field: string, label: string) =>
     view.blocks.find((b) => b.block_id === field).element.options.find((o: any) => o.text.text === label).value as string;
@@ -85,7 +81,7 @@ describe('calibration and the review meeting in Slack', () => {
     const before = toUser(userId).length;
     await postSigned(
       app.url,
-      viewSubmission({ userId, view: form, values: { ...choice('cycle', cycleId), ...choice('group', optionValue(form, 'group', groupLabel)) } }),
+      viewSubmission({ userId, view: form, values: { ...choiceField('cycle', cycleId), ...choiceField('group', optionValue(form, 'group', groupLabel)) } }),
     );
     await stub.waitFor(() =>
       JSON.stringify(
@@ -128,7 +124,7 @@ describe('calibration and the review meeting in Slack', () => {
     expect(form.callback_id).toBe('review.calibrate.move');
     const res = await postSigned(
       app.url,
-      viewSubmission({ userId: 'UOMAR', view: form, values: { ...user('person', 'UBEN'), ...choice('rating', '3'), ...text('reason', '  ') } }),
+      viewSubmission({ userId: 'UOMAR', view: form, values: { ...userField('person', 'UBEN'), ...choiceField('rating', '3'), ...textField('reason', '  ') } }),
     );
     expect(await res.json()).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringContaining('Say why') } });
     expect(await app.db.selectFrom('review_events').select('id').where('kind', '=', 'calibrated').execute()).toEqual([]);
@@ -145,7 +141,12 @@ describe('calibration and the review meeting in Slack', () => {
     const submission = viewSubmission({
       userId: 'UOMAR',
       view: { ...form, id: 'VMOVE1' },
-      values: { ...user('person', 'UBEN'), ...choice('rating', '3'), ...choice('potential', '3'), ...text('reason', 'Carried the migration alone in May.') },
+      values: {
+        ...userField('person', 'UBEN'),
+        ...choiceField('rating', '3'),
+        ...choiceField('potential', '3'),
+        ...textField('reason', 'Carried the migration alone in May.'),
+      },
     });
     await Promise.all([postSigned(app.url, submission), postSigned(app.url, submission)]);
     await stub.waitFor(() => said('UOMAR').includes('Moved <@UBEN>: rating 2 → 3, potential medium → high.'));
@@ -176,14 +177,22 @@ describe('calibration and the review meeting in Slack', () => {
     const form = await opened(() => postSigned(app.url, moveClick('UOMAR')));
     const shared = await postSigned(
       app.url,
-      viewSubmission({ userId: 'UOMAR', view: form, values: { ...user('person', 'UCAL'), ...choice('rating', '4'), ...text('reason', 'Strong year') } }),
+      viewSubmission({
+        userId: 'UOMAR',
+        view: form,
+        values: { ...userField('person', 'UCAL'), ...choiceField('rating', '4'), ...textField('reason', 'Strong year') },
+      }),
     );
     expect(await shared.json()).toMatchObject({ errors: { person: "Cal Reyes's review has been shared already, so it can't be calibrated any more." } });
 
     const leoForm = await opened(() => postSigned(app.url, moveClick('ULEO')));
     const outside = await postSigned(
       app.url,
-      viewSubmission({ userId: 'ULEO', view: leoForm, values: { ...user('person', 'UANA'), ...choice('rating', '1'), ...text('reason', 'Not my call') } }),
+      viewSubmission({
+        userId: 'ULEO',
+        view: leoForm,
+        values: { ...userField('person', 'UANA'), ...choiceField('rating', '1'), ...textField('reason', 'Not my call') },
+      }),
     );
     expect(JSON.stringify(await outside.json())).toContain('Ratings are calibrated by HR and the managers of the group.');
     // Nor may Leo see Maya's organisation, whatever the form is made to send.
@@ -194,7 +203,7 @@ describe('calibration and the review meeting in Slack', () => {
       viewSubmission({
         userId: 'ULEO',
         view: leoGroups,
-        values: { ...choice('cycle', cycleId), ...choice('group', `manager:${await personId('Maya Manager')}`) },
+        values: { ...choiceField('cycle', cycleId), ...choiceField('group', `manager:${await personId('Maya Manager')}`) },
       }),
     );
     expect(JSON.stringify(await tampered.json())).toContain('Ratings are calibrated by HR and the managers of the group.');
@@ -225,7 +234,7 @@ describe('calibration and the review meeting in Slack', () => {
     const dms = (userId: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === userId);
     const dmText = (userId: string) => dms(userId).map((c) => JSON.stringify(c.body.blocks));
     const submit = (view: View, day: string, at: string) =>
-      postSigned(app.url, viewSubmission({ userId: 'UMAYA', view, values: { ...date('date', day), ...choice('time', at) } }));
+      postSigned(app.url, viewSubmission({ userId: 'UMAYA', view, values: { ...dateField('date', day), ...choiceField('time', at) } }));
 
     const past = await submit(form, '2026-03-09', '07:00');
     expect(await past.json()).toMatchObject({ errors: { date: 'Pick a time after now.' } });
@@ -276,7 +285,7 @@ describe('calibration and the review meeting in Slack', () => {
       viewSubmission({
         userId: 'UMAYA',
         view: form,
-        values: { ...date('date', '2026-03-12'), ...choice('time', '10:00') },
+        values: { ...dateField('date', '2026-03-12'), ...choiceField('time', '10:00') },
       }),
     );
     await stub.waitFor(() => dmsToBen().length === 1);

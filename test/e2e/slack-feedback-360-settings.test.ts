@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { buttonClick, choiceField, postSigned, slashCommand, textField, viewClosed, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 // Maya manages Ana, Ben, Cal and Dev; Hana is an HR admin (a workspace admin).
@@ -37,11 +37,9 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
     postSigned(app.url, buttonClick({ actionId, ...(value ? { value } : {}), userId, channelId: `D${userId}`, responseUrl: stub.responseUrl(userId) }));
   const privately = (userId: string) => JSON.stringify(stub.calls.filter((c) => c.responseTo === userId || c.body.user === userId).map((c) => c.body));
   const dmsTo = (user: string) => stub.callsTo('chat.postMessage').filter((c) => c.body.channel === user);
-  const text = (id: string, value: string | null) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
-  const choice = (id: string, value: string) => ({ [id]: { [id]: { type: 'static_select', selected_option: { value } } } });
   const settingsValues = (competencies: string, questions: string, min: string) => ({
-    ...text('competencies', competencies),
-    ...text('questions', questions),
+    ...textField('competencies', competencies),
+    ...textField('questions', questions),
     min_responses: { min_responses: { type: 'number_input', value: min } },
   });
   const orgRow = () => app.db.selectFrom('orgs').select(['feedback_questions', 'feedback_min_responses']).executeTakeFirstOrThrow();
@@ -160,12 +158,15 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
     expect(rated.label.text).toBe('360° · Delivery: ships what matters');
     expect(rated.optional).toBe(true);
     expect(rated.element.options.map((o: any) => o.value)).toEqual(['1', '2', '3', '4', '5']);
-    await postSigned(app.url, viewClosed({ userId: 'UANA', view: form, values: { ...choice('competency_delivery', '2'), ...text('strengths', 'Planning') } }));
+    await postSigned(
+      app.url,
+      viewClosed({ userId: 'UANA', view: form, values: { ...choiceField('competency_delivery', '2'), ...textField('strengths', 'Planning') } }),
+    );
     await stub.waitFor(() => privately('UANA').includes('Draft saved'));
     const draft = await opened(() => command('/review', 'UANA', 'self'));
     expect(draft.blocks.find((b) => b.block_id === 'competency_delivery').element.initial_option.value).toBe('2');
 
-    const bad = await postSigned(app.url, viewSubmission({ userId: 'UANA', view: draft, values: { ...choice('competency_mentoring', '9') } }));
+    const bad = await postSigned(app.url, viewSubmission({ userId: 'UANA', view: draft, values: { ...choiceField('competency_mentoring', '9') } }));
     expect(await bad.json()).toMatchObject({ response_action: 'errors', errors: { competency_mentoring: 'Choose a rating from 1 to 5.' } });
     const submitted = await postSigned(
       app.url,
@@ -173,10 +174,10 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
         userId: 'UANA',
         view: draft,
         values: {
-          ...choice('competency_communication', '5'),
-          ...choice('competency_delivery', '2'),
-          ...text('strengths', 'Planning'),
-          ...text('growth', 'Saying no'),
+          ...choiceField('competency_communication', '5'),
+          ...choiceField('competency_delivery', '2'),
+          ...textField('strengths', 'Planning'),
+          ...textField('growth', 'Saying no'),
         },
       }),
     );
@@ -187,7 +188,7 @@ describe('the org’s 360° set in Slack, and the self-rating from the self-asse
     const requestId = (await app.db.selectFrom('feedback_360_requests').select('id').where('min_responses', '=', 4).executeTakeFirstOrThrow()).id;
     const answer = async (userId: string, rating: string) => {
       const answerForm = await opened(() => click('feedback360.give', requestId, userId));
-      const ratings = Object.assign({}, ...['communication', 'delivery', 'mentoring'].map((c) => choice(`rate_${c}`, rating)));
+      const ratings = Object.assign({}, ...['communication', 'delivery', 'mentoring'].map((c) => choiceField(`rate_${c}`, rating)));
       const res = await postSigned(app.url, viewSubmission({ userId, view: answerForm, values: ratings }));
       expect(await res.text()).not.toContain('errors');
     };

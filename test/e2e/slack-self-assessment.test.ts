@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
-import { buttonClick, postSigned, slashCommand, viewClosed, viewSubmission } from '../support/slack-requests';
+import { buttonClick, postSigned, slashCommand, textField, viewClosed, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
 
 const users = [
@@ -56,12 +56,10 @@ describe('self-assessment in Slack', () => {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
   }
   const opened = (act: () => Promise<unknown>) => viewOpenedBy<View>(stub, act);
-  const said = (userId: string) =>
-    JSON.stringify(stub.calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body));
+  const said = (userId: string) => stub.saidTo(userId);
   const rating = (goalId: string, value?: string) => ({
     [`rating_${goalId}`]: { [`rating_${goalId}`]: { type: 'static_select', selected_option: value ? { value } : null } },
   });
-  const textInput = (id: string, value: string | null) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
 
   it('opens a form per goal with labelled ratings; closing it keeps a draft that comes back filled in', async () => {
     const form = await opened(() => command('/review', 'UANA', 'self'));
@@ -74,8 +72,8 @@ describe('self-assessment in Slack', () => {
 
     const values = {
       ...rating(goals.launch, '4'),
-      ...textInput(`reflection_${goals.launch}`, 'Shipped a week late, but solid.'),
-      ...textInput('strengths', 'Calm under pressure'),
+      ...textField(`reflection_${goals.launch}`, 'Shipped a week late, but solid.'),
+      ...textField('strengths', 'Calm under pressure'),
     };
     await postSigned(app.url, viewClosed({ userId: 'UANA', view: form, values }));
     await stub.waitFor(() => said('UANA').includes('Draft saved'));
@@ -105,7 +103,7 @@ describe('self-assessment in Slack', () => {
       viewSubmission({
         userId: 'UANA',
         view: form,
-        values: { ...rating(goals.launch, '4'), ...rating(goals.hiring), ...textInput('strengths', 'Calm'), ...textInput('growth', 'Delegating') },
+        values: { ...rating(goals.launch, '4'), ...rating(goals.hiring), ...textField('strengths', 'Calm'), ...textField('growth', 'Delegating') },
       }),
     );
     expect(await res.json()).toMatchObject({
@@ -123,9 +121,9 @@ describe('self-assessment in Slack', () => {
       values: {
         ...rating(goals.launch, '4'),
         ...rating(goals.hiring, '2'),
-        ...textInput(`reflection_${goals.hiring}`, 'One hire so far.'),
-        ...textInput('strengths', 'Calm under pressure'),
-        ...textInput('growth', 'Delegating earlier'),
+        ...textField(`reflection_${goals.hiring}`, 'One hire so far.'),
+        ...textField('strengths', 'Calm under pressure'),
+        ...textField('growth', 'Delegating earlier'),
       },
     });
     await Promise.all([postSigned(app.url, submission), postSigned(app.url, submission)]);

@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { reviewMeetingTick } from '../../src/features/reviews/meeting.jobs';
-import { type ConnectorStub, type RosterMember, cardOf, cardProblems, personalChat, rosterMember, type teamsClient } from '../support/connector-stub';
+import { type ConnectorStub, type RosterMember, cardOf, cardProblems, personalChat, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { seedReviewCycle } from '../support/review-cycle';
+import { seedReviewCycle } from '../support/review-cycles';
 import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = [
-  rosterMember('29:hana', 'Hana Hr'),
-  rosterMember('29:omar', 'Omar Director'),
-  rosterMember('29:maya', 'Maya Manager'),
-  rosterMember('29:ana', 'Ana Lopez'),
-  rosterMember('29:ben', 'Ben Okafor'),
-  rosterMember('29:leo', 'Leo Lead'),
-  rosterMember('29:eve', 'Eve Exec'),
-];
+const roster = rosterOf('Hana Hr', 'Omar Director', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Leo Lead', 'Eve Exec');
 const member = (id: string) => roster.find((m) => m.id === id)!;
 
 describe('calibration and the review meeting in Teams', () => {
@@ -30,12 +22,7 @@ describe('calibration and the review meeting in Teams', () => {
   const chat = (id: string) => personalChat(stub, id);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
 
-  async function say(id: string, text: string, mentioned: RosterMember[] = []) {
-    const before = posted(id).length;
-    await teams.say(chat(id), id, text, mentioned);
-    await stub.waitFor(() => posted(id).length > before);
-    return posted(id).at(-1)!;
-  }
+  const say = async (id: string, text: string, mentioned: RosterMember[] = []) => (await sayToBot(running, id, text, mentioned)).at(-1)!;
 
   beforeAll(async () => {
     running = await startTeamsTestApp({
@@ -53,7 +40,7 @@ describe('calibration and the review meeting in Teams', () => {
     await org('29:ana', 'department Design', [member('29:ana')]);
     // Ana has talked to the bot, so it knows her timezone.
     await say('29:ana', 'review');
-    ({ cycleId, participantOf } = await seedReviewCycle(app, {
+    ({ cycleId, participantOf } = await seedReviewCycle(app.db, {
       name: 'FY26 review',
       platform: 'teams',
       workspaceId: 'tenant-contoso',

@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import {
-  cardActions,
-  cardOf,
-  cardProblems,
-  type ConnectorStub,
-  personalChat,
-  type RosterMember,
-  rosterMember,
-  type teamsClient,
-} from '../support/connector-stub';
+import { cardActions, cardOf, cardProblems, type ConnectorStub, personalChat, type RosterMember, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lopez', 'ben:Ben Okafor', 'cal:Cal Diaz', 'dev:Dev Rao'].map((m) => {
-  const [id, name] = m.split(':') as [string, string];
-  return rosterMember(`29:${id}`, name);
-});
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Cal Diaz', 'Dev Rao');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 const SET = {
   competencies: 'Communication: clear, timely, listens\nDelivery: ships what matters',
@@ -46,12 +34,7 @@ describe('the org’s 360° set, Teams drafts and the self-rating in Teams', () 
   });
   afterAll(() => running?.close());
 
-  async function say(id: string, text: string, mentioned: RosterMember[] = []) {
-    const before = posted(id).length;
-    await teams.say(chat(id), `29:${id}`, text, mentioned);
-    await stub.waitFor(() => posted(id).length > before);
-    return posted(id).at(-1)!;
-  }
+  const say = async (id: string, text: string, mentioned: RosterMember[] = []) => (await sayToBot(running, `29:${id}`, text, mentioned)).at(-1)!;
 
   it('opens the 360° settings for an HR admin with the current values, refuses bad input at its field, and saves once', async () => {
     expect(textOf(cardOf((await say('ben', 'feedback 360 settings')).activity))).toContain('Only an HR admin can change the organization’s settings.');

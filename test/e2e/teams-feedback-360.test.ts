@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { cardOf, cardProblems, type ConnectorStub, personalChat, type RosterMember, rosterMember, type teamsClient } from '../support/connector-stub';
+import { cardOf, cardProblems, type ConnectorStub, personalChat, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lopez', 'ben:Ben Okafor', 'cal:Cal Diaz'].map((m) => {
-  const [id, name] = m.split(':') as [string, string];
-  return rosterMember(`29:${id}`, name);
-});
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Cal Diaz');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 const RATINGS = Object.fromEntries(['communication', 'collaboration', 'ownership', 'craft', 'growth'].map((c) => [`rate_${c}`, '4']));
 

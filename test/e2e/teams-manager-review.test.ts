@@ -1,26 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import {
-  type ConnectorStub,
-  cardActions,
-  cardOf,
-  cardProblems,
-  personalChat,
-  type RosterMember,
-  rosterMember,
-  type teamsClient,
-} from '../support/connector-stub';
+import { type ConnectorStub, cardActions, cardOf, cardProblems, personalChat, type RosterMember, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { seedCycle } from '../support/review-cycles';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { seedReviewCycle } from '../support/review-cycles';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = [
-  rosterMember('29:hana', 'Hana Hr'),
-  rosterMember('29:maya', 'Maya Manager'),
-  rosterMember('29:ana', 'Ana Lopez'),
-  rosterMember('29:ben', 'Ben Okafor'),
-  rosterMember('29:eve', 'Eve Exec'),
-];
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Eve Exec');
 const [hana, maya, ana, ben, eve] = roster as [RosterMember, RosterMember, RosterMember, RosterMember, RosterMember];
 
 describe('the manager review in Teams', () => {
@@ -33,12 +18,7 @@ describe('the manager review in Teams', () => {
   const chat = (id: string) => personalChat(stub, id);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
   const cards = (id: string) => JSON.stringify(posted(id).map((p) => cardOf(p.activity)));
-  const say = async (who: RosterMember, text: string, mentioned: RosterMember[] = []) => {
-    const before = posted(who.id).length;
-    await teams.say(chat(who.id), who.id, text, mentioned);
-    await stub.waitFor(() => posted(who.id).length > before);
-    return posted(who.id).slice(before);
-  };
+  const say = (who: RosterMember, text: string, mentioned: RosterMember[] = []) => sayToBot(running, who.id, text, mentioned);
   const latestWith = (id: string, title: string) =>
     posted(id)
       .filter((p) => cardActions(cardOf(p.activity)).some((a: any) => a.title === title))
@@ -53,22 +33,19 @@ describe('the manager review in Teams', () => {
     // Ana has the app in her 1:1 chat, where her review comes.
     await teams.install(chat(ana.id), ana.id, 'installationUpdate');
     await stub.waitFor(() => posted(ana.id).length > 0);
-    const person = (name: string) => app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', name).executeTakeFirstOrThrow();
-    const [anaRow, mayaRow, hanaRow] = [await person('Ana Lopez'), await person('Maya Manager'), await person('Hana Hr')];
-    const ids = await seedCycle(app.db, {
-      orgId: anaRow.org_id,
-      createdBy: hanaRow.id,
+    const { participantOf } = await seedReviewCycle(app.db, {
       name: 'Autumn 2026',
       platform: 'teams',
       workspaceId: 'tenant-contoso',
+      createdBy: hana.name,
       questions: { competencies: [{ id: 'craft', label: 'Craft' }], questions: [{ id: 'next', label: 'What next?' }] },
       phases: [
         { kind: 'manager_review', opensOn: '2026-09-01', dueOn: '2026-09-20' },
         { kind: 'sign_off', opensOn: '2026-09-01', dueOn: '2026-09-30' },
       ],
-      participants: [{ personId: anaRow.id, reviewerId: mayaRow.id }],
+      participants: [{ name: ana.name, reviewer: maya.name }],
     });
-    participantId = ids.get(anaRow.id)!;
+    participantId = participantOf(ana.name);
   });
   afterAll(() => running?.close());
 

@@ -4,23 +4,19 @@ import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import {
   type ConnectorStub,
   type PostedActivity,
-  type RosterMember,
   cardActions,
   cardOf,
   cardProblems,
   cardValues,
   personalChat,
-  rosterMember,
+  rosterOf,
   type teamsClient,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 
-const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lopez', 'ben:Ben Okafor', 'cal:Cal Diaz', 'dev:Dev Patel'].map((m) => {
-  const [id, name] = m.split(':') as [string, string];
-  return rosterMember(`29:${id}`, name);
-});
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez', 'Ben Okafor', 'Cal Diaz', 'Dev Patel');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 
 describe('review cycles in Teams', () => {
@@ -33,12 +29,7 @@ describe('review cycles in Teams', () => {
   const chat = (id: string) => personalChat(stub, `29:${id}`);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
   const texts = (id: string) => posted(id).map((p) => JSON.stringify(cardOf(p.activity) ?? p.activity.text));
-  async function say(id: string, text: string): Promise<PostedActivity> {
-    const before = posted(id).length;
-    await teams.say(chat(id), `29:${id}`, text);
-    await stub.waitFor(() => posted(id).length > before);
-    return posted(id).at(-1)!;
-  }
+  const say = async (id: string, text: string): Promise<PostedActivity> => (await sayToBot(running, `29:${id}`, text)).at(-1)!;
   const tick = async (iso: string) => {
     time.set(iso);
     await runTicks(app, reviewCyclesTick);

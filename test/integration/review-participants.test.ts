@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Db } from '../../src/db/connect';
-import { DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules';
 import { moveParticipant } from '../../src/features/reviews/participants.queries';
 import { freshPostgres } from '../support/databases';
+import { seedReviewCycle } from '../support/review-cycles';
 
 describe('a review participant’s moves, with their trail', () => {
   let db: Db;
@@ -17,35 +17,17 @@ describe('a review participant’s moves, with their trail', () => {
     drop = database.drop;
     db = connectDatabase({ kind: 'postgres', url: database.url }, () => {});
     orgId = (await db.insertInto('orgs').values({ name: 'Acme' }).returning('id').executeTakeFirstOrThrow()).id;
-    const person = async (name: string) =>
-      (await db.insertInto('people').values({ org_id: orgId, display_name: name }).returning('id').executeTakeFirstOrThrow()).id;
-    const [hana, ana, maya] = [await person('Hana'), await person('Ana'), await person('Maya')];
-    const cycle = await db
-      .insertInto('review_cycles')
-      .values({
-        org_id: orgId,
-        name: 'H1',
-        audience: JSON.stringify({ kind: 'everyone' }),
-        created_by: hana,
-        idempotency_key: 'k',
-        platform: 'slack',
-        workspace_id: 'T1',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const kind of ['self_assessment', 'manager_review', 'sign_off'] as const) {
-      await db
-        .insertInto('review_phases')
-        .values({ cycle_id: cycle.id, org_id: orgId, kind, opens_on: '2026-03-01', due_on: '2026-03-15', questions: JSON.stringify(DEFAULT_QUESTIONS) })
-        .execute();
-    }
-    participantId = (
-      await db
-        .insertInto('review_participants')
-        .values({ org_id: orgId, cycle_id: cycle.id, person_id: ana, reviewer_id: maya })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+    for (const name of ['Hana', 'Ana', 'Maya']) await db.insertInto('people').values({ org_id: orgId, display_name: name }).execute();
+    const phases = (['self_assessment', 'manager_review', 'sign_off'] as const).map((kind) => ({ kind, opensOn: '2026-03-01', dueOn: '2026-03-15' }));
+    const { participantOf } = await seedReviewCycle(db, {
+      name: 'H1',
+      platform: 'slack',
+      workspaceId: 'T1',
+      createdBy: 'Hana',
+      phases,
+      participants: [{ name: 'Ana', reviewer: 'Maya' }],
+    });
+    participantId = participantOf('Ana');
   });
   afterAll(async () => {
     await db.destroy();

@@ -39,6 +39,9 @@ export function rosterMember(id: string, name: string): RosterMember {
   return { id, name, email, userPrincipalName: email, aadObjectId: `aad-${id.replace(/^29:/, '')}` };
 }
 
+/** People by full name, each with the id `29:` and their first name in lower case. */
+export const rosterOf = (...names: string[]): RosterMember[] => names.map((name) => rosterMember(`29:${name.split(' ')[0]!.toLowerCase()}`, name));
+
 export interface StubTeam {
   name: string;
   channels: Array<{ id: string; name?: string }>;

@@ -1,37 +1,63 @@
 import type { Db } from '../../src/db/connect';
-import type { QuestionSet, ReviewPhaseKind } from '../../src/db/database';
+import type { ParticipantState, Platform, QuestionSet, ReviewPhaseKind } from '../../src/db/database';
 
-/** A phase as a test wants it: its kind and dates, the manager review's questions (others get none). */
-export interface PhaseRow {
+/** A phase as a test wants it: its kind and dates. */
+export interface SeededPhase {
   kind: ReviewPhaseKind;
   opensOn: string;
   dueOn: string;
 }
 
+export interface SeededParticipant {
+  /** Whose review: a person's display name in the org. */
+  name: string;
+  /** Their reviewer's display name (their manager when the cycle started). */
+  reviewer: string;
+  /** Where their review stands; not started when left out. */
+  state?: ParticipantState;
+  /** A manager review submitted with this rating and potential (none when left out). */
+  review?: { rating: number; potential: number | null };
+}
+
+const NO_QUESTIONS: QuestionSet = { competencies: [], questions: [] };
+const ALL_YEAR: SeededPhase[] = (['self_assessment', 'manager_review', 'calibration', 'sign_off'] as const).map((kind) => ({
+  kind,
+  opensOn: '2026-01-01',
+  dueOn: '2026-12-31',
+}));
+
 /**
- * A review cycle as HR would have started it (cycle creation is tested with its own feature): the
- * cycle, its phases and a participant per person, each with their reviewer. Returns the participants' ids by person id.
+ * A review cycle as HR's creation and the managers' reviews leave it (those are tested with their own
+ * features): the cycle, its phases (all four over 2026 unless given; only the manager review has
+ * questions), its participants in their states, and their submitted manager reviews. Rows only, so
+ * the tests of what builds on it drive nothing of what came before. People are named as in the org.
  */
-export async function seedCycle(
+export async function seedReviewCycle(
   db: Db,
   o: {
-    orgId: string;
-    createdBy: string;
     name: string;
-    platform: 'slack' | 'teams';
+    platform: Platform;
     workspaceId: string;
-    questions: QuestionSet;
-    phases: PhaseRow[];
-    participants: Array<{ personId: string; reviewerId: string }>;
+    createdBy: string;
+    phases?: SeededPhase[];
+    questions?: QuestionSet;
+    participants: SeededParticipant[];
   },
-): Promise<Map<string, string>> {
+): Promise<{ cycleId: string; participantOf: (name: string) => string }> {
+  const people = await db.selectFrom('people').select(['id', 'org_id', 'display_name']).execute();
+  const called = (name: string) => {
+    const found = people.find((p) => p.display_name === name);
+    if (!found) throw new Error(`no one called ${name}`);
+    return found;
+  };
+  const orgId = called(o.createdBy).org_id;
   const cycle = await db
     .insertInto('review_cycles')
     .values({
-      org_id: o.orgId,
+      org_id: orgId,
       name: o.name,
-      audience: JSON.stringify({ kind: 'people', personIds: o.participants.map((p) => p.personId) }),
-      created_by: o.createdBy,
+      audience: JSON.stringify({ kind: 'people', personIds: o.participants.map((p) => called(p.name).id) }),
+      created_by: called(o.createdBy).id,
       idempotency_key: `seed:${o.name}`,
       platform: o.platform,
       workspace_id: o.workspaceId,
@@ -41,20 +67,47 @@ export async function seedCycle(
   await db
     .insertInto('review_phases')
     .values(
-      o.phases.map((p) => ({
+      (o.phases ?? ALL_YEAR).map((p) => ({
         cycle_id: cycle.id,
-        org_id: o.orgId,
+        org_id: orgId,
         kind: p.kind,
         opens_on: p.opensOn,
         due_on: p.dueOn,
-        questions: JSON.stringify(p.kind === 'manager_review' ? o.questions : { competencies: [], questions: [] }),
+        questions: JSON.stringify(p.kind === 'manager_review' ? (o.questions ?? NO_QUESTIONS) : NO_QUESTIONS),
       })),
     )
     .execute();
-  const rows = await db
-    .insertInto('review_participants')
-    .values(o.participants.map((p) => ({ org_id: o.orgId, cycle_id: cycle.id, person_id: p.personId, reviewer_id: p.reviewerId })))
-    .returning(['id', 'person_id'])
-    .execute();
-  return new Map(rows.map((r) => [r.person_id, r.id]));
+  const participantIds = new Map<string, string>();
+  for (const p of o.participants) {
+    const { id } = await db
+      .insertInto('review_participants')
+      .values({ org_id: orgId, cycle_id: cycle.id, person_id: called(p.name).id, reviewer_id: called(p.reviewer).id, state: p.state })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    participantIds.set(p.name, id);
+    if (p.review) {
+      await db
+        .insertInto('manager_reviews')
+        .values({
+          participant_id: id,
+          org_id: orgId,
+          overall_rating: p.review.rating,
+          calibrated_rating: null,
+          potential: p.review.potential,
+          narrative: 'Seeded review',
+          employee_comment: null,
+          submitted_at: new Date('2026-01-01T00:00:00Z'),
+          shared_at: null,
+          signed_at: null,
+          updated_at: new Date('2026-01-01T00:00:00Z'),
+        })
+        .execute();
+    }
+  }
+  const participantOf = (name: string) => {
+    const id = participantIds.get(name);
+    if (!id) throw new Error(`${name} is not in the cycle`);
+    return id;
+  };
+  return { cycleId: cycle.id, participantOf };
 }

@@ -166,6 +166,14 @@ function viewPayload(type: 'view_submission' | 'view_closed', o: ViewPayload): R
   });
 }
 
+/** One input in a submitted view's state; our forms give each block and its element the field's id. */
+const field = (id: string, element: Record<string, unknown>) => ({ [id]: { [id]: element } });
+export const textField = (id: string, value: string | null) => field(id, { type: 'plain_text_input', value });
+/** A select left empty when no value is given. */
+export const choiceField = (id: string, value?: string) => field(id, { type: 'static_select', selected_option: value ? { value } : null });
+export const userField = (id: string, userId: string) => field(id, { type: 'users_select', selected_user: userId });
+export const dateField = (id: string, date: string) => field(id, { type: 'datepicker', selected_date: date });
+
 /**
  * A modal's state as Slack sends it: each input block's element with what the person gave (by block
  * id; null clears it), or else what it started with.

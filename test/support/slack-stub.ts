@@ -260,6 +260,8 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const callsFor = (userId: string) => calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId);
+
   return {
     apiUrl: `${url}/api/`,
     responseUrl: (id: string) => `${url}/response/${id}`,
@@ -271,9 +273,10 @@ export async function startSlackStub(options: SlackStubOptions = {}) {
     /** Calls answered with 429 or 503 (not in `calls`). */
     refusedCalls: () => refused,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
-    /** Everything the bot said to this user (DMs, ephemeral messages, answers to their commands), as JSON to search. */
-    saidTo: (userId: string) =>
-      JSON.stringify(calls.filter((c) => c.body.user === userId || c.body.channel === userId || c.responseTo === userId).map((c) => c.body)),
+    /** The calls that spoke to this user: DMs, ephemeral messages, answers to their commands. */
+    callsFor,
+    /** Everything the bot said to this user, as JSON to search. */
+    saidTo: (userId: string) => JSON.stringify(callsFor(userId).map((c) => c.body)),
     reset: () => calls.splice(0, calls.length),
     /** Resolves when `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
     waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 5_000): Promise<void> {

@@ -2,7 +2,7 @@ import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
 import type { LogDestination } from '../../src/logger';
 import { startLocalTeamsTestApp } from './app';
-import { type ConnectorStub, type RosterMember, startConnectorStub, teamsClient } from './connector-stub';
+import { type ConnectorStub, type PostedActivity, type RosterMember, personalChat, startConnectorStub, teamsClient } from './connector-stub';
 import { freshPostgres } from './databases';
 
 export interface TeamsTestApp {
@@ -10,6 +10,20 @@ export interface TeamsTestApp {
   stub: ConnectorStub;
   teams: ReturnType<typeof teamsClient>;
   close(): Promise<void>;
+}
+
+/** `userId` says `text` to the bot in their 1:1 chat; resolves with what the bot posted there since, once it has. */
+export async function sayToBot(
+  t: Pick<TeamsTestApp, 'stub' | 'teams'>,
+  userId: string,
+  text: string,
+  mentioned: RosterMember[] = [],
+): Promise<PostedActivity[]> {
+  const posted = () => t.stub.postedTo(personalChat(t.stub, userId).conversationId);
+  const before = posted().length;
+  await t.teams.say(personalChat(t.stub, userId), userId, text, mentioned);
+  await t.stub.waitFor(() => posted().length > before);
+  return posted().slice(before);
 }
 
 /** The real app in Teams local mode on a fresh Postgres database, with a connector stub and a client for the roster. */

@@ -4,7 +4,7 @@ import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
 import type { CheckinsQueries } from './checkins.queries';
 import { type DigestRow, answerForm, digestMessage, promptMessage } from './checkins.views';
-import { cadenceOf, localDate, localInstant, openPeriods, reminderTime, type WorkingHours } from '../../schedule/cadence.rules';
+import { cadenceOf, localDate, localInstant, openPeriods, reminderTime, workingHoursOf } from '../../schedule/cadence.rules';
 
 export interface CheckinJobDeps {
   queries: CheckinsQueries;
@@ -26,7 +26,6 @@ type Question = Awaited<ReturnType<CheckinsQueries['questionsOf']>>[number];
 const targetOf = (team: Team, personId: string) => ({ kind: 'person' as const, workspaceId: team.workspace_id, personId });
 const promptFor = (team: Team, member: Member, period: string, promptId: string, questions: Question[], reminder: boolean) =>
   promptMessage({ name: member.display_name, period, promptId, reminder, form: answerForm(promptId, period, questions) });
-const workingHoursOf = (team: Team): WorkingHours => ({ start: team.work_start_hour, end: team.work_end_hour });
 const isAway = (member: DigestMember, dueAt: Date) => member.away_until !== null && member.away_until >= localDate(dueAt, member.timezone);
 const dueAtFor = (team: Pick<Team, 'local_time'>, member: Pick<Member, 'timezone'>, period: string) => localInstant(period, team.local_time, member.timezone);
 /** The digest goes once every member's answer window has closed (or earlier, when all have answered). */

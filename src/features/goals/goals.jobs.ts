@@ -4,7 +4,7 @@ import type { OutgoingNotification } from '../../chat/ports';
 import type { Clock } from '../../chat/ports';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
-import { localDate, localInstant, reminderTime } from '../../schedule/cadence.rules';
+import { localDate, localInstant, reminderTime, workingHoursOf } from '../../schedule/cadence.rules';
 import type { GoalsQueries } from './goals.queries';
 import { ownProgress, statusOf } from './goals.rules';
 import { type ShownGoal, atRiskMessage, nudgeMessage } from './goals.views';
@@ -58,7 +58,7 @@ export function goalsTickJob({ queries, enqueue, clock }: { queries: GoalsQuerie
         for (const g of goals) byOwner.set(g.owner_id, [...(byOwner.get(g.owner_id) ?? []), g]);
         for (const [ownerId, own] of byOwner) {
           const first = own[0]!;
-          const week = due(first.owner_timezone, { start: first.work_start_hour, end: first.work_end_hour }, now);
+          const week = due(first.owner_timezone, workingHoursOf(first), now);
           const toNudge = week
             ? own
                 .filter((g) => g.starts_on < week)
@@ -83,7 +83,7 @@ export function goalsTickJob({ queries, enqueue, clock }: { queries: GoalsQuerie
         for (const [managerId, list] of needingAttention) {
           const zone = zones.get(managerId);
           const first = goals.find((g) => g.manager_id === managerId)!;
-          const week = zone ? due(zone, { start: first.work_start_hour, end: first.work_end_hour }, now) : undefined;
+          const week = zone ? due(zone, workingHoursOf(first), now) : undefined;
           if (!week) continue;
           notifications.push({
             dedupeKey: `goals-at-risk:${managerId}:${week}`,

@@ -3,7 +3,7 @@ import type { Clock, OutgoingNotification } from '../../chat/ports';
 import type { Platform, ReviewPhaseKind } from '../../db/database';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
-import { type WorkingHours, localDate } from '../../schedule/cadence.rules';
+import { type WorkingHours, localDate, workingHoursOf } from '../../schedule/cadence.rules';
 import { phaseDone } from './cycle.rules';
 import { PARTICIPANT_PHASES, dueFor, shiftedByMonths } from './cycle-plan.rules';
 import type { CyclesQueries, ParticipantRow } from './cycles.queries';
@@ -32,7 +32,7 @@ export async function loadRun(queries: CyclesQueries, cycle: CycleRun['cycle'] &
     queries.participants(cycle.org_id, cycle.id),
     queries.overrides(cycle.org_id, cycle.id),
   ]);
-  return { cycle, hours: { start: cycle.work_start_hour, end: cycle.work_end_hour }, phases, participants, overrides };
+  return { cycle, hours: workingHoursOf(cycle), phases, participants, overrides };
 }
 
 const toPerson = (run: CycleRun, personId: string) => ({ kind: 'person' as const, workspaceId: run.cycle.workspace_id, personId });

@@ -5,7 +5,7 @@ import type { CycleAudience, ParticipantState, Platform, ReviewPhaseKind } from 
 import { type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { PhaseDates } from './cycle-plan.rules';
 import { questionsFor } from './cycle-plan.rules';
-import { type Move, type Moved, moveParticipant } from './participants.queries';
+import { type Move, type Moved, moveParticipant, openParticipant } from './participants.queries';
 
 export interface NewCycle {
   orgId: string;
@@ -208,17 +208,7 @@ export function cyclesQueries(db: Db) {
       return byParticipant;
     },
 
-    /** A participant of an open cycle, with their cycle's id. */
-    async participant(orgId: string, participantId: string) {
-      return db
-        .selectFrom('review_participants as p')
-        .innerJoin('review_cycles as c', 'c.id', 'p.cycle_id')
-        .select(['p.id', 'p.person_id', 'p.reviewer_id', 'p.state', 'p.cycle_id', 'c.name as cycle_name'])
-        .where('p.org_id', '=', orgId)
-        .where('p.id', '=', participantId)
-        .where('c.closed_at', 'is', null)
-        .executeTakeFirst();
-    },
+    participant: (orgId: string, participantId: string) => openParticipant(db, orgId, participantId),
 
     /** The person's place in each open cycle: as the one reviewed, and as reviewer of others. */
     async tasksOf(orgId: string, personId: string) {

@@ -4,7 +4,7 @@ import type { ParticipantState } from '../../db/database';
 import { type RecordedNotification, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { ParticipantEvent } from './cycle.rules';
 import type { ReviewDocument } from './manager-review.views';
-import { moveParticipant } from './participants.queries';
+import { currentParticipant, eventRecorded, moveParticipant, participantsWithCycle } from './participants.queries';
 
 /** A change of the review by someone, at a time, delivered once (`key`). */
 export interface Change {
@@ -30,13 +30,6 @@ export type Written =
 const FINISHED: ParticipantState[] = ['shared', 'signed'];
 
 export function managerReviewQueries(db: Db) {
-  const participants = (orgId: string) =>
-    db
-      .selectFrom('review_participants as p')
-      .innerJoin('review_cycles as c', 'c.id', 'p.cycle_id')
-      .select(['p.id', 'p.org_id', 'p.person_id', 'p.reviewer_id', 'p.state', 'p.cycle_id', 'c.name as cycle_name', 'c.repeat_months', 'c.closed_at'])
-      .where('p.org_id', '=', orgId);
-
   /** The participant's row, locked for the rest of the transaction, with their review. */
   async function locked(trx: Db, orgId: string, participantId: string) {
     const participant = await trx
@@ -55,9 +48,6 @@ export function managerReviewQueries(db: Db) {
       .executeTakeFirst();
     return { ...participant, review };
   }
-
-  const seen = async (trx: Db, orgId: string, key: string) =>
-    (await trx.selectFrom('review_events').select('id').where('org_id', '=', orgId).where('idempotency_key', '=', key).executeTakeFirst()) !== undefined;
 
   async function event(trx: Db, c: Change, kind: string, snapshot?: unknown): Promise<void> {
     await trx
@@ -104,7 +94,7 @@ export function managerReviewQueries(db: Db) {
       .execute(async (trx): Promise<Written> => {
         const found = await locked(trx, c.orgId, c.participantId);
         if (!found) return { kind: 'not_found' };
-        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.key)) return { kind: 'repeated' };
         const prepared = await write(trx, found.review);
         const moved = await moveParticipant(trx, {
           orgId: c.orgId,
@@ -140,22 +130,24 @@ export function managerReviewQueries(db: Db) {
 
   return {
     /** The person's place in the latest cycle still open. */
-    async currentOf(orgId: string, personId: string) {
-      return participants(orgId).where('p.person_id', '=', personId).where('c.closed_at', 'is', null).orderBy('c.created_at', 'desc').executeTakeFirst();
-    },
+    currentOf: (orgId: string, personId: string) => currentParticipant(db, orgId, personId),
 
     /** The person's latest review that reached them (shared or signed), open cycle or not. */
     async finishedOf(orgId: string, personId: string) {
-      return participants(orgId).where('p.person_id', '=', personId).where('p.state', 'in', FINISHED).orderBy('c.created_at', 'desc').executeTakeFirst();
+      return participantsWithCycle(db, orgId)
+        .where('p.person_id', '=', personId)
+        .where('p.state', 'in', FINISHED)
+        .orderBy('c.created_at', 'desc')
+        .executeTakeFirst();
     },
 
     /** The person's place in their latest cycle, open or closed. */
     async latestOf(orgId: string, personId: string) {
-      return participants(orgId).where('p.person_id', '=', personId).orderBy('c.created_at', 'desc').executeTakeFirst();
+      return participantsWithCycle(db, orgId).where('p.person_id', '=', personId).orderBy('c.created_at', 'desc').executeTakeFirst();
     },
 
     async participant(orgId: string, participantId: string) {
-      return participants(orgId).where('p.id', '=', participantId).executeTakeFirst();
+      return participantsWithCycle(db, orgId).where('p.id', '=', participantId).executeTakeFirst();
     },
 
     async phases(orgId: string, cycleId: string) {
@@ -175,7 +167,7 @@ export function managerReviewQueries(db: Db) {
         const found = await locked(trx, c.orgId, c.participantId);
         if (!found) return { kind: 'not_found' };
         if (found.review?.submitted_at) return { kind: 'locked', state: found.state };
-        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.key)) return { kind: 'repeated' };
         const version = (found.review?.version ?? 0) + 1;
         await writeDocument(trx, c, d, version, false);
         await event(trx, c, 'draft_saved', { ...d, version } satisfies Snapshot);
@@ -204,7 +196,7 @@ export function managerReviewQueries(db: Db) {
         const found = await locked(trx, c.orgId, c.participantId);
         if (!found) return { kind: 'not_found' };
         if (found.state !== 'shared') return { kind: 'locked', state: found.state };
-        if (await seen(trx, c.orgId, c.key)) return { kind: 'repeated' };
+        if (await eventRecorded(trx, c.orgId, c.key)) return { kind: 'repeated' };
         await trx
           .updateTable('manager_reviews')
           .set({ employee_comment: comment, updated_at: c.at })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock, OutgoingNotification } from '../../chat/ports';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
+import { workingHoursOf } from '../../schedule/cadence.rules';
 import type { MeetingQueries } from './meeting.queries';
 import { REMIND_WITHIN_MS, dueReminders, remindersOf } from './meeting.rules';
 import { meetingNotice, meetingTime } from './meeting.views';
@@ -28,7 +29,7 @@ export function reviewMeetingTickJob({ queries, enqueue, clock }: { queries: Mee
           { personId: m.manager_id, timezone: m.manager_timezone, other: { personId: m.person_id, timezone: m.person_timezone } },
           { personId: m.person_id, timezone: m.person_timezone, other: { personId: m.manager_id, timezone: m.manager_timezone } },
         ];
-        const reminders = remindersOf({ startsAt: m.starts_at, scheduledAt: m.scheduled_at }, attendees, { start: m.work_start_hour, end: m.work_end_hour });
+        const reminders = remindersOf({ startsAt: m.starts_at, scheduledAt: m.scheduled_at }, attendees, workingHoursOf(m));
         const notifications = dueReminders(reminders, now).map((r): OutgoingNotification => {
           const { timezone, other } = attendees.find((a) => a.personId === r.personId)!;
           return {

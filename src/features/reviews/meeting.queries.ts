@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect';
 import type { Platform } from '../../chat/interaction';
 import type { OutgoingNotification } from '../../chat/ports';
 import { type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
+import { currentParticipant, openParticipant } from './participants.queries';
 
 export interface NewMeeting {
   orgId: string;
@@ -16,22 +17,11 @@ export interface NewMeeting {
 }
 
 export function meetingQueries(db: Db) {
-  const participants = () =>
-    db
-      .selectFrom('review_participants as p')
-      .innerJoin('review_cycles as c', (j) => j.onRef('c.id', '=', 'p.cycle_id').onRef('c.org_id', '=', 'p.org_id'))
-      .select(['p.id', 'p.person_id', 'p.reviewer_id', 'c.name as cycle_name'])
-      .where('c.closed_at', 'is', null);
-
   return {
     /** The person's place in their newest open cycle: the review the conversation is about. */
-    async participantOf(orgId: string, personId: string) {
-      return participants().where('p.org_id', '=', orgId).where('p.person_id', '=', personId).orderBy('c.created_at', 'desc').executeTakeFirst();
-    },
+    participantOf: (orgId: string, personId: string) => currentParticipant(db, orgId, personId),
 
-    async participant(orgId: string, participantId: string) {
-      return participants().where('p.org_id', '=', orgId).where('p.id', '=', participantId).executeTakeFirst();
-    },
+    participant: (orgId: string, participantId: string) => openParticipant(db, orgId, participantId),
 
     async meeting(orgId: string, participantId: string) {
       return db

@@ -1,4 +1,4 @@
-import { type WorkingHours, localDate, localInstant } from '../../schedule/cadence.rules';
+import { type WorkingHours, localDate, workdayStart } from '../../schedule/cadence.rules';
 
 /** The reminder everyone gets, this long before the review conversation. */
 export const HOUR_BEFORE_MS = 3_600_000;
@@ -29,7 +29,7 @@ export function remindersOf(
   const hourBefore = new Date(meeting.startsAt.getTime() - HOUR_BEFORE_MS);
   return attendees
     .flatMap(({ personId, timezone }): Reminder[] => {
-      const morning = localInstant(localDate(meeting.startsAt, timezone), `${String(hours.start).padStart(2, '0')}:00`, timezone);
+      const morning = workdayStart(localDate(meeting.startsAt, timezone), timezone, hours);
       return [
         ...(morning < hourBefore ? [{ kind: 'morning' as const, personId, at: morning, until: hourBefore }] : []),
         { kind: 'hour_before', personId, at: hourBefore, until: meeting.startsAt },

@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import { type WorkingHours, localInstant, reminderTime } from '../../schedule/cadence.rules';
+import { type WorkingHours, reminderTime, workdayStart } from '../../schedule/cadence.rules';
 
 /**
  * A phase's nudges, in the order they come: when it opens, 3 days and 1 day before its deadline, on
@@ -29,8 +29,7 @@ function nudgeDays(w: PhaseWindow): Array<{ kind: NudgeKind; day: string }> {
 
 /** When each of the phase's nudges comes for someone in `timeZone`. */
 export function nudgeTimes(w: PhaseWindow, timeZone: string, hours: WorkingHours): Array<{ kind: NudgeKind; at: Date }> {
-  const opening = `${String(hours.start).padStart(2, '0')}:00`;
-  return nudgeDays(w).map(({ kind, day }) => ({ kind, at: reminderTime(localInstant(day, opening, timeZone), 0, timeZone, hours) }));
+  return nudgeDays(w).map(({ kind, day }) => ({ kind, at: reminderTime(workdayStart(day, timeZone, hours), 0, timeZone, hours) }));
 }
 
 /**

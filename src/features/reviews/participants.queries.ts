@@ -27,6 +27,29 @@ export type Moved =
   | { kind: 'repeated' }
   | { kind: 'not_found' };
 
+/** The org's participants, each with their cycle: its name, whether it repeats, whether it closed. */
+export function participantsWithCycle(db: Db, orgId: string) {
+  return db
+    .selectFrom('review_participants as p')
+    .innerJoin('review_cycles as c', 'c.id', 'p.cycle_id')
+    .select(['p.id', 'p.org_id', 'p.person_id', 'p.reviewer_id', 'p.state', 'p.cycle_id', 'c.name as cycle_name', 'c.repeat_months', 'c.closed_at'])
+    .where('p.org_id', '=', orgId);
+}
+
+/** The person's place in the newest of their open cycles: the review under way. */
+export function currentParticipant(db: Db, orgId: string, personId: string) {
+  return participantsWithCycle(db, orgId)
+    .where('p.person_id', '=', personId)
+    .where('c.closed_at', 'is', null)
+    .orderBy('c.created_at', 'desc')
+    .executeTakeFirst();
+}
+
+/** A participant of a cycle still open. */
+export function openParticipant(db: Db, orgId: string, participantId: string) {
+  return participantsWithCycle(db, orgId).where('p.id', '=', participantId).where('c.closed_at', 'is', null).executeTakeFirst();
+}
+
 /**
  * Moves a participant through the cycle's state machine and writes the audit row, in the caller's
  * transaction (so the document change that caused the move lands with it, or neither does). The
