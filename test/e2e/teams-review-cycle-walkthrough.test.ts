@@ -3,26 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/cycle-plan.rules';
 import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
-import {
-  type ConnectorStub,
-  type PostedActivity,
-  type RosterMember,
-  cardActions,
-  cardOf,
-  cardValues,
-  personalChat,
-  rosterMember,
-  type teamsClient,
-} from '../support/connector-stub';
+import { type ConnectorStub, type RosterMember, cardActions, cardOf, cardValues, personalChat, rosterOf, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
 import { until } from '../support/wait';
 
-const roster: RosterMember[] = ['hana:Hana Hr', 'maya:Maya Manager', 'ana:Ana Lopez'].map((m) => {
-  const [id, name] = m.split(':') as [string, string];
-  return rosterMember(`29:${id}`, name);
-});
+const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez');
 const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 
 /** One cycle, from HR's first command to Ana's sign-off, only through what people do in Teams and the scheduler's ticks. */
@@ -40,12 +27,7 @@ describe('a review cycle from creation to sign-off, in Teams', () => {
     posted(id)
       .filter((p) => cardActions(cardOf(p.activity)).some((a: any) => a.title === title))
       .at(-1);
-  async function say(id: string, text: string, mentioned: RosterMember[] = []): Promise<PostedActivity> {
-    const before = posted(id).length;
-    await teams.say(chat(id), `29:${id}`, text, mentioned);
-    await stub.waitFor(() => posted(id).length > before);
-    return posted(id).at(-1)!;
-  }
+  const say = async (id: string, text: string, mentioned: RosterMember[] = []) => (await sayToBot(running, `29:${id}`, text, mentioned)).at(-1)!;
   /** Ana's place in the cycle. */
   const participant = () => app.db.selectFrom('review_participants').selectAll().where('person_id', '=', anaId).executeTakeFirstOrThrow();
   /** Mid-morning of `day` in Paris, when the tick sends what is due. */

@@ -17,6 +17,7 @@ import {
   percent,
 } from './cycle-plan.rules';
 import type { NudgeKind } from './nudges.rules';
+import { WRITE } from './manager-review.views';
 import { openSelfAssessmentButton } from './self-assessment.views';
 
 export const CYCLE_FORM = 'review.cycle.new';
@@ -28,8 +29,6 @@ export const SHOW_CYCLE = 'review.cycle.show';
 export const REMIND_BEHIND = 'review.cycle.remind';
 export const OPEN_EXTEND = 'review.cycle.extend.open';
 export const ASK_360 = 'review.cycle.ask_360';
-/** The manager's review form (features/reviews/manager-review.*) answers this, with the participant's id. */
-export const WRITE_REVIEW = 'review_write';
 
 /** The audience choice; departments and people are named in their own fields. */
 const AUDIENCES = [
@@ -275,7 +274,7 @@ export function reviewerNudge(o: {
       },
       {
         type: 'actions',
-        buttons: o.reports.slice(0, REVIEW_BUTTONS).map((r, i) => ({ actionId: WRITE_REVIEW, label: `Write review ${i + 1}`, value: r.participantId })),
+        buttons: o.reports.slice(0, REVIEW_BUTTONS).map((r, i) => ({ actionId: WRITE, label: `Write review ${i + 1}`, value: r.participantId })),
       },
       ...(o.reports.length > REVIEW_BUTTONS
         ? [{ type: 'context' as const, text: `Buttons for the first ${REVIEW_BUTTONS}; every report is in ${typed('review')}.` }]
@@ -329,7 +328,7 @@ export function reviewerTask(o: {
   return {
     cycleName: o.cycleName,
     text: `${personRef(o.personId)} · ${STATE_LABEL[o.state]}`,
-    ...(o.writing ? { button: { actionId: WRITE_REVIEW, label: `Review ${o.name}`.slice(0, 75), value: o.participantId } } : {}),
+    ...(o.writing ? { button: { actionId: WRITE, label: `Review ${o.name}`.slice(0, 75), value: o.participantId } } : {}),
   };
 }
 
