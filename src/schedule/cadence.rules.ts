@@ -61,6 +61,12 @@ export function localDate(instant: Date, timeZone: string): string {
   return dayjs(instant).tz(safeZone(timeZone)).format('YYYY-MM-DD');
 }
 
+/** The date in the last timezone to reach it (UTC−12): a day before it is over everywhere. */
+export const dateEverywhere = (instant: Date) => localDate(instant, 'Etc/GMT+12');
+
+/** The date in the first timezone to reach it (UTC+14): a day up to it has begun somewhere. */
+export const dateSomewhere = (instant: Date) => localDate(instant, 'Etc/GMT-14');
+
 /** An instant as the person reads it in their timezone, e.g. `Fri, Nov 27 at 15:00`. */
 export function localWhen(instant: Date, timeZone: string): string {
   return dayjs(instant).tz(safeZone(timeZone)).format('ddd, MMM D [at] HH:mm');

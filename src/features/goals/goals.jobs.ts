@@ -4,7 +4,7 @@ import type { OutgoingNotification } from '../../chat/ports';
 import type { Clock } from '../../chat/ports';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
-import { localDate, localInstant, reminderTime, workingHoursOf } from '../../schedule/cadence.rules';
+import { dateEverywhere, localDate, localInstant, reminderTime, workingHoursOf } from '../../schedule/cadence.rules';
 import type { GoalsQueries } from './goals.queries';
 import { ownProgress, statusOf } from './goals.rules';
 import { type ShownGoal, atRiskMessage, nudgeMessage } from './goals.views';
@@ -44,8 +44,8 @@ export function goalsTickJob({ queries, enqueue, clock }: { queries: GoalsQuerie
     everyMs: 15 * 60_000,
     async handle() {
       const now = clock.now();
-      // The earliest date it is anywhere: a goal due "today" somewhere is still open.
-      const open = await queries.openForNudges(localDate(now, 'Etc/GMT+12'));
+      // A goal due "today" somewhere is still open.
+      const open = await queries.openForNudges(dateEverywhere(now));
       const byOrg = new Map<string, Open[]>();
       for (const g of open) byOrg.set(g.org_id, [...(byOrg.get(g.org_id) ?? []), g]);
       for (const [orgId, goals] of byOrg) {

@@ -3,7 +3,7 @@ import type { Clock, OutgoingNotification } from '../../chat/ports';
 import type { Platform, ReviewPhaseKind } from '../../db/database';
 import { type Enqueue, type JobDefinition, jobType } from '../../jobs/registry';
 import { enqueueDeliveries } from '../../notify/deliver-notifications.job';
-import { type WorkingHours, localDate, workingHoursOf } from '../../schedule/cadence.rules';
+import { type WorkingHours, dateEverywhere, dateSomewhere, localDate, workingHoursOf } from '../../schedule/cadence.rules';
 import { phaseDone } from './cycle.rules';
 import { PARTICIPANT_PHASES, dueFor, shiftedByMonths } from './cycle-plan.rules';
 import type { CyclesQueries, ParticipantRow } from './cycles.queries';
@@ -12,10 +12,6 @@ import { type NudgeKind, dueNudgesAt } from './nudges.rules';
 
 /** Every 15 minutes: what review cycles owe people now, worked out from Postgres alone. */
 export const reviewCyclesTick = jobType('review_cycles_tick', z.object({}));
-
-/** The date it is already somewhere (UTC+14), and the date it still is somewhere (UTC−12). */
-const earliestDate = (now: Date) => localDate(now, 'Etc/GMT-14');
-const latestDate = (now: Date) => localDate(now, 'Etc/GMT+12');
 
 /** An open cycle as the tick reads it: the cycle, its phases, its participants and their own deadlines. */
 export interface CycleRun {
@@ -204,7 +200,7 @@ export function reviewCyclesTickJob({ queries, enqueue, clock }: { queries: Cycl
         await enqueueDeliveries(enqueue, await queries.recordNudges(cycle.org_id, nudgesDue(run, now)), { fanOut: true });
         const signOff = run.phases.find((p) => p.kind === 'sign_off');
         const everyoneSigned = run.participants.length > 0 && run.participants.every((p) => p.state === 'signed');
-        if (everyoneSigned || (signOff && latestDate(now) > signOff.due_on)) await queries.close(cycle.org_id, cycle.id, now);
+        if (everyoneSigned || (signOff && dateEverywhere(now) > signOff.due_on)) await queries.close(cycle.org_id, cycle.id, now);
       }
       for (const cycle of await queries.toRepeat()) {
         const phases = shiftedByMonths(
@@ -212,7 +208,7 @@ export function reviewCyclesTickJob({ queries, enqueue, clock }: { queries: Cycl
           cycle.repeat_months!,
         );
         // Made as its first phase opens somewhere, so its people are the org chart's of then.
-        if (phases.length === 0 || earliestDate(now) < phases[0]!.opensOn) continue;
+        if (phases.length === 0 || dateSomewhere(now) < phases[0]!.opensOn) continue;
         await queries.create({
           orgId: cycle.org_id,
           name: cycle.name,
