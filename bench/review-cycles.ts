@@ -142,7 +142,15 @@ async function hrSubmits(db: Db, orgId: string, feature: ReturnType<typeof cycle
   const refuse = () => {
     throw new Error('not needed by these forms');
   };
-  const ctx: HandlerContext = { org, actor, resolvePeople: refuse, managersOf: async () => [], findByEmails: refuse, channelName: refuse };
+  const ctx: HandlerContext = {
+    org,
+    actor,
+    resolvePeople: refuse,
+    managersOf: async () => [],
+    findByEmails: refuse,
+    channelName: refuse,
+    peopleShown: () => ({ platform: 'slack', people: {} }),
+  };
   const interaction: Interaction = {
     kind: 'form_submit',
     formId,

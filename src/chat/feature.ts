@@ -3,7 +3,7 @@ import type { OutgoingNotification } from './ports';
 import type { Effect } from './effects';
 import type { Interaction, Platform, UserRef } from './interaction';
 import type { DirectoryUser } from './interaction';
-import type { Block, Button } from './ui';
+import type { Block, Button, PeopleShown } from './ui';
 
 /** A line of the help, for both platforms or for one only. */
 export type HelpLine = string | { only: Platform; text: string };
@@ -21,6 +21,11 @@ export interface HandlerContext {
   findByEmails(emails: string[]): Promise<Map<string, DirectoryUser>>;
   /** The name people know the interaction's channel by (`Origin.channelId`), where the platform tells it (see `Directory.channelName`). */
   channelName(channelId: string): Promise<string | undefined>;
+  /**
+   * The people this interaction has looked up so far, as its platform shows them: handed to
+   * `SendRecorded`, the messages it records need no look-up of their own as they go out.
+   */
+  peopleShown(): PeopleShown;
 }
 
 export type Of<K extends Interaction['kind']> = Extract<Interaction, { kind: K }>;

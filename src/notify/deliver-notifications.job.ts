@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
 import { MaybeDelivered, Paced, type Sender, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
-import { lookUpPeople, type People } from '../chat/ui';
+import { lookUpPeople, type People, type PeopleShown } from '../chat/ui';
 import { z } from 'zod';
 import { type Enqueue, type EnqueueOptions, type JobDefinition, jobType } from '../jobs/registry';
 import { type ClaimedNotification, type NotifyQueries, type RecordedNotification, SEND_DEADLINE_MS } from './notify.queries';
@@ -55,9 +55,10 @@ export function deliverNotificationsJob(
     const lookups = new Map<string, Promise<People | undefined>>();
     const keyOf = (n: ClaimedNotification) => `${n.org_id}:${n.platform}`;
     return (notification: ClaimedNotification): Promise<People | undefined> => {
+      if (notification.people) return Promise.resolve(notification.people);
       const key = keyOf(notification);
       if (!lookups.has(key)) {
-        const messages = notifications.filter((n) => keyOf(n) === key).map((n) => n.message);
+        const messages = notifications.filter((n) => keyOf(n) === key && !n.people).map((n) => n.message);
         lookups.set(
           key,
           lookUpPeople(messages, (ids) => recipients.shownOn(notification.org_id, notification.platform, ids)),
@@ -182,8 +183,12 @@ export async function enqueueDeliveries(
   }
 }
 
-/** Sends notifications this process just recorded (`recordNotificationsToSend`), once their transaction has committed. */
-export type SendRecorded = (orgId: string, recorded: RecordedNotification[]) => Promise<void>;
+/**
+ * Sends notifications this process just recorded (`recordNotificationsToSend`), once their transaction
+ * has committed. `shown`: the people the interaction has read (`HandlerContext.peopleShown`), so a
+ * message naming only them goes out without a look-up of its own.
+ */
+export type SendRecorded = (orgId: string, recorded: RecordedNotification[], shown?: PeopleShown) => Promise<void>;
 
 /**
  * Holds the notifications here, content and all, and starts their delivery's first attempt in this
@@ -191,8 +196,8 @@ export type SendRecorded = (orgId: string, recorded: RecordedNotification[]) => 
  * the job runner (on BullMQ, to any worker).
  */
 export function sendRecordedHere(queries: Pick<NotifyQueries, 'hold'>, enqueue: Enqueue): SendRecorded {
-  return async (orgId, recorded) => {
-    queries.hold(orgId, recorded);
+  return async (orgId, recorded, shown) => {
+    queries.hold(orgId, recorded, shown);
     await enqueueDeliveries(
       enqueue,
       recorded.map((n) => n.id),

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../chat/interaction';
 import type { NotificationTarget, OutgoingNotification } from '../chat/ports';
-import type { Message } from '../chat/ui';
+import { type Message, type People, type PeopleShown, peopleNamedIn } from '../chat/ui';
 import type { Database } from '../db/database';
 import { addressesOf } from '../features/people/people.queries';
 
@@ -23,6 +23,8 @@ export interface ClaimedNotification {
   /** Recorded and sent instead when this one is undeliverable (`OutgoingNotification.ifUndeliverable`). */
   if_undeliverable: OutgoingNotification | null;
   uncertain: boolean;
+  /** How the people it names show, when the interaction that recorded it had just read them all (`hold`). */
+  people?: People;
 }
 
 /**
@@ -111,8 +113,21 @@ export function withIds(notifications: OutgoingNotification[], idByDedupeKey: Ma
   });
 }
 
+/** The people a message names, as `shown` shows them, if it knows them all. */
+function peopleOf(message: Message, platform: Platform, shown: PeopleShown | undefined): People | undefined {
+  if (shown?.platform !== platform) return undefined;
+  const people: People = {};
+  for (const id of peopleNamedIn(message)) {
+    const person = shown.people[id];
+    if (!person) return undefined;
+    people[id] = person;
+  }
+  return people;
+}
+
 /** A notification this process recorded already claimed, as its delivery takes it. */
-function claimedHere(orgId: string, n: RecordedNotification): ClaimedNotification {
+function claimedHere(orgId: string, n: RecordedNotification, shown?: PeopleShown): ClaimedNotification {
+  const people = peopleOf(n.message, n.platform, shown);
   return {
     id: n.id,
     org_id: orgId,
@@ -122,6 +137,7 @@ function claimedHere(orgId: string, n: RecordedNotification): ClaimedNotificatio
     message: n.message,
     if_undeliverable: n.ifUndeliverable ?? null,
     uncertain: false,
+    ...(people ? { people } : {}),
   };
 }
 
@@ -195,10 +211,13 @@ export function notifyQueries(db: Kysely<Database>, { heldClaimUsableMs = HELD_C
       return mine && performance.now() < mine.usableUntil ? Promise.resolve(mine.notification) : claims.load(id);
     },
 
-    /** Keeps notifications recorded claimed by this process (committed) for their delivery jobs here. */
-    hold(orgId: string, recorded: RecordedNotification[]): void {
+    /**
+     * Keeps notifications recorded claimed by this process (committed) for their delivery jobs here;
+     * `shown`: the people the recording interaction has just read, so its messages need not look them up.
+     */
+    hold(orgId: string, recorded: RecordedNotification[], shown?: PeopleShown): void {
       const usableUntil = performance.now() + heldClaimUsableMs;
-      for (const n of recorded) held.set(n.id, { notification: claimedHere(orgId, n), usableUntil });
+      for (const n of recorded) held.set(n.id, { notification: claimedHere(orgId, n, shown), usableUntil });
     },
 
     markSent: (id: string, platformMessageId: string | undefined) => marks.load({ id, messageId: platformMessageId }),

@@ -259,16 +259,18 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
       ),
     );
 
+  /** A person with a Teams identity, and a Slack one when given its id. */
+  const person = async (name: string, slackId?: string) => {
+    const { id } = await db.insertInto('people').values({ org_id: orgId, display_name: name }).returning('id').executeTakeFirstOrThrow();
+    if (slackId) await db.insertInto('identities').values({ org_id: orgId, platform: 'slack', platform_user_id: slackId, person_id: id }).execute();
+    await db
+      .insertInto('identities')
+      .values({ org_id: orgId, platform: 'teams', platform_user_id: `29:${name}`, person_id: id })
+      .execute();
+    return id;
+  };
+
   it('looks up the people the messages name as they go out, once for a job: their names of now and their ids on its platform', async () => {
-    const person = async (name: string, slackId?: string) => {
-      const { id } = await db.insertInto('people').values({ org_id: orgId, display_name: name }).returning('id').executeTakeFirstOrThrow();
-      if (slackId) await db.insertInto('identities').values({ org_id: orgId, platform: 'slack', platform_user_id: slackId, person_id: id }).execute();
-      await db
-        .insertInto('identities')
-        .values({ org_id: orgId, platform: 'teams', platform_user_id: `29:${name}`, person_id: id })
-        .execute();
-      return id;
-    };
     const [ana, cy] = [await person('Ana', 'UANA'), await person('Cy')];
     const ids = await recordNaming(['k:names-1', [ana]], ['k:names-2', [ana, cy]]);
     await db.updateTable('people').set({ display_name: 'Ana Lopez' }).where('id', '=', ana).execute();
@@ -367,13 +369,31 @@ describe.each(runners)('outbox delivery on the $name runner', ({ name, make }) =
   });
 
   /** A notification recorded already claimed, as a process that sends it itself records it. */
-  const recordClaimed = async (key: string) => {
+  const recordClaimed = async (key: string, naming: string[] = []) => {
     const target = { kind: 'conversation' as const, workspaceId: 'T1', conversationId: 'C1' };
+    const said = naming.length > 0 ? { summary: naming.map(personRef).join(' and '), blocks: [] } : message;
     const [notification] = await db
       .transaction()
-      .execute((trx) => recordNotificationsToSend(trx, orgId, [{ dedupeKey: key, platform: 'slack', target, message }]));
+      .execute((trx) => recordNotificationsToSend(trx, orgId, [{ dedupeKey: key, platform: 'slack', target, message: said }]));
     return notification!;
   };
+
+  it('sends held notifications with the people their interaction read, without a look-up; one naming someone else, or held for another platform, looks them up', async () => {
+    const [amy, bo] = [await person('Amy', 'UAMY'), await person('Bo')];
+    const read = { [amy]: { name: 'Amy as read', userId: 'UAMY' } };
+    const onlyAmy = await recordClaimed('k:read-1', [amy]);
+    const amyAndBo = await recordClaimed('k:read-2', [amy, bo]);
+    const elsewhere = await recordClaimed('k:read-3', [amy]);
+    sender.hold(orgId, [onlyAmy, amyAndBo], { platform: 'slack', people: read });
+    sender.hold(orgId, [elsewhere], { platform: 'teams', people: read });
+    await enqueueDeliveries(runner.enqueue.bind(runner), [onlyAmy.id, amyAndBo.id, elsewhere.id], { firstAttemptHere: true });
+    await until(() => platform.sent.length === 3);
+    // One conversation: sent in the order recorded.
+    const fromTheDatabase = { [amy]: { name: 'Amy', userId: 'UAMY' }, [bo]: { name: 'Bo' } };
+    expect(platform.sent.map((s) => s.message.people)).toEqual([read, fromTheDatabase, fromTheDatabase]);
+    // One look-up for the job, for the two messages whose people weren't all read on their platform.
+    expect(lookups).toEqual([[amy, bo]]);
+  });
 
   it('sends a notification recorded already claimed, first attempt here, without claiming it again, and no other worker takes it meanwhile', async () => {
     const notification = await recordClaimed('k:born-claimed');

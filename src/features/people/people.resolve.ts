@@ -1,6 +1,7 @@
 import type { Interaction, Origin, Platform, UserRef } from '../../chat/interaction';
 import type { Directory } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/feature';
+import type { People, PeopleShown } from '../../chat/ui';
 import { Invalid, NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
 import { isTimeZone } from '../../schedule/cadence.rules';
@@ -27,6 +28,16 @@ function fieldPicking(interaction: Interaction, userId: string): string | undefi
   return Object.entries(interaction.values).find(([, value]) => picks(value))?.[0];
 }
 
+/** The people of `known` on this platform, as it shows them: by the user id the interaction met them by. */
+function shownOn(platform: Platform, known: Map<string, Person>): PeopleShown {
+  const people: People = {};
+  const prefix = `${platform}:`;
+  for (const [key, person] of known) {
+    if (key.startsWith(prefix)) people[person.id] ??= { name: person.display_name, userId: key.slice(prefix.length) };
+  }
+  return { platform, people };
+}
+
 /** Finds the org and the people behind an interaction, creating them on first contact. */
 export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOptions) {
   /**
@@ -49,6 +60,13 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
     });
   }
 
+  /** A person met for the first time in this interaction, from then on among those it knows. */
+  async function met(org: Org, ref: UserRef, known: Map<string, Person>, directory: Directory, field?: string): Promise<Person> {
+    const person = await addPerson(org, ref, directory, field);
+    known.set(keyOf(ref), person);
+    return person;
+  }
+
   /** `known`: people already looked up for this interaction, by `keyOf` their platform user. */
   async function resolvePeople(org: Org, refs: UserRef[], known: Map<string, Person>, directory: Directory, interaction: Interaction): Promise<Person[]> {
     const missing = refs.filter((ref) => !known.has(keyOf(ref)));
@@ -56,7 +74,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       const ids = missing.filter((r) => r.platform === platform).map((r) => r.id);
       for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(keyOf({ platform, id }), person);
     }
-    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? addPerson(org, ref, directory, fieldPicking(interaction, ref.id))));
+    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? met(org, ref, known, directory, fieldPicking(interaction, ref.id))));
   }
 
   return {
@@ -68,7 +86,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       const found = await queries.orgAndPeople(origin.platform, origin.workspaceId, ids);
       const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId));
       const known = new Map([...(found?.people ?? [])].map(([id, person]) => [keyOf({ platform: origin.platform, id }), person]));
-      let actor = known.get(keyOf(ref)) ?? (await addPerson(org, ref, directory));
+      let actor = known.get(keyOf(ref)) ?? (await met(org, ref, known, directory));
       // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.
       const zone = interaction.actorTimezone;
       if (zone && zone !== actor.timezone && isTimeZone(zone)) actor = await queries.setTimezone(org.id, actor.id, zone);
@@ -79,6 +97,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
         managersOf: (personId) => queries.managersOf(org.id, personId),
         findByEmails: (emails) => directory.findByEmails(emails),
         channelName: async (channelId) => directory.channelName?.(channelId),
+        peopleShown: () => shownOn(origin.platform, known),
       };
     },
   };

@@ -169,7 +169,7 @@ export function recognitionFeature(deps: RecognitionDeps): Feature {
       notificationsFor,
     );
     if (result.status === 'over_allowance') throw overAllowance(pointsEach, recipients.length, result.pointsLeft, allowance);
-    await sendRecorded(ctx.org.id, result.notifications);
+    await sendRecorded(ctx.org.id, result.notifications, ctx.peopleShown());
 
     const balance = { left: result.pointsLeft, allowance };
     return [{ type: 'done', message: confirmationMessage(view, balance, shownTo(interaction, ctx, target !== undefined)) }];
