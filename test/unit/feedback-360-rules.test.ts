@@ -59,7 +59,7 @@ describe('the 360° report’s self column', () => {
 
 describe('the org’s 360° settings, as typed', () => {
   const read = (competencies: string, questions = 'What should they keep doing?', min = '3') =>
-    readQuestionSettings({ competencies, questions, min_responses: min });
+    readQuestionSettings({ competencies, questions, min_responses: min }, DEFAULT_QUESTIONS);
   const refusal = (f: () => unknown) => {
     try {
       f();

@@ -41,7 +41,6 @@ import { NAMES_PER_BOX, calibrationMessage } from '../../src/features/reviews/ca
 import {
   CONTEXT_ROOM,
   contextMessage,
-  FORM_ROOM,
   historyMessage as reviewHistoryMessage,
   LIMITS as REVIEW_LIMITS,
   reviewForm,
@@ -52,6 +51,7 @@ import {
 } from '../../src/features/reviews/manager-review.views';
 import { selfAssessmentForm, selfAssessmentMessages, reviewTasksMessage } from '../../src/features/reviews/self-assessment.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
+import { FORM_ROOM } from '../../src/features/reviews/review-questions.rules';
 import {
   behindSummary,
   cyclesMessage,
@@ -413,10 +413,10 @@ describe('every view, fed big inputs, fits both platforms', () => {
   });
 
   it('a manager review at its longest: its form, the context beside it, the shared review, the trail', () => {
-    // More than the form has room for: it asks the first ones.
+    // The most HR's review questions may hold, every label at its longest: the form asks them all.
     const questions: QuestionSet = {
-      competencies: ids(FORM_ROOM.competencies + 3, 'c').map((id) => ({ id, label: `${long(20)}: ${long(40)}` })),
-      questions: ids(FORM_ROOM.questions + 2, 'q').map((id) => ({ id, label: long(80) })),
+      competencies: ids(FORM_ROOM.competencies, 'c').map((id) => ({ id, label: long(FORM_ROOM.label) })),
+      questions: ids(FORM_ROOM.questions, 'q').map((id) => ({ id, label: long(FORM_ROOM.label) })),
     };
     const document = {
       overall: 4,
@@ -444,7 +444,8 @@ describe('every view, fed big inputs, fits both platforms', () => {
     const modal = renderModal(form, '{}');
     expect(modal.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.viewBlocks);
     expect(form.intro!.length).toBeLessThanOrEqual(SLACK_LIMITS.small);
-    expect(cardBytes(renderForm(form, { mode: 'dialog' }))).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
+    // In a dialog, and in place of the reviewer's card (Action.Execute), where the renderer would cut a form over 28 KB.
+    for (const mode of ['dialog', 'inline'] as const) expect(cardBytes(renderForm(form, { mode })), mode).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
 
     expectWhole(
       shown(
