@@ -29,7 +29,10 @@ export function labelLines(value: FormValues[string], field: string, bounds: Lis
     .map((line) => line.replace(/^\s*(?:[-•*]\s+)?/, '').trim())
     .filter(Boolean);
   if (lines.length < bounds.least)
-    throw new Invalid(bounds.least === 1 ? `Write at least one ${bounds.one}, one per line.` : `Write at least ${bounds.least} ${bounds.many}, one per line.`, field);
+    throw new Invalid(
+      bounds.least === 1 ? `Write at least one ${bounds.one}, one per line.` : `Write at least ${bounds.least} ${bounds.many}, one per line.`,
+      field,
+    );
   if (lines.length > bounds.most)
     throw new Invalid(`Keep it to ${bounds.most} ${bounds.many} or fewer (there are ${lines.length})${bounds.why ? `: ${bounds.why}` : ''}.`, field);
   const long = lines.findIndex((l) => l.length > bounds.longest);

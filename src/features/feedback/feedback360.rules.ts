@@ -46,7 +46,14 @@ export function readQuestionSettings(values: FormValues, before: QuestionSet): {
     longest: SET_LIMITS.label,
     why: ON_EVERY_FORM,
   });
-  const questions = labelLines(values.questions, 'questions', { one: 'question', many: 'questions', least: 1, most: SET_LIMITS.questions, longest: SET_LIMITS.label, why: ON_EVERY_FORM });
+  const questions = labelLines(values.questions, 'questions', {
+    one: 'question',
+    many: 'questions',
+    least: 1,
+    most: SET_LIMITS.questions,
+    longest: SET_LIMITS.label,
+    why: ON_EVERY_FORM,
+  });
   return {
     questions: { competencies: withIds(competencies, before.competencies, 'c'), questions: withIds(questions, before.questions, 'q') },
     minResponses: wholeNumber(values.min_responses, MIN_RESPONSES, 'min_responses', 'The smallest anonymous group'),

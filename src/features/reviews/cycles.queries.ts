@@ -77,7 +77,11 @@ export function cyclesQueries(db: Db) {
 
     /** The org's review questions, which cycles made from now on copy (one statement: nothing half-written). */
     async saveQuestions(orgId: string, questions: ReviewQuestions): Promise<void> {
-      await db.updateTable('orgs').set({ review_questions: JSON.stringify(questions) }).where('id', '=', orgId).execute();
+      await db
+        .updateTable('orgs')
+        .set({ review_questions: JSON.stringify(questions) })
+        .where('id', '=', orgId)
+        .execute();
     },
 
     /**
@@ -258,17 +262,19 @@ export function cyclesQueries(db: Db) {
       return { rows, phases, overrides: new Map(overrides.map((o) => [`${o.participant_id}:${o.kind}`, o.due_on])) };
     },
 
-    /** The person's participations in open cycles whose phase of `kind` has opened by `today`. */
+    /** The person's participations in open cycles whose phase of `kind` has opened by `today`, the latest opened first, with the phase's questions. */
     async inOpenPhase(orgId: string, personId: string, kind: ReviewPhaseKind, today: string) {
       return db
         .selectFrom('review_participants as p')
         .innerJoin('review_cycles as c', 'c.id', 'p.cycle_id')
         .innerJoin('review_phases as ph', (j) => j.onRef('ph.cycle_id', '=', 'p.cycle_id').on('ph.kind', '=', kind))
-        .select(['p.id'])
+        .select(['p.id', 'ph.questions'])
         .where('p.org_id', '=', orgId)
         .where('p.person_id', '=', personId)
         .where('c.closed_at', 'is', null)
         .where('ph.opens_on', '<=', today)
+        .orderBy('ph.opens_on', 'desc')
+        .orderBy('c.created_at', 'desc')
         .execute();
     },
 

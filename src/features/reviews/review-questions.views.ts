@@ -31,12 +31,7 @@ export function reviewQuestionsForm(set: ReviewQuestions): Form {
     submitLabel: 'Save',
     intro: 'Review cycles created from now on ask these; cycles already running keep the questions they were created with.',
     fields: [
-      listField(
-        'competencies',
-        'Manager review: competencies, each rated 1–5',
-        set.manager_review.competencies,
-        'The manager rates every one.',
-      ),
+      listField('competencies', 'Manager review: competencies, each rated 1–5', set.manager_review.competencies, 'The manager rates every one.'),
       listField('questions', 'Manager review: open questions', set.manager_review.questions, 'The manager answers them beside the summary.'),
       listField(
         'self_questions',
