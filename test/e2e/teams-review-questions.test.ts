@@ -2,24 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
-import {
-  type ConnectorStub,
-  type RosterMember,
-  cardActions,
-  cardOf,
-  cardProblems,
-  cardValues,
-  personalChat,
-  rosterOf,
-  type teamsClient,
-} from '../support/connector-stub';
+import { type ConnectorStub, cardActions, cardOf, cardProblems, personalChat, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
+import { createQuarterlyCycleInTeams, startTeamsReviewTeam } from '../support/review-cycles';
+import { type TeamsTestApp, sayToBot } from '../support/teams-app';
 import { until } from '../support/wait';
 
-const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez');
-const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 const EDITED = {
   competencies: 'Results: delivered what was agreed, to the standard agreed\nMentoring',
   questions: 'What comes next?',
@@ -36,7 +25,7 @@ describe('the org’s review questions in Teams', () => {
   let teams: ReturnType<typeof teamsClient>;
   const chat = (id: string) => personalChat(stub, `29:${id}`);
   const posted = (id: string) => stub.postedTo(chat(id).conversationId);
-  const say = async (id: string, text: string, mentioned: RosterMember[] = []) => (await sayToBot(running, `29:${id}`, text, mentioned)).at(-1)!;
+  const say = async (id: string, text: string) => (await sayToBot(running, `29:${id}`, text)).at(-1)!;
   const textOf = (value: unknown) => JSON.stringify(value);
   const inputs = (card: any) => card.body.filter((e: any) => e.type.startsWith('Input.'));
   const orgQuestions = async () => (await app.db.selectFrom('orgs').select('review_questions').executeTakeFirstOrThrow()).review_questions;
@@ -46,24 +35,14 @@ describe('the org’s review questions in Teams', () => {
   };
 
   beforeAll(async () => {
-    running = await startTeamsTestApp({
-      roster,
-      clock: time.clock,
-      env: { HR_ADMIN_EMAILS: 'hana@contoso.test' },
-      timezones: { '29:hana': 'Europe/Paris', '29:ana': 'Europe/Paris', '29:maya': 'Europe/Paris' },
-    });
+    running = await startTeamsReviewTeam(time.clock);
     ({ app, stub, teams } = running);
-    await say('hana', 'hepo org <at>Ana Lopez</at> manager <at>Maya Manager</at>', [member('ana'), member('maya')]);
-    for (const id of ['ana', 'maya']) await say(id, 'review'); // they meet the bot in their 1:1 chats
   });
   afterAll(() => running?.close());
 
-  /** HR creates a cycle for everyone from the quarterly template, in a dialog; its form's values. */
+  /** HR creates a cycle for everyone from the quarterly template, in a dialog; its id and its form's values. */
   async function createCycle(name: string) {
-    const offer = await say('hana', 'review cycle new');
-    const form = (await teams.fetchTask(chat('hana'), '29:hana', offer, 'Quarterly review')).body.task.value.card.content;
-    const values = cardValues(form, { name, audience: 'everyone' });
-    expect(textOf((await teams.submitTask(chat('hana'), '29:hana', form, values)).body)).toContain(name);
+    const values = await createQuarterlyCycleInTeams(running, name);
     const { id } = await app.db.selectFrom('review_cycles').select('id').where('name', '=', name).executeTakeFirstOrThrow();
     return { id, values };
   }

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Invalid } from '../../src/chat/errors';
+import { refusalOf } from '../support/refusals';
 import type { ReviewQuestions } from '../../src/db/database';
 import { labelLines, listLength, withIds } from '../../src/features/question-lists.rules';
 import { DEFAULT_REVIEW_QUESTIONS, FORM_ROOM, phaseQuestions, readReviewQuestions, reviewQuestionsOf } from '../../src/features/reviews/review-questions.rules';
 
-const refusal = (f: () => unknown): [string | undefined, string] | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof Invalid) return [e.field, e.message];
-    throw e;
-  }
-  return undefined;
-};
 const typed = (items: ReadonlyArray<{ label: string }>) => items.map((i) => i.label).join('\n');
 const read = (given: Record<string, string>, before: ReviewQuestions = DEFAULT_REVIEW_QUESTIONS) =>
   readReviewQuestions({ competencies: 'Results', questions: 'What next?', self_questions: '', ...given }, before);
@@ -27,15 +18,15 @@ describe('question lists typed a label a line', () => {
   });
 
   it('refuses at the field too few, too many, a line too long, one twice, and more text than the list can hold', () => {
-    expect(refusal(() => labelLines('', 'f', { ...bounds, least: 1 }))).toEqual(['f', 'Write at least one question, one per line.']);
-    expect(refusal(() => labelLines('A', 'f', { ...bounds, least: 2 }))).toEqual(['f', 'Write at least 2 questions, one per line.']);
-    expect(refusal(() => labelLines('A\nB\nC\nD', 'f', { ...bounds, why: 'the form holds three' }))).toEqual([
+    expect(refusalOf(() => labelLines('', 'f', { ...bounds, least: 1 }))).toEqual(['f', 'Write at least one question, one per line.']);
+    expect(refusalOf(() => labelLines('A', 'f', { ...bounds, least: 2 }))).toEqual(['f', 'Write at least 2 questions, one per line.']);
+    expect(refusalOf(() => labelLines('A\nB\nC\nD', 'f', { ...bounds, why: 'the form holds three' }))).toEqual([
       'f',
       'Keep it to 3 questions or fewer (there are 4): the form holds three.',
     ]);
-    expect(refusal(() => labelLines('Short\nMuch too long', 'f', bounds))).toEqual(['f', 'Line 2 has 13 characters: keep each question to 10.']);
-    expect(refusal(() => labelLines('Why?\nwhy?', 'f', bounds))).toEqual(['f', '“why?” is there twice.']);
-    expect(refusal(() => labelLines('x'.repeat(listLength(bounds) + 1), 'f', bounds))?.[0]).toBe('f');
+    expect(refusalOf(() => labelLines('Short\nMuch too long', 'f', bounds))).toEqual(['f', 'Line 2 has 13 characters: keep each question to 10.']);
+    expect(refusalOf(() => labelLines('Why?\nwhy?', 'f', bounds))).toEqual(['f', '“why?” is there twice.']);
+    expect(refusalOf(() => labelLines('x'.repeat(listLength(bounds) + 1), 'f', bounds))?.[0]).toBe('f');
   });
 
   it('keeps the id of a label the list had, and names a new one by what comes before its colon, unique, whatever the script', () => {
@@ -86,18 +77,18 @@ describe('the org’s review questions', () => {
   it('refuse each list breaking its bounds at its own field: as many as the manager’s form holds, 0 to 3 for the self-assessment', () => {
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `Line ${i + 1}`).join('\n');
     expect(read({ competencies: lines(FORM_ROOM.competencies) }).manager_review.competencies).toHaveLength(6);
-    expect(refusal(() => read({ competencies: lines(FORM_ROOM.competencies + 1) }))).toEqual([
+    expect(refusalOf(() => read({ competencies: lines(FORM_ROOM.competencies + 1) }))).toEqual([
       'competencies',
       "Keep it to 6 competencies or fewer (there are 7): each is asked on every manager's review form, which holds that many.",
     ]);
-    expect(refusal(() => read({ competencies: '' }))).toEqual(['competencies', 'Write at least one competency, one per line.']);
-    expect(refusal(() => read({ questions: lines(4) }))?.[0]).toBe('questions');
-    expect(refusal(() => read({ questions: '' }))).toEqual(['questions', 'Write at least one question, one per line.']);
-    expect(refusal(() => read({ self_questions: lines(4) }))).toEqual([
+    expect(refusalOf(() => read({ competencies: '' }))).toEqual(['competencies', 'Write at least one competency, one per line.']);
+    expect(refusalOf(() => read({ questions: lines(4) }))?.[0]).toBe('questions');
+    expect(refusalOf(() => read({ questions: '' }))).toEqual(['questions', 'Write at least one question, one per line.']);
+    expect(refusalOf(() => read({ self_questions: lines(4) }))).toEqual([
       'self_questions',
       'Keep it to 3 questions or fewer (there are 4): goals, strengths and growth are asked anyway.',
     ]);
-    expect(refusal(() => read({ self_questions: 'x'.repeat(FORM_ROOM.label + 1) }))).toEqual([
+    expect(refusalOf(() => read({ self_questions: 'x'.repeat(FORM_ROOM.label + 1) }))).toEqual([
       'self_questions',
       `Line 1 has ${FORM_ROOM.label + 1} characters: keep each question to ${FORM_ROOM.label}.`,
     ]);
