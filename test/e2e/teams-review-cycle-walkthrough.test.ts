@@ -2,11 +2,9 @@ import dayjs from 'dayjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
-import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import { type ConnectorStub, cardActions, cardOf, personalChat, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { runTicks } from '../support/schedules';
-import { createQuarterlyCycleInTeams, startTeamsReviewTeam } from '../support/review-cycles';
+import { createQuarterlyCycleInTeams, parisMorningTick, startTeamsReviewTeam } from '../support/review-cycles';
 import type { TeamsTestApp } from '../support/teams-app';
 import { until } from '../support/wait';
 
@@ -27,11 +25,7 @@ describe('a review cycle from creation to sign-off, in Teams', () => {
       .at(-1);
   /** Ana's place in the cycle. */
   const participant = () => app.db.selectFrom('review_participants').selectAll().where('person_id', '=', anaId).executeTakeFirstOrThrow();
-  /** Mid-morning of `day` in Paris, when the tick sends what is due. */
-  const morningOf = async (day: string) => {
-    time.set(`${day}T09:30:00Z`);
-    await runTicks(app, reviewCyclesTick);
-  };
+  const morningOf = (day: string) => parisMorningTick(app, time, day);
 
   beforeAll(async () => {
     running = await startTeamsReviewTeam(time.clock);

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
 import { type ConnectorStub, cardActions, cardOf, cardProblems, personalChat, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { runTicks } from '../support/schedules';
-import { createQuarterlyCycleInTeams, startTeamsReviewTeam } from '../support/review-cycles';
+import { createQuarterlyCycleInTeams, parisMorningTick, startTeamsReviewTeam } from '../support/review-cycles';
 import { type TeamsTestApp, sayToBot } from '../support/teams-app';
 import { until } from '../support/wait';
 
@@ -29,10 +27,7 @@ describe('the org’s review questions in Teams', () => {
   const textOf = (value: unknown) => JSON.stringify(value);
   const inputs = (card: any) => card.body.filter((e: any) => e.type.startsWith('Input.'));
   const orgQuestions = async () => (await app.db.selectFrom('orgs').select('review_questions').executeTakeFirstOrThrow()).review_questions;
-  const morningOf = async (day: string) => {
-    time.set(`${day}T09:30:00Z`);
-    await runTicks(app, reviewCyclesTick);
-  };
+  const morningOf = (day: string) => parisMorningTick(app, time, day);
 
   beforeAll(async () => {
     running = await startTeamsReviewTeam(time.clock);

@@ -1,7 +1,11 @@
+import type { RunningApp } from '../../src/app';
 import type { Clock } from '../../src/chat/ports';
 import type { Db } from '../../src/db/connect';
 import type { ParticipantState, Platform, QuestionSet, ReviewPhaseKind } from '../../src/db/database';
+import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import { type RosterMember, cardValues, personalChat, rosterOf } from './connector-stub';
+import type { fakeClock } from './fake-clock';
+import { runTicks } from './schedules';
 import { type TeamsTestApp, sayToBot, startTeamsTestApp } from './teams-app';
 
 /** A phase as a test wants it: its kind and dates. */
@@ -139,4 +143,10 @@ export async function createQuarterlyCycleInTeams(running: TeamsTestApp, name: s
   const created = await running.teams.submitTask(chat, '29:hana', form, values);
   if (!JSON.stringify(created.body).includes(name)) throw new Error(`the cycle form was not taken: ${JSON.stringify(created.body)}`);
   return values;
+}
+
+/** Mid-morning of `day` in Paris, the review team's timezone, when the review cycles tick sends what is due. */
+export async function parisMorningTick(app: RunningApp, time: ReturnType<typeof fakeClock>, day: string): Promise<void> {
+  time.set(`${day}T09:30:00Z`);
+  await runTicks(app, reviewCyclesTick);
 }
