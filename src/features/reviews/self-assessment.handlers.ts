@@ -65,8 +65,9 @@ function ratingIn(values: Submission['values'], field: string): number | null {
 
 /**
  * Self-assessment: a person rates each of their goals (1–5, each point with its anchor) and says
- * how it went, then their strengths and growth areas, and answers their open review cycle's own questions. Drafts are kept until submitted; submitting
- * locks it and tells their manager, who may read it (as may their managers up the chart and HR).
+ * how it went, then their strengths and growth areas, and answers their open review cycle's own
+ * questions. Drafts are kept until submitted; submitting locks it and tells their manager, who may
+ * read it (as may their managers up the chart and HR).
  * A review cycle's self-assessment phase opens it; submitting moves the person on in that cycle.
  */
 export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: ReviewsDeps): Feature {
