@@ -86,8 +86,9 @@ export function cyclesQueries(db: Db) {
 
     /**
      * Creates the cycle, its phases (each with its copy of the org's review questions as they are
-     * now) and its participants, with each one's manager as reviewer, in one transaction. A repeat of the same submission (or a second
-     * repeat of one cycle) creates nothing and returns the first one's id.
+     * now, so HR's later edits leave it be) and its participants, with each one's manager as
+     * reviewer, in one transaction. A repeat of the same submission (or a second repeat of one
+     * cycle) creates nothing and returns the first one's id.
      */
     async create(c: NewCycle): Promise<{ id: string; created: boolean; participants: number }> {
       return db.transaction().execute(async (trx) => {
