@@ -22,6 +22,7 @@ import * as feedback360Settings from './0024_feedback_360_settings';
 import * as reviewCycleRuns from './0025_review_cycle_runs';
 import * as downloadLinks from './0026_download_links';
 import * as reviewMeetings from './0027_review_meetings';
+import * as reviewQuestions from './0028_review_questions';
 
 /** Every migration, by name; Kysely runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0025_review_cycle_runs': reviewCycleRuns,
   '0026_download_links': downloadLinks,
   '0027_review_meetings': reviewMeetings,
+  '0028_review_questions': reviewQuestions,
 };

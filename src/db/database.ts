@@ -28,6 +28,8 @@ export interface OrgsTable {
   feedback_min_responses: Generated<number>;
   /** The org's own 360° question set, copied into each new request; none: the default set (0024). */
   feedback_questions: ColumnType<QuestionSet | null, string | null | undefined, string | null>;
+  /** The org's own review questions, copied into each new review cycle; none: the defaults (0028). */
+  review_questions: ColumnType<ReviewQuestions | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -367,6 +369,15 @@ export interface SelfAssessmentsTable {
   workspace_id: string;
   /** The 360° competencies rated (0024): each with its label then, so a later edit of the set doesn't change it. */
   competency_ratings: ColumnType<CompetencyRating[], string | undefined, string>;
+  /** Answers to its review cycle's self-assessment questions (0028): each with its label then, as the row names no cycle. */
+  answers: ColumnType<SelfAnswer[], string | undefined, string>;
+}
+
+/** An answer to one of a review cycle's self-assessment questions. */
+export interface SelfAnswer {
+  id: string;
+  label: string;
+  text: string;
 }
 
 /** A self-rating of one 360° competency, 1–5. */
@@ -392,6 +403,12 @@ export type FeedbackRelationship = 'self' | 'manager' | 'peer' | 'report' | 'oth
 export interface QuestionSet {
   competencies: Array<{ id: string; label: string }>;
   questions: Array<{ id: string; label: string }>;
+}
+
+/** An org's review questions: the manager review's set, and the open questions of a cycle's self-assessment. */
+export interface ReviewQuestions {
+  manager_review: QuestionSet;
+  self_assessment: Pick<QuestionSet, 'questions'>;
 }
 
 export interface Feedback360RequestsTable {

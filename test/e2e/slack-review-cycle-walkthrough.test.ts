@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/cycle-plan.rules';
+import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
 import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
 import { fakeClock } from '../support/fake-clock';
 import { runTicks } from '../support/schedules';
@@ -92,8 +92,8 @@ describe('a review cycle from creation to sign-off, in Slack', () => {
     expect(reviewForm.callback_id).toBe('review.manager');
     await submit(reviewForm, 'UMAYA', {
       overall: '4',
-      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.competencies.map((c) => [`rate_${c.id}`, '4'])),
-      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.questions.map((q) => [`answer_${q.id}`, `On ${q.id}: more of the same`])),
+      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.manager_review.competencies.map((c) => [`rate_${c.id}`, '4'])),
+      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.manager_review.questions.map((q) => [`answer_${q.id}`, `On ${q.id}: more of the same`])),
       narrative: 'A strong quarter: the app shipped.',
       potential: '2',
     });

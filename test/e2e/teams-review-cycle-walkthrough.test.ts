@@ -1,16 +1,12 @@
 import dayjs from 'dayjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/cycle-plan.rules';
-import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
-import { type ConnectorStub, type RosterMember, cardActions, cardOf, cardValues, personalChat, rosterOf, type teamsClient } from '../support/connector-stub';
+import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
+import { type ConnectorStub, cardActions, cardOf, personalChat, type teamsClient } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
-import { runTicks } from '../support/schedules';
-import { type TeamsTestApp, sayToBot, startTeamsTestApp } from '../support/teams-app';
+import { createQuarterlyCycleInTeams, parisMorningTick, startTeamsReviewTeam } from '../support/review-cycles';
+import type { TeamsTestApp } from '../support/teams-app';
 import { until } from '../support/wait';
-
-const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez');
-const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
 
 /** One cycle, from HR's first command to Ana's sign-off, only through what people do in Teams and the scheduler's ticks. */
 describe('a review cycle from creation to sign-off, in Teams', () => {
@@ -27,36 +23,20 @@ describe('a review cycle from creation to sign-off, in Teams', () => {
     posted(id)
       .filter((p) => cardActions(cardOf(p.activity)).some((a: any) => a.title === title))
       .at(-1);
-  const say = async (id: string, text: string, mentioned: RosterMember[] = []) => (await sayToBot(running, `29:${id}`, text, mentioned)).at(-1)!;
   /** Ana's place in the cycle. */
   const participant = () => app.db.selectFrom('review_participants').selectAll().where('person_id', '=', anaId).executeTakeFirstOrThrow();
-  /** Mid-morning of `day` in Paris, when the tick sends what is due. */
-  const morningOf = async (day: string) => {
-    time.set(`${day}T09:30:00Z`);
-    await runTicks(app, reviewCyclesTick);
-  };
+  const morningOf = (day: string) => parisMorningTick(app, time, day);
 
   beforeAll(async () => {
-    running = await startTeamsTestApp({
-      roster,
-      clock: time.clock,
-      env: { HR_ADMIN_EMAILS: 'hana@contoso.test' },
-      timezones: { '29:hana': 'Europe/Paris', '29:ana': 'Europe/Paris', '29:maya': 'Europe/Paris' },
-    });
+    running = await startTeamsReviewTeam(time.clock);
     ({ app, stub, teams } = running);
-    await say('hana', 'hepo org <at>Ana Lopez</at> manager <at>Maya Manager</at>', [member('ana'), member('maya')]);
-    for (const id of ['ana', 'maya']) await say(id, 'review'); // they meet the bot in their 1:1 chats
     anaId = (await app.db.selectFrom('people').select('id').where('display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow()).id;
   });
   afterAll(() => running?.close());
 
   it('walks every step: created, self-assessed, reviewed, shared, signed, closed, with each move in the trail', async () => {
     // HR creates the cycle from the quarterly template, for everyone, in a dialog.
-    const offer = await say('hana', 'review cycle new');
-    const form = (await teams.fetchTask(chat('hana'), '29:hana', offer, 'Quarterly review')).body.task.value.card.content;
-    const values = cardValues(form, { name: 'Autumn review', audience: 'everyone' });
-    const created = await teams.submitTask(chat('hana'), '29:hana', form, values);
-    expect(JSON.stringify(created.body)).toContain('Autumn review');
+    const values = await createQuarterlyCycleInTeams(running, 'Autumn review');
     const maya = await app.db.selectFrom('people').select('id').where('display_name', '=', 'Maya Manager').executeTakeFirstOrThrow();
     expect(await participant()).toMatchObject({ reviewer_id: maya.id, state: 'not_started' });
 
@@ -76,8 +56,8 @@ describe('a review cycle from creation to sign-off, in Teams', () => {
     const opened = await teams.execute(chat('maya'), '29:maya', writeCard, 'Write review 1');
     const submitted = await teams.execute(chat('maya'), '29:maya', { id: writeCard.id, card: opened.body.value }, 'Submit', {
       overall: '4',
-      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.competencies.map((c) => [`rate_${c.id}`, '4'])),
-      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.questions.map((q) => [`answer_${q.id}`, `On ${q.id}: more of the same`])),
+      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.manager_review.competencies.map((c) => [`rate_${c.id}`, '4'])),
+      ...Object.fromEntries(DEFAULT_REVIEW_QUESTIONS.manager_review.questions.map((q) => [`answer_${q.id}`, `On ${q.id}: more of the same`])),
       narrative: 'A strong quarter: the app shipped.',
       potential: '2',
     });

@@ -191,4 +191,37 @@ describe('migrations', () => {
     expect(userIds).toEqual({ 'pending-ana': '29:ana', 'pending-ben': undefined, 'sent-ana': undefined });
     await db.destroy();
   });
+
+  it('leave the self-assessment of a cycle made before 0028 asking nothing of its own, and its manager review its questions', async () => {
+    const { db, org, ana } = await before('0027_review_meetings');
+    const cycle = await db
+      .insertInto('review_cycles')
+      .values({ org_id: org.id, name: 'H1', audience: '{"kind":"everyone"}', created_by: ana.id, idempotency_key: 'c1', platform: 'slack', workspace_id: 'T1' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Before 0028 both writing phases held the manager review's set.
+    const managerSet = { competencies: [{ id: 'results', label: 'Results' }], questions: [{ id: 'support', label: 'What support is needed?' }] };
+    await db
+      .insertInto('review_phases')
+      .values(
+        (['self_assessment', 'manager_review'] as const).map((kind) => ({
+          cycle_id: cycle.id,
+          org_id: org.id,
+          kind,
+          opens_on: '2026-01-05',
+          due_on: '2026-01-16',
+          questions: JSON.stringify(managerSet),
+        })),
+      )
+      .execute();
+
+    await migrateToLatest(db);
+    const phases = await db.selectFrom('review_phases').select(['kind', 'questions']).orderBy('kind').execute();
+    expect(phases).toEqual([
+      { kind: 'manager_review', questions: managerSet },
+      { kind: 'self_assessment', questions: { competencies: [], questions: [] } },
+    ]);
+    expect(await db.selectFrom('orgs').select('review_questions').execute()).toEqual([{ review_questions: null }]);
+    await db.destroy();
+  });
 });

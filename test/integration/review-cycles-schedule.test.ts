@@ -4,6 +4,7 @@ import type { RunningApp } from '../../src/app';
 import { reviewCyclesTick, reviewCyclesTickJob } from '../../src/features/reviews/cycles.jobs';
 import { cyclesQueries } from '../../src/features/reviews/cycles.queries';
 import { moveParticipant } from '../../src/features/reviews/participants.queries';
+import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
 import { startTestApp } from '../support/app';
 import { freshPostgres } from '../support/databases';
 import { fakeClock } from '../support/fake-clock';
@@ -157,6 +158,12 @@ describe('review cycle schedules, derived from Postgres', () => {
     expect(await app!.db.selectFrom('review_cycles').select('id').where('repeats_id', '=', cycleId).execute()).toEqual([]);
 
     await app!.db.updateTable('people').set({ active: false }).where('id', '=', ids.UANA!).execute();
+    // HR changed the review questions since (as `/review questions` saves them): the repeat takes them as they are when it is made.
+    const edited = {
+      manager_review: { competencies: [{ id: 'mentoring', label: 'Mentoring' }], questions: [{ id: 'next', label: 'What comes next?' }] },
+      self_assessment: { questions: [{ id: 'proud', label: 'What are you proudest of?' }] },
+    };
+    await cyclesQueries(app!.db).saveQuestions(orgId, edited);
     await tickHere('2027-03-08T20:00:00Z'); // already the 9th east of UTC+4: the repeat's first day has begun somewhere
     await tickHere('2027-03-08T21:00:00Z');
     const repeats = await app!.db.selectFrom('review_cycles').select(['id', 'name', 'repeat_months']).where('repeats_id', '=', cycleId).execute();
@@ -174,6 +181,15 @@ describe('review cycle schedules, derived from Postgres', () => {
       { kind: 'manager_review', opens_on: '2027-03-30', due_on: '2027-04-10' },
       { kind: 'sign_off', opens_on: '2027-04-13', due_on: '2027-04-24' },
     ]);
+    const questionsOf = async (id: string) =>
+      Object.fromEntries(
+        (await app!.db.selectFrom('review_phases').select(['kind', 'questions']).where('cycle_id', '=', id).execute()).map((p) => [p.kind, p.questions]),
+      );
+    expect(await questionsOf(repeats[0]!.id)).toMatchObject({
+      manager_review: edited.manager_review,
+      self_assessment: { competencies: [], questions: edited.self_assessment.questions },
+    });
+    expect((await questionsOf(cycleId)).manager_review).toEqual(DEFAULT_REVIEW_QUESTIONS.manager_review);
     const people = await app!.db.selectFrom('review_participants').select(['person_id', 'reviewer_id']).where('cycle_id', '=', repeats[0]!.id).execute();
     expect(people).toEqual([{ person_id: ids.UBEN, reviewer_id: ids.UMAYA }]);
   });

@@ -1,5 +1,12 @@
+import type { RunningApp } from '../../src/app';
+import type { Clock } from '../../src/chat/ports';
 import type { Db } from '../../src/db/connect';
 import type { ParticipantState, Platform, QuestionSet, ReviewPhaseKind } from '../../src/db/database';
+import { reviewCyclesTick } from '../../src/features/reviews/cycles.jobs';
+import { type RosterMember, cardValues, personalChat, rosterOf } from './connector-stub';
+import type { fakeClock } from './fake-clock';
+import { runTicks } from './schedules';
+import { type TeamsTestApp, sayToBot, startTeamsTestApp } from './teams-app';
 
 /** A phase as a test wants it: its kind and dates. */
 export interface SeededPhase {
@@ -110,4 +117,36 @@ export async function seedReviewCycle(
     return id;
   };
   return { cycleId: cycle.id, participantOf };
+}
+
+/** Hana (HR), Maya and Ana, who reports to Maya, all in Paris, in Teams: Ana and Maya have met the bot in their 1:1 chats. */
+export async function startTeamsReviewTeam(clock: Clock): Promise<TeamsTestApp & { roster: RosterMember[] }> {
+  const roster = rosterOf('Hana Hr', 'Maya Manager', 'Ana Lopez');
+  const member = (id: string) => roster.find((m) => m.id === `29:${id}`)!;
+  const running = await startTeamsTestApp({
+    roster,
+    clock,
+    env: { HR_ADMIN_EMAILS: 'hana@contoso.test' },
+    timezones: { '29:hana': 'Europe/Paris', '29:ana': 'Europe/Paris', '29:maya': 'Europe/Paris' },
+  });
+  await sayToBot(running, '29:hana', 'hepo org <at>Ana Lopez</at> manager <at>Maya Manager</at>', [member('ana'), member('maya')]);
+  for (const id of ['ana', 'maya']) await sayToBot(running, `29:${id}`, 'review');
+  return { ...running, roster };
+}
+
+/** Hana creates a cycle for everyone from the quarterly template, in a Teams dialog; the form's values, as sent. */
+export async function createQuarterlyCycleInTeams(running: TeamsTestApp, name: string): Promise<Record<string, string>> {
+  const chat = personalChat(running.stub, '29:hana');
+  const [offer] = (await sayToBot(running, '29:hana', 'review cycle new')).slice(-1);
+  const form = (await running.teams.fetchTask(chat, '29:hana', offer!, 'Quarterly review')).body.task.value.card.content;
+  const values = cardValues(form, { name, audience: 'everyone' });
+  const created = await running.teams.submitTask(chat, '29:hana', form, values);
+  if (!JSON.stringify(created.body).includes(name)) throw new Error(`the cycle form was not taken: ${JSON.stringify(created.body)}`);
+  return values;
+}
+
+/** Mid-morning of `day` in Paris, the review team's timezone, when the review cycles tick sends what is due. */
+export async function parisMorningTick(app: RunningApp, time: ReturnType<typeof fakeClock>, day: string): Promise<void> {
+  time.set(`${day}T09:30:00Z`);
+  await runTicks(app, reviewCyclesTick);
 }

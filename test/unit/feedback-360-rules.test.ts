@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Invalid } from '../../src/chat/errors';
+import { refusalOf } from '../support/refusals';
 import type { QuestionSet } from '../../src/db/database';
 import { type Answer, buildReport, DEFAULT_QUESTIONS, questionSetOf, readQuestionSettings } from '../../src/features/feedback/feedback360.rules';
 
@@ -59,15 +59,7 @@ describe('the 360° report’s self column', () => {
 
 describe('the org’s 360° settings, as typed', () => {
   const read = (competencies: string, questions = 'What should they keep doing?', min = '3') =>
-    readQuestionSettings({ competencies, questions, min_responses: min });
-  const refusal = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof Invalid) return [e.field, e.message];
-    }
-    return undefined;
-  };
+    readQuestionSettings({ competencies, questions, min_responses: min }, DEFAULT_QUESTIONS);
 
   it('names each competency by what comes before its colon, unique within the set, whatever the script', () => {
     const { questions } = read('- Communication: clear\n• Communication: kind\nÉcoute\n日本語\n\n  Délivrance ');
@@ -89,11 +81,11 @@ describe('the org’s 360° settings, as typed', () => {
   });
 
   it('refuses each bad input at its field', () => {
-    expect(refusal(() => read(''))).toEqual(['competencies', 'Write at least one competency, one per line.']);
-    expect(refusal(() => read('A\nB', ''))).toEqual(['questions', 'Write at least one question, one per line.']);
-    expect(refusal(() => read('A', 'Q1\nQ2\nQ3\nQ4\nQ5\nQ6'))?.[1]).toContain('Keep it to 5 questions or fewer (there are 6)');
-    expect(refusal(() => read('A', 'Same?\nsame?'))).toEqual(['questions', '“same?” is there twice.']);
-    expect(refusal(() => read('A', 'Q', '2.5'))).toEqual(['min_responses', 'The smallest anonymous group is a whole number from 2 to 20.']);
+    expect(refusalOf(() => read(''))).toEqual(['competencies', 'Write at least one competency, one per line.']);
+    expect(refusalOf(() => read('A\nB', ''))).toEqual(['questions', 'Write at least one question, one per line.']);
+    expect(refusalOf(() => read('A', 'Q1\nQ2\nQ3\nQ4\nQ5\nQ6'))?.[1]).toContain('Keep it to 5 questions or fewer (there are 6)');
+    expect(refusalOf(() => read('A', 'Same?\nsame?'))).toEqual(['questions', '“same?” is there twice.']);
+    expect(refusalOf(() => read('A', 'Q', '2.5'))).toEqual(['min_responses', 'The smallest anonymous group is a whole number from 2 to 20.']);
     expect(read('A', 'Q', '20').minResponses).toBe(20);
   });
 });

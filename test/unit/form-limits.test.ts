@@ -18,6 +18,8 @@ import { calibrateForm, moveForm } from '../../src/features/reviews/calibration.
 import { meetingForm } from '../../src/features/reviews/meeting.views';
 import { commentForm, reviewForm } from '../../src/features/reviews/manager-review.views';
 import { selfAssessmentForm } from '../../src/features/reviews/self-assessment.views';
+import { DEFAULT_REVIEW_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
+import { reviewQuestionsForm } from '../../src/features/reviews/review-questions.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
 import { cycleForm, extendForm } from '../../src/features/reviews/cycles.views';
 
@@ -73,9 +75,11 @@ const FORMS: Form[] = [
       growth: null,
       goals: [{ goalId: id, title: 'Launch', rating: null, reflection: null }],
       competencies: DEFAULT_QUESTIONS.competencies.map((c) => ({ ...c, rating: null })),
+      answers: [{ id: 'proud', label: 'What are you proudest of?', text: null }],
     },
     {},
   ),
+  reviewQuestionsForm({ ...DEFAULT_REVIEW_QUESTIONS, self_assessment: { questions: [{ id: 'proud', label: 'What are you proudest of?' }] } }),
   cycleForm({ name: 'Annual review', phases: fromTemplate('annual', '2026-12-07'), repeat: '12', departments: ['Design', 'Sales'] }),
   extendForm({ cycleId: id, name: 'Annual review', phases: [{ kind: 'self_assessment', due_on: '2026-12-18' }] }),
   calibrateForm([{ id, name: 'H1' }], [{ kind: 'department', name: 'Design' }]),

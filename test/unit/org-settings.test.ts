@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Invalid } from '../../src/chat/errors';
+import { refusalOf } from '../support/refusals';
 import { readSettings } from '../../src/features/admin/settings.rules';
 
 const form = { values: 'Teamwork, #craft,  kindness, teamwork', allowance: '250', channel: 'C1', timezone: 'Europe/Lisbon', work_start: '8', work_end: '17' };
 const read = (values: Record<string, string | undefined>, asksChannel = true) => readSettings(values, { recognitionChannel: 'CKEEP' }, asksChannel);
-const refusal = (values: Record<string, string | undefined>) => {
-  try {
-    read(values);
-  } catch (error) {
-    if (error instanceof Invalid) return [error.field, error.message];
-    throw error;
-  }
-  return undefined;
-};
+const refusal = (values: Record<string, string | undefined>) => refusalOf(() => read(values));
 
 describe('org settings from the form', () => {
   it('reads values as the hashtags kudos use, once each, and the rest as given', () => {

@@ -1,6 +1,6 @@
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
-import { Invalid } from '../../src/chat/errors';
+import { refusalOf } from '../support/refusals';
 import { phaseDone } from '../../src/features/reviews/cycle.rules';
 import {
   TEMPLATES,
@@ -22,16 +22,6 @@ const asForm = (phases: ReturnType<typeof fromTemplate>) =>
       [dueField(p.kind), p.dueOn],
     ]),
   );
-const fieldOf = (f: () => unknown): [string | undefined, string] | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof Invalid) return [e.field, e.message];
-    throw e;
-  }
-  return undefined;
-};
-
 describe('review cycle plans', () => {
   it('templates start on the next Monday, each phase due on a Friday, and pass the checks', () => {
     expect(nextMonday('2026-03-04')).toBe('2026-03-09');
@@ -50,24 +40,24 @@ describe('review cycle plans', () => {
 
   it('refuses a plan at the field at fault', () => {
     const plan = asForm(fromTemplate('annual', '2026-03-09'));
-    expect(fieldOf(() => checkedPhases({ ...plan, feedback_360_due: '' }, '2026-03-04'))).toEqual(['feedback_360_due', 'Pick the day 360° feedback is due.']);
-    expect(fieldOf(() => checkedPhases({ ...plan, feedback_360_opens: '', feedback_360_due: '' }, '2026-03-04'))).toBeUndefined();
-    expect(fieldOf(() => checkedPhases({ ...plan, self_assessment_opens: '' }, '2026-03-04'))?.[0]).toBe('self_assessment_opens');
-    expect(fieldOf(() => checkedPhases({ ...plan, manager_review_due: '2026-02-30' }, '2026-03-04'))?.[0]).toBe('manager_review_due');
-    expect(fieldOf(() => checkedPhases({ ...plan, calibration_due: '2026-04-01' }, '2026-03-04'))).toEqual([
+    expect(refusalOf(() => checkedPhases({ ...plan, feedback_360_due: '' }, '2026-03-04'))).toEqual(['feedback_360_due', 'Pick the day 360° feedback is due.']);
+    expect(refusalOf(() => checkedPhases({ ...plan, feedback_360_opens: '', feedback_360_due: '' }, '2026-03-04'))).toBeUndefined();
+    expect(refusalOf(() => checkedPhases({ ...plan, self_assessment_opens: '' }, '2026-03-04'))?.[0]).toBe('self_assessment_opens');
+    expect(refusalOf(() => checkedPhases({ ...plan, manager_review_due: '2026-02-30' }, '2026-03-04'))?.[0]).toBe('manager_review_due');
+    expect(refusalOf(() => checkedPhases({ ...plan, calibration_due: '2026-04-01' }, '2026-03-04'))).toEqual([
       'calibration_due',
       'Calibration must be due after it opens (2026-04-13).',
     ]);
-    expect(fieldOf(() => checkedPhases({ ...plan, sign_off_due: '2026-04-10' }, '2026-03-04'))?.[0]).toBe('sign_off_due');
-    expect(fieldOf(() => checkedPhases(plan, '2026-03-10'))?.[0]).toBe('self_assessment_opens');
+    expect(refusalOf(() => checkedPhases({ ...plan, sign_off_due: '2026-04-10' }, '2026-03-04'))?.[0]).toBe('sign_off_due');
+    expect(refusalOf(() => checkedPhases(plan, '2026-03-10'))?.[0]).toBe('self_assessment_opens');
   });
 
   it('reads how often a cycle repeats', () => {
     expect(repeatMonths('none', undefined)).toBeNull();
     expect(repeatMonths('6', undefined)).toBe(6);
     expect(repeatMonths('custom', '9')).toBe(9);
-    expect(fieldOf(() => repeatMonths('custom', '0'))?.[0]).toBe('repeat_months');
-    expect(fieldOf(() => repeatMonths('weekly', undefined))?.[0]).toBe('repeat');
+    expect(refusalOf(() => repeatMonths('custom', '0'))?.[0]).toBe('repeat_months');
+    expect(refusalOf(() => repeatMonths('weekly', undefined))?.[0]).toBe('repeat');
   });
 
   it('moves a repeat by whole months', () => {

@@ -18,7 +18,7 @@ import { feedbackMessage, homeSection as feedbackHome, requestMessage } from '..
 import { agendaMessage, oneOnOnesHome } from '../../src/features/one-on-ones/one-on-ones.views';
 import { dryRunMessage, errorsMessage } from '../../src/features/people/org-import.views';
 import { confirmationMessage, homeSection as recognitionHome, recipientMessage, recognitionMessage } from '../../src/features/recognition/recognition.views';
-import type { QuestionSet } from '../../src/db/database';
+import type { QuestionSet, ReviewQuestions } from '../../src/db/database';
 import { buildReport, SET_LIMITS } from '../../src/features/feedback/feedback360.rules';
 import {
   answerForm as answer360Form,
@@ -41,7 +41,6 @@ import { NAMES_PER_BOX, calibrationMessage } from '../../src/features/reviews/ca
 import {
   CONTEXT_ROOM,
   contextMessage,
-  FORM_ROOM,
   historyMessage as reviewHistoryMessage,
   LIMITS as REVIEW_LIMITS,
   reviewForm,
@@ -50,8 +49,16 @@ import {
   submittedMessage,
   TRAIL_LINES,
 } from '../../src/features/reviews/manager-review.views';
-import { selfAssessmentForm, selfAssessmentMessages, reviewTasksMessage } from '../../src/features/reviews/self-assessment.views';
+import {
+  GOALS_ASSESSED,
+  LIMITS as SELF_LIMITS,
+  selfAssessmentForm,
+  selfAssessmentMessages,
+  reviewTasksMessage,
+} from '../../src/features/reviews/self-assessment.views';
+import { reviewQuestionsForm, reviewQuestionsMessage } from '../../src/features/reviews/review-questions.views';
 import { fromTemplate } from '../../src/features/reviews/cycle-plan.rules';
+import { FORM_ROOM, SELF_QUESTIONS } from '../../src/features/reviews/review-questions.rules';
 import {
   behindSummary,
   cyclesMessage,
@@ -99,6 +106,17 @@ const LARGEST_SET: QuestionSet = {
   competencies: ids(SET_LIMITS.competencies, 'c').map((id) => ({ id, label: long(SET_LIMITS.label) })),
   questions: ids(SET_LIMITS.questions, 'q').map((id) => ({ id, label: long(SET_LIMITS.label) })),
 };
+
+/** The most HR's review questions may hold, every label at its longest. */
+const LARGEST_REVIEW_QUESTIONS: ReviewQuestions = {
+  manager_review: {
+    competencies: ids(FORM_ROOM.competencies, 'c').map((id) => ({ id, label: long(FORM_ROOM.label) })),
+    questions: ids(FORM_ROOM.questions, 'q').map((id) => ({ id, label: long(FORM_ROOM.label) })),
+  },
+  self_assessment: { questions: ids(SELF_QUESTIONS, 's').map((id) => ({ id, label: long(FORM_ROOM.label) })) },
+};
+/** A self-assessment's answers to the most questions a cycle may add, each at its longest. */
+const LARGEST_SELF_ANSWERS = LARGEST_REVIEW_QUESTIONS.self_assessment.questions.map((q) => ({ ...q, text: long(SELF_LIMITS.answer) }));
 
 describe('every view, fed big inputs, fits both platforms', () => {
   it('a digest for a team of 40, long blockers and reasons, page by page, everyone once', () => {
@@ -308,13 +326,16 @@ describe('every view, fed big inputs, fits both platforms', () => {
       growth: long(2000),
       goals: ids(10, 'g').map((goalId) => ({ goalId, title: long(150), rating: 3, reflection: long(1000) })),
       competencies: LARGEST_SET.competencies.map((c) => ({ ...c, rating: 5 })),
+      answers: LARGEST_SELF_ANSWERS,
     };
     for (const message of selfAssessmentMessages({ personId: 'p1', submittedOn: '2026-06-15', assessment })) expectWhole(shown(message));
   });
 
-  it("the org's largest 360° set: its settings, the reviewer's form and the self-assessment of ten goals fit a Slack modal and a Teams dialog whole", () => {
+  it("the org's largest 360° set and review questions: their settings, the reviewer's form and the self-assessment of ten goals fit a Slack modal and a Teams dialog whole", () => {
     expectWhole(feedback360Settings(LARGEST_SET, 20, '✅ 360° feedback settings saved.'));
+    expectWhole(reviewQuestionsMessage(LARGEST_REVIEW_QUESTIONS, '✅ Review questions saved.'));
     const forms: Form[] = [
+      reviewQuestionsForm(LARGEST_REVIEW_QUESTIONS),
       answer360Form({
         requestId: 'r1',
         subjectId: 'p1',
@@ -327,14 +348,21 @@ describe('every view, fed big inputs, fits both platforms', () => {
         dueOn: PERIOD,
         draft: Object.fromEntries(LARGEST_SET.questions.map((q) => [`text_${q.id}`, long(1000)])),
       }),
-      selfAssessmentForm(
-        {
-          strengths: long(2000),
-          growth: long(2000),
-          goals: ids(10, 'g').map((goalId) => ({ goalId, title: long(150), rating: 3, reflection: long(1000) })),
-          competencies: LARGEST_SET.competencies.map((c) => ({ ...c, rating: 4 })),
-        },
-        { draftSavedOn: PERIOD, lastSubmittedOn: PERIOD },
+      // Alone, and with a review cycle's own questions (fewer goals beside them).
+      ...[
+        { goals: GOALS_ASSESSED.alone, answers: [] },
+        { goals: GOALS_ASSESSED.besideQuestions, answers: LARGEST_SELF_ANSWERS },
+      ].map(({ goals, answers }) =>
+        selfAssessmentForm(
+          {
+            strengths: long(2000),
+            growth: long(2000),
+            goals: ids(goals, 'g').map((goalId) => ({ goalId, title: long(150), rating: 3, reflection: long(1000) })),
+            competencies: LARGEST_SET.competencies.map((c) => ({ ...c, rating: 4 })),
+            answers,
+          },
+          { draftSavedOn: PERIOD, lastSubmittedOn: PERIOD },
+        ),
       ),
     ];
     for (const form of forms) {
@@ -413,11 +441,8 @@ describe('every view, fed big inputs, fits both platforms', () => {
   });
 
   it('a manager review at its longest: its form, the context beside it, the shared review, the trail', () => {
-    // More than the form has room for: it asks the first ones.
-    const questions: QuestionSet = {
-      competencies: ids(FORM_ROOM.competencies + 3, 'c').map((id) => ({ id, label: `${long(20)}: ${long(40)}` })),
-      questions: ids(FORM_ROOM.questions + 2, 'q').map((id) => ({ id, label: long(80) })),
-    };
+    // The most HR's review questions may hold, every label at its longest: the form asks them all.
+    const questions = LARGEST_REVIEW_QUESTIONS.manager_review;
     const document = {
       overall: 4,
       potential: 3,
@@ -444,7 +469,8 @@ describe('every view, fed big inputs, fits both platforms', () => {
     const modal = renderModal(form, '{}');
     expect(modal.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.viewBlocks);
     expect(form.intro!.length).toBeLessThanOrEqual(SLACK_LIMITS.small);
-    expect(cardBytes(renderForm(form, { mode: 'dialog' }))).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
+    // In a dialog, and in place of the reviewer's card (Action.Execute), where the renderer would cut a form over 28 KB.
+    for (const mode of ['dialog', 'inline'] as const) expect(cardBytes(renderForm(form, { mode })), mode).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
 
     expectWhole(
       shown(

@@ -250,7 +250,7 @@ export function feedback360Feature(deps: Feedback360Deps): Feature {
     forms: {
       async [SETTINGS_FORM](interaction, ctx) {
         authorize(ctx.actor, 'org.settings', wholeOrg(ctx.org.id));
-        const { questions, minResponses } = readQuestionSettings(interaction.values);
+        const { questions, minResponses } = readQuestionSettings(interaction.values, questionSetOf(ctx.org));
         await queries.saveSettings(ctx.org.id, questions, minResponses);
         return [{ type: 'done', message: settingsMessage(questions, minResponses, '✅ 360° feedback settings saved.') }];
       },

@@ -3,10 +3,10 @@
  * can be tested over any number of random requests.
  */
 
-import { Invalid } from '../../chat/errors';
-import { boundedText, wholeNumber } from '../../chat/input';
+import { wholeNumber } from '../../chat/input';
 import type { FormValues } from '../../chat/ui';
 import type { Org, FeedbackRelationship as Relationship, QuestionSet } from '../../db/database';
+import { labelLines, withIds } from '../question-lists.rules';
 
 /** The set every org starts with. */
 export const DEFAULT_QUESTIONS: QuestionSet = {
@@ -33,52 +33,29 @@ export const questionSetOf = (org: Pick<Org, 'feedback_questions'>): QuestionSet
 export const SET_LIMITS = { competencies: 10, questions: 5, label: 100 } as const;
 /** The smallest anonymous group an org may set: fewer than 2 would show one person's answers. */
 export const MIN_RESPONSES = { min: 2, max: 20 } as const;
-/** A list as typed in the settings form, one label a line: room for the most labels at their longest. */
-export const listLength = (most: number) => most * (SET_LIMITS.label + 1);
 
-/** An id from the label's name (what comes before a colon), kept stable when only the explanation changes. */
-function idOf(label: string, taken: Set<string>, fallback: string): string {
-  const slug = (label.split(':')[0] ?? '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-  const base = slug || fallback;
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  taken.add(id);
-  return id;
-}
+const ON_EVERY_FORM = "each is a question on every reviewer's form";
 
-/** One label a line (a leading bullet dropped), each bounded, at least one and at most `most`, none twice. */
-function labels(value: FormValues[string], field: string, what: { one: string; many: string; most: number }): string[] {
-  const lines = boundedText(value, listLength(what.most), field)
-    .split('\n')
-    .map((line) => line.replace(/^\s*(?:[-•*]\s+)?/, '').trim())
-    .filter(Boolean);
-  if (lines.length === 0) throw new Invalid(`Write at least one ${what.one}, one per line.`, field);
-  if (lines.length > what.most)
-    throw new Invalid(`Keep it to ${what.most} ${what.many} or fewer (there are ${lines.length}): each is a question on every reviewer's form.`, field);
-  const long = lines.findIndex((l) => l.length > SET_LIMITS.label);
-  if (long >= 0) throw new Invalid(`Line ${long + 1} has ${lines[long]!.length} characters: keep each ${what.one} to ${SET_LIMITS.label}.`, field);
-  const twice = lines.find((l, i) => lines.findIndex((m) => m.toLowerCase() === l.toLowerCase()) !== i);
-  if (twice) throw new Invalid(`“${twice}” is there twice.`, field);
-  return lines;
-}
-
-/** The 360° settings form as a question set and minimum group size, or Invalid at the first field that is wrong. */
-export function readQuestionSettings(values: FormValues): { questions: QuestionSet; minResponses: number } {
-  const competencies = labels(values.competencies, 'competencies', { one: 'competency', many: 'competencies', most: SET_LIMITS.competencies });
-  const questions = labels(values.questions, 'questions', { one: 'question', many: 'questions', most: SET_LIMITS.questions });
-  const competencyIds = new Set<string>();
-  const questionIds = new Set<string>();
+/** The 360° settings form as a question set and minimum group size, or Invalid at the first field that is wrong; labels the set had keep their ids. */
+export function readQuestionSettings(values: FormValues, before: QuestionSet): { questions: QuestionSet; minResponses: number } {
+  const competencies = labelLines(values.competencies, 'competencies', {
+    one: 'competency',
+    many: 'competencies',
+    least: 1,
+    most: SET_LIMITS.competencies,
+    longest: SET_LIMITS.label,
+    why: ON_EVERY_FORM,
+  });
+  const questions = labelLines(values.questions, 'questions', {
+    one: 'question',
+    many: 'questions',
+    least: 1,
+    most: SET_LIMITS.questions,
+    longest: SET_LIMITS.label,
+    why: ON_EVERY_FORM,
+  });
   return {
-    questions: {
-      competencies: competencies.map((label, i) => ({ id: idOf(label, competencyIds, `c${i + 1}`), label })),
-      questions: questions.map((label, i) => ({ id: idOf(label, questionIds, `q${i + 1}`), label })),
-    },
+    questions: { competencies: withIds(competencies, before.competencies, 'c'), questions: withIds(questions, before.questions, 'q') },
     minResponses: wholeNumber(values.min_responses, MIN_RESPONSES, 'min_responses', 'The smallest anonymous group'),
   };
 }

@@ -1,7 +1,8 @@
 import { limitHint } from '../../chat/input';
 import { type Block, type Form, type FormField, type Message, personRef } from '../../chat/ui';
 import type { QuestionSet } from '../../db/database';
-import { MIN_RESPONSES, RELATIONSHIP_LABEL, type Report, type ReportGroup, SET_LIMITS, listLength } from './feedback360.rules';
+import { listLength } from '../question-lists.rules';
+import { MIN_RESPONSES, RELATIONSHIP_LABEL, type Report, type ReportGroup, SET_LIMITS } from './feedback360.rules';
 
 export const REQUEST_FORM = 'feedback360.request';
 export const ANSWER_FORM = 'feedback360.answer';
@@ -233,7 +234,10 @@ export function homeSection(
   ];
 }
 
-const LIST_LIMITS = { competencies: listLength(SET_LIMITS.competencies), questions: listLength(SET_LIMITS.questions) } as const;
+const LIST_LIMITS = {
+  competencies: listLength({ most: SET_LIMITS.competencies, longest: SET_LIMITS.label }),
+  questions: listLength({ most: SET_LIMITS.questions, longest: SET_LIMITS.label }),
+} as const;
 
 /** The org's 360° set and smallest anonymous group, as an HR admin changes them. */
 export function settingsForm(set: QuestionSet, minResponses: number): Form {

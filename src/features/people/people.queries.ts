@@ -132,6 +132,7 @@ export function peopleQueries(db: Db) {
           'orgs.work_end_hour as orgs_work_end_hour',
           'orgs.feedback_min_responses as orgs_feedback_min_responses',
           'orgs.feedback_questions as orgs_feedback_questions',
+          'orgs.review_questions as orgs_review_questions',
           'orgs.created_at as orgs_created_at',
         ])
         .where('org_workspaces.platform', '=', platform)
@@ -152,6 +153,7 @@ export function peopleQueries(db: Db) {
         work_end_hour: first.orgs_work_end_hour,
         feedback_min_responses: first.orgs_feedback_min_responses,
         feedback_questions: first.orgs_feedback_questions,
+        review_questions: first.orgs_review_questions,
         created_at: first.orgs_created_at,
       };
       const people = new Map<string, Person>();
@@ -169,6 +171,7 @@ export function peopleQueries(db: Db) {
         orgs_work_end_hour,
         orgs_feedback_min_responses,
         orgs_feedback_questions,
+        orgs_review_questions,
         orgs_created_at,
         ...person
       } of rows) {

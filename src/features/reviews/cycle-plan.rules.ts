@@ -1,6 +1,6 @@
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
-import type { ParticipantState, QuestionSet, ReviewPhaseKind } from '../../db/database';
+import type { ParticipantState, ReviewPhaseKind } from '../../db/database';
 import { Invalid } from '../../chat/errors';
 
 dayjs.extend(utc);
@@ -135,25 +135,6 @@ export function repeatMonths(choice: string | undefined, custom: string | undefi
   if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT_MONTHS) throw new Invalid(`Say every how many months: 1 to ${MAX_REPEAT_MONTHS}.`, 'repeat_months');
   return n;
 }
-
-/** The review questions each phase's form starts from; a cycle keeps its own copy. */
-export const DEFAULT_REVIEW_QUESTIONS: QuestionSet = {
-  competencies: [
-    { id: 'results', label: 'Results: delivered what was agreed, to the standard agreed' },
-    { id: 'collaboration', label: 'Collaboration: works well with others and helps them succeed' },
-    { id: 'ownership', label: 'Ownership: follows through and owns mistakes' },
-    { id: 'growth', label: 'Growth: learns, and helps others learn' },
-  ],
-  questions: [
-    { id: 'highlights', label: 'What went well this period?' },
-    { id: 'improve', label: 'What should change in the next period?' },
-    { id: 'support', label: 'What support is needed?' },
-  ],
-};
-
-/** A phase's form: the review set for the writing phases; calibration and sign-off ask nothing of their own. */
-export const questionsFor = (kind: ReviewPhaseKind): QuestionSet =>
-  kind === 'self_assessment' || kind === 'manager_review' ? DEFAULT_REVIEW_QUESTIONS : { competencies: [], questions: [] };
 
 /** The phases in which the person reviewed has something to do (the manager's review is the reviewer's; calibration is HR's). */
 export const PARTICIPANT_PHASES: readonly ReviewPhaseKind[] = ['self_assessment', 'feedback_360', 'sign_off'];

@@ -5,7 +5,7 @@ import { boundedText, isRowId, singleValue } from '../../chat/input';
 import type { Platform } from '../../chat/interaction';
 import type { Clock } from '../../chat/ports';
 import { type Block, type Form, type FormValues, textMessage, typed } from '../../chat/ui';
-import type { CycleAudience, Person, ReviewPhaseKind } from '../../db/database';
+import type { CycleAudience, Person, QuestionSet, ReviewPhaseKind } from '../../db/database';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
 import { authorize, can, wholeOrg } from '../people/authorization';
@@ -311,6 +311,11 @@ export function cyclesFeature({ queries, clock, sendRecorded, feedbackRequestFor
     feature,
     /** The person's review cycle tasks as blocks (for `/review` and the home), with at most `buttons` buttons. */
     taskBlocks: async (ctx: HandlerContext, buttons: number): Promise<Block[]> => taskBlocks(await tasks(ctx), buttons),
+    /** What the person's self-assessment asks besides goals, strengths and growth: the questions of the cycle whose self-assessment phase opened last for them, if one is open. */
+    async selfQuestions(ctx: HandlerContext): Promise<QuestionSet['questions']> {
+      const [latest] = await queries.inOpenPhase(ctx.org.id, ctx.actor.id, 'self_assessment', today(ctx));
+      return latest?.questions.questions ?? [];
+    },
     /**
      * A self-assessment was submitted: it moves the person in each open cycle whose self-assessment
      * phase has opened. Keyed by the submission, so a retried one moves nobody twice.

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { OutgoingNotification } from '../../chat/ports';
 import type { Db } from '../../db/connect';
-import type { CycleAudience, ParticipantState, Platform, ReviewPhaseKind } from '../../db/database';
+import type { CycleAudience, ParticipantState, Platform, ReviewPhaseKind, ReviewQuestions } from '../../db/database';
 import { type RecordedNotification, recordNotifications, recordNotificationsToSend } from '../../notify/notify.queries';
 import type { PhaseDates } from './cycle-plan.rules';
-import { questionsFor } from './cycle-plan.rules';
 import { type Move, type Moved, moveParticipant, openParticipant } from './participants.queries';
+import { phaseQuestions, reviewQuestionsOf } from './review-questions.rules';
 
 export interface NewCycle {
   orgId: string;
@@ -75,10 +75,20 @@ export function cyclesQueries(db: Db) {
       return (await audienceQuery(db, orgId, audience).execute()).length;
     },
 
+    /** The org's review questions, which cycles made from now on copy (one statement: nothing half-written). */
+    async saveQuestions(orgId: string, questions: ReviewQuestions): Promise<void> {
+      await db
+        .updateTable('orgs')
+        .set({ review_questions: JSON.stringify(questions) })
+        .where('id', '=', orgId)
+        .execute();
+    },
+
     /**
-     * Creates the cycle, its phases (each with its copy of the questions) and its participants, with
-     * each one's manager as reviewer, in one transaction. A repeat of the same submission (or a second
-     * repeat of one cycle) creates nothing and returns the first one's id.
+     * Creates the cycle, its phases (each with its copy of the org's review questions as they are
+     * now, so HR's later edits leave it be) and its participants, with each one's manager as
+     * reviewer, in one transaction. A repeat of the same submission (or a second repeat of one
+     * cycle) creates nothing and returns the first one's id.
      */
     async create(c: NewCycle): Promise<{ id: string; created: boolean; participants: number }> {
       return db.transaction().execute(async (trx) => {
@@ -112,6 +122,7 @@ export function cyclesQueries(db: Db) {
             .executeTakeFirstOrThrow();
           return { id: first.id, created: false, participants: Number(n) };
         }
+        const questions = reviewQuestionsOf(await trx.selectFrom('orgs').select('review_questions').where('id', '=', c.orgId).executeTakeFirstOrThrow());
         await trx
           .insertInto('review_phases')
           .values(
@@ -121,7 +132,7 @@ export function cyclesQueries(db: Db) {
               kind: p.kind,
               opens_on: p.opensOn,
               due_on: p.dueOn,
-              questions: JSON.stringify(questionsFor(p.kind)),
+              questions: JSON.stringify(phaseQuestions(questions, p.kind)),
             })),
           )
           .execute();
@@ -252,17 +263,19 @@ export function cyclesQueries(db: Db) {
       return { rows, phases, overrides: new Map(overrides.map((o) => [`${o.participant_id}:${o.kind}`, o.due_on])) };
     },
 
-    /** The person's participations in open cycles whose phase of `kind` has opened by `today`. */
+    /** The person's participations in open cycles whose phase of `kind` has opened by `today`, the latest opened first, with the phase's questions. */
     async inOpenPhase(orgId: string, personId: string, kind: ReviewPhaseKind, today: string) {
       return db
         .selectFrom('review_participants as p')
         .innerJoin('review_cycles as c', 'c.id', 'p.cycle_id')
         .innerJoin('review_phases as ph', (j) => j.onRef('ph.cycle_id', '=', 'p.cycle_id').on('ph.kind', '=', kind))
-        .select(['p.id'])
+        .select(['p.id', 'ph.questions'])
         .where('p.org_id', '=', orgId)
         .where('p.person_id', '=', personId)
         .where('c.closed_at', 'is', null)
         .where('ph.opens_on', '<=', today)
+        .orderBy('ph.opens_on', 'desc')
+        .orderBy('c.created_at', 'desc')
         .execute();
     },
 

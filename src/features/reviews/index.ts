@@ -13,10 +13,11 @@ import { managerReviewQueries } from './manager-review.queries';
 import { reviewMeetingsFeature } from './meeting.handlers';
 import { reviewMeetingTickJob } from './meeting.jobs';
 import { meetingQueries } from './meeting.queries';
+import { reviewQuestionsFeature } from './review-questions.handlers';
 import { reviewsFeature } from './self-assessment.handlers';
 import { selfAssessmentQueries } from './self-assessment.queries';
 
-/** Reviews: the self-assessment and review cycles, one capability owning `/review`. */
+/** Reviews: the self-assessment, review cycles and their questions, one capability owning `/review`. */
 export const reviews = ({ db, clock, enqueue, sendRecorded }: CapabilityDeps): Capability => {
   const queries = cyclesQueries(db);
   const people = peopleQueries(db);
@@ -27,12 +28,13 @@ export const reviews = ({ db, clock, enqueue, sendRecorded }: CapabilityDeps): C
     feedbackRequestForm: (ctx, platform, subject, cycle) => requestFormAbout({ people, clock }, ctx, platform, subject, cycle),
   });
   const self = reviewsFeature({ queries: selfAssessmentQueries(db), goals: goalsQueries(db), clock, sendRecorded, cycles });
+  const questions = reviewQuestionsFeature({ queries });
   return {
     ...self,
-    help: [...self.help, ...cycles.feature.help],
-    commands: { ...self.commands, ...cycles.feature.commands },
+    help: [...self.help, ...cycles.feature.help, ...questions.help],
+    commands: { ...self.commands, ...cycles.feature.commands, ...questions.commands },
     actions: { ...self.actions, ...cycles.feature.actions },
-    forms: { ...self.forms, ...cycles.feature.forms },
+    forms: { ...self.forms, ...cycles.feature.forms, ...questions.forms },
     jobs: [reviewCyclesTickJob({ queries, enqueue, clock })],
   };
 };

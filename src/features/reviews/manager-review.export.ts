@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { askedOf, potentialLabel, type ReviewDocument, ratingLabel } from './manager-review.views';
+import { potentialLabel, type ReviewDocument, ratingLabel } from './manager-review.views';
 import type { QuestionSet } from '../../db/database';
 
 /** A finished review as a file shows it: people by name (a file has no mentions), dates as days. */
@@ -22,18 +22,17 @@ export interface ExportedReview {
 
 /** The review's parts in order, as headings and paragraphs: both files are written from it. */
 function outline(r: ExportedReview): Array<{ heading: string; lines: string[] }> {
-  const asked = askedOf(r.questions);
   return [
     {
       heading: 'Ratings',
       lines: [
         `Overall: ${ratingLabel(r.rating)}${r.calibrated ? ' (after calibration)' : ''}`,
         ...(r.showPotential ? [`Potential: ${potentialLabel(r.document.potential)} (managers and HR only)`] : []),
-        ...asked.competencies.map((c) => `${c.label}: ${ratingLabel(r.document.ratings[c.id])}`),
+        ...r.questions.competencies.map((c) => `${c.label}: ${ratingLabel(r.document.ratings[c.id])}`),
       ],
     },
     { heading: 'Summary', lines: [r.document.narrative ?? ''] },
-    ...asked.questions.map((q) => ({ heading: q.label, lines: [r.document.answers[q.id] ?? ''] })),
+    ...r.questions.questions.map((q) => ({ heading: q.label, lines: [r.document.answers[q.id] ?? ''] })),
     { heading: `Comment from ${r.personName}`, lines: [r.comment ?? 'No comment.'] },
     {
       heading: 'Sign-off',

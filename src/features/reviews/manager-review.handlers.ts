@@ -32,7 +32,6 @@ import {
   type ShownReview,
   WRITE,
   answerField,
-  askedOf,
   commentForm,
   competencyField,
   contextMessage,
@@ -198,7 +197,6 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
   /** What the form says, within its limits; complete unless it is a draft. */
   function read(interaction: Of<'form_submit'>, questions: QuestionSet): ReviewDocument {
     const { values } = interaction;
-    const asked = askedOf(questions);
     const rating = (field: string) => choiceOf(singleValue(values[field]), REVIEW_RATINGS, field, 'Choose a rating from 1 to 5.');
     const doc: ReviewDocument = {
       overall: rating('overall'),
@@ -207,17 +205,17 @@ export function managerReviewFeature({ queries, goals, selfAssessments, feedback
       answers: {},
       narrative: boundedText(values.narrative, LIMITS.narrative, 'narrative') || null,
     };
-    for (const c of asked.competencies) {
+    for (const c of questions.competencies) {
       const value = rating(competencyField(c.id));
       if (value !== null) doc.ratings[c.id] = value;
     }
-    for (const q of asked.questions) {
+    for (const q of questions.questions) {
       const answer = boundedText(values[answerField(q.id)], LIMITS.answer, answerField(q.id));
       if (answer) doc.answers[q.id] = answer;
     }
     if (!interaction.draft) {
       if (doc.overall === null) throw new Invalid('Choose an overall rating before you submit (or save a draft).', 'overall');
-      const unrated = asked.competencies.find((c) => doc.ratings[c.id] === undefined);
+      const unrated = questions.competencies.find((c) => doc.ratings[c.id] === undefined);
       if (unrated) throw new Invalid(`Rate “${unrated.label}” before you submit.`, competencyField(unrated.id));
       if (!doc.narrative) throw new Invalid('Write a summary of the period before you submit.', 'narrative');
       if (doc.potential === null) throw new Invalid('Choose their potential before you submit.', 'potential');

@@ -11,13 +11,6 @@ export const SIGN = 'review.sign';
 
 /** Bounds of what people write, stated at each field: a draft filled in to them keeps a Teams dialog within its 28 KB. */
 export const LIMITS = { answer: 600, narrative: 1500, comment: 2000 } as const;
-/**
- * What one review form asks at most: the phase's first competencies and open questions, so a draft
- * filled in to every limit still fits a Teams card (28 KB). The cycle's
- * form is set by HR; a longer one is cut here, and the cut said in DESIGN.
- */
-export const FORM_ROOM = { competencies: 6, questions: 3 } as const;
-
 /** The overall and per-competency scale, each point with its anchor. */
 export const REVIEW_RATINGS = [
   { value: '1', label: '1 · Below expectations' },
@@ -39,12 +32,6 @@ export const answerField = (id: string) => `answer_${id}`;
 
 export const ratingLabel = (rating: number | null | undefined) => REVIEW_RATINGS.find((r) => r.value === String(rating))?.label ?? 'not rated';
 export const potentialLabel = (potential: number | null | undefined) => POTENTIAL.find((p) => p.value === String(potential))?.label ?? 'not set';
-
-/** The questions one form asks: the phase's, within the form's room. */
-export const askedOf = (set: QuestionSet): QuestionSet => ({
-  competencies: set.competencies.slice(0, FORM_ROOM.competencies),
-  questions: set.questions.slice(0, FORM_ROOM.questions),
-});
 
 /** What a manager's review says, as the form shows it and the database keeps it. */
 export interface ReviewDocument {
@@ -110,7 +97,6 @@ export function reviewForm(o: {
     hint: limitHint(maxLength, required ? undefined : 'Optional.'),
     ...(value ? { initial: value } : {}),
   });
-  const asked = askedOf(o.questions);
   return {
     formId: REVIEW_FORM,
     title: 'Review',
@@ -119,7 +105,7 @@ export function reviewForm(o: {
     intro: [
       `${o.cycleName}. ${contextLine(o.context)}. The whole context is in our DM.`,
       o.draft ? `Your draft (version ${o.draft.version}, saved ${o.draft.savedOn}) is filled in.` : '',
-      asked.competencies.length > 0 ? 'Competencies: 1 below to 5 far exceeds expectations.' : '',
+      o.questions.competencies.length > 0 ? 'Competencies: 1 below to 5 far exceeds expectations.' : '',
       'Submitting locks it.',
     ]
       .filter(Boolean)
@@ -127,7 +113,7 @@ export function reviewForm(o: {
     fields: [
       choice('overall', 'Overall rating', REVIEW_RATINGS, d.overall),
       // The same scale, its anchors said once (above): each labelled option, carried by every card action, would cost a Teams form its room.
-      ...asked.competencies.map(
+      ...o.questions.competencies.map(
         (c): FormField => ({
           id: competencyField(c.id),
           kind: 'rating',
@@ -138,7 +124,7 @@ export function reviewForm(o: {
           ...(d.ratings[c.id] ? { initial: d.ratings[c.id] } : {}),
         }),
       ),
-      ...asked.questions.map((q) => text(answerField(q.id), q.label, LIMITS.answer, d.answers[q.id], false)),
+      ...o.questions.questions.map((q) => text(answerField(q.id), q.label, LIMITS.answer, d.answers[q.id], false)),
       text('narrative', 'Summary: how the period went, in your words', LIMITS.narrative, d.narrative, true),
       choice('potential', 'Potential', POTENTIAL, d.potential, 'For the 9-box: managers and HR see it, never the person.'),
     ],
@@ -186,8 +172,7 @@ export interface ShownReview {
 
 /** The review: ratings and summary, then the answers (two messages, so both fit at their longest). */
 export function reviewMessages(r: ShownReview, buttons: Block[] = []): Message[] {
-  const asked = askedOf(r.questions);
-  const ratings = asked.competencies.map((c) => `• **${c.label}**: ${ratingLabel(r.document.ratings[c.id])}`).join('\n');
+  const ratings = r.questions.competencies.map((c) => `• **${c.label}**: ${ratingLabel(r.document.ratings[c.id])}`).join('\n');
   const first: Block[] = [
     { type: 'header', text: '⭐ Performance review' },
     {
@@ -201,7 +186,7 @@ export function reviewMessages(r: ShownReview, buttons: Block[] = []): Message[]
     ...(ratings ? [{ type: 'section' as const, text: ratings }] : []),
     { type: 'section', text: `**Summary**\n${r.document.narrative ?? ''}` },
   ];
-  const answers = asked.questions.map((q): Block => ({ type: 'section', text: `**${q.label}**\n${r.document.answers[q.id] ?? ''}` }));
+  const answers = r.questions.questions.map((q): Block => ({ type: 'section', text: `**${q.label}**\n${r.document.answers[q.id] ?? ''}` }));
   const after: Block[] = [
     ...(r.comment ? [{ type: 'section' as const, text: `💬 **Comment from ${personRef(r.personId)}**\n${r.comment}` }] : []),
     ...(r.signedOn ? [{ type: 'context' as const, text: `✍️ Signed off by ${personRef(r.personId)} on ${r.signedOn}.` }] : []),

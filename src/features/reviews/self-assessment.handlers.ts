@@ -7,6 +7,7 @@ import type { Clock } from '../../chat/ports';
 import { type Block, textMessage, typed } from '../../chat/ui';
 import type { SendRecorded } from '../../notify/deliver-notifications.job';
 import { localDate } from '../../schedule/cadence.rules';
+import type { QuestionSet } from '../../db/database';
 import type { GoalsQueries } from '../goals/goals.queries';
 import { questionSetOf } from '../feedback/feedback360.rules';
 import { authorizeOn } from '../people/authorization';
@@ -21,6 +22,7 @@ import {
   type SelfAssessment,
   competencyField,
   homeSection,
+  questionField,
   ratingField,
   reflectionField,
   reviewTasksMessage,
@@ -38,6 +40,7 @@ export interface ReviewsDeps {
   /** Review cycles: the tasks `/review` and the home show, and the move a submission makes there. */
   cycles: {
     taskBlocks(ctx: HandlerContext, buttons: number): Promise<Block[]>;
+    selfQuestions(ctx: HandlerContext): Promise<QuestionSet['questions']>;
     selfSubmitted(ctx: HandlerContext, submissionKey: string): Promise<void>;
   };
 }
@@ -62,17 +65,19 @@ function ratingIn(values: Submission['values'], field: string): number | null {
 
 /**
  * Self-assessment: a person rates each of their goals (1–5, each point with its anchor) and says
- * how it went, then their strengths and growth areas. Drafts are kept until submitted; submitting
- * locks it and tells their manager, who may read it (as may their managers up the chart and HR).
+ * how it went, then their strengths and growth areas, and answers their open review cycle's own
+ * questions. Drafts are kept until submitted; submitting locks it and tells their manager, who may
+ * read it (as may their managers up the chart and HR).
  * A review cycle's self-assessment phase opens it; submitting moves the person on in that cycle.
  */
 export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: ReviewsDeps): Feature {
   const dayOf = (at: Date, ctx: HandlerContext) => localDate(at, ctx.actor.timezone);
 
-  /** The goals to assess and the org's 360° competencies now, with what the draft says of each. */
+  /** The goals to assess, the org's 360° competencies now and the open review cycle's questions, with what the draft says of each. */
   async function assessed(ctx: HandlerContext, draft: SelfAssessment | undefined): Promise<SelfAssessment> {
     const since = localDate(new Date(clock.now().getTime() - ASSESSED_SINCE_DAYS * 86_400_000), ctx.actor.timezone);
-    const own = (await goals.ownedBy(ctx.org.id, ctx.actor.id)).filter((g) => g.due_on >= since).slice(0, GOALS_ASSESSED);
+    const [owned, questions] = await Promise.all([goals.ownedBy(ctx.org.id, ctx.actor.id), cycles.selfQuestions(ctx)]);
+    const own = owned.filter((g) => g.due_on >= since).slice(0, questions.length > 0 ? GOALS_ASSESSED.besideQuestions : GOALS_ASSESSED.alone);
     return {
       strengths: draft?.strengths ?? null,
       growth: draft?.growth ?? null,
@@ -84,6 +89,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: 
         ...c,
         rating: draft?.competencies.find((d) => d.id === c.id)?.rating ?? null,
       })),
+      answers: questions.map((q) => ({ ...q, text: draft?.answers.find((d) => d.id === q.id)?.text ?? null })),
     };
   }
 
@@ -109,6 +115,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: 
         reflection: bounded(values, reflectionField(g.goalId), LIMITS.reflection),
       })),
       competencies: base.competencies.map((c) => ({ ...c, rating: ratingIn(values, competencyField(c.id)) })),
+      answers: base.answers.map((q) => ({ ...q, text: bounded(values, questionField(q.id), LIMITS.answer) })),
     };
     if (!interaction.draft) {
       const unrated = assessment.goals.find((g) => g.rating === null);

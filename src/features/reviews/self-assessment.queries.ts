@@ -28,13 +28,20 @@ export function selfAssessmentQueries(db: Db) {
       .where('assessment_id', '=', id)
       .orderBy('goal_title')
       .execute();
-    const assessment = { strengths: head.strengths, growth: head.growth, goals, competencies: head.competency_ratings } satisfies SelfAssessment;
+    const assessment = {
+      strengths: head.strengths,
+      growth: head.growth,
+      goals,
+      competencies: head.competency_ratings,
+      answers: head.answers,
+    } satisfies SelfAssessment;
     return { ...head, assessment };
   }
 
   /** Writes the person's draft (made on first save), what it says replacing what it said; returns its id. */
   async function writeDraft(trx: Db, s: Saved): Promise<string> {
     const rated = JSON.stringify(s.assessment.competencies.flatMap(({ id, label, rating }) => (rating === null ? [] : [{ id, label, rating }])));
+    const answers = JSON.stringify(s.assessment.answers.flatMap(({ id, label, text }) => (text === null ? [] : [{ id, label, text }])));
     const { id } = await trx
       .insertInto('self_assessments')
       .values({
@@ -46,12 +53,13 @@ export function selfAssessmentQueries(db: Db) {
         platform: s.platform,
         workspace_id: s.workspaceId,
         competency_ratings: rated,
+        answers,
       })
       .onConflict((oc) =>
         oc
           .columns(['org_id', 'person_id'])
           .where('submitted_at', 'is', null)
-          .doUpdateSet({ strengths: s.assessment.strengths, growth: s.assessment.growth, updated_at: s.at, competency_ratings: rated }),
+          .doUpdateSet({ strengths: s.assessment.strengths, growth: s.assessment.growth, updated_at: s.at, competency_ratings: rated, answers }),
       )
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -7,9 +7,13 @@ export const OPEN_SELF = 'review.self.open';
 export const READ_SELF = 'review.self.read';
 
 /** Bounds of what people write, stated at each field. */
-export const LIMITS = { reflection: 1000, strengths: 2000, growth: 2000 } as const;
-/** Goals one self-assessment covers (two fields each keeps a Slack modal well under its 100 blocks). */
-export const GOALS_ASSESSED = 10;
+export const LIMITS = { reflection: 1000, strengths: 2000, growth: 2000, answer: 1000 } as const;
+/**
+ * Goals one self-assessment covers (two fields each keeps a Slack modal well under its 100 blocks);
+ * two fewer beside a review cycle's own questions, whose answers at their longest take that room in
+ * a Teams dialog (test/unit/views-fit.test.ts).
+ */
+export const GOALS_ASSESSED = { alone: 10, besideQuestions: 8 } as const;
 
 /** The rating scale, each point with its anchor. */
 export const RATINGS = [
@@ -23,6 +27,7 @@ export const RATINGS = [
 export const ratingField = (goalId: string) => `rating_${goalId}`;
 export const reflectionField = (goalId: string) => `reflection_${goalId}`;
 export const competencyField = (competencyId: string) => `competency_${competencyId}`;
+export const questionField = (questionId: string) => `question_${questionId}`;
 
 /** What a self-assessment holds, as the form shows it and the database keeps it. */
 export interface SelfAssessment {
@@ -31,6 +36,8 @@ export interface SelfAssessment {
   goals: Array<{ goalId: string; title: string; rating: number | null; reflection: string | null }>;
   /** The org's 360° competencies, each rated 1–5 or not (optional); shown next to others' in a 360° report. */
   competencies: Array<{ id: string; label: string; rating: number | null }>;
+  /** The questions of the review cycle it is written in (none outside one), each answered or not. */
+  answers: Array<{ id: string; label: string; text: string | null }>;
 }
 
 export const openSelfAssessmentButton = { actionId: OPEN_SELF, label: '📝 Self-assessment', opensForm: true };
@@ -63,8 +70,19 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
       ...(c.rating ? { initial: String(c.rating) } : {}),
     }),
   );
+  const perQuestion = a.answers.map(
+    (q): FormField => ({
+      id: questionField(q.id),
+      kind: 'multiline',
+      label: q.label,
+      maxLength: LIMITS.answer,
+      hint: limitHint(LIMITS.answer, 'Optional.'),
+      ...(q.text ? { initial: q.text } : {}),
+    }),
+  );
   const intro = [
     'Rate each goal and say how it went, then your strengths and where you want to grow. Your manager reads it when you submit; submitting locks it.',
+    a.answers.length > 0 ? 'Your review cycle asks a few questions of its own after those.' : '',
     a.competencies.length > 0 ? 'You may also rate yourself on the 360° competencies: your 360° feedback reports show those ratings next to others’.' : '',
     o.draftSavedOn ? `Your draft from ${o.draftSavedOn} is filled in.` : '',
     o.lastSubmittedOn ? `You last submitted one on ${o.lastSubmittedOn}.` : '',
@@ -98,6 +116,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
         hint: limitHint(LIMITS.growth),
         ...(a.growth ? { initial: a.growth } : {}),
       },
+      ...perQuestion,
       ...perCompetency,
     ],
   };
@@ -105,7 +124,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
 
 const ratingLabel = (rating: number | null) => RATINGS.find((r) => r.value === String(rating))?.label ?? 'not rated';
 
-/** A submitted self-assessment, as its reader sees it: the goals, then strengths and growth (two messages, so both fit at their longest). */
+/** A submitted self-assessment, as its reader sees it: the goals, then strengths, growth and the cycle's questions (two messages, so both fit at their longest). */
 export function selfAssessmentMessages(o: { personId: string; submittedOn: string; assessment: SelfAssessment }): Message[] {
   const goals = o.assessment.goals.map(
     (g): Block => ({
@@ -113,6 +132,7 @@ export function selfAssessmentMessages(o: { personId: string; submittedOn: strin
       text: `🎯 **${g.title}**: ${ratingLabel(g.rating)}${g.reflection ? `\n${g.reflection}` : ''}`,
     }),
   );
+  const answered = o.assessment.answers.flatMap((q): Block[] => (q.text ? [{ type: 'section', text: `**${q.label}**\n${q.text}` }] : []));
   const rated = o.assessment.competencies.filter((c) => c.rating !== null);
   const competencies: Block[] = rated.length
     ? [{ type: 'section', text: `**360° competencies, self-rated**\n${rated.map((c) => `• ${c.label}: ${c.rating}`).join('\n')}` }]
@@ -127,6 +147,7 @@ export function selfAssessmentMessages(o: { personId: string; submittedOn: strin
       blocks: [
         { type: 'section', text: `**Strengths**\n${o.assessment.strengths ?? ''}` },
         { type: 'section', text: `**Growth**\n${o.assessment.growth ?? ''}` },
+        ...answered,
         ...competencies,
       ],
     },
