@@ -22,11 +22,11 @@ export function takingTurns(atOnce: number, turnMs: number) {
     };
   }
 
-  return async function inTurn(work: () => Promise<void>): Promise<void> {
+  return async function inTurn<T>(work: () => Promise<T>): Promise<T> {
     const handOn = await turn();
     const timer = setTimeout(handOn, turnMs);
     try {
-      await work();
+      return await work();
     } finally {
       clearTimeout(timer);
       handOn();
@@ -35,19 +35,17 @@ export function takingTurns(atOnce: number, turnMs: number) {
 }
 
 /**
- * Three at once: on a busy process the event loop is then free to read and acknowledge the requests
- * that keep arriving, rather than running the queries and calls of twenty interactions first
- * (`npm run bench`, 20 kudos in progress: ack p99 18–25 ms unbounded, 7–8 ms in turns, kudos/s
- * within the noise). One line for the process: its event loop is what they share.
+ * What the router decides for an interaction (its queries and handler), three at a time in the
+ * process: on a busy process the event loop is then free to read and acknowledge the requests that
+ * keep arriving, rather than running twenty interactions' queries first (`npm run bench`, 20 kudos
+ * in progress: ack p99 18–25 ms unbounded, 7–12 ms in turns). Carrying out the effects (Slack's Web
+ * API, far slower in production than a query) is outside the turn. One line for the process: its
+ * event loop is what they share.
  */
-const inTurn = takingTurns(3, 20);
+export const decideInTurn = takingTurns(3, 20);
 
-/**
- * Acknowledges, then does the interaction's work once the requests that arrived in the same turn of
- * the event loop have been acknowledged too, and its turn has come (`takingTurns`).
- */
-export async function ackThen(ack: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+/** Acknowledges, then lets the requests that arrived in the same turn of the event loop be acknowledged too before this one's work starts. */
+export async function ackFirst(ack: () => Promise<void>): Promise<void> {
   await ack();
   await new Promise((resolve) => setImmediate(resolve));
-  await inTurn(work);
 }

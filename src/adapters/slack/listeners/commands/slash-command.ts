@@ -3,7 +3,7 @@ import type { Router } from '../../../../chat/router';
 import { slackDirectory } from '../../directory';
 import { applyEffects } from '../../effects';
 import { commandInteraction } from '../../interactions';
-import { ackThen } from '../ack-first';
+import { ackFirst, decideInTurn } from '../ack-first';
 
 /**
  * Every slash command. Acknowledged at once, as Slack asks, so an answer never waits on the
@@ -12,16 +12,15 @@ import { ackThen } from '../ack-first';
  */
 export function slashCommand(router: Router) {
   return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    await ackThen(ack, async () => {
-      const interaction = commandInteraction(command);
-      const effects = await router.dispatch(interaction, slackDirectory(client));
-      await applyEffects(effects, {
-        client,
-        userId: command.user_id,
-        origin: interaction.origin,
-        triggerId: command.trigger_id,
-        responseUrl: command.response_url,
-      });
+    await ackFirst(ack);
+    const interaction = commandInteraction(command);
+    const effects = await decideInTurn(() => router.dispatch(interaction, slackDirectory(client)));
+    await applyEffects(effects, {
+      client,
+      userId: command.user_id,
+      origin: interaction.origin,
+      triggerId: command.trigger_id,
+      responseUrl: command.response_url,
     });
   };
 }
