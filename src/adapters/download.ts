@@ -1,11 +1,21 @@
-import { Agent, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { MAX_FILE_BYTES, type SentFile } from '../chat/interaction';
 import { PLATFORM_CALL_TIMEOUT_MS } from '../chat/ports';
 
-/** File downloads follow a few redirects (storage behind the platform's URL) and never hang. */
-const downloads = new Agent({ headersTimeout: PLATFORM_CALL_TIMEOUT_MS, bodyTimeout: PLATFORM_CALL_TIMEOUT_MS }).compose(
-  interceptors.redirect({ maxRedirections: 3 }),
-);
+/**
+ * File downloads follow a few redirects (storage behind the platform's URL) and never hang. undici
+ * is loaded at the first one: an embedded start (Teams only) has no other use for it.
+ */
+let downloads: Promise<{ dispatcher: Dispatcher; request: typeof import('undici').request }> | undefined;
+function downloader() {
+  downloads ??= import('undici').then(({ Agent, interceptors, request }) => ({
+    dispatcher: new Agent({ headersTimeout: PLATFORM_CALL_TIMEOUT_MS, bodyTimeout: PLATFORM_CALL_TIMEOUT_MS }).compose(
+      interceptors.redirect({ maxRedirections: 3 }),
+    ),
+    request,
+  }));
+  return downloads;
+}
 
 /**
  * Fetches a file a person sent, as text, reading no more than MAX_FILE_BYTES. A failure is handed to
@@ -13,7 +23,8 @@ const downloads = new Agent({ headersTimeout: PLATFORM_CALL_TIMEOUT_MS, bodyTime
  */
 export async function fetchSentFile(name: string, url: string, headers: Record<string, string>, onError: (error: unknown) => void): Promise<SentFile> {
   try {
-    const { statusCode, body } = await request(url, { headers, dispatcher: downloads });
+    const { dispatcher, request } = await downloader();
+    const { statusCode, body } = await request(url, { headers, dispatcher });
     if (statusCode >= 300) {
       await body.dump();
       throw new Error(`download answered ${statusCode}`);
