@@ -1,9 +1,9 @@
 import type { Org, Person } from '../db/database';
-import type { OutgoingNotification } from './ports';
+import type { OutgoingNotification, PeopleShown } from './ports';
 import type { Effect } from './effects';
 import type { Interaction, Platform, UserRef } from './interaction';
 import type { DirectoryUser } from './interaction';
-import type { Block, Button, PeopleShown } from './ui';
+import type { Block, Button } from './ui';
 
 /** A line of the help, for both platforms or for one only. */
 export type HelpLine = string | { only: Platform; text: string };

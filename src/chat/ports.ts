@@ -4,6 +4,12 @@ import type { Message, People } from './ui';
 /** How these people of the org show on a platform: their current names, and their user ids there. */
 export type ShowPeople = (orgId: string, platform: Platform, personIds: string[]) => Promise<People>;
 
+/** People as one platform shows them, read a moment ago (by an interaction's handler). */
+export interface PeopleShown {
+  platform: Platform;
+  people: People;
+}
+
 /** Looks people up on the platform an interaction came from. */
 export interface Directory {
   lookup(userId: string): Promise<DirectoryUser | undefined>;

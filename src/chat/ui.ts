@@ -3,7 +3,6 @@
  * Block Kit and adapters/teams to Adaptive Cards. Text uses a small markdown subset: **bold**, _italic_,
  * lines that start with `• ` (a list), names people with `personRef` and commands with `typed`.
  */
-import type { Platform } from './interaction';
 
 /**
  * A person named in a message's text (a block's or the summary). Each renderer shows them the
@@ -42,12 +41,6 @@ export interface ShownPerson {
 
 /** How the people a message names show, by person id. */
 export type People = Record<string, ShownPerson>;
-
-/** People as one platform shows them, read a moment ago (by an interaction's handler). */
-export interface PeopleShown {
-  platform: Platform;
-  people: People;
-}
 
 export interface Button {
   /** Routed back to the feature as an `action` interaction with this id. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Platform } from '../chat/interaction';
-import { MaybeDelivered, Paced, type Sender, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
-import { lookUpPeople, type People, type PeopleShown } from '../chat/ui';
+import { MaybeDelivered, Paced, type Sender, type PeopleShown, type ShowPeople, Undeliverable, withDeadline } from '../chat/ports';
+import { lookUpPeople, type People } from '../chat/ui';
 import { z } from 'zod';
 import { type Enqueue, type EnqueueOptions, type JobDefinition, jobType } from '../jobs/registry';
 import { type ClaimedNotification, type NotifyQueries, type RecordedNotification, SEND_DEADLINE_MS } from './notify.queries';

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { type Kysely, sql } from 'kysely';
 import type { Platform } from '../chat/interaction';
-import type { NotificationTarget, OutgoingNotification } from '../chat/ports';
-import { type Message, type People, type PeopleShown, peopleNamedIn } from '../chat/ui';
+import type { NotificationTarget, OutgoingNotification, PeopleShown } from '../chat/ports';
+import { type Message, type People, peopleNamedIn } from '../chat/ui';
 import type { Database } from '../db/database';
 import { addressesOf } from '../features/people/people.queries';
 

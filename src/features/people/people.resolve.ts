@@ -1,7 +1,7 @@
 import type { Interaction, Origin, Platform, UserRef } from '../../chat/interaction';
-import type { Directory } from '../../chat/ports';
+import type { Directory, PeopleShown } from '../../chat/ports';
 import type { HandlerContext } from '../../chat/feature';
-import type { People, PeopleShown } from '../../chat/ui';
+import type { People } from '../../chat/ui';
 import { Invalid, NotFound } from '../../chat/errors';
 import type { Org, Person } from '../../db/database';
 import { isTimeZone } from '../../schedule/cadence.rules';
