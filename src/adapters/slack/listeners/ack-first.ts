@@ -38,7 +38,7 @@ export function takingTurns(atOnce: number, turnMs: number) {
  * What the router decides for an interaction (its queries and handler), three at a time in the
  * process: on a busy process the event loop is then free to read and acknowledge the requests that
  * keep arriving, rather than running twenty interactions' queries first (`npm run bench`, 20 kudos
- * in progress: ack p99 18–25 ms unbounded, 7–12 ms in turns). Carrying out the effects (Slack's Web
+ * in progress: ack p99 18–25 ms unbounded, 9–14 ms in turns). Carrying out the effects (Slack's Web
  * API, far slower in production than a query) is outside the turn. One line for the process: its
  * event loop is what they share.
  */
