@@ -42,13 +42,13 @@ function shownOn(platform: Platform, known: Map<string, Person>): PeopleShown {
 export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOptions) {
   /**
    * Creates the person behind a platform user the bot has not met, from the platform's directory, or
-   * links them to the person the org knows by another of their ids. `field`: the form field they were
-   * picked in, if any.
+   * links them to the person the org knows by another of their ids; from then on among those the
+   * interaction knows (`known`). `field`: the form field they were picked in, if any.
    */
-  async function addPerson(org: Org, ref: UserRef, directory: Directory, field?: string): Promise<Person> {
+  async function addPerson(org: Org, ref: UserRef, known: Map<string, Person>, directory: Directory, field?: string): Promise<Person> {
     const found = await directory.lookup(ref.id);
     if (!found) throw field ? new Invalid(NOT_FOUND[ref.platform], field) : new NotFound(NOT_FOUND[ref.platform]);
-    return queries.addIdentity(org.id, ref.platform, ref.id, {
+    const person = await queries.addIdentity(org.id, ref.platform, ref.id, {
       displayName: found.displayName,
       email: found.email,
       timezone: found.timezone ?? org.default_timezone,
@@ -58,11 +58,6 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       awayUntil: found.awayUntil,
       otherIds: found.otherIds,
     });
-  }
-
-  /** A person met for the first time in this interaction, from then on among those it knows. */
-  async function met(org: Org, ref: UserRef, known: Map<string, Person>, directory: Directory, field?: string): Promise<Person> {
-    const person = await addPerson(org, ref, directory, field);
     known.set(keyOf(ref), person);
     return person;
   }
@@ -74,7 +69,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       const ids = missing.filter((r) => r.platform === platform).map((r) => r.id);
       for (const [id, person] of await queries.peopleByIdentity(org.id, platform, ids)) known.set(keyOf({ platform, id }), person);
     }
-    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? met(org, ref, known, directory, fieldPicking(interaction, ref.id))));
+    return Promise.all(refs.map((ref) => known.get(keyOf(ref)) ?? addPerson(org, ref, known, directory, fieldPicking(interaction, ref.id))));
   }
 
   return {
@@ -86,7 +81,7 @@ export function peopleResolver(queries: PeopleQueries, options: PeopleResolverOp
       const found = await queries.orgAndPeople(origin.platform, origin.workspaceId, ids);
       const org = found?.org ?? (await queries.linkWorkspace(origin.platform, origin.workspaceId));
       const known = new Map([...(found?.people ?? [])].map(([id, person]) => [keyOf({ platform: origin.platform, id }), person]));
-      let actor = known.get(keyOf(ref)) ?? (await met(org, ref, known, directory));
+      let actor = known.get(keyOf(ref)) ?? (await addPerson(org, ref, known, directory));
       // Teams rosters have no timezone; the activity tells us the actor's, so keep it current.
       const zone = interaction.actorTimezone;
       if (zone && zone !== actor.timezone && isTimeZone(zone)) actor = await queries.setTimezone(org.id, actor.id, zone);
