@@ -184,7 +184,7 @@ async function emptyRedis(url: string): Promise<void> {
 
 /** `npm start` with ROLE=worker, as production runs it next to the web role; resolves once it listens. */
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.js'], {
     cwd: path.join(__dirname, '..'),
     env: { ...process.env, ...env, ROLE: 'worker', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { freshPgliteDir } from '../support/databases';
@@ -65,40 +68,80 @@ describe('embedded mode: PGlite and in-process jobs', () => {
   });
 });
 
+/** What `npm start` runs, spawned as node itself so a SIGTERM reaches the app (through npm it would stop npm and leave the app running). */
+function npmStart(env: Record<string, string>, cwd = process.cwd()) {
+  const child = spawn(process.execPath, ['scripts/start.js'], {
+    cwd,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    output: () => output,
+    exited,
+    listening: async () => {
+      const address = () => /listening on (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
+      await until(() => {
+        if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output}`);
+        return address() !== undefined;
+      }, 45_000);
+      return address()!;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 describe('npm start with nothing configured', () => {
   it('starts on the embedded defaults, says which platforms are off and why, and serves /healthz', async () => {
     const data = freshPgliteDir();
-    // What `npm start` runs, spawned as node itself so the SIGTERM below reaches the app (through npx it
-    // would stop npx and leave the app running).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: '0', DATA_DIR: data.dir, LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
+    const app = npmStart({ DATA_DIR: data.dir });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "listening" line in time:\n${output}`)), 45_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        });
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-      });
+      const url = await app.listening();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+      const output = app.output();
       expect(output).toContain('Slack is off: set SLACK_BOT_TOKEN');
       expect(output).toContain('Teams: local mode');
       expect(output).toContain('"database":"pglite"');
       expect(output).toContain('"jobs":"in-process"');
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await app.stop();
       data.remove();
+    }
+  }, 60_000);
+
+  it('runs the bundle it built until a file it was built from changes, then builds it again', async () => {
+    // A copy of the app, so that editing a source touches nothing here; each start stops at a wrong PORT,
+    // after loading the whole bundle and before opening any database.
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'hepo-start-'));
+    try {
+      for (const part of ['src', 'migrations', 'scripts', 'tsconfig.json', 'package.json']) cpSync(part, path.join(copy, part), { recursive: true });
+      symlinkSync(path.resolve('node_modules'), path.join(copy, 'node_modules'));
+      const bundle = path.join(copy, 'build', 'app', 'main.js');
+      const start = async () => {
+        const app = npmStart({ PORT: 'not-a-port' }, copy);
+        expect(await app.exited, app.output()).toBe(1);
+        expect(app.output()).toContain('config: PORT');
+        return app.output();
+      };
+
+      await start();
+      const built = statSync(bundle).mtimeMs;
+      await start();
+      expect(statSync(bundle).mtimeMs).toBe(built);
+
+      const main = path.join(copy, 'src', 'main.ts');
+      writeFileSync(main, `console.log('built from the edited source');\n${readFileSync(main, 'utf8')}`);
+      expect(await start()).toContain('built from the edited source');
+      expect(statSync(bundle).mtimeMs).toBeGreaterThan(built);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   }, 60_000);
 });

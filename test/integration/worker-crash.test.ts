@@ -15,14 +15,14 @@ const WORKER_REDIS = `${REDIS_URL}/11`;
 const PEOPLE = 40;
 
 function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn('npx', ['tsx', 'src/main.ts'], {
+  return spawn(process.execPath, ['scripts/start.js'], {
     env: { ...process.env, ...env, ROLE: 'worker', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
     detached: true,
   });
 }
 
-/** Kills the worker and everything it started (npx → tsx → node), as a crash would. */
+/** Kills the worker's whole process group, as a crash would. */
 const kill = (child: ChildProcess) => {
   try {
     process.kill(-child.pid!, 'SIGKILL');
