@@ -3,6 +3,7 @@ import type { RunningApp } from '../../src/app';
 import type { QuestionSet } from '../../src/db/database';
 import { DEFAULT_QUESTIONS } from '../../src/features/feedback/feedback360.rules';
 import { fakeClock } from '../support/fake-clock';
+import { seedGoals } from '../support/goals';
 import { seedReviewCycle } from '../support/review-cycles';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, choiceField, postSigned, slashCommand, textField, viewClosed, viewSubmission } from '../support/slack-requests';
@@ -41,25 +42,7 @@ describe('the manager review in Slack', () => {
     const person = (name: string) => app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', name).executeTakeFirstOrThrow();
     const [ana, maya] = [await person('Ana Lopez'), await person('Maya Manager')];
     // Ana's goal and submitted self-assessment, as `/goals new` and `/review self` make them (tested in their own files).
-    await app.db
-      .insertInto('goals')
-      .values({
-        org_id: ana.org_id,
-        owner_id: ana.id,
-        created_by: ana.id,
-        level: 'individual',
-        title: 'Launch the app',
-        start_value: 0,
-        target_value: 10,
-        current_value: 5,
-        starts_on: '2026-01-05',
-        due_on: '2026-06-30',
-        visibility: 'public',
-        platform: 'slack',
-        workspace_id: 'T1',
-        idempotency_key: 'goal',
-      })
-      .execute();
+    await seedGoals(app.db, ana, [{ title: 'Launch the app', dueOn: '2026-06-30' }], { platform: 'slack', workspaceId: 'T1' });
     await app.db
       .insertInto('self_assessments')
       .values({

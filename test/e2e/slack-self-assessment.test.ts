@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { fakeClock } from '../support/fake-clock';
+import { seedGoals } from '../support/goals';
 import { type SlackTestApp, startSlackTestApp } from '../support/slack-app';
 import { buttonClick, postSigned, slashCommand, textField, viewClosed, viewSubmission } from '../support/slack-requests';
 import { type SlackStub, viewOpenedBy } from '../support/slack-stub';
@@ -11,6 +12,7 @@ const users = [
   { id: 'UANA', name: 'Ana Lopez', email: 'ana@acme.test' },
   { id: 'UBEN', name: 'Ben Okafor', email: 'ben@acme.test' },
 ];
+const SLACK = { platform: 'slack', workspaceId: 'T1' } as const;
 type View = { callback_id: string; private_metadata: string; blocks: any[]; close?: any; notify_on_close?: boolean };
 
 describe('self-assessment in Slack', () => {
@@ -26,31 +28,17 @@ describe('self-assessment in Slack', () => {
     await command('/hepo', 'UHR', 'org <@UANA> manager <@UMAYA>');
     await stub.waitFor(() => stub.callsTo('response_url').length === 1);
     // Ana's goals, as `/goals new` sets them (tested in slack-goals).
-    const ana = await app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
-    const goal = (title: string) => ({
-      org_id: ana.org_id,
-      owner_id: ana.id,
-      created_by: ana.id,
-      level: 'individual' as const,
-      title,
-      start_value: 0,
-      target_value: 10,
-      current_value: 5,
-      starts_on: '2026-01-05',
-      due_on: '2026-06-30',
-      visibility: 'public' as const,
-      platform: 'slack' as const,
-      workspace_id: 'T1',
-      idempotency_key: title,
-    });
-    const rows = await app.db
-      .insertInto('goals')
-      .values([goal('Launch the app'), goal('Hire two engineers')])
-      .returning(['id', 'title'])
-      .execute();
-    goals = { launch: rows.find((r) => r.title === 'Launch the app')!.id, hiring: rows.find((r) => r.title === 'Hire two engineers')!.id };
+    const [launch, hiring] = await seedGoals(
+      app.db,
+      await personNamed('Ana Lopez'),
+      ['Launch the app', 'Hire two engineers'].map((title) => ({ title, dueOn: '2026-06-30' })),
+      SLACK,
+    );
+    goals = { launch: launch!, hiring: hiring! };
   });
   afterAll(() => running?.close());
+
+  const personNamed = (name: string) => app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', name).executeTakeFirstOrThrow();
 
   function command(name: string, userId: string, text: string) {
     return postSigned(app.url, slashCommand({ command: name, text, userId, responseUrl: stub.responseUrl(userId) }));
@@ -152,5 +140,35 @@ describe('self-assessment in Slack', () => {
     const next = await opened(() => command('/review', 'UANA', 'self'));
     expect(JSON.stringify(next)).toContain('You last submitted one on 2026-06-15.');
     expect(JSON.stringify(next)).not.toContain('Calm under pressure');
+  });
+
+  it('with more goals than the form holds, covers those due first and names the others in its intro', async () => {
+    const empty = await opened(() => command('/review', 'UBEN', 'self'));
+    expect(JSON.stringify(empty)).toContain('You have no goals to rate');
+    const ben = await personNamed('Ben Okafor');
+    // Twelve goals, set in the opposite order of their due dates.
+    const titles = Array.from({ length: 12 }, (_, i) => `Ben's goal ${i + 1}`);
+    await seedGoals(app.db, ben, titles.map((title, i) => ({ title, dueOn: `2026-07-${String(i + 1).padStart(2, '0')}` })).reverse(), SLACK);
+
+    const form = await opened(() => command('/review', 'UBEN', 'self'));
+    const rated = form.blocks.filter((b) => b.block_id?.startsWith('rating_')).map((b) => b.label.text);
+    expect(rated).toEqual(titles.slice(0, 10).map((t) => `🎯 ${t}: how did it go?`));
+    expect(JSON.stringify(form)).toContain(
+      "The form has room for the 10 goals due first; say how the others went (“Ben's goal 11” and “Ben's goal 12”) under strengths or growth.",
+    );
+
+    // Beyond two left out, the rest are counted.
+    await seedGoals(
+      app.db,
+      ben,
+      [
+        { title: 'Later goal A', dueOn: '2026-08-01' },
+        { title: 'Later goal B', dueOn: '2026-08-02' },
+      ],
+      SLACK,
+    );
+    expect(JSON.stringify(await opened(() => command('/review', 'UBEN', 'self')))).toContain(
+      "say how the others went (“Ben's goal 11”, “Ben's goal 12” and 2 more)",
+    );
   });
 });

@@ -11,8 +11,10 @@ import {
   type teamsClient,
 } from '../support/connector-stub';
 import { fakeClock } from '../support/fake-clock';
+import { seedGoals } from '../support/goals';
 import { type TeamsTestApp, startTeamsTestApp } from '../support/teams-app';
 
+const TEAMS = { platform: 'teams', workspaceId: 'tenant-contoso' } as const;
 const roster: RosterMember[] = [rosterMember('29:hana', 'Hana Hr'), rosterMember('29:maya', 'Maya Manager'), rosterMember('29:ana', 'Ana Lopez')];
 
 describe('self-assessment in Teams', () => {
@@ -31,36 +33,16 @@ describe('self-assessment in Teams', () => {
     const maya = roster[1]!;
     await teams.say(chat('29:hana'), '29:hana', `hepo org <at>Ana Lopez</at> manager <at>${maya.name}</at>`, [roster[2]!, maya]);
     await stub.waitFor(() => posted('29:hana').length === 1);
-    const ana = await app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', 'Ana Lopez').executeTakeFirstOrThrow();
-    // Ana's goal, as `goals new` sets it (tested in teams-goals).
-    ({ id: goalId } = await app.db
-      .insertInto('goals')
-      .values({
-        org_id: ana.org_id,
-        owner_id: ana.id,
-        created_by: ana.id,
-        level: 'individual',
-        title: 'Cut travel emissions',
-        start_value: 10,
-        target_value: 4,
-        current_value: 7,
-        starts_on: '2026-01-05',
-        due_on: '2026-12-31',
-        visibility: 'public',
-        platform: 'teams',
-        workspace_id: 'tenant-contoso',
-        idempotency_key: 'seed',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow());
+    [goalId] = (await seedGoals(app.db, await personNamed('Ana Lopez'), [{ title: 'Cut travel emissions', dueOn: '2026-12-31' }], TEAMS)) as [string];
   });
   afterAll(() => running?.close());
 
-  async function form() {
-    const before = posted('29:ana').length;
-    await teams.say(chat('29:ana'), '29:ana', 'review self');
-    await stub.waitFor(() => posted('29:ana').length > before);
-    return posted('29:ana').at(-1)!;
+  const personNamed = (name: string) => app.db.selectFrom('people').select(['id', 'org_id']).where('display_name', '=', name).executeTakeFirstOrThrow();
+  async function form(id = '29:ana') {
+    const before = posted(id).length;
+    await teams.say(chat(id), id, 'review self');
+    await stub.waitFor(() => posted(id).length > before);
+    return posted(id).at(-1)!;
   }
 
   it('saves a draft with its own button, and brings it back filled in', async () => {
@@ -86,5 +68,22 @@ describe('self-assessment in Teams', () => {
     await stub.waitFor(() => read().includes('Saying no'));
     expect(read()).toContain('🎯 **Cut travel emissions**: 4 · Exceeded');
     expect(await app.db.selectFrom('self_assessments').select(['growth']).where('submitted_at', 'is not', null).execute()).toEqual([{ growth: 'Saying no' }]);
+  });
+
+  it('with more goals than the form holds, covers those due first and names the others in its intro', async () => {
+    const titles = Array.from({ length: 11 }, (_, i) => `Maya's goal ${i + 1}`);
+    await seedGoals(
+      app.db,
+      await personNamed('Maya Manager'),
+      titles.map((title, i) => ({ title, dueOn: `2026-10-${String(i + 1).padStart(2, '0')}` })).reverse(),
+      TEAMS,
+    );
+    const card = cardOf((await form('29:maya')).activity);
+    expect(cardProblems(card)).toEqual([]);
+    const rated = card.body.filter((e: any) => e.id?.startsWith('rating_')).map((e: any) => e.label);
+    expect(rated).toEqual(titles.slice(0, 10).map((t) => `🎯 ${t}: how did it go? (required)`));
+    expect(JSON.stringify(card)).toContain(
+      "The form has room for the 10 goals due first; say how the others went (“Maya's goal 11”) under strengths or growth.",
+    );
   });
 });

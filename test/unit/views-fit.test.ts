@@ -361,7 +361,7 @@ describe('every view, fed big inputs, fits both platforms', () => {
             competencies: LARGEST_SET.competencies.map((c) => ({ ...c, rating: 4 })),
             answers,
           },
-          { draftSavedOn: PERIOD, lastSubmittedOn: PERIOD },
+          { leftOut: ids(5, 'g').map(() => long(150)), draftSavedOn: PERIOD, lastSubmittedOn: PERIOD },
         ),
       ),
     ];

@@ -73,12 +73,17 @@ function ratingIn(values: Submission['values'], field: string): number | null {
 export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: ReviewsDeps): Feature {
   const dayOf = (at: Date, ctx: HandlerContext) => localDate(at, ctx.actor.timezone);
 
-  /** The goals to assess, the org's 360° competencies now and the open review cycle's questions, with what the draft says of each. */
-  async function assessed(ctx: HandlerContext, draft: SelfAssessment | undefined): Promise<SelfAssessment> {
+  /**
+   * The goals to assess (those due first, as many as the form holds; the titles of the rest are `leftOut`), the org's
+   * 360° competencies now and the open review cycle's questions, with what the draft says of each.
+   */
+  async function assessed(ctx: HandlerContext, draft: SelfAssessment | undefined): Promise<{ assessment: SelfAssessment; leftOut: string[] }> {
     const since = localDate(new Date(clock.now().getTime() - ASSESSED_SINCE_DAYS * 86_400_000), ctx.actor.timezone);
     const [owned, questions] = await Promise.all([goals.ownedBy(ctx.org.id, ctx.actor.id), cycles.selfQuestions(ctx)]);
-    const own = owned.filter((g) => g.due_on >= since).slice(0, questions.length > 0 ? GOALS_ASSESSED.besideQuestions : GOALS_ASSESSED.alone);
-    return {
+    const due = owned.filter((g) => g.due_on >= since); // by due date
+    const room = questions.length > 0 ? GOALS_ASSESSED.besideQuestions : GOALS_ASSESSED.alone;
+    const own = due.slice(0, room);
+    const assessment: SelfAssessment = {
       strengths: draft?.strengths ?? null,
       growth: draft?.growth ?? null,
       goals: own.map((g) => {
@@ -91,11 +96,14 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: 
       })),
       answers: questions.map((q) => ({ ...q, text: draft?.answers.find((d) => d.id === q.id)?.text ?? null })),
     };
+    return { assessment, leftOut: due.slice(room).map((g) => g.title) };
   }
 
   async function openForm(ctx: HandlerContext): Promise<Effect[]> {
     const [draft, last] = await Promise.all([queries.draft(ctx.org.id, ctx.actor.id), queries.lastSubmitted(ctx.org.id, ctx.actor.id)]);
-    const form = selfAssessmentForm(await assessed(ctx, draft?.assessment), {
+    const { assessment, leftOut } = await assessed(ctx, draft?.assessment);
+    const form = selfAssessmentForm(assessment, {
+      leftOut,
       draftSavedOn: draft ? dayOf(draft.updated_at, ctx) : undefined,
       lastSubmittedOn: last ? dayOf(last.submittedAt, ctx) : undefined,
     });
@@ -105,7 +113,7 @@ export function reviewsFeature({ queries, goals, clock, sendRecorded, cycles }: 
   /** What the submission says, checked against the limits (and, unless it is a draft, complete). */
   async function read(interaction: Submission, ctx: HandlerContext): Promise<SelfAssessment> {
     const { values } = interaction;
-    const base = await assessed(ctx, undefined);
+    const { assessment: base } = await assessed(ctx, undefined);
     const assessment: SelfAssessment = {
       strengths: bounded(values, 'strengths', LIMITS.strengths),
       growth: bounded(values, 'growth', LIMITS.growth),

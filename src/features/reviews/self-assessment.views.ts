@@ -42,7 +42,19 @@ export interface SelfAssessment {
 
 export const openSelfAssessmentButton = { actionId: OPEN_SELF, label: '📝 Self-assessment', opensForm: true };
 
-export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string; lastSubmittedOn?: string }): Form {
+/** Titles of goals left out of the form that its intro names, the rest counted: two long titles more would overfill a Teams dialog. */
+const LEFT_OUT_NAMED = 2;
+
+/** The sentence that says which goals the form had no room for (none: empty). */
+function leftOutNote(shown: number, leftOut: string[]): string {
+  if (leftOut.length === 0) return '';
+  const named = leftOut.slice(0, LEFT_OUT_NAMED).map((title) => `“${title}”`);
+  const others = leftOut.length - named.length;
+  const list = others > 0 ? `${named.join(', ')} and ${others} more` : named.join(' and ');
+  return `The form has room for the ${shown} goals due first; say how the others went (${list}) under strengths or growth.`;
+}
+
+export function selfAssessmentForm(a: SelfAssessment, o: { leftOut?: string[]; draftSavedOn?: string; lastSubmittedOn?: string }): Form {
   const perGoal = a.goals.flatMap((g): FormField[] => [
     {
       id: ratingField(g.goalId),
@@ -82,6 +94,7 @@ export function selfAssessmentForm(a: SelfAssessment, o: { draftSavedOn?: string
   );
   const intro = [
     'Rate each goal and say how it went, then your strengths and where you want to grow. Your manager reads it when you submit; submitting locks it.',
+    leftOutNote(a.goals.length, o.leftOut ?? []),
     a.answers.length > 0 ? 'Your review cycle asks a few questions of its own after those.' : '',
     a.competencies.length > 0 ? 'You may also rate yourself on the 360° competencies: your 360° feedback reports show those ratings next to others’.' : '',
     o.draftSavedOn ? `Your draft from ${o.draftSavedOn} is filled in.` : '',
