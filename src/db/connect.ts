@@ -159,9 +159,9 @@ async function migrate(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
-  }
+  if (failed) throw new Error(`migration ${failed.migrationName} failed: ${String(error)}`, { cause: error });
+  // Nothing ran: the Migrator refused (a migration this release doesn't know) or could not read the database.
+  if (error) throw new Error(`could not migrate the database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {

@@ -102,6 +102,12 @@ describe('migrations', () => {
     await expect(migrateToLatest(db)).rejects.toThrow(/9999_from_a_newer_release/);
   });
 
+  it('say plainly, naming the cause, when the database cannot be reached', async () => {
+    const db = connectDatabase({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/nowhere' }, () => {}) as Kysely<unknown>;
+    cleanups.push(() => db.destroy());
+    await expect(migrateToLatest(db)).rejects.toThrow(/^could not migrate the database: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+  });
+
   it('build the same schema on embedded PGlite, kept on disk across restarts', async () => {
     const { dir, remove } = freshPgliteDir();
     cleanups.push(remove);
